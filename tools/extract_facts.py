@@ -1,0 +1,162 @@
+"""Extract the documented tables ambraconf checks against into ``ambraconf/facts/*.json``.
+
+The reference documentation lives outside the project (``../shared/reference``) and is not
+shipped; the facts it states (permission names and defaults, account settings and their
+types, enumerations of route and webhook values) are. Run this when the reference changes:
+
+    python tools/extract_facts.py ../shared/reference
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "ambraconf" / "facts"
+ROLE_COLUMNS = ("Admin", "User", "PHR", "Anonymous")
+NAME = r"[a-zA-Z_0-9{}.>-]+"
+
+
+def permissions(global_md: str) -> list[dict]:
+    """Rows of the permissions table: `name | Admin | User | PHR | Anonymous | description`."""
+    section = global_md[
+        global_md.index("Permissions A role") : global_md.index("Schedules Objects")
+    ]
+    rows: list[dict] = []
+    field_names: list[str] = []
+    for raw in section.splitlines():
+        line = raw.strip().removeprefix("↳").strip()
+        if re.fullmatch(r"study_field_[a-z_A-Z]+", line):
+            field_names.append(line)
+            continue
+        cells = [c.strip() for c in line.split("|")]
+        if field_names and len(cells) == 6 and cells[0] == "":
+            for name in field_names:
+                if name != "study_field_customfield_UUID":
+                    rows.append(_permission(name, "field", cells[1:5], cells[5]))
+            field_names = []
+            continue
+        if len(cells) != 6 or not re.fullmatch(NAME, cells[0]) or cells[0] in {"Flag", "Value"}:
+            continue
+        name = cells[0].rstrip(">")
+        if name == "setting_{SETTING_NAME}":
+            continue
+        kind = "json" if all(c == "" for c in cells[1:5]) else "flag"
+        rows.append(_permission(name, kind, cells[1:5], cells[5]))
+    return rows
+
+
+def _permission(name: str, kind: str, values: list[str], description: str) -> dict:
+    def value(text: str) -> int | str | None:
+        if kind == "json":
+            return None
+        if kind == "field":
+            return text
+        return 1 if text.startswith("1") else 0  # one row of the table reads "09"
+
+    return {
+        "name": name,
+        "kind": kind,
+        "defaults": {role: value(v) for role, v in zip(ROLE_COLUMNS, values, strict=True)},
+        "description": description.strip(),
+    }
+
+
+def account_settings(global_md: str) -> list[dict]:
+    """Rows of the account settings table: name | type | default | 5 flags | description."""
+    section = global_md[global_md.index("Account settings Account setting") :]
+    rows = []
+    pattern = re.compile(
+        rf"^({NAME}) \| (Flag|Text|Number) \|([^|]*)\|" + r"(( [01] \|){4,5})(.*)$"
+    )
+    for line in section.splitlines():
+        match = pattern.match(line)
+        if not match:
+            continue
+        name, typ, default, flags, _, description = match.groups()
+        # A few rows of the table have four flag columns; the missing one reads as 0.
+        unauth, user, namespace, node, role = ([*flags.split("|")[:-1], "0"])[:5]
+        rows.append(
+            {
+                "name": name,
+                "type": typ.lower(),
+                "default": default.strip(),
+                "unauthenticated": unauth.strip() == "1",
+                "user_override": user.strip() == "1",
+                "namespace_override": namespace.strip() == "1",
+                "node_override": node.strip() == "1",
+                "role_override": role.strip() == "1",
+                "description": description.strip(),
+            }
+        )
+    return rows
+
+
+def _between(text: str, start: str, end: str) -> list[str]:
+    body = text[text.index(start) + len(start) : text.index(end, text.index(start))]
+    return [line.strip() for line in body.splitlines() if line.strip()]
+
+
+def _enum(description: str) -> list[str]:
+    return re.search(r"\(([A-Za-z_|]+)\)", description).group(1).split("|")
+
+
+def enumerations(endpoints: dict[str, dict], global_md: str) -> dict[str, list[str]]:
+    """Documented value lists for route conditions and actions, webhooks, custom fields."""
+    route_notes = endpoints["/route/add"]["notes"]
+    lvs = _between(route_notes, "The available left values are", "customfield-CUSTOMFIELD_UUID")
+    ops = _between(route_notes, "The available operators are", "rv - right value")
+    transforms = _between(route_notes, "The available transformations are", "- how many")
+    actions_text = route_notes[
+        route_notes.index("Actions - A list") : route_notes.index("Options - A hash")
+    ]
+    actions = re.findall(r"^([a-z_0-9]+) - ", actions_text, re.M)
+    options_text = route_notes[route_notes.index("Options - A hash") :]
+    options = re.findall(r"^([a-z_0-9]+) - ", options_text, re.M)
+    webhook_notes = endpoints["/webhook/add"]["notes"]
+    events = re.findall(r"^([A-Z][A-Z0-9_]+) - ", webhook_notes, re.M)
+    auth_text = webhook_notes[webhook_notes.index("The auth fields is") :]
+    auth_types = re.findall(r"^(\w+) -$", auth_text, re.M) + re.findall(
+        r"^(\w+) - (?:Get|a hash)", auth_text, re.M
+    )
+    params = {p["name"]: p["description"] for p in endpoints["/webhook/add"]["parameters"]}
+    cf_params = {p["name"]: p["description"] for p in endpoints["/customfield/add"]["parameters"]}
+    dest = {p["name"]: p["description"] for p in endpoints["/destination/add"]["parameters"]}
+    schedule = global_md[global_md.index("Schedules Objects") : global_md.index("Account settings")]
+    return {
+        "route_condition_lvs": [v for v in lvs if re.fullmatch(r"[a-z_]+", v)],
+        "route_condition_ops": ops,
+        "route_lv_transforms": [t for t in transforms if t != ","],
+        "route_action_kinds": actions,
+        "route_options": options,
+        "webhook_events": events,
+        "webhook_methods": _enum(params["method"]),
+        "webhook_auth_types": auth_types,
+        "customfield_objects": _enum(cf_params["object"]),
+        "customfield_types": _enum(cf_params["type"]),
+        "destination_types": re.findall(r"[A-Z]{3,}", dest["type"].split("Defaults")[0]),
+        "schedule_keys": re.findall(r"^\s+\* (\w+) - ", schedule, re.M),
+        "schedule_timezones": re.findall(r"^\s+\* ([A-Z][A-Za-z]+/[A-Za-z_]+)\s*$", schedule, re.M),
+    }
+
+
+def main(reference: str) -> None:
+    ref = Path(reference)
+    global_md = (ref / "ambra-api-v3-global.md").read_text()
+    endpoints = {
+        e["url"]: e for e in json.loads((ref / "ambra-api-v3.json").read_text())["endpoints"]
+    }
+    outputs = {
+        "permissions.json": permissions(global_md),
+        "account_settings.json": account_settings(global_md),
+        "enumerations.json": enumerations(endpoints, global_md),
+    }
+    for name, data in outputs.items():
+        (OUT / name).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {OUT / name}: {len(data)} entries")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/reference")
