@@ -1,0 +1,109 @@
+"""Field-by-field comparison of one desired object with its live counterpart.
+
+Only the fields a config sets are managed. Hashes the API merges on set (settings,
+permissions) are compared key by key, so keys the config leaves out stay unmanaged.
+Secrets are compared without being shown; where the API returns only a digest of a
+secret, the digest of the desired value is compared instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from ambraconf.engine.plan import FieldChange
+
+
+@dataclass(frozen=True)
+class DiffRules:
+    """How one kind's fields compare; a kind module declares these as data."""
+
+    merged_hashes: frozenset[str] = frozenset()
+    unordered_lists: frozenset[str] = frozenset()
+    secret_fields: frozenset[str] = frozenset()
+
+
+def diff_object(
+    desired: dict[str, Any], live: dict[str, Any], rules: DiffRules
+) -> list[FieldChange]:
+    """The changes that would make ``live`` match ``desired`` on the fields desired sets."""
+    changes: list[FieldChange] = []
+    for name, want in desired.items():
+        have = live.get(name)
+        if name in rules.secret_fields:
+            if not secret_matches(want, have):
+                changes.append(FieldChange(name, have, want, secret=True))
+        elif name in rules.merged_hashes and isinstance(want, dict):
+            have = have if isinstance(have, dict) else {}
+            changes.extend(
+                FieldChange(f"{name}.{key}", have.get(key), value)
+                for key, value in want.items()
+                if not same(value, have.get(key))
+            )
+        elif name in rules.unordered_lists:
+            if not same_multiset(want, have):
+                changes.append(FieldChange(name, have, want))
+        elif not same(want, have):
+            changes.append(FieldChange(name, have, want))
+    return changes
+
+
+def same(a: Any, b: Any) -> bool:
+    """Value equality as users mean it: 1 == True is not a change, '' and None are alike."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = set(a) | set(b)
+        return all(same(a.get(k), b.get(k)) for k in keys)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if a in ("", None) and b in ("", None):
+        return True
+    if isinstance(a, bool) or isinstance(b, bool):
+        return _as_bool(a) == _as_bool(b)
+    if (
+        isinstance(a, int | float)
+        and isinstance(b, str)
+        or isinstance(b, int | float)
+        and isinstance(a, str)
+    ):
+        return str(a) == str(b)
+    return a == b
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if value in (0, 1, "0", "1"):
+        return bool(int(value))
+    return None
+
+
+def same_multiset(a: Any, b: Any) -> bool:
+    if not isinstance(a, list) or not isinstance(b, list):
+        return same(a, b)
+    remaining = list(b)
+    for item in a:
+        match = next((i for i, other in enumerate(remaining) if same(item, other)), None)
+        if match is None:
+            return False
+        remaining.pop(match)
+    return not remaining
+
+
+def md5_hex(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()  # noqa: S324 - the API's digest, not ours
+
+
+def secret_matches(want: Any, have: Any) -> bool:
+    """Whether a desired secret equals what the API reports, in clear or as an MD5 digest.
+
+    An API that reports nothing for a secret cannot be compared: that is not a change,
+    or every plan would show it forever.
+    """
+    if have in (None, "", {}):
+        return True
+    if isinstance(want, dict) and isinstance(have, dict):
+        return all(secret_matches(want.get(k), have.get(k)) for k in set(want) | set(have))
+    if isinstance(want, str) and isinstance(have, str):
+        return want == have or md5_hex(want) == have.lower()
+    return same(want, have)

@@ -1,0 +1,122 @@
+"""The plan: data first (a versioned JSON document), text second.
+
+A plan is what a reviewer reads and what a saved-plan apply re-checks, so it carries
+everything needed to act on it later: each action's account, kind, name and uuid, the
+field-level changes, the reason, its dependency level, and a fingerprint of the live
+objects it was computed from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+FORMAT_VERSION = 1
+SECRET_MASK = "(sensitive value)"
+
+Op = Literal["create", "update", "replace", "delete", "noop"]
+OPS: tuple[Op, ...] = ("create", "update", "replace", "delete", "noop")
+
+
+@dataclass
+class FieldChange:
+    """One managed field whose live value differs from the desired one."""
+
+    path: str
+    before: Any
+    after: Any
+    secret: bool = False
+    note: str | None = None
+
+    def masked(self) -> FieldChange:
+        """The change as it may be shown or saved: secrets never leave."""
+        if not self.secret:
+            return self
+        before = SECRET_MASK if self.before is not None else None
+        return FieldChange(self.path, before, SECRET_MASK, True, self.note)
+
+
+@dataclass
+class Action:
+    """One thing apply would do to one object."""
+
+    op: Op
+    account: str
+    kind: str
+    name: str
+    reason: str
+    uuid: str | None = None
+    level: int = 0
+    changes: list[FieldChange] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    depends_on: list[str] = field(default_factory=list)
+    desired: dict[str, Any] | None = None
+    secret_fields: tuple[str, ...] = ()
+
+    @property
+    def address(self) -> str:
+        """A stable, human-readable handle: ``account/kind/name``."""
+        return f"{self.account}/{self.kind}/{self.name}"
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["address"] = self.address
+        data["changes"] = [asdict(c.masked()) for c in self.changes]
+        if self.desired is not None:
+            data["desired"] = {
+                k: SECRET_MASK if k in self.secret_fields else v for k, v in self.desired.items()
+            }
+        return data
+
+
+@dataclass
+class Plan:
+    """Every action for every account, in apply order, with what they were computed from."""
+
+    url: str
+    actions: list[Action] = field(default_factory=list)
+    unmanaged: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    accounts: list[str] = field(default_factory=list)
+    created_at: str = ""
+    config_revision: str | None = None
+
+    def counts(self) -> dict[str, int]:
+        totals = dict.fromkeys(OPS, 0)
+        for action in self.actions:
+            totals[action.op] += 1
+        return totals
+
+    @property
+    def has_changes(self) -> bool:
+        return any(a.op != "noop" for a in self.actions)
+
+    def summary(self) -> str:
+        """Terraform's closing line: ``3 to create, 2 to update, 0 to delete``."""
+        c = self.counts()
+        parts = [f"{c['create']} to create", f"{c['update']} to update"]
+        if c["replace"]:
+            parts.append(f"{c['replace']} to replace")
+        parts.append(f"{c['delete']} to delete")
+        return ", ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "created_at": self.created_at,
+            "url": self.url,
+            "accounts": self.accounts,
+            "config_revision": self.config_revision,
+            "summary": self.counts(),
+            "actions": [a.to_json() for a in self.actions],
+            "unmanaged": self.unmanaged,
+            "fingerprints": self.fingerprints,
+        }
+
+
+def fingerprint(live_object: dict[str, Any]) -> str:
+    """A digest of one live object as read, so a saved plan can tell whether it moved."""
+    text = json.dumps(live_object, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

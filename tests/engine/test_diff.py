@@ -1,0 +1,49 @@
+"""Which differences a plan reports, and which it must not."""
+
+from __future__ import annotations
+
+from ambraconf.engine.diff import DiffRules, diff_object, md5_hex
+
+ROLE = DiffRules(merged_hashes=frozenset({"permissions", "settings"}))
+WEBHOOK = DiffRules(secret_fields=frozenset({"auth"}))
+
+
+def test_fields_the_config_leaves_out_are_not_managed() -> None:
+    live = {"name": "Radiologist", "description": "set by hand", "for_group": True}
+    assert diff_object({"name": "Radiologist", "for_group": True}, live, ROLE) == []
+
+
+def test_merged_hash_is_compared_key_by_key() -> None:
+    desired = {"permissions": {"study_view": True, "study_delete": False}}
+    live = {"permissions": {"study_view": 1, "study_delete": 1, "account_edit": 1}}
+    changes = diff_object(desired, live, ROLE)
+    assert [(c.path, c.before, c.after) for c in changes] == [
+        ("permissions.study_delete", 1, False)
+    ]
+
+
+def test_flags_and_numbers_compare_by_meaning() -> None:
+    assert diff_object({"suspended": False, "delay": 5}, {"suspended": 0, "delay": "5"}, ROLE) == []
+
+
+def test_list_order_matters_unless_declared_unordered() -> None:
+    desired = {"manual_roles": ["A", "B"]}
+    live = {"manual_roles": ["B", "A"]}
+    assert len(diff_object(desired, live, ROLE)) == 1
+    unordered = DiffRules(unordered_lists=frozenset({"manual_roles"}))
+    assert diff_object(desired, live, unordered) == []
+
+
+def test_secret_compared_against_an_md5_digest_and_masked() -> None:
+    desired = {"auth": {"sfdc": {"username": "svc", "password": "hunter2"}}}
+    live_same = {"auth": {"sfdc": {"username": "svc", "password": md5_hex("hunter2")}}}
+    assert diff_object(desired, live_same, WEBHOOK) == []
+    live_other = {"auth": {"sfdc": {"username": "svc", "password": md5_hex("old")}}}
+    [change] = diff_object(desired, live_other, WEBHOOK)
+    assert change.secret
+    shown = change.masked()
+    assert "hunter2" not in repr(shown) and "hunter2" not in repr(shown.before)
+
+
+def test_secret_the_api_does_not_report_is_not_a_perpetual_diff() -> None:
+    assert diff_object({"auth": {"basic": {"password": "x"}}}, {}, WEBHOOK) == []
