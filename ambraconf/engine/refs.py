@@ -1,0 +1,70 @@
+"""Names to uuids and back, per account, for every kind a config can name.
+
+YAML names objects; the API wants uuids. The index is filled from live state when it is
+read, and grows as apply creates objects, so later calls in the same run can name
+objects created earlier. Names compare case-insensitively, as the API's do.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ambraconf.config.errors import UserError
+
+
+class UnresolvedReference(UserError):
+    """A name in the config that matches no live object and nothing this run creates."""
+
+
+@dataclass
+class RefIndex:
+    """uuid ↔ name for each kind; namespaces map to the group or location that owns them."""
+
+    account: str
+    _by_name: dict[str, dict[str, list[str]]] = field(default_factory=lambda: defaultdict(dict))
+    _by_uuid: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    _namespaces: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _namespace_of: dict[tuple[str, str], str] = field(default_factory=dict)
+    account_namespace: str | None = None
+
+    def add(self, kind: str, name: str, uuid: str, namespace_id: str | None = None) -> None:
+        self._by_name[kind].setdefault(name.casefold(), [])
+        if uuid not in self._by_name[kind][name.casefold()]:
+            self._by_name[kind][name.casefold()].append(uuid)
+        self._by_uuid[kind][uuid] = name
+        if namespace_id:
+            self._namespaces[namespace_id] = (kind, name)
+            self._namespace_of[(kind, name.casefold())] = namespace_id
+
+    def uuid(self, kind: str, name: str) -> str:
+        """The uuid of the one ``kind`` called ``name``; a clear error if none or several."""
+        found = self._by_name.get(kind, {}).get(name.casefold(), [])
+        if not found:
+            raise UnresolvedReference(
+                f"{self.account}: {kind} {name!r} does not exist live and is not defined in "
+                "the config",
+                hint=f"create the {kind} first, or fix the name",
+            )
+        if len(found) > 1:
+            raise UnresolvedReference(
+                f"{self.account}: {len(found)} live {kind}s are called {name!r} "
+                f"({', '.join(found)}); the reference is ambiguous",
+                hint="rename one of them, or pin the one you mean with `uuid:` in the config",
+            )
+        return found[0]
+
+    def has(self, kind: str, name: str) -> bool:
+        return bool(self._by_name.get(kind, {}).get(name.casefold()))
+
+    def name(self, kind: str, uuid: str) -> str | None:
+        return self._by_uuid.get(kind, {}).get(uuid)
+
+    def namespace_id(self, kind: str, name: str) -> str:
+        """The namespace of a group or location (routes and namespace calls want it)."""
+        self.uuid(kind, name)
+        return self._namespace_of[(kind, name.casefold())]
+
+    def namespace_owner(self, namespace_id: str) -> tuple[str, str] | None:
+        """("group", "Cardiology") for a group's namespace; None for the account's own."""
+        return self._namespaces.get(namespace_id)

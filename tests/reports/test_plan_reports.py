@@ -1,0 +1,80 @@
+"""What a reviewer reads: the plan as text and as markdown."""
+
+from __future__ import annotations
+
+from ambraconf.engine.plan import Action, FieldChange, Plan
+from ambraconf.reports import plan_markdown, plan_text
+
+
+def sample_plan() -> Plan:
+    return Plan(
+        url="http://127.0.0.1:8765/api/v3",
+        accounts=["Northshore"],
+        actions=[
+            Action(
+                "create",
+                "Northshore",
+                "role",
+                "Radiologist",
+                "not in live state",
+                changes=[FieldChange("permissions", None, {"study_view": True})],
+            ),
+            Action(
+                "update",
+                "Northshore",
+                "route",
+                "CT | to PACS",
+                "managed fields differ",
+                uuid="1111",
+                changes=[FieldChange("suspended", True, False)],
+            ),
+            Action(
+                "update",
+                "Northshore",
+                "webhook",
+                "Reports",
+                "managed fields differ",
+                changes=[
+                    FieldChange("auth", None, {"basic": {"password": "hunter2"}}, secret=True)
+                ],
+            ),
+            Action("noop", "Northshore", "group", "Cardiology", "matches"),
+        ],
+        unmanaged={"Northshore": {"role": ["Old role"]}},
+    )
+
+
+def test_text_has_symbols_changes_and_terraform_summary() -> None:
+    text = plan_text.render(sample_plan())
+    assert '+ role "Radiologist"' in text
+    assert '~ route "CT | to PACS" [1111]' in text
+    assert "suspended: true -> false" in text
+    assert "Unmanaged live objects (left alone): 1 role" in text
+    assert text.rstrip().endswith("Plan: 1 to create, 2 to update, 0 to delete.")
+    assert "Cardiology" not in text
+
+
+def test_text_is_plain_unless_coloured() -> None:
+    assert "\x1b[" not in plan_text.render(sample_plan())
+    assert "\x1b[" in plan_text.render(sample_plan(), colour=True)
+
+
+def test_secrets_never_appear_in_any_rendering() -> None:
+    plan = sample_plan()
+    assert "hunter2" not in plan_text.render(plan)
+    assert "hunter2" not in plan_markdown.render(plan)
+    assert "hunter2" not in str(plan.to_json())
+
+
+def test_markdown_has_a_summary_table_and_folded_details() -> None:
+    md = plan_markdown.render(sample_plan())
+    assert "| Northshore | 1 | 2 | 0 | 0 | 1 |" in md
+    assert "<details><summary>Update route <code>CT | to PACS</code> in Northshore</summary>" in md
+    assert "| `suspended` | `true` | `false` |" in md
+
+
+def test_no_changes_says_so() -> None:
+    plan = Plan(url="u", accounts=["A"], actions=[Action("noop", "A", "role", "R", "matches")])
+    assert "No changes. Live state matches the configuration." in plan_text.render(plan)
+    assert "**No changes.**" in plan_markdown.render(plan)
+    assert plan.to_json()["format_version"] == 1
