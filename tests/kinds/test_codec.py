@@ -1,0 +1,74 @@
+"""Live objects in the config's shape and back: flags, JSON text, comma lists, names."""
+
+from __future__ import annotations
+
+from ambraconf.engine.refs import RefIndex
+from ambraconf.kinds.codec import ApiMap, Field
+
+ROUTE_LIKE = ApiMap(
+    list_path="/thing/list",
+    list_key="things",
+    add_path="/thing/add",
+    set_path="/thing/set",
+    delete_path="/thing/delete",
+    fields=(
+        Field("name"),
+        Field("suspended", "flag"),
+        Field("delay", "int"),
+        Field("options", "json"),
+        Field("role", "ref", api="role_id", ref="role"),
+        Field("manual_roles", "refs_csv", ref="role"),
+        Field("other_tags", "csv"),
+    ),
+)
+
+
+def names() -> RefIndex:
+    index = RefIndex("Acme")
+    index.add("role", "Radiologist", "r-1")
+    index.add("role", "Tech", "r-2")
+    return index
+
+
+def test_live_object_is_read_into_config_shape() -> None:
+    live = {
+        "uuid": "x-1",
+        "name": "CT",
+        "suspended": "0",
+        "delay": "15",
+        "options": '{"bypass_approval": 1}',
+        "role_id": "r-1",
+        "manual_roles": "r-2,r-1",
+        "other_tags": "a, b",
+        "namespace_name": "read only",
+    }
+    assert ROUTE_LIKE.decode(live, names()) == {
+        "name": "CT",
+        "suspended": False,
+        "delay": 15,
+        "options": {"bypass_approval": 1},
+        "role": "Radiologist",
+        "manual_roles": ["Tech", "Radiologist"],
+        "other_tags": ["a", "b"],
+    }
+
+
+def test_config_values_become_form_fields() -> None:
+    desired = {
+        "name": "CT",
+        "suspended": True,
+        "options": {"round_robin": "destination"},
+        "role": "radiologist",
+        "manual_roles": ["Tech"],
+    }
+    assert ROUTE_LIKE.encode(desired, names()) == {
+        "name": "CT",
+        "suspended": "1",
+        "options": '{"round_robin":"destination"}',
+        "role_id": "r-1",
+        "manual_roles": "r-2",
+    }
+
+
+def test_unknown_reference_in_live_state_stays_visible_as_uuid() -> None:
+    assert ROUTE_LIKE.decode({"role_id": "r-9"}, names()) == {"role": "r-9"}
