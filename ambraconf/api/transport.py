@@ -1,0 +1,284 @@
+"""One POST to the API, made safely: rate limit, retries that cannot duplicate, counting.
+
+The transport knows HTTP, not the API's JSON: it returns any response the server produced
+by handling the request (2xx, 4xx other than 429) and turns everything else into
+``TransportError`` or, for calls that change things, ``ResponseLost``.
+
+Retry rules (why: an ``add`` that runs twice creates a duplicate, since most names are
+not unique):
+
+- A request that never left (connection refused, DNS failure, connect timeout) is retried
+  whatever it is.
+- An HTTP 429 is retried whatever it is, after ``Retry-After`` seconds when given: the
+  server refused the request without acting on it.
+- A request that may have reached the server (read timeout, dropped connection, 5xx) is
+  retried only when the caller says it is idempotent (reads); otherwise ``ResponseLost``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import requests
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, ProtocolError
+
+from ambraconf import __version__
+from ambraconf.api.errors import ResponseLost, TransportError
+
+log = logging.getLogger("ambraconf.api")
+
+DEFAULT_REQUESTS_PER_SECOND = 5.0
+"""Client-side cap. Ambra documents no server limit; its SDK assumes 2/s for ordinary calls
+and 5/s for gets. A plan is mostly bundled reads and an apply a few dozen writes, so one
+flat 5/s keeps runs short without hammering the server."""
+
+DEFAULT_TIMEOUT = (10.0, 120.0)
+"""(connect, read) seconds; a 5000-row list page can take a while to build."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently to retry what is safe to retry.
+
+    The n-th retry waits ``min(backoff_max, backoff_base * 2**(n-1))``, of which the upper
+    half is random (jitter), unless the server sent ``Retry-After``. A ``Retry-After`` longer
+    than ``retry_after_max`` is not waited for: the call fails with a message saying so.
+    """
+
+    max_attempts: int = 4
+    backoff_base: float = 0.5
+    backoff_max: float = 8.0
+    retry_after_max: float = 60.0
+
+    def backoff(self, retry: int, jitter: float) -> float:
+        """Delay before retry number ``retry`` (1-based); ``jitter`` is in [0, 1)."""
+        ceiling = min(self.backoff_max, self.backoff_base * 2 ** (retry - 1))
+        return ceiling / 2 + ceiling / 2 * jitter
+
+
+class RateLimiter:
+    """At most ``per_second`` requests per second across threads (a minimum interval).
+
+    Each caller reserves the next free slot under a lock, then sleeps outside it, so
+    concurrent callers queue up instead of bursting.
+    """
+
+    def __init__(
+        self,
+        per_second: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if per_second <= 0:
+            raise ValueError("requests per second must be positive")
+        self._interval = 1.0 / per_second
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._next_slot = float("-inf")
+
+    def wait(self) -> None:
+        """Block until this caller may send a request."""
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + self._interval
+        if slot > now:
+            self._sleep(slot - now)
+
+
+@dataclass(frozen=True)
+class RequestCounts:
+    """HTTP requests sent so far (every attempt counts; a bundle is one ``/bundle`` request)."""
+
+    total: int = 0
+    by_endpoint: Mapping[str, int] = field(default_factory=dict)
+
+
+class Transport:
+    """A ``requests`` session bound to one API base URL.
+
+    ``sleep`` and ``jitter`` are injectable so tests can run retries without waiting.
+    ``requests_per_second=None`` turns the client-side rate limit off.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        ca_bundle: str | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._verify: str | bool = ca_bundle or True
+        self._timeout = timeout
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._jitter = jitter
+        self._limiter = (
+            RateLimiter(requests_per_second, sleep=sleep) if requests_per_second else None
+        )
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = f"ambraconf/{__version__}"
+        self._counts: Counter[str] = Counter()
+        self._counts_lock = threading.Lock()
+
+    def post(
+        self,
+        path: str,
+        *,
+        form: Mapping[str, str] | None = None,
+        json_text: str | None = None,
+        idempotent: bool,
+    ) -> requests.Response:
+        """POST form fields (or, for ``/bundle``, JSON text) to ``path`` under the base URL.
+
+        Returns the response when the server handled the request (2xx or a 4xx other
+        than 429). Raises ``TransportError`` when no usable answer came after the allowed
+        attempts, ``ResponseLost`` when a non-idempotent call may have run (its ``calls``
+        are left for the client to fill in: only it knows what the request meant).
+        """
+        url = self.base_url + path
+        headers = {"Content-Type": "application/json"} if json_text is not None else None
+        attempt = 0
+        while True:
+            attempt += 1
+            if self._limiter is not None:
+                self._limiter.wait()
+            self._count(path)
+            log.debug("POST %s (attempt %d)", path, attempt)
+            try:
+                response = self._session.post(
+                    url,
+                    data=json_text.encode() if json_text is not None else form,
+                    headers=headers,
+                    timeout=self._timeout,
+                    verify=self._verify,
+                    allow_redirects=False,
+                )
+            except requests.exceptions.SSLError as exc:
+                raise TransportError(
+                    f"cannot reach {url}: TLS error: {_cause(exc)}",
+                    endpoint=path,
+                    hint="set AMBRA_CA_BUNDLE to the CA certificate file if the server uses "
+                    "a private certificate authority",
+                ) from exc
+            except requests.RequestException as exc:
+                reason = self._describe(exc)
+                if _may_have_arrived(exc) and not idempotent:
+                    raise ResponseLost(
+                        f"{path}: no answer from {url} ({reason}); the call may have run",
+                        endpoint=path,
+                        calls=(),
+                    ) from exc
+                if attempt >= self._retry.max_attempts:
+                    raise TransportError(f"cannot reach {url}: {reason}", endpoint=path) from exc
+                self._back_off(path, attempt, reason, retry_after=None)
+                continue
+
+            status = response.status_code
+            log.debug("POST %s -> HTTP %d", path, status)
+            if status != 429 and status < 500:
+                return response
+            excerpt = body_excerpt(response)
+            if status >= 500 and not idempotent:
+                raise ResponseLost(
+                    f"{path}: HTTP {status} from the server ({excerpt}); the call may have run",
+                    endpoint=path,
+                    calls=(),
+                    status=status,
+                )
+            retry_after = _retry_after(response)
+            if retry_after is not None and retry_after > self._retry.retry_after_max:
+                raise TransportError(
+                    f"{path}: HTTP {status}, the server asks to retry after {retry_after:g} s "
+                    f"(more than the {self._retry.retry_after_max:g} s this client waits)",
+                    endpoint=path,
+                    status=status,
+                )
+            if attempt >= self._retry.max_attempts:
+                raise TransportError(
+                    f"{path} failed: HTTP {status} after {attempt} attempts: {excerpt}",
+                    endpoint=path,
+                    status=status,
+                )
+            self._back_off(path, attempt, f"HTTP {status}", retry_after=retry_after)
+
+    def counts(self) -> RequestCounts:
+        """A snapshot of the requests sent so far, for ``--verbose`` and benchmarks."""
+        with self._counts_lock:
+            return RequestCounts(sum(self._counts.values()), dict(self._counts))
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self._session.close()
+
+    def _count(self, path: str) -> None:
+        with self._counts_lock:
+            self._counts[path] += 1
+
+    def _back_off(self, path: str, attempt: int, reason: str, *, retry_after: float | None) -> None:
+        delay = retry_after
+        if delay is None:
+            delay = self._retry.backoff(attempt, self._jitter())
+        log.info("%s: %s; retrying in %.2f s", path, reason, delay)
+        self._sleep(delay)
+
+    def _describe(self, exc: requests.RequestException) -> str:
+        if isinstance(exc, requests.ConnectTimeout):
+            return f"no connection within {self._timeout[0]:g} s"
+        if isinstance(exc, requests.ReadTimeout):
+            return f"no answer within {self._timeout[1]:g} s"
+        cause = _cause(exc)
+        if isinstance(cause, NameResolutionError):
+            return "host name not found"
+        if isinstance(cause, NewConnectionError):
+            return getattr(cause.__cause__, "strerror", None) or str(cause)
+        if isinstance(cause, ProtocolError):
+            return "connection closed without an answer"
+        return str(cause)
+
+
+def body_excerpt(response: requests.Response, limit: int = 160) -> str:
+    """The start of a response body as one line of text (HTML tags removed)."""
+    text = re.sub(r"<[^>]*>", " ", response.text)
+    text = " ".join(text.split())
+    if not text:
+        return "empty body"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _cause(exc: requests.RequestException) -> BaseException:
+    """The urllib3 error under a requests exception (under its MaxRetryError, if any)."""
+    cause = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    return cause.reason if isinstance(cause, MaxRetryError) and cause.reason else cause
+
+
+def _may_have_arrived(exc: requests.RequestException) -> bool:
+    """False only when the request provably never reached the server."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return False
+    return not isinstance(_cause(exc), NewConnectionError)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """``Retry-After`` in seconds; the HTTP-date form is ignored (plain backoff applies)."""
+    value = response.headers.get("Retry-After", "").strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return max(seconds, 0.0) if math.isfinite(seconds) else None

@@ -1,0 +1,60 @@
+"""Fixtures for the API client tests: the scripted stand-in server and clients bound to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from ambra_standin import ADMIN_LOGIN, ADMIN_PASSWORD, StandIn
+
+from ambraconf.api import AmbraClient, ClientSettings, RetryPolicy, Transport
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    server = StandIn()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """Delays the client asked to sleep; the clients below record instead of sleeping."""
+    return []
+
+
+Connect = Callable[..., AmbraClient]
+
+
+@pytest.fixture
+def connect(standin: StandIn, sleeps: list[float]) -> Iterator[Connect]:
+    """Build a client for the stand-in: no rate limit, no real sleeping, short timeouts."""
+    clients: list[AmbraClient] = []
+
+    def make(
+        *,
+        url: str | None = None,
+        login: str | None = ADMIN_LOGIN,
+        password: str | None = ADMIN_PASSWORD,
+        sid: str | None = None,
+        max_attempts: int = 4,
+        read_timeout: float = 5.0,
+        bundle_size: int = 50,
+    ) -> AmbraClient:
+        settings = ClientSettings.from_env(
+            {}, url=url or standin.url, login=login, password=password, sid=sid
+        )
+        transport = Transport(
+            settings.url,
+            timeout=(2.0, read_timeout),
+            requests_per_second=None,
+            retry=RetryPolicy(max_attempts=max_attempts),
+            sleep=sleeps.append,
+        )
+        client = AmbraClient(settings, transport=transport, bundle_size=bundle_size)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
