@@ -169,7 +169,9 @@ class AmbraClient:
 
         Raises ``TransportError`` when the pages do not add up (the server ignored the
         page size, or a page is short while more are promised): a partial list would make
-        objects look missing, and a plan would re-create them.
+        objects look missing, and a plan would re-create them. A reply without a ``page``
+        hash is a list the API does not page: it is returned as is. ``paged=False`` sends
+        no ``page.*`` parameters at all.
         """
         _check_page_rows(page_rows)
         request = ListRequest(path, list_key, {**(params or {}), **more_params}, paged)

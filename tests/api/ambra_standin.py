@@ -95,14 +95,18 @@ def paged(key: str, items: list[dict[str, Any]], *, echo_rows: int | None = None
 class StandIn:
     """The server; ``url`` ends in ``/api/v3`` like a real API base."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, ssl_context: tuple[str, str] | None = None) -> None:
+        """``ssl_context`` is (certificate file, key file) to serve https."""
         self.log: list[Seen] = []
         self.valid_sids: set[str] = set()
         self._scripts: dict[str, list[Response | Handler | Drop]] = {}
         self._logins = 0
         self._lock = threading.Lock()
-        self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
-        self.url = f"http://127.0.0.1:{self._server.server_port}{API_PREFIX}"
+        self._server = make_server(
+            "127.0.0.1", 0, self._app, threaded=True, ssl_context=ssl_context
+        )
+        scheme = "https" if ssl_context else "http"
+        self.url = f"{scheme}://127.0.0.1:{self._server.server_port}{API_PREFIX}"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
