@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -23,6 +25,66 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines.",
+)
+def validate(path: Path, output_format: str) -> int:
+    """Check a config file or directory without contacting Ambra.
+
+    Reports every problem at once with file:line:column: YAML syntax, unknown
+    keys, wrong types, duplicate names, references to objects no file defines,
+    cycles, and permissions, settings, route conditions and webhook events
+    checked against the API documentation. Exit code 0 when valid, 1 when not.
+    """
+    from ambraconf.config.report import render_json, render_text
+    from ambraconf.config.validate import validate_path
+
+    result = validate_path(path)
+    if output_format == "json":
+        click.echo(json.dumps(render_json(result), indent=2))
+    else:
+        click.echo(render_text(result))
+    return 0 if result.ok else 1
+
+
+@cli.command()
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Directory to write the JSON Schema files into.",
+)
+@click.option("--check", is_flag=True, help="Only report whether the files are up to date.")
+def schema(output: Path, check: bool) -> int:
+    """Write the JSON Schema of the config files (for editors and CI).
+
+    Config files point at it with a first line such as
+    `# yaml-language-server: $schema=../../schemas/ambraconf.schema.json`
+    so editors complete keys and flag mistakes as you type.
+    """
+    from ambraconf.config.schema import stale_schemas, write_schemas
+
+    if check:
+        stale = stale_schemas(output)
+        for name in stale:
+            click.echo(f"{output / name}: out of date; run `ambraconf schema`", err=True)
+        return 1 if stale else 0
+    written = write_schemas(output)
+    for target in written:
+        click.echo(f"wrote {target}")
+    if not written:
+        click.echo(f"{output}: already up to date")
+    return 0
 
 
 def main() -> None:

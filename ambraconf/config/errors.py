@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ambraconf.config.diagnostics import Diagnostic
+
 
 class UserError(Exception):
     """Something the user can fix (bad input, bad credentials, unreachable server).
@@ -18,3 +20,14 @@ class UserError(Exception):
     def __str__(self) -> str:
         message = super().__str__()
         return f"{message}\n  hint: {self.hint}" if self.hint else message
+
+
+class InvalidConfig(UserError):
+    """A configuration with errors; carries every diagnostic so callers can show them all."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        errors = [d for d in diagnostics if d.severity == "error"]
+        noun = "error" if len(errors) == 1 else "errors"
+        lines = [f"the configuration has {len(errors)} {noun}:", *(str(d) for d in errors)]
+        super().__init__("\n".join(lines), hint="run `ambraconf validate PATH` for details")
+        self.diagnostics = diagnostics

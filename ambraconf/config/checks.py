@@ -1,0 +1,277 @@
+"""Checks across objects of an account, driven by the registry's tables.
+
+Duplicate natural keys, references to objects that no file defines, forbidden targets,
+reference cycles and secrets written into files. Nothing here knows a kind by name: what
+to check comes from each ``KindSpec`` (identity, references, builtin names, secrets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ambraconf.config.desired import DesiredAccount, DesiredObject
+from ambraconf.config.diagnostics import Diagnostics
+from ambraconf.config.interpolate import EnvStr
+from ambraconf.config.positions import LocatedDict, LocatedList, Mark, locate
+from ambraconf.config.suggest import did_you_mean
+from ambraconf.kinds import ACCOUNT, BY_NAME, KEYS, KINDS, KindSpec, Reference
+from ambraconf.kinds.account import is_ignored
+from ambraconf.kinds.spec import fold, walk
+
+
+def check_account(account: DesiredAccount, diagnostics: Diagnostics) -> None:
+    """Every cross-object check for one account."""
+    check_duplicates(account, diagnostics)
+    check_renames(account, diagnostics)
+    edges = check_references(account, diagnostics)
+    check_cycles(edges, diagnostics)
+    check_secrets(account, diagnostics)
+
+
+def check_duplicates(account: DesiredAccount, diagnostics: Diagnostics) -> None:
+    """Natural keys are unique per kind; names compare case-insensitively, as in the API."""
+    for spec in KINDS:
+        seen: dict[tuple[str, ...], DesiredObject] = {}
+        for obj in account.of(spec.name):
+            first = seen.setdefault(obj.identity, obj)
+            if first is not obj:
+                diagnostics.error(
+                    obj.where("name"),
+                    f"duplicate {spec.title} '{obj.display}' in account '{account.name}' "
+                    f"(first defined at {first.where('name').where})",
+                    hint="names are compared without regard to letter case; "
+                    "rename one or merge them",
+                )
+
+
+def check_renames(account: DesiredAccount, diagnostics: Diagnostics) -> None:
+    """``renamed_from`` must name an object the config no longer defines."""
+    for spec in KINDS:
+        for obj in account.of(spec.name):
+            old = obj.renamed_from
+            if not old:
+                continue
+            old_identity = spec.identity_of({**obj.values, "name": old})
+            clash = next((o for o in account.of(spec.name) if o.identity == old_identity), None)
+            if clash is not None:
+                diagnostics.error(
+                    obj.where("renamed_from"),
+                    f"{spec.title} '{obj.display}' is renamed from '{old}', but '{clash.display}' "
+                    f"is still defined (at {clash.where('name').where})",
+                    hint="remove the old definition, or drop renamed_from",
+                )
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``holder`` names ``target`` through ``reference``, written at ``mark``."""
+
+    holder: DesiredObject
+    target: DesiredObject
+    reference: Reference
+    mark: Mark
+
+
+def check_references(account: DesiredAccount, diagnostics: Diagnostics) -> list[Edge]:
+    """Every reference to a managed kind resolves; returns the resolved edges."""
+    index = _Index(account)
+    edges: list[Edge] = []
+    holders: list[tuple[KindSpec, DesiredObject]] = [(ACCOUNT, _account_object(account))]
+    holders += [(spec, obj) for spec in KINDS for obj in account.of(spec.name)]
+    for spec, holder in holders:
+        for reference in spec.references:
+            if not reference.managed:
+                continue
+            target_spec = BY_NAME[reference.target]
+            for path, name in walk(holder.values, reference.path):
+                if not isinstance(name, str):
+                    continue
+                mark = holder.where(*path, key=reference.path[-1] == KEYS)
+                key = _target_key(target_spec, reference, holder, name)
+                target = index.get(target_spec, key)
+                if target is None:
+                    if not _resolved_elsewhere(account, target_spec, name):
+                        _dangling(diagnostics, mark, account, holder, reference, target_spec, name)
+                    continue
+                _check_forbidden(diagnostics, mark, holder, reference, target_spec, target)
+                edges.append(Edge(holder, target, reference, mark))
+    return edges
+
+
+class _Index:
+    """Objects per kind by natural key, and by name alone for partial keys."""
+
+    def __init__(self, account: DesiredAccount) -> None:
+        self.by_key = {
+            spec.name: {obj.identity: obj for obj in reversed(account.of(spec.name))}
+            for spec in KINDS
+        }
+
+    def get(self, spec: KindSpec, key: dict[str, str]) -> DesiredObject | None:
+        objects = self.by_key.get(spec.name, {})
+        if all(field in key for field in spec.identity):
+            return objects.get(tuple(fold(key[f]) for f in spec.identity))
+        matches = [
+            obj
+            for identity, obj in objects.items()
+            if all(fold(key[f]) == identity[i] for i, f in enumerate(spec.identity) if f in key)
+        ]
+        return matches[0] if len(matches) == 1 else None
+
+
+def _target_key(
+    target: KindSpec, reference: Reference, holder: DesiredObject, name: str
+) -> dict[str, str]:
+    key = {"name": name, **dict(reference.where)}
+    key.update({f: str(holder.values.get(f, "")) for f in reference.same})
+    return {f: v for f, v in key.items() if f in target.identity}
+
+
+def _resolved_elsewhere(account: DesiredAccount, target: KindSpec, name: str) -> bool:
+    """Builtin objects (default roles) and ignored live objects need no definition."""
+    known = [*target.builtin, *account.invalid_names.get(target.name, [])]
+    if fold(name) in {fold(k) for k in known}:
+        return True
+    return is_ignored(account.ignore, target.key, name)
+
+
+def _dangling(
+    diagnostics: Diagnostics,
+    mark: Mark,
+    account: DesiredAccount,
+    holder: DesiredObject,
+    reference: Reference,
+    target: KindSpec,
+    name: str,
+) -> None:
+    where = "".join(f"{v} " for k, v in reference.where if k in target.identity)
+    candidates = [
+        *(o.name for o in account.of(target.name)),
+        *account.invalid_names.get(target.name, []),
+        *target.builtin,
+    ]
+    builtin = f", use one of {', '.join(target.builtin)}" if target.builtin else ""
+    diagnostics.error(
+        mark,
+        f"{reference.describe} '{name}': no {where}{target.title} of that name in account "
+        f"'{account.name}'{did_you_mean(name, candidates)}",
+        hint=f"define it under {target.key}:{builtin}, or fix the name",
+    )
+
+
+def _check_forbidden(
+    diagnostics: Diagnostics,
+    mark: Mark,
+    holder: DesiredObject,
+    reference: Reference,
+    target_spec: KindSpec,
+    target: DesiredObject,
+) -> None:
+    for field, value in reference.forbid:
+        if target.values.get(field) == value:
+            diagnostics.error(
+                mark,
+                f"{target_spec.title} '{target.display}' has {field}: "
+                f"{_yaml(value)} (at {target.where(field).where}), so it cannot serve as "
+                f"{holder.spec.title} {reference.describe}",
+            )
+
+
+def _yaml(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _account_object(account: DesiredAccount) -> DesiredObject:
+    """The account's own fields as an object, so its references are checked like others."""
+    values = account.head.model_dump(by_alias=True, exclude_unset=True)
+    return DesiredObject(ACCOUNT, account.head, values, account.mark, account.source, account.name)
+
+
+def check_cycles(edges: list[Edge], diagnostics: Diagnostics) -> None:
+    """References sharing a ``cycle`` label must not loop (a show_when chain, say)."""
+    by_label: dict[str, dict[int, list[Edge]]] = {}
+    for edge in edges:
+        if edge.reference.cycle:
+            graph = by_label.setdefault(edge.reference.cycle, {})
+            graph.setdefault(id(edge.holder), []).append(edge)
+    for label, graph in by_label.items():
+        for cycle in _cycles(graph):
+            first = cycle[0]
+            chain = " -> ".join([e.holder.display for e in cycle] + [first.holder.display])
+            diagnostics.error(
+                first.mark,
+                f"{label} cycle among {first.holder.spec.plural}: {chain}",
+                hint="break the chain: one of these must not depend on the next",
+            )
+
+
+def _cycles(graph: dict[int, list[Edge]]) -> Iterator[list[Edge]]:
+    """Each elementary cycle found by an iterative depth-first search, reported once."""
+    state: dict[int, str] = {}
+    for start in list(graph):
+        if start in state:
+            continue
+        stack: list[tuple[int, Iterator[Edge]]] = [(start, iter(graph.get(start, [])))]
+        path: list[Edge] = []
+        state[start] = "open"
+        while stack:
+            node, edges = stack[-1]
+            edge = next(edges, None)
+            if edge is None:
+                state[node] = "done"
+                stack.pop()
+                if path:
+                    path.pop()
+                continue
+            target = id(edge.target)
+            if state.get(target) == "open":
+                loop_start = next(
+                    (i for i, e in enumerate(path) if id(e.holder) == target), len(path)
+                )
+                yield [*path[loop_start:], edge]
+            elif target not in state:
+                state[target] = "open"
+                path.append(edge)
+                stack.append((target, iter(graph.get(target, []))))
+
+
+def check_secrets(account: DesiredAccount, diagnostics: Diagnostics) -> None:
+    """Warn about secrets written into a file instead of read from ``${env:NAME}``."""
+    for spec in KINDS:
+        leaves = _leaf_secret_paths(spec.secret_fields)
+        for obj in account.of(spec.name):
+            for path in leaves:
+                for concrete, value in _walk_located(obj.source, path):
+                    if isinstance(value, str) and value and not isinstance(value, EnvStr):
+                        diagnostics.warning(
+                            locate(obj.source, concrete)[0],
+                            f"secret written into the file ({spec.title} '{obj.display}')",
+                            hint="read it from the environment: ${env:NAME}",
+                        )
+
+
+def _leaf_secret_paths(paths: Iterable[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Secret paths with no secret path below them; a mapping leaf covers all its values."""
+    paths = list(paths)
+    leaves = [p for p in paths if not any(q != p and q[: len(p)] == p for q in paths)]
+    return [(*p, "*") if p else p for p in leaves]
+
+
+def _walk_located(value: Any, path: tuple[str, ...], prefix: tuple[Any, ...] = ()) -> Iterator:
+    if not path:
+        yield prefix, value
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if isinstance(value, LocatedDict):
+            for key, item in value.items():
+                yield from _walk_located(item, rest, (*prefix, key))
+        elif isinstance(value, LocatedList):
+            for i, item in enumerate(value):
+                yield from _walk_located(item, rest, (*prefix, i))
+        else:
+            yield prefix, value
+    elif isinstance(value, LocatedDict) and head in value:
+        yield from _walk_located(value[head], rest, (*prefix, head))

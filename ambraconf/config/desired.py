@@ -1,0 +1,147 @@
+"""The desired state: what a valid configuration asks for, by name, with source positions.
+
+This is what the engine consumes. Objects hold only the fields the files set (the engine
+manages those and leaves every other live field alone), references are names, and each
+object remembers where it was written so a plan can point back at the YAML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from ambraconf.config.positions import LocatedDict, Mark, locate
+from ambraconf.kinds import KINDS, KindSpec
+from ambraconf.kinds.account import is_ignored
+from ambraconf.kinds.base import META_FIELDS
+
+
+@dataclass
+class DesiredObject:
+    """One object of one kind in one account, as the config describes it.
+
+    ``values`` are the fields the config sets (YAML names, plain data, defaults not filled
+    in; ``uuid``/``protect``/``renamed_from`` are attributes instead). ``model`` is the
+    validated pydantic instance; ``source`` is the interpolated YAML with every position.
+    """
+
+    spec: KindSpec
+    model: BaseModel
+    values: dict[str, Any]
+    mark: Mark
+    source: LocatedDict
+    account: str
+
+    @classmethod
+    def from_model(
+        cls, spec: KindSpec, model: BaseModel, source: LocatedDict, account: str
+    ) -> DesiredObject:
+        values = model.model_dump(by_alias=True, exclude_unset=True, exclude=set(META_FIELDS))
+        return cls(spec, model, values, source.mark, source, account)
+
+    @property
+    def kind(self) -> str:
+        return self.spec.name
+
+    @property
+    def name(self) -> str:
+        return str(self.values.get("name", ""))
+
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """The natural key, case-folded: equal identities are the same object."""
+        return self.spec.identity_of(self.values)
+
+    @property
+    def display(self) -> str:
+        return self.spec.display(self.values)
+
+    @property
+    def uuid(self) -> str | None:
+        return getattr(self.model, "uuid", None)
+
+    @property
+    def protect(self) -> bool:
+        return bool(getattr(self.model, "protect", False))
+
+    @property
+    def renamed_from(self) -> str | None:
+        return getattr(self.model, "renamed_from", None)
+
+    def where(self, *path: Any, key: bool = False) -> Mark:
+        """The position of a field (or of the object when ``path`` is empty)."""
+        return locate(self.source, path, key=key)[0]
+
+
+@dataclass
+class DesiredAccount:
+    """One account: its own fields and settings, how to treat live extras, its objects."""
+
+    name: str
+    mark: Mark
+    head: BaseModel
+    source: LocatedDict
+    uuid: str | None = None
+    create: bool = False
+    fields: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    variables: dict[str, Any] = field(default_factory=dict)
+    prune: dict[str, bool] = field(default_factory=dict)
+    ignore: dict[str, list[str]] = field(default_factory=dict)
+    objects: dict[str, list[DesiredObject]] = field(
+        default_factory=lambda: {spec.name: [] for spec in KINDS}
+    )
+    invalid_names: dict[str, list[str]] = field(default_factory=dict)
+    """Names of objects that failed validation (only in an invalid config): references to
+    them are not reported a second time as dangling."""
+
+    def of(self, kind: str) -> list[DesiredObject]:
+        """The objects of ``kind`` ("role"), in file order."""
+        return self.objects.get(kind, [])
+
+    def all_objects(self) -> Iterator[DesiredObject]:
+        """Every object, kinds in registry order (the usual creation order)."""
+        for spec in KINDS:
+            yield from self.objects.get(spec.name, [])
+
+    def find(self, kind: str, *identity: str) -> DesiredObject | None:
+        """The object of ``kind`` whose natural key is ``identity`` (any letter case)."""
+        wanted = tuple(part.casefold() for part in identity)
+        return next((o for o in self.of(kind) if o.identity == wanted), None)
+
+    def prunes(self, kind: str) -> bool:
+        """Whether unmanaged live objects of ``kind`` may be deleted (default: never)."""
+        spec = next((s for s in KINDS if s.name == kind), None)
+        return bool(spec and self.prune.get(spec.key, False))
+
+    def ignores(self, kind: str, name: str) -> bool:
+        """Whether ``ignore:`` patterns keep ambraconf away from the live ``kind`` ``name``."""
+        spec = next((s for s in KINDS if s.name == kind), None)
+        return bool(spec and is_ignored(self.ignore, spec.key, name))
+
+    def counts(self) -> dict[str, int]:
+        return {spec.name: len(self.objects.get(spec.name, [])) for spec in KINDS}
+
+
+@dataclass
+class Config:
+    """A whole validated configuration: its accounts and the files it was read from."""
+
+    accounts: list[DesiredAccount]
+    files: list[str]
+
+    def account(self, name: str) -> DesiredAccount | None:
+        """The account called ``name`` (any letter case)."""
+        folded = name.casefold()
+        return next((a for a in self.accounts if a.name.casefold() == folded), None)
+
+    def counts(self) -> dict[str, int]:
+        """Objects per kind over all accounts, in registry order."""
+        totals = {spec.name: 0 for spec in KINDS}
+        for account in self.accounts:
+            for kind, count in account.counts().items():
+                totals[kind] += count
+        return totals

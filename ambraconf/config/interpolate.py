@@ -1,0 +1,180 @@
+"""``${env:NAME}`` and ``${var:NAME}`` in string values, so one set of files serves UAT and prod.
+
+A value that is exactly one ``${var:NAME}`` takes the variable's own type (a boolean stays a
+boolean); anywhere else the variable is written into the text. ``$${`` is a literal ``${``.
+Text that came from the environment is an ``EnvStr``: the secret check uses that to tell a
+password read from ``${env:...}`` from one written into a file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ambraconf.config.diagnostics import Diagnostics
+from ambraconf.config.positions import LocatedDict, LocatedList, Mark
+from ambraconf.config.suggest import closest, did_you_mean
+
+_TOKEN = re.compile(r"\$\$\{|\$\{([^{}]*)\}")
+_REFERENCE = re.compile(r"(?P<scheme>[a-z]+):(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)")
+SCHEMES = ("env", "var")
+
+Scalar = str | int | float | bool | None
+
+
+class EnvStr(str):
+    """Text that was read, in whole or in part, from an environment variable."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A ``variables:`` entry: its value (already interpolated) and where it was set."""
+
+    value: Scalar
+    mark: Mark
+
+
+def has_interpolation(text: str) -> bool:
+    """Whether ``text`` holds a ``${...}`` expression (the JSON Schema lets those stand in)."""
+    return any(m.group(0) != "$${" for m in _TOKEN.finditer(text))
+
+
+class Interpolator:
+    """Replaces ``${...}`` expressions in loaded data; problems go to ``diagnostics``."""
+
+    def __init__(
+        self,
+        variables: Mapping[str, Variable],
+        env: Mapping[str, str],
+        diagnostics: Diagnostics,
+        *,
+        allow_vars: bool = True,
+        is_secret: Callable[[tuple[Any, ...]], bool] = lambda path: False,
+        missing_secret_warns: bool = False,
+    ) -> None:
+        self.variables = variables
+        self.env = env
+        self.diagnostics = diagnostics
+        self.allow_vars = allow_vars
+        self.is_secret = is_secret
+        self.missing_secret_warns = missing_secret_warns
+
+    def value(self, value: Any, mark: Mark, path: tuple[Any, ...] = ()) -> Any:
+        """A copy of ``value`` (located containers keep their marks) with every string expanded.
+
+        ``path`` is where ``value`` sits in the account, to tell secret fields apart.
+        """
+        if isinstance(value, LocatedDict):
+            out = LocatedDict(value.mark)
+            for key, item, key_mark, value_mark in value.located_items():
+                out.put(key, self.value(item, value_mark, (*path, key)), key_mark, value_mark)
+            return out
+        if isinstance(value, LocatedList):
+            out_list = LocatedList(value.mark)
+            for index, item in enumerate(value):
+                item_mark = value.item_mark(index)
+                out_list.put(self.value(item, item_mark, (*path, index)), item_mark)
+            return out_list
+        if isinstance(value, str):
+            return self.text(value, mark, path)
+        return value
+
+    def text(self, text: str, mark: Mark, path: tuple[Any, ...] = ()) -> Any:
+        """``text`` with its expressions replaced; a lone ``${var:X}`` keeps X's type."""
+        if "$" not in text:
+            return text
+        whole = _TOKEN.fullmatch(text)
+        if whole and whole.group(0) != "$${":
+            resolved = self._resolve(whole.group(1), mark, path)
+            if resolved is not None and not isinstance(resolved[0], str):
+                return resolved[0]
+        pieces: list[str] = []
+        from_env = isinstance(text, EnvStr)
+        position = 0
+        for match in _TOKEN.finditer(text):
+            pieces.append(text[position : match.start()])
+            position = match.end()
+            if match.group(0) == "$${":
+                pieces.append("${")
+                continue
+            resolved = self._resolve(match.group(1), mark, path)
+            if resolved is None:
+                return text
+            value, env = resolved
+            pieces.append(_as_text(value))
+            from_env = from_env or env
+        rest = text[position:]
+        if "${" in rest:
+            self.diagnostics.error(
+                mark,
+                f"unterminated '${{' in {text!r}",
+                hint="close it with '}', or write '$${' for a literal '${'",
+            )
+            self.diagnostics.suppress(mark)
+            return text
+        pieces.append(rest)
+        result = "".join(pieces)
+        return EnvStr(result) if from_env else result
+
+    def _resolve(
+        self, expression: str, mark: Mark, path: tuple[Any, ...]
+    ) -> tuple[Scalar, bool] | None:
+        """The value of one ``scheme:NAME`` and whether it came from the environment."""
+        match = _REFERENCE.fullmatch(expression.strip())
+        if match is None or match["scheme"] not in SCHEMES:
+            scheme = expression.split(":", 1)[0].strip()
+            hint = "write ${env:NAME} for an environment variable or ${var:NAME} for a variable"
+            if match is not None or ":" in expression:
+                suggestion = closest(scheme, SCHEMES)
+                hint = f"did you mean '${{{suggestion}:...}}'?" if suggestion else hint
+            self.diagnostics.error(mark, f"cannot interpolate '${{{expression}}}'", hint=hint)
+            self.diagnostics.suppress(mark)
+            return None
+        scheme, name = match["scheme"], match["name"]
+        if scheme == "env":
+            if name not in self.env and self.missing_secret_warns and self.is_secret(path):
+                self.diagnostics.warning(
+                    mark,
+                    f"environment variable {name} is not set (a secret: plan and apply need it)",
+                    hint=f"export {name}=... before running plan or apply",
+                )
+                return EnvStr(""), True
+            if name not in self.env:
+                self.diagnostics.error(
+                    mark,
+                    f"environment variable {name} is not set",
+                    hint=f"export {name}=... before running ambraconf (in CI: a secret)",
+                )
+                self.diagnostics.suppress(mark)
+                return None
+            return EnvStr(self.env[name]), True
+        if not self.allow_vars:
+            self.diagnostics.error(
+                mark,
+                f"'${{var:{name}}}' cannot be used here: a variable's value may use "
+                "only ${env:NAME}",
+            )
+            self.diagnostics.suppress(mark)
+            return None
+        if name not in self.variables:
+            self.diagnostics.error(
+                mark,
+                f"unknown variable '{name}'{did_you_mean(name, self.variables)}",
+                hint="define it under 'variables:' at the top level or in this account",
+            )
+            self.diagnostics.suppress(mark)
+            return None
+        value = self.variables[name].value
+        return value, isinstance(value, EnvStr)
+
+
+def _as_text(value: Scalar) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)

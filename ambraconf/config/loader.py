@@ -1,0 +1,341 @@
+"""YAML files to documents whose every key and value remembers its file, line and column.
+
+The document tree is built from the parser's event stream with an explicit stack rather
+than PyYAML's recursive composer: a deeply nested or alias-bomb file then becomes a clean
+error instead of a ``RecursionError`` (or a stack overflow in libyaml's composer).
+Duplicate keys are errors (PyYAML would silently keep the last one).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml import events
+
+from ambraconf.config.diagnostics import Diagnostics
+from ambraconf.config.errors import UserError
+from ambraconf.config.positions import LocatedDict, LocatedList, Mark
+
+CONFIG_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_VALUES = 2_000_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null")}
+_KEPT_AS_TEXT = {f"{_TAG}timestamp"}  # dates stay text: the API takes them as strings
+_MERGE_TAG = f"{_TAG}merge"
+
+
+@dataclass
+class Document:
+    """One YAML document of one file: its data (located containers or a scalar) and start."""
+
+    file: str
+    data: Any
+    mark: Mark
+
+
+@dataclass
+class LoadResult:
+    """The documents read under a path, and every file that was read (for the summary)."""
+
+    documents: list[Document] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+class _FileProblem(Exception):
+    """Stops reading one file; the message is reported at ``mark``."""
+
+    def __init__(self, message: str, mark: Mark, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.hint = hint
+
+
+def display_name(path: Path) -> str:
+    """The path as the user should see it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def discover(path: Path) -> list[Path]:
+    """The config files under ``path``: itself, or every ``*.yaml``/``*.yml`` below it, sorted.
+
+    Hidden directories (``.git``) are skipped; the order is stable so messages are too.
+    """
+    if not path.exists():
+        raise UserError(f"{path}: no such file or directory")
+    if path.is_file():
+        return [path]
+    found = [
+        p
+        for p in path.rglob("*")
+        if p.suffix in CONFIG_SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    ]
+    if not found:
+        raise UserError(
+            f"{path}: no *.yaml files in this directory",
+            hint="point ambraconf at a config file or a directory of *.yaml files",
+        )
+    return sorted(found)
+
+
+def load_path(path: Path, diagnostics: Diagnostics) -> LoadResult:
+    """Every document of every config file under ``path``; problems go to ``diagnostics``."""
+    result = LoadResult()
+    for file in discover(path):
+        name = display_name(file)
+        result.files.append(name)
+        result.documents.extend(load_file(file, name, diagnostics))
+    return result
+
+
+def load_file(file: Path, name: str, diagnostics: Diagnostics) -> list[Document]:
+    """The documents of one file; a file that cannot be read yields none and one diagnostic."""
+    try:
+        text = _read_text(file, name)
+        documents = list(_build_documents(text, name))
+    except _FileProblem as problem:
+        diagnostics.error(problem.mark, str(problem), hint=problem.hint)
+    except yaml.MarkedYAMLError as exc:
+        mark = _mark(name, exc.problem_mark or exc.context_mark)
+        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        diagnostics.error(mark, f"invalid YAML: {message}")
+    except yaml.YAMLError as exc:
+        diagnostics.error(Mark(name, 1, 1), f"invalid YAML: {exc}")
+    else:
+        if all(document.data is None for document in documents):
+            diagnostics.warning(Mark(name, 1, 1), "the file is empty")
+        return documents
+    return []
+
+
+def _read_text(file: Path, name: str) -> str:
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _FileProblem(
+                f"file is too large ({size / 1048576:.1f} MiB; the limit is "
+                f"{MAX_FILE_BYTES // 1048576} MiB)",
+                Mark(name, 1, 1),
+                hint="split the configuration into several files in one directory",
+            )
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise _FileProblem(f"cannot read file: {exc.strerror or exc}", Mark(name, 1, 1)) from exc
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        raise _FileProblem("this is a binary file, not YAML text", _offset_mark(raw, offset, name))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _FileProblem(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+            _offset_mark(raw, exc.start, name),
+            hint="save the file as UTF-8",
+        ) from exc
+
+
+def _offset_mark(raw: bytes, offset: int, name: str) -> Mark:
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return Mark(name, line, column)
+
+
+def _mark(name: str, yaml_mark: Any, path: tuple[Any, ...] = ()) -> Mark:
+    if yaml_mark is None:
+        return Mark(name, 1, 1, path)
+    return Mark(name, yaml_mark.line + 1, yaml_mark.column + 1, path)
+
+
+class _Frame:
+    """A mapping or sequence under construction, and the key waiting for its value."""
+
+    __slots__ = ("container", "anchor", "key", "key_mark", "merges", "size")
+
+    def __init__(self, container: LocatedDict | LocatedList, anchor: str | None) -> None:
+        self.container = container
+        self.anchor = anchor
+        self.key: str | None = None
+        self.key_mark: Mark | None = None
+        self.merges: list[tuple[Any, Mark]] = []
+        self.size = 1
+
+
+def _build_documents(text: str, name: str) -> Iterable[Document]:
+    loader = _Loader(text)
+    try:
+        yield from _Builder(loader, name).documents()
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    def __init__(self, loader: Any, name: str) -> None:
+        self.loader = loader
+        self.name = name
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.values = 0
+        self.root: Any = None
+        self.root_mark: Mark | None = None
+
+    def documents(self) -> Iterable[Document]:
+        loader = self.loader
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, events.DocumentStartEvent):
+                self.anchors = {}
+                self.root, self.root_mark = None, _mark(self.name, event.start_mark)
+            elif isinstance(event, events.DocumentEndEvent):
+                yield Document(self.name, self.root, self.root_mark or Mark(self.name, 1, 1))
+            elif isinstance(event, events.ScalarEvent):
+                self._scalar(event)
+            elif isinstance(event, (events.MappingStartEvent, events.SequenceStartEvent)):
+                self._start(event)
+            elif isinstance(event, (events.MappingEndEvent, events.SequenceEndEvent)):
+                self._end()
+            elif isinstance(event, events.AliasEvent):
+                self._alias(event)
+
+    def _child_path(self) -> tuple[Any, ...]:
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        container = frame.container
+        if isinstance(container, LocatedList):
+            return (*container.mark.path, len(container))
+        return (*container.mark.path, frame.key) if frame.key is not None else container.mark.path
+
+    def _count(self, size: int, mark: Mark) -> None:
+        self.values += size
+        if self.values > MAX_VALUES:
+            raise _FileProblem(
+                f"document too large: more than {MAX_VALUES:,} values (after expanding aliases)",
+                mark,
+            )
+
+    def _scalar(self, event: events.ScalarEvent) -> None:
+        mark = _mark(self.name, event.start_mark, self._child_path())
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, LocatedDict) and frame.key is None:
+            self._key(frame, event, mark)
+            return
+        value = self._construct(event, mark)
+        self._count(1, mark)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        self._attach(value, mark, 1)
+
+    def _key(self, frame: _Frame, event: events.ScalarEvent, mark: Mark) -> None:
+        key = event.value
+        is_merge = key == "<<" and event.implicit[0] and event.tag is None
+        container = frame.container
+        if not is_merge and key in container:
+            first = container.key_mark(key)
+            raise _FileProblem(
+                f"duplicate key '{key}' (first written at line {first.line}, "
+                f"column {first.column})",
+                mark,
+                hint="YAML keeps only one of them; remove or merge the other",
+            )
+        frame.key = "<<" if is_merge else key
+        frame.key_mark = Mark(mark.file, mark.line, mark.column, (*container.mark.path, key))
+
+    def _construct(self, event: events.ScalarEvent, mark: Mark) -> Any:
+        if event.tag in (None, "!"):
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        else:
+            tag = event.tag
+        if tag in _KEPT_AS_TEXT or tag == f"{_TAG}str":
+            return event.value
+        if tag not in _SCALAR_TAGS:
+            raise _FileProblem(
+                f"unsupported YAML tag {tag!r}",
+                mark,
+                hint="use plain strings, numbers, booleans, lists and mappings",
+            )
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        return self.loader.construct_object(node, deep=True)
+
+    def _start(self, event: Any) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise _FileProblem(
+                f"document nested too deeply (more than {MAX_DEPTH} levels)",
+                _mark(self.name, event.start_mark),
+            )
+        if event.tag not in (None, "!", f"{_TAG}map", f"{_TAG}seq"):
+            raise _FileProblem(
+                f"unsupported YAML tag {event.tag!r}", _mark(self.name, event.start_mark)
+            )
+        parent = self.stack[-1] if self.stack else None
+        mark = _mark(self.name, event.start_mark, self._child_path())
+        if parent is not None and isinstance(parent.container, LocatedDict) and parent.key is None:
+            raise _FileProblem("a mapping key must be a plain value, not a list or mapping", mark)
+        is_map = isinstance(event, events.MappingStartEvent)
+        container = LocatedDict(mark) if is_map else LocatedList(mark)
+        self.stack.append(_Frame(container, event.anchor))
+
+    def _end(self) -> None:
+        frame = self.stack.pop()
+        container = frame.container
+        if isinstance(container, LocatedDict):
+            self._apply_merges(frame)
+        self._count(1, container.mark)
+        if frame.anchor:
+            self.anchors[frame.anchor] = (container, frame.size)
+        self._attach(container, container.mark, frame.size)
+
+    def _alias(self, event: events.AliasEvent) -> None:
+        mark = _mark(self.name, event.start_mark, self._child_path())
+        if event.anchor not in self.anchors:
+            raise _FileProblem(f"unknown alias '*{event.anchor}'", mark)
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, LocatedDict) and frame.key is None:
+            raise _FileProblem("an alias cannot be used as a mapping key", mark)
+        value, size = self.anchors[event.anchor]
+        self._count(size, mark)
+        self._attach(value, mark, size)
+
+    def _attach(self, value: Any, mark: Mark, size: int) -> None:
+        if not self.stack:
+            self.root, self.root_mark = value, mark
+            return
+        frame = self.stack[-1]
+        frame.size += size
+        container = frame.container
+        if isinstance(container, LocatedList):
+            container.put(value, mark)
+            return
+        assert frame.key is not None and frame.key_mark is not None
+        if frame.key == "<<":
+            frame.merges.append((value, mark))
+        else:
+            container.put(frame.key, value, frame.key_mark, mark)
+        frame.key, frame.key_mark = None, None
+
+    @staticmethod
+    def _apply_merges(frame: _Frame) -> None:
+        """YAML merge keys (``<<: *defaults``): explicit keys win, earlier merges win."""
+        container = frame.container
+        assert isinstance(container, LocatedDict)
+        for value, mark in frame.merges:
+            sources = value if isinstance(value, list) else [value]
+            for source in sources:
+                if not isinstance(source, LocatedDict):
+                    raise _FileProblem("'<<' merges only mappings", mark)
+                for key, item, key_mark, value_mark in source.located_items():
+                    if key not in container:
+                        container.put(key, item, key_mark, value_mark)

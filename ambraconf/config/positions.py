@@ -1,0 +1,134 @@
+"""Where each value came from: file, line, column and the path inside its document.
+
+Loaded YAML is made of plain ``dict``/``list`` subclasses that remember, per key or item,
+the place it was written. Merging files and interpolating values keeps those marks, so an
+error found late (by pydantic, or by a cross-document check) still points at the line the
+user must edit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+PathPart = str | int
+Path = tuple[PathPart, ...]
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+
+
+def format_path(path: Iterable[PathPart]) -> str:
+    """``accounts[0].roles[2].permissions.study_view``; odd keys are quoted: ``x["A b"]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _IDENTIFIER.fullmatch(part):
+            out += f".{part}" if out else part
+        else:
+            out += '["' + part.replace("\\", "\\\\").replace('"', '\\"') + '"]'
+    return out
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A place in a source file (1-based line and column) and the document path written there."""
+
+    file: str
+    line: int
+    column: int
+    path: Path = ()
+
+    def child(self, part: PathPart) -> Mark:
+        return Mark(self.file, self.line, self.column, (*self.path, part))
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+    def __str__(self) -> str:
+        return self.where
+
+
+class LocatedDict(dict):
+    """A mapping that knows where it, each of its keys and each of its values were written."""
+
+    __slots__ = ("mark", "key_marks", "value_marks")
+
+    def __init__(self, mark: Mark) -> None:
+        super().__init__()
+        self.mark = mark
+        self.key_marks: dict[str, Mark] = {}
+        self.value_marks: dict[str, Mark] = {}
+
+    def put(self, key: str, value: Any, key_mark: Mark, value_mark: Mark) -> None:
+        self[key] = value
+        self.key_marks[key] = key_mark
+        self.value_marks[key] = value_mark
+
+    def key_mark(self, key: str) -> Mark:
+        return self.key_marks.get(key, self.mark)
+
+    def value_mark(self, key: str) -> Mark:
+        return self.value_marks.get(key, self.mark)
+
+    def located_items(self) -> Iterator[tuple[str, Any, Mark, Mark]]:
+        for key, value in self.items():
+            yield key, value, self.key_mark(key), self.value_mark(key)
+
+
+class LocatedList(list):
+    """A sequence that knows where it and each of its items were written."""
+
+    __slots__ = ("mark", "item_marks")
+
+    def __init__(self, mark: Mark) -> None:
+        super().__init__()
+        self.mark = mark
+        self.item_marks: list[Mark] = []
+
+    def put(self, value: Any, mark: Mark) -> None:
+        self.append(value)
+        self.item_marks.append(mark)
+
+    def item_mark(self, index: int) -> Mark:
+        return self.item_marks[index] if 0 <= index < len(self.item_marks) else self.mark
+
+
+def mark_of(container: Any, fallback: Mark) -> Mark:
+    """The mark of a loaded container, or ``fallback`` for a scalar (scalars carry none)."""
+    return getattr(container, "mark", fallback)
+
+
+def locate(root: Any, path: Iterable[Any], *, key: bool = False) -> tuple[Mark, Path]:
+    """The mark for ``path`` below ``root`` and the path parts that were not found in the data.
+
+    ``key=True`` points at a mapping key rather than its value (for unknown-key errors).
+    When the path leaves the data (a missing key, a pydantic union tag), the deepest
+    container reached is used and the rest of the path is returned for display.
+    """
+    node = root
+    mark: Mark = getattr(root, "mark", Mark("<unknown>", 0, 0))
+    parts = list(path)
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        if isinstance(node, LocatedDict) and isinstance(part, str) and part in node:
+            mark = node.key_mark(part) if (last and key) else node.value_mark(part)
+            node = node[part]
+        elif isinstance(node, LocatedList) and isinstance(part, int) and 0 <= part < len(node):
+            mark = node.item_mark(part)
+            node = node[part]
+        else:
+            return mark, tuple(parts[index:])
+    return mark, ()
+
+
+def unwrap(value: Any) -> Any:
+    """Plain ``dict``/``list`` copies of located data (for JSON, hashing, comparisons)."""
+    if isinstance(value, Mapping):
+        return {k: unwrap(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unwrap(v) for v in value]
+    return value

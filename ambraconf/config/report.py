@@ -1,0 +1,66 @@
+"""What ``ambraconf validate`` prints: every problem, then what was checked and counted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ambraconf.config.desired import DesiredAccount
+from ambraconf.config.validate import ValidationResult
+from ambraconf.kinds import KINDS
+
+MAX_SHOWN = 200
+CHECKED = (
+    "YAML syntax",
+    "keys and value types",
+    "${env:...} and ${var:...} interpolation",
+    "unique names",
+    "references between objects",
+    "reference cycles",
+    "permissions, account settings, route conditions and webhook events "
+    "against the API documentation",
+)
+
+
+def _plural(count: int, noun: str, plural: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+def _kind_counts(account: DesiredAccount) -> str:
+    counts = account.counts()
+    parts = [_plural(counts[k.name], k.title, k.plural) for k in KINDS if counts[k.name]]
+    return ", ".join(parts) or "no objects"
+
+
+def render_text(result: ValidationResult) -> str:
+    """Diagnostics first (capped), then a one-line verdict and, when valid, the counts."""
+    lines = [str(d) for d in result.diagnostics[:MAX_SHOWN]]
+    hidden = len(result.diagnostics) - MAX_SHOWN
+    if hidden > 0:
+        lines.append(f"... and {hidden} more")
+    errors, warnings = len(result.errors), len(result.warnings)
+    files = _plural(len(result.files), "file")
+    if not result.ok:
+        lines.append(
+            f"{result.path}: invalid: {_plural(errors, 'error')}, "
+            f"{_plural(warnings, 'warning')} in {files}"
+        )
+        return "\n".join(lines)
+    verdict = f"{result.path}: valid ({files}, {_plural(len(result.accounts), 'account')}"
+    verdict += f", {_plural(warnings, 'warning')})" if warnings else ")"
+    lines.append(verdict)
+    lines.extend(f"  {a.name}: {_kind_counts(a)}" for a in result.accounts)
+    lines.append("Checked: " + "; ".join(CHECKED) + ".")
+    return "\n".join(lines)
+
+
+def render_json(result: ValidationResult) -> dict[str, Any]:
+    """The same facts for machines (CI annotations, editors)."""
+    return {
+        "path": result.path,
+        "valid": result.ok,
+        "files": result.files,
+        "errors": len(result.errors),
+        "warnings": len(result.warnings),
+        "accounts": [{"name": a.name, "objects": a.counts()} for a in result.accounts],
+        "diagnostics": [d.to_json() for d in result.diagnostics],
+    }

@@ -1,0 +1,253 @@
+"""From a path to a validated desired state, collecting every problem on the way.
+
+load → merge → interpolate per account (with its variables and included shared blocks) →
+validate each object with its kind's model → cross-object checks → ``Config``.
+Each stage goes on past errors so one run reports all of them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ambraconf.config.checks import check_account
+from ambraconf.config.desired import Config, DesiredAccount, DesiredObject
+from ambraconf.config.diagnostics import Diagnostic, Diagnostics
+from ambraconf.config.errors import InvalidConfig
+from ambraconf.config.interpolate import Interpolator, Variable
+from ambraconf.config.loader import load_path
+from ambraconf.config.merge import Merged, check_variables, merge_documents
+from ambraconf.config.model_errors import report_validation_error
+from ambraconf.config.positions import LocatedDict, LocatedList, Mark
+from ambraconf.config.suggest import did_you_mean
+from ambraconf.kinds import BY_KEY, KINDS, AccountHead
+from ambraconf.kinds.base import describe
+
+
+@dataclass
+class ValidationResult:
+    """What ``validate`` found: the config (None when there are errors) and every problem."""
+
+    path: str
+    files: list[str]
+    diagnostics: list[Diagnostic]
+    accounts: list[DesiredAccount] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def config(self) -> Config | None:
+        return Config(self.accounts, self.files) if self.ok else None
+
+
+def validate_path(
+    path: str | Path,
+    env: Mapping[str, str] | None = None,
+    *,
+    need_secrets: bool = False,
+) -> ValidationResult:
+    """Validate the config file or directory at ``path``; never raises for bad content.
+
+    ``env`` stands in for the process environment (``${env:NAME}``); tests pass their own.
+    A secret whose environment variable is unset is a warning unless ``need_secrets``:
+    validate runs where secrets are not (a pull request's CI); plan and apply need them.
+    """
+    diagnostics = Diagnostics()
+    loaded = load_path(Path(path), diagnostics)
+    merged = merge_documents(loaded.documents, diagnostics)
+    environment = dict(os.environ if env is None else env)
+    accounts = _build_accounts(merged, environment, diagnostics, need_secrets)
+    if not merged.accounts and not diagnostics.errors:
+        diagnostics.error(
+            Mark(loaded.files[0], 1, 1) if len(loaded.files) == 1 else None,
+            "no accounts defined: nothing to manage",
+            hint="add an 'accounts:' list with at least one account name",
+        )
+    for account in accounts:
+        check_account(account, diagnostics)
+    return ValidationResult(str(path), loaded.files, diagnostics.sorted(), accounts)
+
+
+def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
+    """The desired state at ``path``, or ``InvalidConfig`` carrying every diagnostic."""
+    result = validate_path(path, env, need_secrets=True)
+    if result.config is None:
+        raise InvalidConfig(result.diagnostics)
+    return result.config
+
+
+def _build_accounts(
+    merged: Merged, env: dict[str, str], diagnostics: Diagnostics, need_secrets: bool
+) -> list[DesiredAccount]:
+    variables = _resolve_variables(merged.variables, env, diagnostics)
+    included: set[str] = set()
+    accounts = []
+    for raw in merged.accounts:
+        accounts.append(
+            _build_account(raw, merged, variables, env, included, diagnostics, need_secrets)
+        )
+    for key, block in merged.shared.items():
+        if key not in included:
+            diagnostics.warning(
+                block.mark,
+                f"shared block '{block.name}' is not included by any account",
+                hint=f"add it to an account's include: [{block.name}], or remove it",
+            )
+    return accounts
+
+
+def _resolve_variables(
+    raw: Mapping[str, Variable], env: dict[str, str], diagnostics: Diagnostics
+) -> dict[str, Variable]:
+    """Variable values may read the environment, not other variables (no ordering puzzles)."""
+    interpolator = Interpolator({}, env, diagnostics, allow_vars=False)
+    return {name: Variable(interpolator.value(v.value, v.mark), v.mark) for name, v in raw.items()}
+
+
+def _build_account(
+    raw: LocatedDict,
+    merged: Merged,
+    top_variables: dict[str, Variable],
+    env: dict[str, str],
+    included: set[str],
+    diagnostics: Diagnostics,
+    need_secrets: bool,
+) -> DesiredAccount:
+    name = str(raw["name"])
+    own = {}
+    if "variables" in raw:
+        entries = check_variables(raw["variables"], raw.value_mark("variables"), diagnostics)
+        own = _resolve_variables({n: Variable(v, m) for n, v, _k, m in entries}, env, diagnostics)
+    interpolator = Interpolator(
+        {**top_variables, **own},
+        env,
+        diagnostics,
+        is_secret=_is_secret,
+        missing_secret_warns=not need_secrets,
+    )
+    body = LocatedDict(raw.mark)
+    for key, value, key_mark, value_mark in raw.located_items():
+        if key != "variables":
+            body.put(key, interpolator.value(value, value_mark, (key,)), key_mark, value_mark)
+    _include_shared(body, merged, interpolator, included, diagnostics)
+
+    head_data = LocatedDict(raw.mark)
+    for key, value, key_mark, value_mark in body.located_items():
+        if key not in BY_KEY:
+            head_data.put(key, value, key_mark, value_mark)
+    if "variables" in raw:
+        head_data.put(
+            "variables",
+            {n: v.value for n, v in own.items()},
+            raw.key_mark("variables"),
+            raw.value_mark("variables"),
+        )
+    head = _validated(AccountHead, head_data, diagnostics)
+    if head is None:  # reported; go on so the account's objects are checked too
+        head = AccountHead.model_construct(name=name)
+    account = DesiredAccount(
+        name=name,
+        mark=raw.mark,
+        head=head,
+        source=head_data,
+        uuid=getattr(head, "uuid", None),
+        create=bool(getattr(head, "create", False)),
+        fields=_dump(getattr(head, "fields", None)),
+        settings=dict(getattr(head, "settings", None) or {}),
+        variables={n: v.value for n, v in {**top_variables, **own}.items()},
+        prune=dict(getattr(head, "prune", None) or {}),
+        ignore=dict(getattr(head, "ignore", None) or {}),
+    )
+    for spec in KINDS:
+        items = body.get(spec.key)
+        if items is None:
+            continue
+        if not isinstance(items, LocatedList):
+            diagnostics.error(
+                body.value_mark(spec.key),
+                f"expected a list of {spec.plural}, got {describe(items)}",
+            )
+            continue
+        for index, item in enumerate(items):
+            mark = items.item_mark(index)
+            if not isinstance(item, LocatedDict):
+                diagnostics.error(mark, f"a {spec.title} is a mapping, got {describe(item)}")
+                continue
+            model = _validated(spec.model, item, diagnostics)
+            if model is not None:
+                account.objects[spec.name].append(DesiredObject.from_model(spec, model, item, name))
+            elif isinstance(item.get("name"), str):
+                account.invalid_names.setdefault(spec.name, []).append(item["name"])
+    return account
+
+
+def _include_shared(
+    body: LocatedDict,
+    merged: Merged,
+    interpolator: Interpolator,
+    included: set[str],
+    diagnostics: Diagnostics,
+) -> None:
+    """Add the objects of each included shared block, interpolated for this account."""
+    names = body.get("include")
+    if not isinstance(names, LocatedList):
+        return  # a wrong type is reported when the account head is validated
+    for index, name in enumerate(names):
+        mark = names.item_mark(index)
+        if not isinstance(name, str):
+            continue
+        block = merged.shared.get(name.casefold())
+        if block is None:
+            blocks = [b.name for b in merged.shared.values()]
+            diagnostics.error(
+                mark,
+                f"no shared block named '{name}'{did_you_mean(name, blocks)}",
+                hint="define it under the top-level 'shared:' key",
+            )
+            continue
+        included.add(name.casefold())
+        for key, items in block.lists.items():
+            expanded = interpolator.value(items, items.mark, (key,))
+            current = body.get(key)
+            combined = LocatedList(current.mark if isinstance(current, LocatedList) else items.mark)
+            for source in (current, expanded):
+                if isinstance(source, LocatedList):
+                    for i, item in enumerate(source):
+                        combined.put(item, source.item_mark(i))
+            if current is not None and not isinstance(current, LocatedList):
+                continue  # reported as a wrong type for the account's own list
+            body.put(key, combined, body.key_mark(key), body.value_mark(key))
+
+
+def _is_secret(path: tuple[Any, ...]) -> bool:
+    """Whether ``path`` (kind key, index, field...) lies in a secret field of its kind."""
+    spec = BY_KEY.get(path[0]) if path else None
+    inner = path[2:]
+    return spec is not None and any(inner[: len(p)] == p for p in spec.secret_fields)
+
+
+def _validated(model: type[BaseModel], data: LocatedDict, diagnostics: Diagnostics) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        report_validation_error(error, data, model, diagnostics)
+        return None
+
+
+def _dump(model: BaseModel | None) -> dict[str, Any]:
+    return model.model_dump(by_alias=True, exclude_unset=True) if model is not None else {}

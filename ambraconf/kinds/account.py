@@ -1,0 +1,219 @@
+"""Account: its fields (``/account/set``), its settings, and the lists of objects it holds.
+
+The account model is assembled from the registry of kinds (``account_models``), so a new
+kind appears under every account, in shared blocks and in the JSON Schema by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fnmatch import fnmatchcase
+from typing import Any
+
+from pydantic import Field, create_model
+
+from ambraconf.config.suggest import did_you_mean
+from ambraconf.kinds.base import (
+    AT_KEY,
+    Flag,
+    Integer,
+    JsonObject,
+    Model,
+    Name,
+    Problem,
+    Text,
+    Uuid,
+    checked_mapping,
+    describe,
+    problem_error,
+    to_flag,
+)
+from ambraconf.kinds.settings import AccountSettings
+from ambraconf.kinds.spec import KEYS, KindSpec, Reference
+
+ALL_KINDS = "*"
+"""``ignore:`` key for patterns that apply to every kind."""
+
+
+class AccountFields(Model):
+    """Fields of ``/account/set`` that ambraconf manages (``name`` and ``vanity`` are not)."""
+
+    password_expire: Integer | None = Field(None, ge=0, description="Days; 0 never expires.")
+    session_expire: Integer | None = Field(None, ge=0, description="Idle minutes.")
+    must_approve: Flag | None = Field(None, description="Shared studies must be approved.")
+    must_approve_upload: Flag | None = None
+    must_approve_harvest: Flag | None = None
+    must_approve_move: Flag | None = None
+    no_share: Flag | None = None
+    can_request: Flag | None = Field(None, description="Users may request to join.")
+    share_code: Text | None = None
+    share_description: Text | None = None
+    share_settings: JsonObject | None = None
+    share_via_gateway: Flag | None = None
+    hl7_template: Text | None = None
+    search_threshold: Integer | None = None
+    css: Text | None = None
+    vendor: Text | None = None
+    role: Name | None = Field(None, description="The account's default role, by name.")
+    customfields: dict[str, Text] | None = Field(
+        None, description="Account custom field values by custom field name."
+    )
+
+
+Scalar = str | int | float | bool
+
+
+def _prune_type(keys: Sequence[str]) -> Any:
+    """``prune: true`` or ``prune: {roles: true, ...}``; normalised to a mapping per kind."""
+
+    def check(value: dict[str, Any]) -> dict[str, Any]:
+        problems: list[Problem] = []
+        result: dict[str, bool] = {}
+        for key, flag in value.items():
+            if key not in keys:
+                problems.append(((key,), f"unknown kind '{key}'{did_you_mean(key, keys)}", AT_KEY))
+                continue
+            try:
+                result[key] = to_flag(flag)
+            except Exception:  # noqa: BLE001 - reported as a problem at the key
+                problems.append(((key,), f"expected true or false, got {describe(flag)}"))
+        if problems:
+            raise problem_error(problems, "prune")
+        return result
+
+    schema = {
+        "anyOf": [
+            {"type": "boolean"},
+            {
+                "type": "object",
+                "properties": {k: {"type": "boolean"} for k in keys},
+                "additionalProperties": False,
+            },
+        ],
+        "description": "Which live objects no file mentions may be deleted: true, or per kind.",
+    }
+    return checked_mapping(check, schema, _prune_shorthand(keys))
+
+
+def _ignore_type(keys: Sequence[str]) -> Any:
+    """``ignore: [patterns]`` (every kind) or ``ignore: {roles: [patterns], '*': [...]}``."""
+    allowed = [*keys, ALL_KINDS]
+
+    def check(value: dict[str, Any]) -> dict[str, Any]:
+        problems: list[Problem] = []
+        result: dict[str, list[str]] = {}
+        for key, patterns in value.items():
+            if key not in allowed:
+                problems.append(((key,), f"unknown kind '{key}'{did_you_mean(key, keys)}", AT_KEY))
+            elif not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+                expected = "expected a list of name patterns"
+                problems.append(((key,), f"{expected}, got {describe(patterns)}"))
+            else:
+                result[key] = list(patterns)
+        if problems:
+            raise problem_error(problems, "ignore")
+        return result
+
+    patterns = {"type": "array", "items": {"type": "string"}}
+    schema = {
+        "anyOf": [
+            patterns,
+            {
+                "type": "object",
+                "properties": {k: patterns for k in allowed},
+                "additionalProperties": False,
+            },
+        ],
+        "description": "Name patterns (fnmatch, case-insensitive) ambraconf never touches.",
+    }
+    return checked_mapping(
+        check, schema, lambda value: {ALL_KINDS: value} if isinstance(value, list) else None
+    )
+
+
+def _prune_shorthand(keys: Sequence[str]) -> Any:
+    def expand(value: Any) -> dict[str, Any] | None:
+        if isinstance(value, (dict, list)) or value is None:
+            return None
+        return dict.fromkeys(keys, to_flag(value))
+
+    return expand
+
+
+def account_models(kinds: Sequence[KindSpec]) -> tuple[type[Model], type[Model], type[Model]]:
+    """(AccountHead, Account, SharedBlock) for the registered ``kinds``.
+
+    ``AccountHead`` validates everything but the kind lists (each object is validated on its
+    own so one bad object does not hide the others); ``Account`` adds the lists and is what
+    the JSON Schema describes; ``SharedBlock`` holds kind lists only.
+    """
+    keys = [k.key for k in kinds]
+    head = create_model(
+        "AccountHead",
+        __base__=Model,
+        __doc__="An Ambra account, identified by name (case-insensitive) or pinned by uuid.",
+        name=(Name, Field(description="The account's name in Ambra.")),
+        uuid=(Uuid | None, Field(None, description="Pin to this live account uuid.")),
+        create=(Flag | None, Field(None, description="Create it if missing (sysadmin only).")),
+        variables=(
+            dict[str, Scalar] | None,
+            Field(None, description="Variables for this account (override the top level)."),
+        ),
+        include=(
+            list[Name] | None,
+            Field(None, description="Shared blocks whose objects this account also holds."),
+        ),
+        prune=(_prune_type(keys) | None, None),
+        ignore=(_ignore_type(keys) | None, None),
+        fields=(AccountFields | None, Field(None, description="Fields set by /account/set.")),
+        settings=(
+            AccountSettings | None,
+            Field(None, description="Account settings by their documented names."),
+        ),
+    )
+    lists: dict[str, Any] = {
+        k.key: (list[k.model] | None, Field(None, description=f"The account's {k.plural}."))
+        for k in kinds
+    }
+    account = create_model("Account", __base__=head, **lists)
+    account.__doc__ = head.__doc__
+    shared = create_model(
+        "SharedBlock",
+        __base__=Model,
+        __doc__="Objects that several accounts include (interpolated per account).",
+        **lists,
+    )
+    return head, account, shared
+
+
+def is_ignored(ignore: dict[str, list[str]] | None, key: str, name: str) -> bool:
+    """Whether ``ignore:`` patterns for kind ``key`` (or all kinds) match ``name``."""
+    if not ignore:
+        return False
+    patterns = [*ignore.get(key, []), *ignore.get(ALL_KINDS, [])]
+    return any(fnmatchcase(name.casefold(), p.casefold()) for p in patterns)
+
+
+def account_spec(head: type[Model]) -> KindSpec:
+    """The account as a kind: its own references (default role, custom field values)."""
+    return KindSpec(
+        name="account",
+        key="accounts",
+        title="account",
+        model=head,
+        identity=("name",),
+        references=(
+            Reference(
+                ("fields", "role"),
+                "role",
+                forbid=(("for_account", False),),
+                label="default role",
+            ),
+            Reference(
+                ("fields", "customfields", KEYS),
+                "customfield",
+                where=(("object", "Account"),),
+                label="custom field value",
+            ),
+        ),
+    )

@@ -1,0 +1,178 @@
+"""Custom field: an extra field on studies (or users, groups, orders...) and its mappings."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from ambraconf.config.suggest import did_you_mean
+from ambraconf.facts import CUSTOMFIELD_OBJECTS, CUSTOMFIELD_TYPES
+from ambraconf.kinds.base import (
+    AT_KEY,
+    Flag,
+    Integer,
+    JsonObject,
+    Model,
+    Name,
+    ObjectModel,
+    Text,
+    describe,
+    one_of,
+    pattern_text,
+    problem_error,
+)
+from ambraconf.kinds.permissions import FIELD_LETTERS
+from ambraconf.kinds.spec import ANY, KEYS, KindSpec, Reference
+
+HL7_SEGMENTS = ("NTE", "PID", "PID1", "PV1", "PV2", "OBR", "DG1", "OBX", "CTI", "BLG", "ORC")
+VALIDATE_PAGES = ("study_add", "study_set", "study_set_must_approve", "study_share")
+SEARCH_SOURCES = (
+    "athena_providers",
+    "athena_order_types",
+    "us_states",
+    "account_users",
+    "customfield_values",
+)
+_DICOM_TAG = r"\([0-9A-F]{4},[0-9A-F]{4}\)(:\([0-9A-F]{4},[0-9A-F]{4}\))*"
+_VALUES_BY_FIELD = re.compile(r"values_[A-Za-z0-9_\-]+")
+DicomTag = pattern_text(_DICOM_TAG, "a DICOM tag like (0008,0050), upper case hex")
+
+
+class CustomFieldOptions(Model):
+    """The ``options`` JSON of a custom field; ``show_when`` is keyed by custom field name."""
+
+    model_config = {"extra": "allow"}
+
+    values: list[Text] | None = None
+    suggested_values: list[Text] | None = None
+    inactive_options: list[Text] | None = None
+    labels: dict[str, Text] | None = None
+    validate_regexp: Text | None = Field(None, alias="validate")
+    validate_error: Text | None = None
+    validate_pages: list[one_of(VALIDATE_PAGES, "page")] | None = None
+    hint: Text | None = None
+    field_label: Text | None = None
+    max_length: Integer | None = None
+    show_when: dict[str, list[Text]] | None = Field(
+        None, description="Show only when these custom fields (by name) hold one of the values."
+    )
+    admin_only: Flag | None = None
+    hint_as_help_text: Flag | None = None
+    forbid_future_dates: Flag | None = None
+    block_id: Text | None = None
+    show_in_qr_activity: Flag | None = None
+    search_source: one_of(SEARCH_SOURCES, "search source") | None = None
+
+    @model_validator(mode="after")
+    def _values_by_field(self) -> CustomFieldOptions:
+        """``values_<FIELD>`` keys are documented (one at most); anything else is a typo."""
+        extra = self.model_extra or {}
+        problems = []
+        by_field = [k for k in extra if _VALUES_BY_FIELD.fullmatch(k)]
+        for key, value in extra.items():
+            if key not in by_field:
+                known = [f.alias or n for n, f in type(self).model_fields.items()]
+                problems.append(((key,), f"unknown key '{key}'{did_you_mean(key, known)}", AT_KEY))
+            elif not isinstance(value, dict) or not all(
+                isinstance(v, list) for v in value.values()
+            ):
+                problems.append(
+                    ((key,), f"expected a mapping of value to list, got {describe(value)}")
+                )
+        problems.extend(
+            ((key,), "only one values_<FIELD> key may be given") for key in by_field[1:]
+        )
+        if problems:
+            raise problem_error(problems, "options")
+        return self
+
+
+class CustomFieldMapping(Model):
+    """``/customfield/mapping/add``: copy this field's value into another custom field."""
+
+    to_customfield: Name = Field(description="The destination custom field, by name.")
+    overwrite_with_blank: Flag | None = None
+    refresh_on_reshare: Flag | None = None
+    refresh_on_edit: Flag | None = None
+    reverse_refresh_on_edit: Flag | None = None
+
+
+class CustomField(ObjectModel):
+    """A custom field (``/customfield/add``); ``object`` and ``type`` cannot change later."""
+
+    name: Name
+    object: one_of(CUSTOMFIELD_OBJECTS, "custom field object") = Field(
+        description="What the field is attached to (fixed once created)."
+    )
+    type: one_of(CUSTOMFIELD_TYPES, "custom field type") | None = Field(
+        None, description="Kind of input (fixed once created)."
+    )
+    capture_on_share_code: Flag | None = None
+    capture_on_destination_search: Flag | None = None
+    display_order: Integer | None = None
+    wrapped_dicom_only: Flag | None = None
+    dicom_only: Flag | None = None
+    required: Flag | None = None
+    options: CustomFieldOptions | None = None
+    hl7_segment: one_of(HL7_SEGMENTS, "HL7 segment") | None = None
+    hl7_field: Integer | None = Field(None, ge=1, le=64)
+    hl7_component: Integer | None = Field(None, ge=1, le=64)
+    load_hl7: Text | None = None
+    load_hl7_filter: Text | None = None
+    dicom_tag: DicomTag | None = Field(None, description="e.g. (0008,0050)")
+    other_dicom_tags: list[DicomTag] | None = None
+    load_dicom_tag: Flag | None = None
+    dicom_tag_ignore_empty: Flag | None = None
+    load_from_sr: list[Text] | None = None
+    field_flag: one_of(FIELD_LETTERS, "field flag") | None = None
+    ui_json: JsonObject | None = None
+    load_order: Flag | None = None
+    customfield_mapping: list[CustomFieldMapping] | None = Field(
+        None, description="Mappings from this field to other custom fields."
+    )
+
+    @model_validator(mode="after")
+    def _tags(self) -> CustomField:
+        problems = [
+            (("other_dicom_tags", i), f"expected a DICOM tag like (0008,0050), got {tag!r}")
+            for i, tag in enumerate(self.other_dicom_tags or [])
+            if not re.fullmatch(_DICOM_TAG, tag)
+        ]
+        if problems:
+            raise problem_error(problems, "customfield")
+        return self
+
+
+def _field_schema(schema: dict[str, Any]) -> None:
+    """Allow ``values_<FIELD>`` in the JSON Schema of ``options``."""
+    schema["patternProperties"] = {"^values_[A-Za-z0-9_\\-]+$": {"type": "object"}}
+    schema["additionalProperties"] = False
+
+
+CustomFieldOptions.model_config["json_schema_extra"] = _field_schema
+
+SPEC = KindSpec(
+    name="customfield",
+    key="customfields",
+    title="custom field",
+    model=CustomField,
+    identity=("object", "name"),
+    references=(
+        Reference(
+            ("options", "show_when", KEYS),
+            "customfield",
+            same=("object",),
+            cycle="show_when",
+            label="show_when field",
+        ),
+        Reference(
+            ("customfield_mapping", ANY, "to_customfield"),
+            "customfield",
+            where=(("object", "Study"),),
+            cycle="customfield mapping",
+            label="mapping target",
+        ),
+    ),
+)

@@ -1,0 +1,24 @@
+"""HL7 template: an HL7 message with replacement expressions (reports, ORMs)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from ambraconf.kinds.base import Name, ObjectModel, Text
+from ambraconf.kinds.spec import KindSpec
+
+
+class Hl7Template(ObjectModel):
+    """An HL7 template (``/hl7/template/add``); set re-sends name and body together."""
+
+    name: Name
+    body: Text = Field(description="The HL7 message with replacement expressions.")
+
+
+SPEC = KindSpec(
+    name="hl7_template",
+    key="hl7_templates",
+    title="HL7 template",
+    model=Hl7Template,
+    identity=("name",),
+)

@@ -1,0 +1,20 @@
+"""Location: a namespace of the account for a site of care."""
+
+from __future__ import annotations
+
+from ambraconf.kinds.namespace import NamespaceObject, namespace_references
+from ambraconf.kinds.spec import KindSpec
+
+
+class Location(NamespaceObject):
+    """A location (``/location/add``, ``/location/set``)."""
+
+
+SPEC = KindSpec(
+    name="location",
+    key="locations",
+    title="location",
+    model=Location,
+    identity=("name",),
+    references=namespace_references("location", "Location"),
+)

@@ -1,0 +1,156 @@
+"""What groups and locations share: they both own a namespace with the same fields.
+
+Not a kind of its own; ``group.py`` and ``location.py`` build on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from ambraconf.config.suggest import did_you_mean
+from ambraconf.facts import ACCOUNT_SETTINGS
+from ambraconf.kinds.base import (
+    AT_KEY,
+    FLAG_SCHEMA,
+    Flag,
+    Integer,
+    JsonObject,
+    Name,
+    ObjectModel,
+    Problem,
+    Text,
+    checked_mapping,
+    describe,
+    problem_error,
+    to_flag,
+)
+from ambraconf.kinds.permissions import CUSTOMFIELDS_KEY, FIELD_FLAGS_SCHEMA, check_field_flags
+from ambraconf.kinds.settings import namespace_overridable, setting_schema, setting_value
+from ambraconf.kinds.spec import KEYS, Reference
+
+_OWN_FLAGS = ("no_dup_share", "share_related", "ira_namespace")
+_OWN_SCHEMAS: dict[str, dict[str, Any]] = {
+    "no_dup_share": {**FLAG_SCHEMA, "description": "Stop duplicate studies being shared in."},
+    "share_related": {**FLAG_SCHEMA, "description": "Shares include related studies."},
+    "ira_namespace": {**FLAG_SCHEMA, "description": "A viable owner namespace for queries."},
+    "study_field_flags": FIELD_FLAGS_SCHEMA,
+    "download_anonymize": {"type": ["string", "object"], "description": "Anonymize on download."},
+    "storage_always_dicom_tags": {"type": "array", "items": {"type": "string"}},
+}
+_OVERRIDABLE = sorted(n for n, f in ACCOUNT_SETTINGS.items() if namespace_overridable(f))
+
+
+def check_namespace_settings(values: dict[str, Any]) -> dict[str, Any]:
+    """``/namespace/settings``: its own keys plus namespace-overridable account settings."""
+    result: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, value in values.items():
+        try:
+            if name in _OWN_FLAGS:
+                result[name] = to_flag(value)
+            elif name == "study_field_flags":
+                if not isinstance(value, dict):
+                    raise ValueError(f"expected a mapping, got {describe(value)}")
+                result[name] = check_field_flags(value)
+            elif name == "storage_always_dicom_tags":
+                if not isinstance(value, list):
+                    raise ValueError(f"expected a list of DICOM tags, got {describe(value)}")
+                result[name] = [str(v) for v in value]
+            elif name == "download_anonymize":
+                result[name] = value
+            elif name in ACCOUNT_SETTINGS and namespace_overridable(ACCOUNT_SETTINGS[name]):
+                result[name] = setting_value(ACCOUNT_SETTINGS[name], value)
+            elif name in ACCOUNT_SETTINGS:
+                problems.append(
+                    (
+                        (name,),
+                        f"setting '{name}' cannot be overridden in a namespace "
+                        "(the settings table does not allow it)",
+                        AT_KEY,
+                    )
+                )
+            else:
+                known = [*_OWN_SCHEMAS, *_OVERRIDABLE]
+                problems.append(
+                    (
+                        (name,),
+                        f"unknown namespace setting '{name}'{did_you_mean(name, known)}",
+                        AT_KEY,
+                    )
+                )
+        except ValueError as exc:
+            problems.append(((name,), str(exc)))
+        except Exception as exc:  # a nested problem_error or a flag error: keep its text
+            problems.extend(_nested(name, exc))
+    if problems:
+        raise problem_error(problems, "namespace_settings")
+    return result
+
+
+def _nested(name: str, exc: Exception) -> list[Problem]:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        return [((name, *e["loc"]), e["msg"]) for e in errors()]
+    return [((name,), str(exc))]
+
+
+NAMESPACE_SETTINGS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        **_OWN_SCHEMAS,
+        **{name: setting_schema(ACCOUNT_SETTINGS[name]) for name in _OVERRIDABLE},
+    },
+    "additionalProperties": False,
+}
+NamespaceSettings = checked_mapping(check_namespace_settings, NAMESPACE_SETTINGS_SCHEMA)
+
+
+class NamespaceObject(ObjectModel):
+    """Fields of ``/group/add`` and ``/location/add`` (names as in the API; ``role`` is
+    ``role_id`` by name; ``customfields`` are ``customfield-<UUID>`` values by field name)."""
+
+    name: Name
+    must_approve: Flag | None = Field(None, description="Shared studies must be approved.")
+    must_approve_upload: Flag | None = Field(None, description="Uploads must be approved.")
+    must_approve_harvest: Flag | None = Field(None, description="Harvests must be approved.")
+    must_approve_move: Flag | None = Field(None, description="Moved studies must be approved.")
+    no_share: Flag | None = Field(None, description="Studies cannot be shared with it.")
+    share_code: Text | None = Field(None, description="Share code (unique system-wide).")
+    share_description: Text | None = None
+    share_settings: JsonObject | None = Field(None, description="Share display settings.")
+    share_via_gateway: Flag | None = None
+    hl7_template: Text | None = Field(None, description="The HL7 reporting template.")
+    search_threshold: Integer | None = None
+    role: Name | None = Field(None, description="Default role of new members, by name.")
+    customfields: dict[str, Text] | None = Field(
+        None, description="Custom field values by custom field name."
+    )
+    namespace_settings: NamespaceSettings | None = Field(
+        None, description="/namespace/settings: own keys and namespace-overridable settings."
+    )
+
+
+def namespace_references(kind_title: str, customfield_object: str) -> tuple[Reference, ...]:
+    """References every namespace object makes; ``for_<kind>: false`` roles cannot serve."""
+    return (
+        Reference(
+            ("role",),
+            "role",
+            forbid=((f"for_{kind_title}", False),),
+            label="default role",
+        ),
+        Reference(
+            ("customfields", KEYS),
+            "customfield",
+            where=(("object", customfield_object),),
+            label="custom field value",
+        ),
+        Reference(
+            ("namespace_settings", "study_field_flags", CUSTOMFIELDS_KEY, KEYS),
+            "customfield",
+            where=(("object", "Study"),),
+            label="custom field flag",
+        ),
+    )

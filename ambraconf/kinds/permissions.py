@@ -1,0 +1,181 @@
+"""Role permissions and study field flags, checked against the documented permissions table.
+
+The API keys custom field permissions by uuid (``study_field_customfield_<UUID>``); the
+config names the field instead, under ``study_field_customfields: {Field name: R}``, so
+the same files work in every account. Flags accept 0/1 (the table's spelling) and are
+normalised to booleans.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+from ambraconf.config.suggest import did_you_mean
+from ambraconf.facts import ACCOUNT_SETTINGS, PERMISSIONS, PermissionFact, permission_fact
+from ambraconf.kinds.base import (
+    AT_KEY,
+    FLAG_SCHEMA,
+    UUID_RE,
+    Problem,
+    checked_mapping,
+    describe,
+    problem_error,
+    to_flag,
+)
+
+CUSTOMFIELDS_KEY = "study_field_customfields"
+FIELD_LETTERS = ("F", "H", "O", "R")
+FIELD_LETTERS_SCHEMA: dict[str, Any] = {
+    "enum": list(FIELD_LETTERS),
+    "description": "F full, H hidden, O read only, R required",
+}
+_CUSTOMFIELD_BY_UUID = re.compile(rf"study_field_customfield_{UUID_RE}")
+_KNOWN = sorted(n for n in PERMISSIONS if re.fullmatch(r"[a-z][a-z0-9_]*", n))
+_STUDY_FIELDS = sorted(n for n in _KNOWN if PERMISSIONS[n].kind == "field")
+_BY_UUID_HINT = f"name the custom field instead: {CUSTOMFIELDS_KEY}: {{<custom field name>: R}}"
+
+
+def field_letter(value: Any) -> str:
+    """F, H, O or R; a ValueError naming the wrong value otherwise."""
+    if isinstance(value, str) and value in FIELD_LETTERS:
+        return value
+    if isinstance(value, str) and value.upper() in FIELD_LETTERS:
+        raise ValueError(f"field permissions are upper case: write {value.upper()!r}")
+    raise ValueError(f"expected one of F, H, O, R, got {describe(value)}")
+
+
+def _customfield_letters(value: Any) -> tuple[dict[str, str], list[Problem]]:
+    if not isinstance(value, dict):
+        return {}, [
+            ((), f"expected a mapping of custom field name to F/H/O/R, got {describe(value)}")
+        ]
+    letters: dict[str, str] = {}
+    problems: list[Problem] = []
+    for name, letter in value.items():
+        try:
+            letters[name] = field_letter(letter)
+        except ValueError as exc:
+            problems.append(((name,), str(exc)))
+    return letters, problems
+
+
+def _permission_value(fact: PermissionFact, value: Any) -> Any:
+    if fact.kind == "field":
+        return field_letter(value)
+    if fact.kind == "json":
+        if not isinstance(value, (dict, list)):
+            raise ValueError(f"'{fact.name}' takes a mapping (JSON), got {describe(value)}")
+        return value
+    try:
+        return to_flag(value)
+    except PydanticCustomError:
+        raise ValueError(f"expected true or false (or 1/0), got {describe(value)}") from None
+
+
+def check_permissions(values: dict[str, Any]) -> dict[str, Any]:
+    """Every permission known, every value of the permission's documented kind."""
+    result: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, value in values.items():
+        if name == CUSTOMFIELDS_KEY:
+            result[name], found = _customfield_letters(value)
+            problems.extend(((name, *loc), message) for loc, message in found)
+            continue
+        if _CUSTOMFIELD_BY_UUID.fullmatch(name):
+            problems.append(((name,), f"custom field permission by uuid; {_BY_UUID_HINT}", AT_KEY))
+            continue
+        fact = permission_fact(name)
+        if fact is None:
+            message = f"unknown permission '{name}'{did_you_mean(name, _KNOWN)}"
+            problems.append(((name,), message, AT_KEY))
+            continue
+        setting = name.removeprefix("setting_")
+        if name not in PERMISSIONS and setting not in ACCOUNT_SETTINGS:
+            problems.append(
+                (
+                    (name,),
+                    f"unknown account setting '{setting}' in permission '{name}'"
+                    f"{did_you_mean(setting, ACCOUNT_SETTINGS)}",
+                    AT_KEY,
+                )
+            )
+            continue
+        try:
+            result[name] = _permission_value(fact, value)
+        except ValueError as exc:
+            problems.append(((name,), str(exc)))
+    if problems:
+        raise problem_error(problems, "permissions")
+    return result
+
+
+def check_field_flags(values: dict[str, Any]) -> dict[str, Any]:
+    """A namespace's ``study_field_flags``: study field permissions only."""
+    result: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, value in values.items():
+        if name == CUSTOMFIELDS_KEY:
+            result[name], found = _customfield_letters(value)
+            problems.extend(((name, *loc), message) for loc, message in found)
+        elif _CUSTOMFIELD_BY_UUID.fullmatch(name):
+            problems.append(((name,), f"custom field flag by uuid; {_BY_UUID_HINT}", AT_KEY))
+        elif name not in _STUDY_FIELDS:
+            problems.append(
+                (
+                    (name,),
+                    f"unknown study field '{name}'{did_you_mean(name, _STUDY_FIELDS)}",
+                    AT_KEY,
+                )
+            )
+        else:
+            try:
+                result[name] = field_letter(value)
+            except ValueError as exc:
+                problems.append(((name,), str(exc)))
+    if problems:
+        raise problem_error(problems, "study_field_flags")
+    return result
+
+
+def _permission_schema(fact: PermissionFact) -> dict[str, Any]:
+    if fact.kind == "field":
+        schema: dict[str, Any] = dict(FIELD_LETTERS_SCHEMA)
+    elif fact.kind == "json":
+        schema = {"type": "object"}
+    else:
+        schema = dict(FLAG_SCHEMA)
+    if fact.description:
+        schema["description"] = fact.description
+    return schema
+
+
+_CUSTOMFIELDS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Study custom field permissions by custom field name: F, H, O or R.",
+    "additionalProperties": FIELD_LETTERS_SCHEMA,
+}
+
+PERMISSIONS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        **{name: _permission_schema(PERMISSIONS[name]) for name in _KNOWN},
+        CUSTOMFIELDS_KEY: _CUSTOMFIELDS_SCHEMA,
+    },
+    "patternProperties": {"^setting_[a-z0-9_]+$": dict(FLAG_SCHEMA)},
+    "additionalProperties": False,
+}
+
+FIELD_FLAGS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        **{name: _permission_schema(PERMISSIONS[name]) for name in _STUDY_FIELDS},
+        CUSTOMFIELDS_KEY: _CUSTOMFIELDS_SCHEMA,
+    },
+    "additionalProperties": False,
+}
+
+Permissions = checked_mapping(check_permissions, PERMISSIONS_SCHEMA)
+FieldFlags = checked_mapping(check_field_flags, FIELD_FLAGS_SCHEMA)

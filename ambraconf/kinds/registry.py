@@ -1,0 +1,44 @@
+"""The registry: every kind ambraconf manages, in the order objects are usually created.
+
+Adding a kind is one module in this package and one line in ``KINDS``.
+"""
+
+from __future__ import annotations
+
+from ambraconf.kinds import (
+    customfield,
+    group,
+    hl7_template,
+    location,
+    radreport_template,
+    role,
+    route,
+    webhook,
+)
+from ambraconf.kinds.account import account_models, account_spec
+from ambraconf.kinds.spec import KindSpec
+
+KINDS: tuple[KindSpec, ...] = (
+    customfield.SPEC,
+    role.SPEC,
+    group.SPEC,
+    location.SPEC,
+    webhook.SPEC,
+    route.SPEC,
+    hl7_template.SPEC,
+    radreport_template.SPEC,
+)
+
+AccountHead, Account, SharedBlock = account_models(KINDS)
+ACCOUNT: KindSpec = account_spec(AccountHead)
+
+BY_NAME: dict[str, KindSpec] = {k.name: k for k in (ACCOUNT, *KINDS)}
+BY_KEY: dict[str, KindSpec] = {k.key: k for k in KINDS}
+UNMANAGED: frozenset[str] = frozenset(
+    r.target for k in (ACCOUNT, *KINDS) for r in k.references if not r.managed
+)
+
+
+def kind(name: str) -> KindSpec:
+    """The spec of kind ``name`` ("role"); KeyError for kinds ambraconf does not manage."""
+    return BY_NAME[name]

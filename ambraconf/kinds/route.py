@@ -1,0 +1,268 @@
+"""Route (routing rule): conditions on incoming studies and the actions to take on a match."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import Field, PlainValidator, WithJsonSchema, model_validator
+
+from ambraconf.config.suggest import did_you_mean
+from ambraconf.facts import (
+    ROUTE_CONDITION_LVS,
+    ROUTE_CONDITION_OPS,
+    ROUTE_LV_TRANSFORMS,
+    SCHEDULE_TIMEZONES,
+    is_route_condition_lv,
+)
+from ambraconf.kinds.base import (
+    Flag,
+    Integer,
+    Model,
+    Name,
+    ObjectModel,
+    Text,
+    TextOrList,
+    describe,
+    exactly_one,
+    fail,
+    one_of,
+    pattern_text,
+    problem_error,
+)
+from ambraconf.kinds.spec import ANY, KindSpec, Reference
+
+PHYSICIAN_ALIAS = "PHYSICIAN_ALIAS"
+NAMESPACE_SPECIALS = ("PERSONAL", "GROUP", "LOCATION")
+Clock = pattern_text(r"([01]\d|2[0-3]):[0-5]\d", "a time as HH:MM (24 hour clock)")
+_CUSTOMFIELD_LV = re.compile(r"customfield-.*")
+_LVS = sorted(ROUTE_CONDITION_LVS)
+_LVS = sorted(ROUTE_CONDITION_LVS)
+_LV_HINT = "a study field (modality, study_description...), hl7_SEG_N[_N] or validate-<uuid>"
+
+
+class Condition(Model):
+    """``{lv, op, rv, lv_transform}``; a custom field is named with ``customfield:`` instead
+    of ``lv: customfield-<UUID>``."""
+
+    lv: Text | None = Field(None, description=f"Left value: {_LV_HINT}.")
+    customfield: Name | None = Field(None, description="Left value: a Study custom field, by name.")
+    op: one_of(ROUTE_CONDITION_OPS, "operator")
+    rv: TextOrList = Field(description="Right value; a list only with op 'in'; PHYSICIAN_ALIAS.")
+    lv_transform: one_of(ROUTE_LV_TRANSFORMS, "lv_transform") | None = None
+
+    @model_validator(mode="after")
+    def _operands(self) -> Condition:
+        problems = []
+        either = exactly_one(self.__dict__, ("lv", "customfield"), "a condition")
+        if either:
+            problems.append(((), either))
+        if self.lv is not None and _CUSTOMFIELD_LV.fullmatch(self.lv):
+            problems.append(
+                (("lv",), "name the custom field instead: customfield: <custom field name>")
+            )
+        elif self.lv is not None and not is_route_condition_lv(self.lv):
+            problems.append(
+                (
+                    ("lv",),
+                    f"unknown left value {self.lv!r}{did_you_mean(self.lv, _LVS)}",
+                )
+            )
+        if isinstance(self.rv, list) and self.op != "in":
+            problems.append((("rv",), f"a list of values needs op 'in', not '{self.op}'"))
+        if self.rv == PHYSICIAN_ALIAS and self.op != "equals":
+            problems.append((("op",), "PHYSICIAN_ALIAS works only with op 'equals'"))
+        if problems:
+            raise problem_error(problems, "condition")
+        return self
+
+
+class NamespaceRef(Model):
+    """A group or a location of the account, by name."""
+
+    group: Name | None = None
+    location: Name | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> NamespaceRef:
+        problem = exactly_one(self.__dict__, ("group", "location"), "a namespace")
+        if problem:
+            raise problem_error([((), problem)], "namespace")
+        return self
+
+
+def _namespace_target(value: Any) -> str | NamespaceRef:
+    if isinstance(value, str):
+        if value not in NAMESPACE_SPECIALS:
+            raise fail(
+                f"expected {{group: <name>}}, {{location: <name>}} or one of "
+                f"{', '.join(NAMESPACE_SPECIALS)}, got {describe(value)}"
+            )
+        return value
+    if isinstance(value, dict):
+        return NamespaceRef.model_validate(value)
+    raise fail(f"expected {{group: <name>}} or {{location: <name>}}, got {describe(value)}")
+
+
+_NAMESPACE_REF_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"group": {"type": "string"}, "location": {"type": "string"}},
+    "additionalProperties": False,
+    "minProperties": 1,
+    "maxProperties": 1,
+}
+NamespaceTarget = Annotated[
+    Any,
+    PlainValidator(_namespace_target),
+    WithJsonSchema({"anyOf": [{"enum": list(NAMESPACE_SPECIALS)}, _NAMESPACE_REF_SCHEMA]}),
+]
+
+
+class Action(Model):
+    """One action, a single-key mapping as in the API; targets are named, not uuids."""
+
+    destination: Name | None = Field(None, description="Push to this destination (by name).")
+    first_working_destination: list[Name] | None = Field(
+        None, description="Push to the first destination whose gateway answers."
+    )
+    destination_hl7_orm: Name | None = Field(None, description="Send an HL7 ORM to it.")
+    share_code: Text | None = None
+    namespace: NamespaceTarget | None = Field(
+        None, description="Share into {group: X}, {location: X}, or PERSONAL/GROUP/LOCATION."
+    )
+    webhook: Name | None = Field(None, description="Run this webhook (by name).")
+    share_email: Text | None = Field(None, description="An email address or USER_ENTRY.")
+
+    @model_validator(mode="after")
+    def _one(self) -> Action:
+        problem = exactly_one(self.__dict__, type(self).model_fields, "an action")
+        if problem:
+            raise problem_error([((), problem)], "action")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in type(self).model_fields if getattr(self, k) is not None)
+
+
+class RouteOptions(Model):
+    bypass_approval: Flag | None = None
+    round_robin: one_of(("namespace", "destination"), "round_robin") | None = None
+    first_working_ping: Integer | None = Field(None, ge=0, description="Seconds (default 15).")
+    hl7_report_physician_alias_regexp: Text | None = None
+
+
+class Schedule(Model):
+    """When the rule applies; outside it the rule is skipped (or delayed)."""
+
+    start: Clock | None = Field(None, description="HH:MM, 24 hour clock.")
+    stop: Clock | None = Field(None, description="HH:MM, 24 hour clock.")
+    mon: Flag | None = None
+    tue: Flag | None = None
+    wed: Flag | None = None
+    thu: Flag | None = None
+    fri: Flag | None = None
+    sat: Flag | None = None
+    sun: Flag | None = None
+    tz: one_of(SCHEDULE_TIMEZONES, "time zone") | None = None
+    invert: Flag | None = Field(None, description="Run outside the scheduled times instead.")
+
+
+_ON_THIN_INVALID = ("destination", "first_working_destination")
+
+
+class Route(ObjectModel):
+    """A routing rule (``/route/add``). It belongs to the account, or to the group or
+    location named by ``group:``/``location:``; that cannot change once created."""
+
+    name: Name
+    group: Name | None = Field(None, description="The group the rule belongs to.")
+    location: Name | None = Field(None, description="The location the rule belongs to.")
+    conditions: list[Condition] = Field(
+        default_factory=list, description="All must match; none matches every study."
+    )
+    actions: list[Action] = Field(min_length=1)
+    options: RouteOptions | None = None
+    schedule: Schedule | None = None
+    on_share: Flag | None = None
+    on_harvest: Flag | None = None
+    on_upload: Flag | None = None
+    on_manual_route: Flag | None = None
+    on_thin: Flag | None = None
+    no_re_run: Flag | None = None
+    only_re_run: Flag | None = None
+    suspended: Flag | None = None
+    delay: Integer | None = Field(None, ge=0, description="Minutes.")
+    delay_seconds: Integer | None = Field(None, ge=0)
+    delay_till_schedule: Flag | None = None
+    other_namespaces: list[NamespaceRef] | None = None
+    manual_roles: list[Name] | None = Field(None, description="Roles that may run it manually.")
+    delay_from_study_field: Text | None = None
+    delay_from_study_seconds: Integer | None = None
+
+    @model_validator(mode="after")
+    def _documented_rules(self) -> Route:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        if self.group and self.location:
+            problems.append((("location",), "a route belongs to a group or a location, not both"))
+        if self.no_re_run and self.only_re_run:
+            problems.append((("only_re_run",), "no_re_run and only_re_run exclude each other"))
+        physician_alias = any(c.rv == PHYSICIAN_ALIAS for c in self.conditions)
+        for index, action in enumerate(self.actions):
+            kind = action.kind
+            if self.on_thin and kind in _ON_THIN_INVALID:
+                problems.append(
+                    (("actions", index, kind), f"'{kind}' is not valid on an on_thin rule")
+                )
+            if kind == "namespace" and isinstance(action.namespace, str) and not physician_alias:
+                problems.append(
+                    (
+                        ("actions", index, kind),
+                        f"{action.namespace} needs a condition with rv PHYSICIAN_ALIAS",
+                    )
+                )
+            if (
+                kind == "share_email"
+                and action.share_email == "USER_ENTRY"
+                and not self.on_manual_route
+            ):
+                problems.append(
+                    (("actions", index, kind), "USER_ENTRY works only with on_manual_route: true")
+                )
+        if problems:
+            raise problem_error(problems, "route")
+        return self
+
+
+_STUDY = (("object", "Study"),)
+
+SPEC = KindSpec(
+    name="route",
+    key="routes",
+    title="route",
+    model=Route,
+    identity=("group", "location", "name"),
+    references=(
+        Reference(("group",), "group", label="group"),
+        Reference(("location",), "location", label="location"),
+        Reference(
+            ("conditions", ANY, "customfield"),
+            "customfield",
+            where=_STUDY,
+            label="condition custom field",
+        ),
+        Reference(("actions", ANY, "webhook"), "webhook", label="webhook action"),
+        Reference(("actions", ANY, "destination"), "destination", managed=False),
+        Reference(("actions", ANY, "first_working_destination", ANY), "destination", managed=False),
+        Reference(("actions", ANY, "destination_hl7_orm"), "destination", managed=False),
+        Reference(("actions", ANY, "namespace", "group"), "group", label="namespace action group"),
+        Reference(
+            ("actions", ANY, "namespace", "location"), "location", label="namespace action location"
+        ),
+        Reference(("other_namespaces", ANY, "group"), "group", label="other_namespaces group"),
+        Reference(
+            ("other_namespaces", ANY, "location"), "location", label="other_namespaces location"
+        ),
+        Reference(("manual_roles", ANY), "role", label="manual_roles role"),
+    ),
+)

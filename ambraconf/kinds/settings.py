@@ -1,0 +1,126 @@
+"""Account settings by their documented names, typed per the documented settings table.
+
+Used by the account (``settings:``), by roles (role overrides) and by groups and locations
+(namespace overrides). A text setting may be written as a YAML mapping or list: the API
+takes JSON settings (``ui_json``, ``link_defaults``...) as text, and the engine encodes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+from ambraconf.config.suggest import did_you_mean
+from ambraconf.facts import ACCOUNT_SETTINGS, SettingFact
+from ambraconf.kinds.base import (
+    AT_KEY,
+    FLAG_SCHEMA,
+    Problem,
+    checked_mapping,
+    describe,
+    problem_error,
+    to_flag,
+)
+
+_TYPE_NAMES = {"flag": "true or false", "number": "a whole number", "text": "text"}
+
+
+def setting_value(fact: SettingFact, value: Any) -> Any:
+    """``value`` converted to the setting's documented type, or a ValueError saying why not."""
+    if fact.type == "flag":
+        try:
+            return to_flag(value)
+        except PydanticCustomError:
+            raise ValueError(_wrong_type(fact, value)) from None
+    if fact.type == "number":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+        raise ValueError(_wrong_type(fact, value))
+    if value is None or isinstance(value, bool):
+        raise ValueError(_wrong_type(fact, value))
+    return value if isinstance(value, (dict, list, str)) else str(value)
+
+
+def _wrong_type(fact: SettingFact, value: Any) -> str:
+    expected = _TYPE_NAMES[fact.type]
+    return f"setting '{fact.name}' is {fact.type}: expected {expected}, got {describe(value)}"
+
+
+def check_settings(
+    values: Mapping[str, Any],
+    allowed: Callable[[SettingFact], bool] = lambda fact: True,
+    refusal: str = "",
+) -> dict[str, Any]:
+    """Settings checked against the table; ``allowed`` narrows which may be set here."""
+    problems: list[Problem] = []
+    result: dict[str, Any] = {}
+    for name, value in values.items():
+        fact = ACCOUNT_SETTINGS.get(name)
+        if fact is None:
+            message = f"unknown account setting '{name}'{did_you_mean(name, ACCOUNT_SETTINGS)}"
+            problems.append(((name,), message, AT_KEY))
+            continue
+        if not allowed(fact):
+            problems.append(((name,), f"setting '{name}' {refusal}", AT_KEY))
+            continue
+        try:
+            result[name] = setting_value(fact, value)
+        except ValueError as exc:
+            problems.append(((name,), str(exc)))
+    if problems:
+        raise problem_error(problems, "settings")
+    return result
+
+
+def setting_schema(fact: SettingFact) -> dict[str, Any]:
+    """The JSON Schema of one setting's value, with its documented description."""
+    if fact.type == "flag":
+        schema: dict[str, Any] = dict(FLAG_SCHEMA)
+    elif fact.type == "number":
+        schema = {"type": "integer"}
+    else:
+        schema = {"type": ["string", "number", "object", "array"]}
+    if fact.description:
+        schema["description"] = fact.description
+    return schema
+
+
+def settings_schema(allowed: Callable[[SettingFact], bool] = lambda fact: True) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            name: setting_schema(fact)
+            for name, fact in sorted(ACCOUNT_SETTINGS.items())
+            if allowed(fact)
+        },
+        "additionalProperties": False,
+    }
+
+
+AccountSettings = checked_mapping(check_settings, settings_schema())
+"""``settings:`` of an account: any documented account setting."""
+
+
+def _role_overridable(fact: SettingFact) -> bool:
+    return fact.role_override
+
+
+def _check_role_settings(values: dict[str, Any]) -> dict[str, Any]:
+    overridable = ", ".join(sorted(n for n, f in ACCOUNT_SETTINGS.items() if f.role_override))
+    return check_settings(
+        values,
+        _role_overridable,
+        f"cannot be overridden by a role (the settings table allows: {overridable})",
+    )
+
+
+RoleSettings = checked_mapping(_check_role_settings, settings_schema(_role_overridable))
+"""``settings:`` of a role: only settings the table marks as role-overridable."""
+
+
+def namespace_overridable(fact: SettingFact) -> bool:
+    return fact.namespace_override

@@ -1,0 +1,114 @@
+"""What ambraconf knows about a kind of object, as a plain record the engine reads.
+
+Checks that span documents (duplicate names, references, cycles, secrets) are driven by
+these records, never by ``if kind == ...``: adding a kind is one module and one registry
+line. The record is meant to grow (the API mapping lives beside it); keep it data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+ANY = "*"
+"""In a reference path: every item of a list, or every value of a mapping."""
+KEYS = "<keys>"
+"""In a reference path: the keys of a mapping (``show_when: {Other field: [...]}``)."""
+
+PathSpec = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A field that names another object, e.g. a group's ``role`` names a role.
+
+    ``path`` walks the object's YAML shape; ``*`` and ``<keys>`` fan out over lists and
+    mappings. ``managed=False`` marks targets ambraconf does not manage (destinations,
+    nodes, users): those are resolved from live state at plan time, never dangling here.
+    The target's natural key beyond its name comes from ``where`` (fixed values, e.g. a
+    route condition names a Study custom field) or ``same`` (copied from the holder,
+    e.g. a custom field's ``show_when`` names fields of its own object).
+    ``forbid`` lists target field values that make the reference invalid (a role with
+    ``for_group: false`` cannot be a group's default role). References sharing a
+    ``cycle`` label must not form a cycle (``show_when`` chains, webhook token chains).
+    """
+
+    path: PathSpec
+    target: str
+    managed: bool = True
+    where: tuple[tuple[str, str], ...] = ()
+    same: tuple[str, ...] = ()
+    forbid: tuple[tuple[str, Any], ...] = ()
+    cycle: str | None = None
+    label: str | None = None
+
+    @property
+    def describe(self) -> str:
+        """How the message names the field: ``default role``, ``show_when``."""
+        if self.label:
+            return self.label
+        return ".".join(p for p in self.path if p not in (ANY, KEYS))
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """One kind of object ambraconf manages inside an account.
+
+    ``identity`` lists the fields of the natural key (compared case-insensitively, as the
+    API compares names); ``builtin`` names objects every account has without a config
+    saying so (the default roles), which references may name freely. ``secret_fields``
+    are paths whose values must be masked in every output (``*`` fans out).
+    """
+
+    name: str
+    key: str
+    model: type[BaseModel]
+    identity: tuple[str, ...]
+    title: str
+    references: tuple[Reference, ...] = ()
+    secret_fields: tuple[PathSpec, ...] = ()
+    builtin: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def plural(self) -> str:
+        return self.title + "s"
+
+    def identity_of(self, values: dict[str, Any]) -> tuple[str, ...]:
+        """The natural key of an object's values, folded for comparison."""
+        return tuple(fold(values.get(f)) for f in self.identity)
+
+    def display(self, values: dict[str, Any]) -> str:
+        """``Study/Referral Priority``, ``Radiology/STAT to PACS``: the key as people read it."""
+        return "/".join(str(values[f]) for f in self.identity if values.get(f) not in (None, ""))
+
+
+def fold(value: Any) -> str:
+    """Names compare case-insensitively; an absent part of a key is the empty string."""
+    return "" if value is None else str(value).casefold()
+
+
+def walk(
+    value: Any, path: PathSpec, prefix: tuple[Any, ...] = ()
+) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every (concrete path, value) that ``path`` matches in ``value`` (plain dicts/lists)."""
+    if not path:
+        yield prefix, value
+        return
+    head, rest = path[0], path[1:]
+    if head == ANY:
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, rest, (*prefix, index))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, rest, (*prefix, key))
+    elif head == KEYS:
+        if isinstance(value, dict):
+            for key in value:
+                yield (*prefix, key), key
+    elif isinstance(value, dict) and value.get(head) is not None:
+        yield from walk(value[head], rest, (*prefix, head))

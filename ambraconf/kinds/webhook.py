@@ -1,0 +1,154 @@
+"""Webhook: an HTTP call Ambra makes on an event (or on a schedule, or from a route)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from ambraconf.facts import WEBHOOK_EVENTS, WEBHOOK_METHODS
+from ambraconf.kinds.base import (
+    Flag,
+    Integer,
+    Model,
+    Name,
+    ObjectModel,
+    Text,
+    TextOrList,
+    exactly_one,
+    one_of,
+    problem_error,
+    secret_paths,
+)
+from ambraconf.kinds.spec import KindSpec, Reference
+
+SECRET = {"secret": True}
+
+
+class BasicAuth(Model):
+    username: Text
+    password: Text = Field(json_schema_extra=SECRET)
+
+
+class SfdcAuth(Model):
+    """Salesforce username-password OAuth."""
+
+    client_id: Text
+    client_secret: Text = Field(json_schema_extra=SECRET)
+    username: Text
+    password: Text = Field(json_schema_extra=SECRET)
+
+
+class SfdcJwtAuth(Model):
+    """Salesforce JWT; ``private_key`` is the PEM text."""
+
+    iss: Text
+    sub: Text
+    aud: Text
+    private_key: Text = Field(json_schema_extra=SECRET)
+    salesforce_url: Text
+
+
+class TokenFromWebhook(Model):
+    """Take the access token from what another (manual) webhook returns."""
+
+    webhook: Name = Field(description="The other webhook, by name (API: webhook_id).")
+
+
+class WebhookAuth(Model):
+    """The ``auth`` JSON: exactly one authentication type. Write secrets as ${env:NAME}."""
+
+    basic: BasicAuth | None = None
+    sfdc: SfdcAuth | None = None
+    sfdc_jwt: SfdcJwtAuth | None = None
+    token_from_webhook: TokenFromWebhook | None = None
+    custom: dict[str, Text] | None = Field(
+        None, description="HTTP headers to send.", json_schema_extra=SECRET
+    )
+
+    @model_validator(mode="after")
+    def _one_type(self) -> WebhookAuth:
+        problem = exactly_one(self.__dict__, type(self).model_fields, "auth")
+        if problem:
+            raise problem_error([((), problem)], "auth")
+        return self
+
+
+class Webhook(ObjectModel):
+    """A webhook (``/webhook/add``, ``/webhook/set``)."""
+
+    name: Name
+    event: one_of(WEBHOOK_EVENTS, "webhook event") = Field(description="When it fires.")
+    url: Text
+    method: one_of(WEBHOOK_METHODS, "webhook method")
+    node: Name | None = Field(None, description="Gateway node to proxy through, by name.")
+    suspended: Flag | None = None
+    parameters: dict[str, Any] | None = Field(
+        None, description="Parameter name to value; study.<field> values are filled in."
+    )
+    retry: Flag | None = None
+    sid_user: Text | None = Field(
+        None, description="Email of the account user to generate a sid as (sid_user_id)."
+    )
+    filter_field: TextOrList | None = None
+    filter_regexp: TextOrList | None = None
+    once: Flag | None = None
+    by_uid: Flag | None = None
+    by_accession_number: Flag | None = None
+    by_webhook_event: Flag | None = None
+    delay: Integer | None = Field(None, ge=0, description="Seconds.")
+    max_age: Integer | None = Field(None, ge=0, description="Days (by study_date).")
+    auth: WebhookAuth | None = Field(None, json_schema_extra=SECRET)
+    cron: Text | None = Field(None, description="Cron timing for CRON events: 0 9 * * mon-fri")
+
+    @model_validator(mode="after")
+    def _documented_rules(self) -> Webhook:
+        """The API's INVALID_CRON, NOT_WITH_CRON and INCOMPLETE_FILTER, caught before a call."""
+        problems = []
+        if self.event == "CRON" and not self.cron:
+            problems.append((("cron",), "a CRON webhook needs 'cron' (e.g. '0 9 * * mon-fri')"))
+        if self.cron and self.event != "CRON":
+            problems.append((("cron",), f"'cron' applies only to CRON webhooks, not {self.event}"))
+        if self.event == "CRON":
+            problems.extend(
+                ((key,), f"'{key}' cannot be used with a CRON webhook")
+                for key in ("delay", "retry")
+                if getattr(self, key)
+            )
+        if (self.filter_field is None) != (self.filter_regexp is None):
+            missing = "filter_regexp" if self.filter_regexp is None else "filter_field"
+            problems.append(((missing,), "filter_field and filter_regexp go together"))
+        elif isinstance(self.filter_field, list) != isinstance(self.filter_regexp, list) or (
+            isinstance(self.filter_field, list)
+            and len(self.filter_field) != len(self.filter_regexp or [])
+        ):
+            problems.append(
+                (
+                    ("filter_regexp",),
+                    "filter_field and filter_regexp must both be single values "
+                    "or lists of the same length",
+                )
+            )
+        if problems:
+            raise problem_error(problems, "webhook")
+        return self
+
+
+SPEC = KindSpec(
+    name="webhook",
+    key="webhooks",
+    title="webhook",
+    model=Webhook,
+    identity=("name",),
+    secret_fields=secret_paths(Webhook),
+    references=(
+        Reference(("node",), "node", managed=False),
+        Reference(("sid_user",), "user", managed=False),
+        Reference(
+            ("auth", "token_from_webhook", "webhook"),
+            "webhook",
+            cycle="token_from_webhook",
+            label="auth.token_from_webhook",
+        ),
+    ),
+)
