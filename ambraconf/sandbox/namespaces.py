@@ -1,0 +1,176 @@
+"""Namespaces and the objects that own one: accounts, groups and locations.
+
+Each account, group and location has a namespace (its own uuid, returned as
+``namespace_id``); routes hang off namespaces, and /namespace/settings reads and
+writes per-namespace settings. Share codes are unique system-wide, role_id must
+name a role of the account that may be used at this level.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ambraconf.facts import ACCOUNT_SETTINGS, permission_fact
+from ambraconf.sandbox import members
+from ambraconf.sandbox.context import Call
+from ambraconf.sandbox.protocol import ApiError, parse_flag, parse_json
+from ambraconf.sandbox.schema import Kind
+from ambraconf.sandbox.settings import setting_value
+from ambraconf.sandbox.store import Row
+
+SHARE_CODE_HOLDERS = ("account", "group", "location")
+NAMESPACE_OWN = {
+    "no_dup_share": "flag",
+    "share_related": "flag",
+    "ira_namespace": "flag",
+    "study_field_flags": "json",
+    "storage_always_dicom_tags": "json",
+    "download_anonymize": "text",
+    "study_size_soft_threshold_per_user": "text",
+}
+NAMESPACE_RESERVED = frozenset({"sid", "uuid"})
+
+
+def create_namespace(call: Call, account_id: str, owner: str, owner_type: str, name: str) -> Row:
+    """The namespace an account, group or location owns."""
+    doc = {"type": owner_type, "owner_id": owner, "name": name, "settings": {}}
+    return call.store.insert("namespace", doc, account_id=account_id)
+
+
+def check_role(
+    call: Call, account_id: str, role_id: str | None, level: str, ns: str | None
+) -> None:
+    """A default role must be a role of this account allowed ``for_<level>``."""
+    if not role_id:
+        return
+    role = call.lookup("role", role_id)
+    if role is None or role.account_id != account_id:
+        raise ApiError("NOT_FOUND", "role_id")
+    if not role.doc.get(f"for_{level}", 1):
+        raise ApiError(
+            "ROLE_NAMESPACE_MISMATCH", "INCOMPATIBLE_ROLE", {"role_id": role_id, "namespace_id": ns}
+        )
+
+
+def check_share_code(call: Call, code: str | None, own_uuid: str | None) -> None:
+    """DUP_SHARE_CODE: share codes are unique across every account, group and location."""
+    if not code:
+        return
+    for kind in SHARE_CODE_HOLDERS:
+        for holder in call.store.find_ci(kind, "share_code", code):
+            if holder.uuid != own_uuid:
+                raise ApiError("DUP_SHARE_CODE")
+
+
+def check_owner(
+    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
+) -> None:
+    """Group and location rules: default role, share code, namespace name uniqueness."""
+    own = call.params.get("uuid") if old is not None else None
+    check_role(call, account.uuid, doc.get("role_id"), kind.name, doc.get("namespace_id"))
+    check_share_code(call, doc.get("share_code"), own)
+    unique = _account_settings(account).get("namespace_names_globally_unique") == "1"
+    if unique and (old is None or old.get("name", "").lower() != doc["name"].lower()):
+        for other_kind in ("group", "location"):
+            for other in call.store.find_ci(
+                other_kind, "name", doc["name"], account_id=account.uuid
+            ):
+                if other.uuid != own:
+                    raise ApiError("DUP_NAMESPACE_NAME")
+
+
+def _account_settings(account: Row) -> dict[str, str]:
+    return account.doc.get("settings") or {}
+
+
+def owner_added(call: Call, row: Row) -> dict[str, Any]:
+    """Group/location add: create its namespace and enrol the account's global users."""
+    namespace = create_namespace(call, row.account_id or "", row.uuid, row.kind, row.doc["name"])
+    row.doc["namespace_id"] = namespace.uuid
+    call.store.update(row)
+    members.enrol_global_users(call, row)
+    return {"namespace_id": namespace.uuid}
+
+
+def owner_renamed(call: Call, row: Row, old: dict[str, Any]) -> None:
+    """The namespace carries its owner's name (routes show it as namespace_name)."""
+    if old.get("name") != row.doc.get("name"):
+        namespace = call.store.get("namespace", row.doc.get("namespace_id"))
+        if namespace is not None:
+            namespace.doc["name"] = row.doc["name"]
+            call.store.update(namespace)
+
+
+def owner_deleted(call: Call, row: Row) -> None:
+    """A deleted group or location takes its namespace and the routes linked to it."""
+    namespace_id = row.doc.get("namespace_id")
+    for route in call.store.find("route", "namespace_id", namespace_id, account_id=row.account_id):
+        call.store.delete(route.uuid)
+    if namespace_id:
+        call.store.delete(namespace_id)
+
+
+def present_owner(call: Call, row: Row, out: dict[str, Any]) -> None:
+    """Read-only fields of a group or location: namespace_id, role_name (and site_name)."""
+    out["namespace_id"] = row.doc.get("namespace_id")
+    role = call.lookup("role", row.doc.get("role_id"))
+    out["role_name"] = role.doc.get("name") if role else None
+    if row.kind == "group" and row.doc.get("site_id"):
+        out["site_name"] = None
+
+
+def namespace_settings(call: Call) -> dict[str, Any]:
+    """/namespace/settings: only ``uuid`` reads; any other parameter sets (account_edit).
+
+    Besides the namespace's own settings it takes the account settings the table
+    marks namespace-overridable; anything else is INVALID_SETTING.
+    """
+    call.params.require("uuid")
+    namespace = call.lookup("namespace", call.params.get("uuid"))
+    if namespace is None:
+        raise ApiError("NOT_FOUND", "uuid")
+    changes = {
+        name: value
+        for name, value in call.params.raw.items()
+        if name not in NAMESPACE_RESERVED and not name.startswith("fields.")
+    }
+    call.require(namespace.account_id or "", "account_edit" if changes else "account_view")
+    for name, value in changes.items():
+        if name in NAMESPACE_OWN:
+            namespace.doc[name] = _own_value(name, value)
+        else:
+            if name not in ACCOUNT_SETTINGS:
+                raise ApiError("INVALID_SETTING", name)
+            namespace.doc["settings"][name] = setting_value(
+                name, value, override="namespace_override"
+            )
+    if changes:
+        call.store.update(namespace)
+    out = {name: namespace.doc.get(name) for name in NAMESPACE_OWN}
+    out["study_field_flags"] = out["study_field_flags"] or {}
+    out.update(namespace.doc["settings"])
+    return out
+
+
+def _own_value(name: str, value: str) -> Any:
+    kind = NAMESPACE_OWN[name]
+    if kind == "flag":
+        return parse_flag(name, value)
+    if kind == "text":
+        return value
+    parsed = parse_json(name, value) if value else None
+    if name == "study_field_flags":
+        if not isinstance(parsed, dict | None):
+            raise ApiError("INVALID_SETTING_VALUE", name)
+        for key, letter in (parsed or {}).items():
+            fact = permission_fact(key)
+            if fact is None or fact.kind != "field" or letter not in ("F", "H", "O", "R"):
+                raise ApiError("INVALID_SETTING_VALUE", f"{name}:{key}")
+    elif parsed is not None and not isinstance(parsed, list):
+        raise ApiError("INVALID_SETTING_VALUE", name)
+    return parsed
+
+
+def namespace_name(call: Call, namespace_id: str | None) -> str | None:
+    namespace = call.lookup("namespace", namespace_id)
+    return namespace.doc.get("name") if namespace else None

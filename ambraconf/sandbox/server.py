@@ -1,0 +1,364 @@
+"""The HTTP side: a WSGI app for ``/api/v3`` and the sandbox-only ``/_sandbox`` endpoints.
+
+Requests pass, in order: body cap (413), parsing (400 for bytes that are not
+UTF-8 or a bundle that is not a JSON array), latency, rate limit (429 with
+Retry-After), fault injection before the call, the call itself, fault injection
+after it. Each request is logged on one line: method, path, status, milliseconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qsl
+
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request
+
+from ambraconf.sandbox import bundle
+from ambraconf.sandbox.api import Api
+from ambraconf.sandbox.faults import Fault, FaultInjector, RateLimiter, Stats
+from ambraconf.sandbox.knobs import Knobs
+from ambraconf.sandbox.seed import (
+    DEFAULT_ACCOUNT,
+    Seeder,
+    SeedError,
+    default_seed,
+    read_seed_file,
+)
+from ambraconf.sandbox.sessions import Sessions
+from ambraconf.sandbox.store import Store
+
+log = logging.getLogger("ambraconf.sandbox")
+API_PREFIX = "/api/v3"
+ADMIN_PREFIX = "/_sandbox"
+JSON_TYPE = "application/json"
+DRAIN_LIMIT = 64 * 1024 * 1024
+
+
+@dataclass
+class SandboxConfig:
+    """How to start a sandbox: where, what state, which credentials, which knobs."""
+
+    host: str = "127.0.0.1"
+    port: int = 8765
+    db: str | None = None
+    seed_file: str | None = None
+    admin_login: str = "admin@sandbox.local"
+    admin_password: str = "sandbox"
+    knobs: Knobs = field(default_factory=Knobs)
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    drop: bool = False
+
+
+class BadRequest(ValueError):
+    """A request the server cannot even parse: HTTP 400 (or the given status)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def error_body(error_type: str, subtype: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": "ERROR", "error_type": error_type}
+    if subtype is not None:
+        body["error_subtype"] = subtype
+    return body
+
+
+class SandboxApp:
+    """The WSGI application: the emulated API plus its knobs and admin endpoints."""
+
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        self.store = Store(config.db)
+        self.sessions = Sessions()
+        self.api = Api(self.store, self.sessions)
+        self.knobs = config.knobs
+        self.faults = FaultInjector(self.knobs)
+        self.limiter = RateLimiter()
+        self.stats = Stats()
+        self.extra_seed = read_seed_file(config.seed_file) if config.seed_file else None
+        if self.store.is_empty():
+            self.seed_fresh()
+
+    def seed_fresh(self) -> None:
+        """Seed an empty store: the default sandbox, then the seed file if one was given."""
+        self.load_seed(default_seed(self.config.admin_login, self.config.admin_password))
+        if self.extra_seed is not None:
+            self.load_seed(self.extra_seed)
+
+    def load_seed(self, seed: dict[str, Any]) -> None:
+        Seeder(self.api, self.config.admin_login).load(seed)
+
+    def reset(self) -> None:
+        """Back to the state at start: fresh data, no sessions, start-up knobs, zero counts."""
+        self.store.wipe()
+        self.sessions.clear()
+        self.seed_fresh()
+        self.set_knobs(self.config.knobs)
+        self.limiter.clear()
+        self.stats.reset()
+
+    def set_knobs(self, knobs: Knobs) -> None:
+        self.knobs = knobs
+        self.faults.configure(knobs)
+
+    def account_id(self, name: str) -> str | None:
+        found = self.store.find_ci("account", "name", name)
+        return found[0].uuid if found else None
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        started = time.perf_counter()
+        request = Request(environ)
+        try:
+            reply = self.route(request)
+        except BadRequest as error:
+            reply = Reply(error.status, error_body("BAD_REQUEST", str(error)))
+        elapsed = (time.perf_counter() - started) * 1000
+        log.info(
+            "%s %s %s %.1fms",
+            request.method,
+            request.path,
+            "drop" if reply.drop else reply.status,
+            elapsed,
+        )
+        if reply.drop:
+            _drop(environ)
+            start_response("500 INTERNAL SERVER ERROR", [("Content-Length", "0")])
+            return [b""]
+        payload = json.dumps(reply.body).encode("utf-8")
+        headers = [
+            ("Content-Type", JSON_TYPE),
+            ("Content-Length", str(len(payload))),
+            *reply.headers,
+        ]
+        start_response(f"{reply.status} {_reason(reply.status)}", headers)
+        return [payload]
+
+    def route(self, request: Request) -> Reply:
+        path = request.path
+        if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+            api_path = path[len(API_PREFIX) :].rstrip("/") or "/"
+            reply = self.api_request(request, api_path)
+            self.stats.request(reply.status if not reply.drop else 0)
+            return reply
+        if path.startswith(ADMIN_PREFIX + "/"):
+            return self.admin_request(request, path[len(ADMIN_PREFIX) :])
+        return Reply(404, error_body("UNKNOWN_ENDPOINT", path))
+
+    def api_request(self, request: Request, path: str) -> Reply:
+        knobs = self.knobs
+        if request.method not in ("GET", "POST"):
+            return Reply(405, error_body("METHOD_NOT_ALLOWED", request.method))
+        body = _read_body(request, knobs.max_body_bytes)
+        if path == "/bundle":
+            if request.method != "POST":
+                return Reply(405, error_body("METHOD_NOT_ALLOWED", "GET"))
+            try:
+                items = bundle.parse(body)
+            except bundle.MalformedBundle as error:
+                return Reply(400, error_body("BAD_REQUEST", str(error)))
+            key = next((str(i["sid"]) for i in items if i.get("sid")), None) or _client(request)
+            cost = len(items) if knobs.rate_limit_bundle_items else 1
+            return self._guarded(path, key, cost, knobs, lambda: self._run_bundle(items))
+        params = _form(request, body)
+        if request.method == "GET" and self.api.post_only(path):
+            return Reply(405, error_body("METHOD_NOT_ALLOWED", "GET"))
+        key = params.get("sid") or _client(request)
+        return self._guarded(path, key, 1, knobs, lambda: self._run_call(path, params))
+
+    def _guarded(self, path: str, key: str, cost: int, knobs: Knobs, run: Any) -> Reply:
+        """Latency, rate limit and faults around one API request."""
+        if knobs.latency_ms:
+            time.sleep(knobs.latency_ms / 1000)
+        wait = self.limiter.retry_after(key, knobs.rate_limit, cost)
+        if wait is not None:
+            self.stats.limited()
+            return Reply(429, error_body("RATE_LIMITED"), [("Retry-After", str(wait))])
+        fault = self.faults.decide(path)
+        if fault is not None and fault.timing == "before":
+            return self._fault(fault)
+        reply = run()
+        if fault is not None:
+            return self._fault(fault)
+        return reply
+
+    def _fault(self, fault: Fault) -> Reply:
+        self.stats.fault(fault)
+        if fault.kind == "drop":
+            return Reply(0, None, drop=True)
+        status = int(fault.kind)
+        error = "INTERNAL_SERVER_ERROR" if status == 500 else "SERVICE_UNAVAILABLE"
+        return Reply(status, error_body(error, f"injected fault ({fault.timing} the call)"))
+
+    def _run_call(self, path: str, params: dict[str, str]) -> Reply:
+        self.stats.call(path)
+        status, body = self.api.call(path, params)
+        return Reply(status, body)
+
+    def _run_bundle(self, items: list[dict[str, Any]]) -> Reply:
+        self.stats.bundle()
+
+        def one(path: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
+            path = path[len(API_PREFIX) :] if path.startswith(API_PREFIX + "/") else path
+            self.stats.call(path)
+            return self.api.call(path.rstrip("/") or "/", params)
+
+        return Reply(200, bundle.run(items, one))
+
+    def admin_request(self, request: Request, path: str) -> Reply:
+        """``/_sandbox/config`` (GET/POST), ``reset``, ``stats`` (+ ``stats/reset``), ``seed``."""
+        if path == "/config":
+            if request.method == "POST":
+                changes = _admin_json(request)
+                try:
+                    self.set_knobs(self.knobs.updated(changes))
+                except (TypeError, ValueError) as error:
+                    return Reply(400, error_body("INVALID_KNOB", str(error)))
+            return Reply(200, {"status": "OK", **self.knobs.as_dict()})
+        if path == "/stats" and request.method == "GET":
+            return Reply(200, {"status": "OK", **self.stats.snapshot()})
+        if request.method != "POST":
+            return Reply(405, error_body("METHOD_NOT_ALLOWED", request.method))
+        if path == "/stats/reset":
+            self.stats.reset()
+            return Reply(200, {"status": "OK"})
+        if path == "/reset":
+            self.reset()
+            return Reply(200, {"status": "OK", "account_id": self.account_id(DEFAULT_ACCOUNT)})
+        if path == "/seed":
+            try:
+                self.load_seed(_admin_json(request))
+            except SeedError as error:
+                return Reply(400, error_body("INVALID_SEED", str(error)))
+            return Reply(200, {"status": "OK"})
+        return Reply(404, error_body("UNKNOWN_ENDPOINT", ADMIN_PREFIX + path))
+
+
+def _client(request: Request) -> str:
+    return f"client:{request.remote_addr}"
+
+
+def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, or 413 past the cap (the body is drained so the client sees it)."""
+    length = request.content_length
+    if length is not None and length > limit:
+        if length <= DRAIN_LIMIT:
+            stream = request.stream
+            while stream.read(1024 * 1024):
+                pass
+        raise BadRequest(f"request body over {limit} bytes", 413)
+    body = request.stream.read(limit + 1)
+    if len(body) > limit:
+        raise BadRequest(f"request body over {limit} bytes", 413)
+    return body
+
+
+def _form(request: Request, body: bytes) -> dict[str, str]:
+    """Query string and form body as one dict of text (the last value of a repeated name wins)."""
+    params: dict[str, str] = {}
+    sources = [request.query_string]
+    content_type = request.mimetype
+    if content_type.startswith("multipart/"):
+        raise BadRequest(
+            "multipart bodies are not supported; send application/x-www-form-urlencoded"
+        )
+    if body:
+        sources.append(body)
+    for source in sources:
+        try:
+            text = source.decode("utf-8")
+            pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+        except UnicodeDecodeError:
+            raise BadRequest("parameters must be UTF-8 text") from None
+        params.update(pairs)
+    return params
+
+
+def _admin_json(request: Request) -> dict[str, Any]:
+    raw = request.get_data() or b"{}"
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise BadRequest(f"the body must be a JSON object: {error}") from None
+    if not isinstance(value, dict):
+        raise BadRequest("the body must be a JSON object")
+    return value
+
+
+def _drop(environ: dict[str, Any]) -> None:
+    """Close the connection without an answer (the client sees a dropped connection)."""
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.upper()
+    except ValueError:
+        return "UNKNOWN"
+
+
+class SandboxServer:
+    """A sandbox listening on a port: started in a thread (tests) or in the foreground (CLI)."""
+
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+        listening = socket.create_server((config.host, config.port), family=family)
+        try:
+            self.app = SandboxApp(config)
+            logging.getLogger("werkzeug").setLevel(logging.ERROR)
+            self._server: BaseWSGIServer = make_server(
+                config.host, config.port, self.app, threaded=True, fd=listening.fileno()
+            )
+        finally:
+            listening.close()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self._server.port
+
+    @property
+    def base_url(self) -> str:
+        host = self.config.host if ":" not in self.config.host else f"[{self.config.host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The API base URL clients use (ends in /api/v3)."""
+        return self.base_url + API_PREFIX
+
+    def start(self) -> None:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="sandbox", daemon=True
+        )
+        self._thread.start()
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.app.store.close()

@@ -1,0 +1,120 @@
+"""Permission and setting hashes: validation against the documented tables, merging.
+
+Role permissions are checked against the permissions table (INVALID_PERMISSION,
+INVALID_PERMISSION_VALUE), account, role and namespace settings against the
+account settings table (INVALID_SETTING, INVALID_SETTING_VALUE). Both hashes are
+merged on set: a subset changes only those keys.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ambraconf.facts import ACCOUNT_SETTINGS, PERMISSIONS, permission_fact
+from ambraconf.sandbox.protocol import ApiError, Params, parse_json
+
+NAME = re.compile(r"[a-z0-9_]+")
+FIELD_LETTERS = frozenset("FHOR")
+CUSTOMFIELD_PERMISSION = re.compile(r"study_field_customfield_(.+)")
+
+
+def role_defaults(column: str) -> dict[str, Any]:
+    """A stock role's permissions: one column (Admin, User, PHR, Anonymous) of the table."""
+    return {
+        name: fact.defaults[column]
+        for name, fact in PERMISSIONS.items()
+        if NAME.fullmatch(name) and fact.defaults.get(column) is not None
+    }
+
+
+def permission_value(name: str, value: Any, customfield_exists: Any) -> Any:
+    """A validated permission value: flags as 0/1, study fields as F/H/O/R, JSON as given."""
+    fact = permission_fact(name) if NAME.fullmatch(name) else None
+    if fact is None:
+        raise ApiError("INVALID_PERMISSION", name)
+    found = CUSTOMFIELD_PERMISSION.fullmatch(name)
+    if found and not customfield_exists(found.group(1)):
+        raise ApiError("INVALID_PERMISSION", name)
+    if fact.kind == "flag":
+        if value in (0, 1, "0", "1") and not isinstance(value, bool):
+            return int(value)
+        raise ApiError("INVALID_PERMISSION_VALUE", name)
+    if fact.kind == "field":
+        if value in FIELD_LETTERS:
+            return value
+        raise ApiError("INVALID_PERMISSION_VALUE", name)
+    return value
+
+
+def setting_value(name: str, value: Any, *, override: str | None = None) -> str:
+    """A validated account setting value, kept as text as the API returns it.
+
+    ``override`` names the table column that must allow the setting at this level
+    (``role_override`` for roles, ``namespace_override`` for namespaces).
+    """
+    fact = ACCOUNT_SETTINGS.get(name)
+    if fact is None:
+        raise ApiError("INVALID_SETTING", name)
+    if override and not getattr(fact, override):
+        raise ApiError(
+            "NO_ROLE_OVERRIDE" if override == "role_override" else "INVALID_SETTING", name
+        )
+    if isinstance(value, (bool, dict | list)) or value is None:
+        raise ApiError("INVALID_SETTING_VALUE", name)
+    text = str(value)
+    if fact.type == "flag" and text not in ("0", "1"):
+        raise ApiError("INVALID_SETTING_VALUE", name)
+    if fact.type == "number" and text != "":
+        try:
+            int(text)
+        except ValueError:
+            raise ApiError("INVALID_SETTING_VALUE", name) from None
+    return text
+
+
+def settings_given(params: Params, *, override: str | None = None) -> dict[str, str]:
+    """The ``settings`` JSON hash and ``setting_<NAME>`` parameters of a call, validated."""
+    changes: dict[str, Any] = {}
+    if "settings" in params and params.get("settings") != "":
+        given = parse_json("settings", params.text("settings"))
+        if not isinstance(given, dict):
+            raise ApiError("INVALID_JSON", "settings")
+        changes.update(given)
+    changes.update(params.prefixed("setting_"))
+    return {name: setting_value(name, value, override=override) for name, value in changes.items()}
+
+
+def effective_settings(stored: Mapping[str, str]) -> dict[str, str]:
+    """Every documented setting with its default, overlaid with what was set."""
+    return {**{name: fact.default for name, fact in ACCOUNT_SETTINGS.items()}, **stored}
+
+
+def permissions_given(params: Params, customfield_exists: Any, *, singles: bool) -> dict[str, Any]:
+    """The ``permissions`` JSON hash (and ``permission_<NAME>`` on set), validated."""
+    changes: dict[str, Any] = {}
+    if "permissions" in params and params.get("permissions") != "":
+        given = parse_json("permissions", params.text("permissions"))
+        if not isinstance(given, dict):
+            raise ApiError("INVALID_JSON", "permissions")
+        given.pop("role_id", None)
+        changes.update(given)
+    if singles:
+        for name, value in params.prefixed("permission_").items():
+            changes[name] = _single(name, value)
+    return {
+        name: permission_value(name, value, customfield_exists) for name, value in changes.items()
+    }
+
+
+def _single(name: str, value: str) -> Any:
+    """``permission_<NAME>=text``: JSON-kind permissions take JSON text, others plain text."""
+    fact = permission_fact(name)
+    if fact is not None and fact.kind == "json" and value:
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise ApiError("INVALID_PERMISSION_VALUE", name) from None
+    return value

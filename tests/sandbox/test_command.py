@@ -1,0 +1,135 @@
+"""The real `ambraconf sandbox` command as a user runs it: start, answer, Ctrl-C, --db restart."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Running:
+    """`ambraconf sandbox ...` in a subprocess, with its output read as it comes."""
+
+    def __init__(self, *args: str) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from ambraconf.cli import main; main()", "sandbox", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line)
+
+    def wait_for(self, prefix: str, timeout: float = 20) -> str:
+        seen = []
+        while True:
+            try:
+                line = self.lines.get(timeout=timeout)
+            except queue.Empty:
+                raise AssertionError(f"no line starting {prefix!r}; got {seen}") from None
+            seen.append(line)
+            if line.startswith(prefix):
+                return line
+
+    def interrupt(self) -> tuple[int, str]:
+        self.process.send_signal(signal.SIGINT)
+        _, stderr = self.process.communicate(timeout=20)
+        return self.process.returncode, stderr
+
+
+def env_line(line: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in line.split())
+
+
+def login(url: str, values: dict[str, str]) -> str:
+    reply = requests.post(
+        url + "/session/login",
+        data={"login": values["AMBRA_LOGIN"], "password": values["AMBRA_PASSWORD"]},
+        timeout=10,
+    )
+    assert reply.status_code == 200, reply.text
+    return reply.json()["sid"]
+
+
+def test_start_answer_stop_and_restart_with_db(tmp_path: Path) -> None:
+    port, db = free_port(), tmp_path / "sandbox.db"
+    first = Running("--port", str(port), "--db", str(db))
+    values = env_line(first.wait_for("AMBRA_URL="))
+    url = values["AMBRA_URL"]
+    assert url == f"http://127.0.0.1:{port}/api/v3"
+    sid = login(url, values)
+    account = requests.post(url + "/account/list", data={"sid": sid}, timeout=10).json()
+    account_id = account["accounts"][0]["uuid"]
+    added = requests.post(
+        url + "/group/add", data={"sid": sid, "account_id": account_id, "name": "Kept"}, timeout=10
+    )
+    assert added.status_code == 200
+    code, stderr = first.interrupt()
+    assert code == 0
+    assert "Traceback" not in stderr
+    assert "POST /api/v3/group/add 200" in stderr
+
+    second = Running("--port", str(port), "--db", str(db))
+    second.wait_for("AMBRA_URL=")
+    sid = login(url, values)
+    groups = requests.post(
+        url + "/group/list", data={"sid": sid, "account_id": account_id}, timeout=10
+    ).json()["groups"]
+    assert [g["name"] for g in groups] == ["Kept"]
+    code, _ = second.interrupt()
+    assert code == 0
+
+
+def test_port_in_use_is_a_clear_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from ambraconf.cli import main; main()",
+                "sandbox",
+                "--port",
+                str(port),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert result.returncode == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_custom_credentials_are_printed_and_work() -> None:
+    port = free_port()
+    running = Running(
+        "--port", str(port), "--admin-login", "ops@example.com", "--admin-password", "s3cret"
+    )
+    values = env_line(running.wait_for("AMBRA_URL="))
+    assert values["AMBRA_LOGIN"] == "ops@example.com"
+    login(values["AMBRA_URL"], values)
+    code, _ = running.interrupt()
+    assert code == 0
