@@ -80,5 +80,8 @@ def _convert(name: str, value: Any) -> Any:
         if not items or any(item not in allowed for item in items):
             raise ValueError(f"{name} must be a non-empty subset of {', '.join(allowed)}")
         return tuple(items)
-    re.compile(str(value))
+    try:
+        re.compile(str(value))
+    except re.error as error:
+        raise ValueError(f"{name} is not a regular expression: {error}") from None
     return str(value)

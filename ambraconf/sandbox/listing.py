@@ -81,8 +81,10 @@ def paged_list(params: Params, key: str, source: ListSource) -> dict[str, Any]:
 
 def page_params(params: Params) -> tuple[int, int]:
     """``page.rows`` (default 100, capped at 5000 and echoed) and ``page.number`` (from 1)."""
-    rows = parse_integer("page.rows", params.get("page.rows", "")) or DEFAULT_ROWS
-    number = parse_integer("page.number", params.get("page.number", "")) or 1
+    rows = parse_integer("page.rows", params.get("page.rows", ""))
+    number = parse_integer("page.number", params.get("page.number", ""))
+    rows = DEFAULT_ROWS if rows is None else rows
+    number = 1 if number is None else number
     if rows < 1:
         raise ApiError("INVALID_INTEGER", "page.rows")
     if number < 1:

@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ambraconf.sandbox.api import Api
 from ambraconf.sandbox.protocol import wire_value
 
@@ -79,13 +81,8 @@ def read_seed_file(path: str | Path) -> dict[str, Any]:
     except OSError as error:
         raise SeedError(f"cannot read seed file {path}: {error.strerror}") from None
     try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except ValueError as error:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as error:
         raise SeedError(f"seed file {path} is not valid: {error}") from None
     if not isinstance(data, dict):
         raise SeedError(f"seed file {path} must hold a mapping with users and accounts")

@@ -129,6 +129,9 @@ class SandboxApp:
             reply = self.route(request)
         except BadRequest as error:
             reply = Reply(error.status, error_body("BAD_REQUEST", str(error)))
+        except Exception as error:  # noqa: BLE001 - a sandbox bug must not take the server down
+            log.exception("sandbox bug on %s %s", request.method, request.path)
+            reply = Reply(500, error_body("INTERNAL_ERROR", repr(error)))
         elapsed = (time.perf_counter() - started) * 1000
         log.info(
             "%s %s %s %.1fms",
@@ -223,31 +226,42 @@ class SandboxApp:
 
     def admin_request(self, request: Request, path: str) -> Reply:
         """``/_sandbox/config`` (GET/POST), ``reset``, ``stats`` (+ ``stats/reset``), ``seed``."""
-        if path == "/config":
-            if request.method == "POST":
-                changes = _admin_json(request)
-                try:
-                    self.set_knobs(self.knobs.updated(changes))
-                except (TypeError, ValueError) as error:
-                    return Reply(400, error_body("INVALID_KNOB", str(error)))
-            return Reply(200, {"status": "OK", **self.knobs.as_dict()})
-        if path == "/stats" and request.method == "GET":
-            return Reply(200, {"status": "OK", **self.stats.snapshot()})
-        if request.method != "POST":
+        handlers = {
+            ("GET", "/config"): lambda: self._config({}),
+            ("POST", "/config"): lambda: self._config(_admin_json(request)),
+            ("GET", "/stats"): lambda: Reply(200, {"status": "OK", **self.stats.snapshot()}),
+            ("POST", "/stats/reset"): self._reset_stats,
+            ("POST", "/reset"): self._reset,
+            ("POST", "/seed"): lambda: self._seed(_admin_json(request)),
+        }
+        handler = handlers.get((request.method, path))
+        if handler is not None:
+            return handler()
+        if any(known == path for _, known in handlers):
             return Reply(405, error_body("METHOD_NOT_ALLOWED", request.method))
-        if path == "/stats/reset":
-            self.stats.reset()
-            return Reply(200, {"status": "OK"})
-        if path == "/reset":
-            self.reset()
-            return Reply(200, {"status": "OK", "account_id": self.account_id(DEFAULT_ACCOUNT)})
-        if path == "/seed":
-            try:
-                self.load_seed(_admin_json(request))
-            except SeedError as error:
-                return Reply(400, error_body("INVALID_SEED", str(error)))
-            return Reply(200, {"status": "OK"})
         return Reply(404, error_body("UNKNOWN_ENDPOINT", ADMIN_PREFIX + path))
+
+    def _config(self, changes: dict[str, Any]) -> Reply:
+        try:
+            self.set_knobs(self.knobs.updated(changes))
+        except (TypeError, ValueError) as error:
+            return Reply(400, error_body("INVALID_KNOB", str(error)))
+        return Reply(200, {"status": "OK", **self.knobs.as_dict()})
+
+    def _reset_stats(self) -> Reply:
+        self.stats.reset()
+        return Reply(200, {"status": "OK"})
+
+    def _reset(self) -> Reply:
+        self.reset()
+        return Reply(200, {"status": "OK", "account_id": self.account_id(DEFAULT_ACCOUNT)})
+
+    def _seed(self, seed: dict[str, Any]) -> Reply:
+        try:
+            self.load_seed(seed)
+        except SeedError as error:
+            return Reply(400, error_body("INVALID_SEED", str(error)))
+        return Reply(200, {"status": "OK"})
 
 
 def _client(request: Request) -> str:

@@ -16,7 +16,8 @@ from typing import Any
 from ambraconf.facts import ACCOUNT_SETTINGS, PERMISSIONS, permission_fact
 from ambraconf.sandbox.protocol import ApiError, Params, parse_json
 
-NAME = re.compile(r"[a-z0-9_]+")
+# Permission names start with a letter; a separator row of the table ("---") is not one.
+NAME = re.compile(r"[a-z][a-zA-Z0-9_-]*")
 FIELD_LETTERS = frozenset("FHOR")
 CUSTOMFIELD_PERMISSION = re.compile(r"study_field_customfield_(.+)")
 

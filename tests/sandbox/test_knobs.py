@@ -1,0 +1,139 @@
+"""Knobs: injected faults (deterministic by seed, before or after the change), rate limit,
+request counts, and runtime configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import requests
+
+from ambraconf.sandbox.harness import SandboxHandle
+
+
+def group_names(sandbox: SandboxHandle, acc: str) -> list[str]:
+    return [g["name"] for g in sandbox.ok("/group/list", account_id=acc)["groups"]]
+
+
+def test_fault_before_the_call_changes_nothing(sandbox: SandboxHandle, acc: str) -> None:
+    sandbox.configure(
+        fault_rate=1, fault_kinds=["503"], fault_timings=["before"], fault_match="/group/add"
+    )
+    reply = sandbox.call("/group/add", account_id=acc, name="Lost")
+    assert reply.status == 503
+    assert reply.error_type == "SERVICE_UNAVAILABLE"
+    assert group_names(sandbox, acc) == []
+
+
+def test_fault_after_the_call_keeps_the_change(sandbox: SandboxHandle, acc: str) -> None:
+    sandbox.configure(
+        fault_rate=1, fault_kinds=["500"], fault_timings=["after"], fault_match="/group/add"
+    )
+    assert sandbox.call("/group/add", account_id=acc, name="Ghost").status == 500
+    assert group_names(sandbox, acc) == ["Ghost"]
+
+
+def test_dropped_connection_and_the_server_answers_after(sandbox: SandboxHandle, acc: str) -> None:
+    sid = sandbox.admin_sid
+    sandbox.configure(
+        fault_rate=1, fault_kinds=["drop"], fault_timings=["after"], fault_match="/group/add"
+    )
+    with pytest.raises(requests.ConnectionError):
+        requests.post(
+            sandbox.url + "/group/add",
+            data={"sid": sid, "account_id": acc, "name": "D"},
+            timeout=10,
+        )
+    assert group_names(sandbox, acc) == ["D"]
+    assert sandbox.stats()["faults"] == {"drop-after": 1}
+
+
+def statuses(handle: SandboxHandle, count: int) -> list[int]:
+    sid = handle.admin_sid
+    return [handle.call("/account/list", sid=sid).status for _ in range(count)]
+
+
+def test_faults_repeat_with_the_same_seed(sandbox_factory: Callable[..., SandboxHandle]) -> None:
+    knobs = {"fault_rate": 0.5, "fault_kinds": ["500", "503"], "fault_match": "/account/list"}
+    first = statuses(sandbox_factory(fault_seed=7, **knobs), 30)
+    second = statuses(sandbox_factory(fault_seed=7, **knobs), 30)
+    other = statuses(sandbox_factory(fault_seed=8, **knobs), 30)
+    assert first == second
+    assert first != other
+    assert set(first) == {200, 500, 503}
+
+
+def test_setting_the_seed_at_runtime_restarts_the_sequence(sandbox: SandboxHandle) -> None:
+    sandbox.configure(fault_rate=0.5, fault_seed=3, fault_kinds="503", fault_match="/account/list")
+    first = statuses(sandbox, 20)
+    sandbox.configure(fault_seed=3)
+    assert statuses(sandbox, 20) == first
+
+
+def test_rate_limit_answers_429_with_retry_after(sandbox: SandboxHandle, acc: str) -> None:
+    sid = sandbox.admin_sid
+    other = sandbox.login()
+    sandbox.configure(rate_limit=1)
+    assert sandbox.call("/account/list", sid=sid).status == 200
+    limited = sandbox.call("/account/list", sid=sid)
+    assert limited.status == 429
+    assert int(limited.headers["Retry-After"]) >= 1
+    assert sandbox.call("/account/list", sid=other).status == 200
+    assert sandbox.stats()["rate_limited"] == 1
+
+
+def test_a_bundle_counts_once_or_per_item(sandbox: SandboxHandle, acc: str) -> None:
+    sid = sandbox.admin_sid
+    items = [{"URL": "/account/get", "sid": sid, "uuid": acc}] * 4
+    sandbox.configure(rate_limit=3)
+    assert sandbox.bundle(items).status == 200
+    assert sandbox.call("/account/list", sid=sid).status == 200
+    sandbox.configure(rate_limit=3, rate_limit_bundle_items=True)
+    second = sandbox.login()
+    assert sandbox.call("/account/list", sid=second).status == 200
+    assert sandbox.bundle([{**item, "sid": second} for item in items]).status == 429
+
+
+def test_stats_count_requests_and_bundled_calls(sandbox: SandboxHandle, acc: str) -> None:
+    sid = sandbox.admin_sid
+    sandbox.reset_stats()
+    sandbox.call("/role/list", sid=sid, account_id=acc)
+    sandbox.bundle([{"URL": "/role/list", "sid": sid, "account_id": acc}] * 3)
+    stats = sandbox.stats()
+    assert (stats["requests"], stats["calls"], stats["bundles"]) == (2, 4, 1)
+    assert stats["by_endpoint"] == {"/role/list": 4}
+    assert stats["by_status"] == {"200": 2}
+
+
+def test_config_round_trip_and_bad_knobs(sandbox: SandboxHandle) -> None:
+    config = sandbox.configure(latency_ms=5, fault_kinds="500,drop")
+    assert (config["latency_ms"], config["fault_kinds"]) == (5.0, ["500", "drop"])
+    for bad in ({"fault_rate": 2}, {"fault_kinds": ["404"]}, {"speed": 1}, {"fault_match": "("}):
+        reply = requests.post(sandbox.base_url + "/_sandbox/config", json=bad, timeout=10)
+        assert reply.status_code == 400, bad
+    assert (
+        requests.post(sandbox.base_url + "/_sandbox/config", data=b"[", timeout=10).status_code
+        == 400
+    )
+
+
+def test_reset_restores_knobs_and_data(sandbox: SandboxHandle, acc: str) -> None:
+    sandbox.ok("/group/add", account_id=acc, name="Temp")
+    sandbox.configure(fault_rate=1)
+    sandbox.reset()
+    assert sandbox.configure()["fault_rate"] == 0
+    assert group_names(sandbox, sandbox.account_id) == []
+
+
+def test_start_up_knobs_from_the_factory(sandbox_factory: Callable[..., SandboxHandle]) -> None:
+    handle = sandbox_factory(fault_rate=1, fault_kinds=["503"], fault_match="/role/list")
+    assert handle.call("/role/list", account_id=handle.account_id).status == 503
+    assert handle.call("/account/list").status == 200
+
+
+def test_admin_endpoints_are_not_api_requests(sandbox: SandboxHandle) -> None:
+    sandbox.reset_stats()
+    sandbox.configure()
+    assert sandbox.stats()["requests"] == 0
+    assert requests.get(sandbox.base_url + "/_sandbox/nothing", timeout=10).status_code == 404
+    assert requests.get(sandbox.base_url + "/elsewhere", timeout=10).status_code == 404
