@@ -29,9 +29,6 @@ class Api:
         self.store = store
         self.sessions = sessions
 
-    def known(self, path: str) -> bool:
-        return path in ENDPOINTS
-
     def post_only(self, path: str) -> bool:
         endpoint = ENDPOINTS.get(path)
         return bool(endpoint and endpoint.post_only)

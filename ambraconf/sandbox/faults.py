@@ -102,11 +102,11 @@ class Stats:
         self.faults: Counter[str] = Counter()
         self.rate_limited = 0
 
-    def request(self, status: int) -> None:
-        """One HTTP request to the API (a bundle is one request)."""
+    def request(self, status: str) -> None:
+        """One HTTP request to the API (a bundle is one request); ``status`` or "drop"."""
         with self._lock:
             self.requests += 1
-            self.by_status[str(status)] += 1
+            self.by_status[status] += 1
 
     def call(self, path: str) -> None:
         """One API call, alone or as a bundle item."""

@@ -7,7 +7,6 @@ Global account users join every current and future group and location.
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
@@ -375,4 +374,4 @@ def present_member(call: Call, row: Row) -> dict[str, Any]:
     out.update(
         {f.name: row.doc.get(f.name, f.default) for f in MEMBER_FIELDS if f.name != "role_id"}
     )
-    return copy.deepcopy(out)
+    return out

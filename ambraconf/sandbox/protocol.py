@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -80,12 +80,6 @@ class Params:
     def text(self, name: str) -> str:
         return self.raw[name]
 
-    def flag(self, name: str) -> int:
-        return parse_flag(name, self.raw[name])
-
-    def integer(self, name: str) -> int | None:
-        return parse_integer(name, self.raw[name])
-
     def json(self, name: str) -> Any:
         return parse_json(name, self.raw[name])
 
@@ -143,8 +137,3 @@ def ok(body: Mapping[str, Any] | None = None) -> dict[str, Any]:
     if body:
         result.update(body)
     return result
-
-
-def first_of(values: Iterable[str], params: Params) -> str | None:
-    """The first of several alternative parameters that is filled, if any."""
-    return next((name for name in values if params.filled(name)), None)

@@ -61,8 +61,8 @@ class Field:
 
     ``type``: text, flag (0/1), int, json (JSON text in, structure out), csv (comma list
     kept as text). ``add``/``set``: required, optional or no. ``ci``: compared without case
-    in filters and uniqueness (names are citext in the data dictionary). ``secret``: never
-    returned in clear. ``hidden``: accepted but not returned.
+    in filters and uniqueness (names are citext in the data dictionary). ``hidden``: accepted
+    but never returned (a password, a parent's uuid).
     """
 
     name: str

@@ -158,7 +158,7 @@ class SandboxApp:
         if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
             api_path = path[len(API_PREFIX) :].rstrip("/") or "/"
             reply = self.api_request(request, api_path)
-            self.stats.request(reply.status if not reply.drop else 0)
+            self.stats.request("drop" if reply.drop else str(reply.status))
             return reply
         if path.startswith(ADMIN_PREFIX + "/"):
             return self.admin_request(request, path[len(ADMIN_PREFIX) :])
