@@ -3,6 +3,8 @@ and requests a server must survive."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import requests
 
 from ambraconf.sandbox.harness import SandboxHandle
@@ -181,3 +183,25 @@ def test_temp_settings_last_one_session(sandbox: SandboxHandle) -> None:
     sandbox.ok("/setting/set", key="temp_draft", value="x")
     assert sandbox.ok("/setting/get", key="temp_draft")["value"] == "x"
     assert sandbox.ok("/setting/get", sid=sandbox.login(), key="temp_draft")["value"] is None
+
+
+def test_concurrent_clients_each_get_their_own_answers(sandbox: SandboxHandle, acc: str) -> None:
+    sids = [sandbox.login() for _ in range(6)]
+
+    def work(index: int) -> list[int]:
+        with requests.Session() as http:
+            return [
+                http.post(
+                    sandbox.url + "/group/add",
+                    data={"sid": sids[index], "account_id": acc, "name": f"T{index}-{n}"},
+                    timeout=30,
+                ).status_code
+                for n in range(15)
+            ]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = [status for result in pool.map(work, range(6)) for status in result]
+    assert set(statuses) == {200}
+    groups = sandbox.ok("/group/list", account_id=acc)["groups"]
+    assert len({g["name"] for g in groups}) == 90
+    assert len({g["namespace_id"] for g in groups}) == 90
