@@ -8,6 +8,7 @@ as an Admin member, as Ambra's own tools observe.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ambraconf.facts import DEFAULT_ROLES
@@ -74,7 +75,7 @@ def present(call: Call, row: Row, out: dict[str, Any]) -> None:
         out["has_activity_permission"] = 1 if mine else 0
 
 
-def account_list(kind: Kind):  # noqa: ANN201 - a handler
+def account_list(kind: Kind) -> Callable[[Call], dict[str, Any]]:
     """/account/list: the accounts the caller is a member of."""
 
     def handle(call: Call) -> dict[str, Any]:

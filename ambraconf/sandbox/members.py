@@ -8,6 +8,7 @@ Global account users join every current and future group and location.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ambraconf.sandbox import customfields
@@ -21,6 +22,7 @@ from ambraconf.sandbox.store import Row
 DELETE = "__DELETE__"
 PASSWORD_DIGITS = re.compile(r"\d")
 PASSWORD_LETTERS = re.compile(r"[A-Za-z]")
+Handler = Callable[[Call], dict[str, Any]]
 USER_FIELDS = frozenset({"user_id", "user_name", "user_email", "role_name", "disabled"})
 
 
@@ -271,7 +273,7 @@ def _owner(call: Call, kind: str, *, edit: bool) -> Row:
     return owner
 
 
-def member_add(kind: str):  # noqa: ANN201 - a handler
+def member_add(kind: str) -> Handler:
     """/group/user/add and /location/user/add: add or update one member."""
 
     def handle(call: Call) -> dict[str, Any]:
@@ -326,7 +328,7 @@ def _check_promotion(
         raise ApiError("CAN_NOT_PROMOTE")
 
 
-def member_delete(kind: str):  # noqa: ANN201 - a handler
+def member_delete(kind: str) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
         call.params.require("uuid", "user_id")
         owner = _owner(call, kind, edit=True)
@@ -337,7 +339,7 @@ def member_delete(kind: str):  # noqa: ANN201 - a handler
     return handle
 
 
-def member_list(kind: str):  # noqa: ANN201 - a handler
+def member_list(kind: str) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
         call.params.require("uuid")
         owner = _owner(call, kind, edit=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ambraconf.facts import ACCOUNT_SETTINGS, permission_fact
+from ambraconf.facts import ACCOUNT_SETTINGS, FIELD_PERMISSION_VALUES, permission_fact
 from ambraconf.sandbox import members
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.protocol import ApiError, parse_flag, parse_json
@@ -164,7 +164,7 @@ def _own_value(name: str, value: str) -> Any:
             raise ApiError("INVALID_SETTING_VALUE", name)
         for key, letter in (parsed or {}).items():
             fact = permission_fact(key)
-            if fact is None or fact.kind != "field" or letter not in ("F", "H", "O", "R"):
+            if fact is None or fact.kind != "field" or letter not in FIELD_PERMISSION_VALUES:
                 raise ApiError("INVALID_SETTING_VALUE", f"{name}:{key}")
     elif parsed is not None and not isinstance(parsed, list):
         raise ApiError("INVALID_SETTING_VALUE", name)

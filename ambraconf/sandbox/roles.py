@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ambraconf.facts import permission_fact
@@ -22,7 +23,7 @@ ROLE_HOLDERS = (
 )
 
 
-def customfield_checker(call: Call, account_id: str):  # noqa: ANN201 - a predicate
+def customfield_checker(call: Call, account_id: str) -> Callable[[str], bool]:
     """Whether a uuid is a custom field of the account (for study_field_customfield_<UUID>)."""
 
     def exists(uuid: str) -> bool:

@@ -14,7 +14,7 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -185,7 +185,9 @@ class SandboxApp:
         key = params.get("sid") or _client(request)
         return self._guarded(path, key, 1, knobs, lambda: self._run_call(path, params))
 
-    def _guarded(self, path: str, key: str, cost: int, knobs: Knobs, run: Any) -> Reply:
+    def _guarded(
+        self, path: str, key: str, cost: int, knobs: Knobs, run: Callable[[], Reply]
+    ) -> Reply:
         """Latency, rate limit and faults around one API request."""
         if knobs.latency_ms:
             time.sleep(knobs.latency_ms / 1000)

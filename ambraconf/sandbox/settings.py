@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from ambraconf.facts import ACCOUNT_SETTINGS, PERMISSIONS, permission_fact
+from ambraconf.facts import (
+    ACCOUNT_SETTINGS,
+    FIELD_PERMISSION_VALUES,
+    PERMISSIONS,
+    permission_fact,
+)
 from ambraconf.sandbox.protocol import ApiError, Params, parse_json
 
 # Permission names start with a letter; a separator row of the table ("---") is not one.
 NAME = re.compile(r"[a-z][a-zA-Z0-9_-]*")
-FIELD_LETTERS = frozenset("FHOR")
 CUSTOMFIELD_PERMISSION = re.compile(r"study_field_customfield_(.+)")
 
 
@@ -31,7 +35,7 @@ def role_defaults(column: str) -> dict[str, Any]:
     }
 
 
-def permission_value(name: str, value: Any, customfield_exists: Any) -> Any:
+def permission_value(name: str, value: Any, customfield_exists: Callable[[str], bool]) -> Any:
     """A validated permission value: flags as 0/1, study fields as F/H/O/R, JSON as given."""
     fact = permission_fact(name) if NAME.fullmatch(name) else None
     if fact is None:
@@ -44,7 +48,7 @@ def permission_value(name: str, value: Any, customfield_exists: Any) -> Any:
             return int(value)
         raise ApiError("INVALID_PERMISSION_VALUE", name)
     if fact.kind == "field":
-        if value in FIELD_LETTERS:
+        if value in FIELD_PERMISSION_VALUES:
             return value
         raise ApiError("INVALID_PERMISSION_VALUE", name)
     return value
@@ -93,7 +97,9 @@ def effective_settings(stored: Mapping[str, str]) -> dict[str, str]:
     return {**{name: fact.default for name, fact in ACCOUNT_SETTINGS.items()}, **stored}
 
 
-def permissions_given(params: Params, customfield_exists: Any, *, singles: bool) -> dict[str, Any]:
+def permissions_given(
+    params: Params, customfield_exists: Callable[[str], bool], *, singles: bool
+) -> dict[str, Any]:
     """The ``permissions`` JSON hash (and ``permission_<NAME>`` on set), validated."""
     changes: dict[str, Any] = {}
     if "permissions" in params and params.get("permissions") != "":
