@@ -38,7 +38,9 @@ def permissions(global_md: str) -> list[dict]:
                     rows.append(_permission(name, "field", cells[1:5], cells[5]))
             field_names = []
             continue
-        if len(cells) != 6 or not re.fullmatch(NAME, cells[0]) or cells[0] in {"Flag", "Value"}:
+        if len(cells) != 6 or not re.fullmatch(NAME, cells[0]) or not cells[0][0].isalpha():
+            continue
+        if cells[0] in {"Flag", "Value"}:
             continue
         name = cells[0].rstrip(">")
         if name == "setting_{SETTING_NAME}":

@@ -47,3 +47,7 @@ def test_route_and_webhook_enumerations() -> None:
     assert {"POST", "GET", "POST_JSON", "PUT", "GET_JSON"} == facts.WEBHOOK_METHODS
     assert "Study" in facts.CUSTOMFIELD_OBJECTS and "picker" in facts.CUSTOMFIELD_TYPES
     assert "US/Eastern" in facts.SCHEDULE_TIMEZONES and "invert" in facts.SCHEDULE_KEYS
+
+
+def test_table_separators_are_not_permissions() -> None:
+    assert all(name[0].isalpha() for name in facts.PERMISSIONS)
