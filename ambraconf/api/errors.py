@@ -10,6 +10,8 @@
 - ``ResponseLost``: a ``TransportError`` for a call that changes things and may have reached
   the server. It is never retried blindly, because an ``add`` that ran twice makes a
   duplicate; the caller should read back (by natural key) before sending it again.
+  Conversely, for a change, a ``TransportError`` that is not ``ResponseLost`` means the
+  call did not run (connection refused, TLS failure, HTTP 429, a redirect).
 
 All of them are ``UserError``s, so the CLI prints a message instead of a traceback.
 """
