@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -143,6 +144,107 @@ def sandbox(**options: object) -> int:
     except SandboxStartError as error:
         raise UserError(str(error)) from None
     return 0
+
+
+def connection_options(command):  # noqa: ANN001, ANN201 - a click decorator
+    """Where to connect: options win over AMBRA_URL / AMBRA_LOGIN; the password only ever
+    comes from AMBRA_PASSWORD (or AMBRA_SID), never from the command line."""
+    for option in reversed(
+        [
+            click.option("--url", help="API address (default: $AMBRA_URL)."),
+            click.option("--login", help="User login (default: $AMBRA_LOGIN)."),
+            click.option(
+                "--rate",
+                type=float,
+                default=5.0,
+                show_default=True,
+                help="Most requests per second to send.",
+            ),
+            click.option(
+                "--bundle-size",
+                type=click.IntRange(1, 1000),
+                default=50,
+                show_default=True,
+                help="Calls per /bundle request.",
+            ),
+            click.option("-v", "--verbose", is_flag=True, help="Print the requests made."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def plan_options(command):  # noqa: ANN001, ANN201 - a click decorator
+    for option in reversed(
+        [
+            click.option("--account", multiple=True, help="Only this account (repeatable)."),
+            click.option(
+                "--target",
+                multiple=True,
+                metavar="KIND/NAME",
+                help="Only this object and what it needs, e.g. route/CT to PACS (repeatable).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@plan_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for terminals, markdown for pull requests, json for machines.",
+)
+@click.option("--out", type=click.Path(path_type=Path), help="Save the plan (JSON) to apply later.")
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 2 when there are changes (0 none, 1 error), as Terraform does.",
+)
+@connection_options
+def plan(
+    path: Path, output_format: str, out: Path | None, detailed_exitcode: bool, **options: Any
+) -> int:
+    """Show what apply would change in Ambra to match the config at PATH.
+
+    Reads live state through the API (credentials from AMBRA_URL, AMBRA_LOGIN and
+    AMBRA_PASSWORD, or AMBRA_SID) and compares it with the files: only the fields the
+    files set are managed. Nothing is changed.
+    """
+    from ambraconf.engine.commands import run_plan
+
+    return run_plan(path, output_format, out, detailed_exitcode, **options)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@plan_options
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (for CI).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json prints the outcome of every action.",
+)
+@connection_options
+def apply(path: Path, auto_approve: bool, output_format: str, **options: Any) -> int:
+    """Change Ambra to match the config at PATH (or a plan saved with plan --out).
+
+    Shows the plan and asks before changing anything (unless --auto-approve).
+    Actions run level by level in dependency order; a failure stops only what depends
+    on it. A saved plan is applied only if live state has not moved since it was made.
+    """
+    from ambraconf.engine.commands import run_apply
+
+    return run_apply(path, auto_approve, output_format, **options)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ secret, the digest of the desired value is compared instead.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +59,11 @@ def same(a: Any, b: Any) -> bool:
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if a in ("", None) and b in ("", None):
         return True
+    if isinstance(a, dict | list) and isinstance(b, str):
+        parsed = _json_or_text(b)
+        return not isinstance(parsed, str) and same(a, parsed)
+    if isinstance(b, dict | list) and isinstance(a, str):
+        return same(b, a)
     if isinstance(a, bool) or isinstance(b, bool):
         return _as_bool(a) == _as_bool(b)
     if (
@@ -68,6 +74,14 @@ def same(a: Any, b: Any) -> bool:
     ):
         return str(a) == str(b)
     return a == b
+
+
+def _json_or_text(text: str) -> Any:
+    """Settings hold JSON as text; a config may write it as a mapping. Compare by value."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def _as_bool(value: Any) -> bool | None:

@@ -28,7 +28,10 @@ from ambraconf.kinds.base import (
     problem_error,
     to_flag,
 )
-from ambraconf.kinds.settings import AccountSettings
+from ambraconf.kinds.codec import ApiMap, Names, json_text, parse_json_text
+from ambraconf.kinds.codec import Field as CodecField
+from ambraconf.kinds.namespace import decode_customfield_values, encode_customfield_values
+from ambraconf.kinds.settings import AccountSettings, settings_from_api, settings_to_api
 from ambraconf.kinds.spec import KEYS, KindSpec, Reference
 
 ALL_KINDS = "*"
@@ -197,6 +200,7 @@ def is_ignored(ignore: dict[str, list[str]] | None, key: str, name: str) -> bool
 def account_spec(head: type[Model]) -> KindSpec:
     """The account as a kind: its own references (default role, custom field values)."""
     return KindSpec(
+        api=API,
         name="account",
         key="accounts",
         title="account",
@@ -217,3 +221,52 @@ def account_spec(head: type[Model]) -> KindSpec:
             ),
         ),
     )
+
+
+def _decode_account(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
+    settings = parse_json_text(raw.get("settings"))
+    if isinstance(settings, dict):
+        values["settings"] = settings_from_api(settings)
+    decode_customfield_values(raw, values, names)
+
+
+def _encode_account(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
+    if desired.get("settings") is not None:
+        params["settings"] = json_text(settings_to_api(desired["settings"]))
+    encode_customfield_values(desired, params, names)
+
+
+API = ApiMap(
+    list_path="/account/list",
+    list_key="accounts",
+    add_path="/account/add",
+    set_path="/account/set",
+    delete_path="/account/delete",
+    fields=(
+        CodecField("password_expire", "int"),
+        CodecField("session_expire", "int"),
+        CodecField("share_code"),
+        CodecField("share_description"),
+        CodecField("share_settings", "json"),
+        CodecField("hl7_template"),
+        CodecField("search_threshold", "int"),
+        CodecField("css"),
+        CodecField("vendor"),
+        CodecField("role", "ref", api="role_id", ref="role"),
+        *(
+            CodecField(flag, "flag")
+            for flag in (
+                "must_approve",
+                "must_approve_upload",
+                "must_approve_harvest",
+                "must_approve_move",
+                "no_share",
+                "can_request",
+                "share_via_gateway",
+            )
+        ),
+    ),
+    merged_hashes=frozenset({"settings"}),
+    decode_hook=_decode_account,
+    encode_hook=_encode_account,
+)

@@ -37,6 +37,7 @@ class Field:
     api: str | None = None
     ref: str | None = None
     add_only: bool = False
+    set_only: bool = False
 
     @property
     def api_name(self) -> str:
@@ -79,7 +80,7 @@ def json_text(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=False, ensure_ascii=False)
 
 
-def _split_csv(value: Any) -> list[str]:
+def split_csv(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
     if isinstance(value, dict):  # stored as hstore on some instances (api-notes §9.5)
@@ -96,9 +97,9 @@ DECODERS: Mapping[str, Callable[[Field, Any, Names], Any]] = {
     "flag": lambda f, v, n: as_flag(v),
     "int": lambda f, v, n: int(v) if str(v).strip().lstrip("-").isdigit() else v,
     "json": lambda f, v, n: parse_json_text(v),
-    "csv": lambda f, v, n: _split_csv(v),
+    "csv": lambda f, v, n: split_csv(v),
     "ref": lambda f, v, n: _ref_name(f, v, n) if v else None,
-    "refs_csv": lambda f, v, n: [_ref_name(f, u, n) for u in _split_csv(v)],
+    "refs_csv": lambda f, v, n: [_ref_name(f, u, n) for u in split_csv(v)],
 }
 
 ENCODERS: Mapping[str, Callable[[Field, Any, Names], str]] = {
@@ -114,7 +115,11 @@ ENCODERS: Mapping[str, Callable[[Field, Any, Names], str]] = {
 
 @dataclass(frozen=True)
 class ApiMap:
-    """How one kind is read and written through the API."""
+    """How one kind is read and written through the API.
+
+    ``owns_namespace`` marks kinds whose objects each have a namespace (groups,
+    locations): routes and namespace settings name them through it.
+    """
 
     list_path: str
     list_key: str
@@ -124,15 +129,39 @@ class ApiMap:
     fields: tuple[Field, ...]
     paged: bool = True
     scope_param: str = "account_id"
+    name_field: str = "name"
+    uuid_field: str = "uuid"
+    owns_namespace: bool = False
+    system_types: frozenset[str] = frozenset()
     merged_hashes: frozenset[str] = frozenset()
     unordered_lists: frozenset[str] = frozenset()
     decode_hook: Callable[[dict[str, Any], dict[str, Any], Names], None] | None = None
     encode_hook: Callable[[dict[str, Any], dict[str, Any], Names], None] | None = None
     set_requires: tuple[str, ...] = ()
+    immutable: frozenset[str] = frozenset()
+    unsupported: frozenset[str] = frozenset()
+    linkage: Callable[[dict[str, Any], Names, str], dict[str, str]] | None = None
+    add_defaults: tuple[tuple[str, str], ...] = ()
+
+    def is_system(self, raw: dict[str, Any]) -> bool:
+        """Objects the system made (an account's admin and user roles) are never deleted."""
+        return str(raw.get("type", "")) in self.system_types
 
     @property
     def add_only(self) -> frozenset[str]:
-        return frozenset(f.name for f in self.fields if f.add_only)
+        """Fields the API takes only on add: changing one means delete and add again."""
+        return self.immutable | {f.name for f in self.fields if f.add_only}
+
+    @property
+    def set_only(self) -> frozenset[str]:
+        """Fields add does not take: a create sends them in a set right after the add."""
+        return frozenset(f.name for f in self.fields if f.set_only)
+
+    def add_scope(self, desired: dict[str, Any], names: Names, account_uuid: str) -> dict[str, str]:
+        """What an add names as its owner: the account, or (routes) a namespace."""
+        if self.linkage:
+            return self.linkage(desired, names, account_uuid)
+        return {self.scope_param: account_uuid}
 
     def decode(self, api_object: dict[str, Any], names: Names) -> dict[str, Any]:
         """A live API object in the config's shape; read-only and unknown fields dropped."""

@@ -23,6 +23,8 @@ from ambraconf.kinds.base import (
     pattern_text,
     problem_error,
 )
+from ambraconf.kinds.codec import ApiMap, Names, json_text, parse_json_text
+from ambraconf.kinds.codec import Field as CodecField
 from ambraconf.kinds.permissions import FIELD_LETTERS
 from ambraconf.kinds.spec import ANY, KEYS, KindSpec, Reference
 
@@ -153,7 +155,75 @@ def _field_schema(schema: dict[str, Any]) -> None:
 
 CustomFieldOptions.model_config["json_schema_extra"] = _field_schema
 
+
+def _decode_options(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
+    """``show_when`` is keyed by custom field uuids in the API and by names in the config."""
+    options = parse_json_text(raw.get("options"))
+    if isinstance(options, dict):
+        show_when = options.get("show_when")
+        if isinstance(show_when, dict):
+            options = {
+                **options,
+                "show_when": {names.name("customfield", k) or k: v for k, v in show_when.items()},
+            }
+        values["options"] = options
+
+
+def _encode_options(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
+    options = desired.get("options")
+    if options is not None:
+        show_when = options.get("show_when")
+        if show_when:
+            options = {
+                **options,
+                "show_when": {names.uuid("customfield", k): v for k, v in show_when.items()},
+            }
+        params["options"] = json_text(options)
+
+
+API = ApiMap(
+    list_path="/customfield/list",
+    list_key="customfields",
+    add_path="/customfield/add",
+    set_path="/customfield/set",
+    delete_path="/customfield/delete",
+    fields=(
+        CodecField("name"),
+        CodecField("object", add_only=True),
+        CodecField("type", add_only=True),
+        CodecField("display_order", "int"),
+        CodecField("hl7_segment"),
+        CodecField("hl7_field", "int"),
+        CodecField("hl7_component", "int"),
+        CodecField("load_hl7"),
+        CodecField("load_hl7_filter"),
+        CodecField("dicom_tag"),
+        CodecField("other_dicom_tags", "json"),
+        CodecField("load_from_sr", "json"),
+        CodecField("field_flag"),
+        CodecField("ui_json", "json"),
+        *(
+            CodecField(flag, "flag")
+            for flag in (
+                "capture_on_share_code",
+                "capture_on_destination_search",
+                "wrapped_dicom_only",
+                "dicom_only",
+                "required",
+                "load_dicom_tag",
+                "dicom_tag_ignore_empty",
+                "load_order",
+            )
+        ),
+    ),
+    decode_hook=_decode_options,
+    encode_hook=_encode_options,
+    unsupported=frozenset({"customfield_mapping"}),
+)
+
+
 SPEC = KindSpec(
+    api=API,
     name="customfield",
     key="customfields",
     title="custom field",

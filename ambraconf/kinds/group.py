@@ -5,7 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from ambraconf.kinds.base import Flag, Name
-from ambraconf.kinds.namespace import NamespaceObject, namespace_references
+from ambraconf.kinds.codec import Field as CodecField
+from ambraconf.kinds.namespace import NamespaceObject, namespace_api, namespace_references
 from ambraconf.kinds.spec import KindSpec, Reference
 
 
@@ -17,7 +18,18 @@ class Group(NamespaceObject):
     site_inactive: Flag | None = None
 
 
+API = namespace_api(
+    "group",
+    (
+        CodecField("site", "ref", api="site_id", ref="site"),
+        CodecField("site_qualified", "flag", set_only=True),
+        CodecField("site_inactive", "flag", set_only=True),
+    ),
+)
+
+
 SPEC = KindSpec(
+    api=API,
     name="group",
     key="groups",
     title="group",

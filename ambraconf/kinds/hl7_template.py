@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from ambraconf.kinds.base import Name, ObjectModel, Text
+from ambraconf.kinds.codec import ApiMap
+from ambraconf.kinds.codec import Field as CodecField
 from ambraconf.kinds.spec import KindSpec
 
 
@@ -15,7 +17,20 @@ class Hl7Template(ObjectModel):
     body: Text = Field(description="The HL7 message with replacement expressions.")
 
 
+API = ApiMap(
+    list_path="/hl7/template/list",
+    list_key="templates",
+    add_path="/hl7/template/add",
+    set_path="/hl7/template/set",
+    delete_path="/hl7/template/delete",
+    paged=False,
+    fields=(CodecField("name"), CodecField("body")),
+    set_requires=("name", "body"),
+)
+
+
 SPEC = KindSpec(
+    api=API,
     name="hl7_template",
     key="hl7_templates",
     title="HL7 template",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ambraconf.kinds.namespace import NamespaceObject, namespace_references
+from ambraconf.kinds.namespace import NamespaceObject, namespace_api, namespace_references
 from ambraconf.kinds.spec import KindSpec
 
 
@@ -10,7 +10,11 @@ class Location(NamespaceObject):
     """A location (``/location/add``, ``/location/set``)."""
 
 
+API = namespace_api("location", ())
+
+
 SPEC = KindSpec(
+    api=API,
     name="location",
     key="locations",
     title="location",

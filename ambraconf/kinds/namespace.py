@@ -26,6 +26,8 @@ from ambraconf.kinds.base import (
     problem_error,
     to_flag,
 )
+from ambraconf.kinds.codec import ApiMap, Names
+from ambraconf.kinds.codec import Field as CodecField
 from ambraconf.kinds.permissions import CUSTOMFIELDS_KEY, FIELD_FLAGS_SCHEMA, check_field_flags
 from ambraconf.kinds.settings import namespace_overridable, setting_schema, setting_value
 from ambraconf.kinds.spec import KEYS, Reference
@@ -153,4 +155,57 @@ def namespace_references(kind_title: str, customfield_object: str) -> tuple[Refe
             where=(("object", "Study"),),
             label="custom field flag",
         ),
+    )
+
+
+def decode_customfield_values(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
+    """``customfields`` comes back as an array of {uuid, name, value}; the config keys by name."""
+    live = raw.get("customfields")
+    if isinstance(live, list):
+        values["customfields"] = {
+            names.name("customfield", str(c.get("uuid"))) or str(c.get("name")): c.get("value")
+            for c in live
+            if isinstance(c, dict) and c.get("value") not in (None, "")
+        }
+
+
+def encode_customfield_values(
+    desired: dict[str, Any], params: dict[str, str], names: Names
+) -> None:
+    for name, value in (desired.get("customfields") or {}).items():
+        params[f"customfield-{names.uuid('customfield', name)}"] = (
+            "" if value is None else str(value)
+        )
+
+
+NAMESPACE_FIELDS: tuple[CodecField, ...] = (
+    CodecField("name"),
+    CodecField("must_approve", "flag"),
+    CodecField("must_approve_upload", "flag"),
+    CodecField("must_approve_harvest", "flag"),
+    CodecField("must_approve_move", "flag"),
+    CodecField("no_share", "flag"),
+    CodecField("share_code"),
+    CodecField("share_description"),
+    CodecField("share_settings", "json"),
+    CodecField("share_via_gateway", "flag"),
+    CodecField("hl7_template"),
+    CodecField("search_threshold", "int"),
+    CodecField("role", "ref", api="role_id", ref="role"),
+)
+
+
+def namespace_api(kind: str, extra: tuple[CodecField, ...] = ()) -> ApiMap:
+    """Groups and locations are read and written alike, each through its own endpoints."""
+    return ApiMap(
+        list_path=f"/{kind}/list",
+        list_key=f"{kind}s",
+        add_path=f"/{kind}/add",
+        set_path=f"/{kind}/set",
+        delete_path=f"/{kind}/delete",
+        fields=NAMESPACE_FIELDS + extra,
+        owns_namespace=True,
+        decode_hook=decode_customfield_values,
+        encode_hook=encode_customfield_values,
+        unsupported=frozenset({"namespace_settings"}),
     )

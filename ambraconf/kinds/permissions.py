@@ -179,3 +179,42 @@ FIELD_FLAGS_SCHEMA: dict[str, Any] = {
 
 Permissions = checked_mapping(check_permissions, PERMISSIONS_SCHEMA)
 FieldFlags = checked_mapping(check_field_flags, FIELD_FLAGS_SCHEMA)
+
+
+def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, Any]:
+    """Live permissions in config shape: flags as booleans, custom field keys by name.
+
+    The ``role_id`` key the API adds to every permissions hash is not a permission.
+    """
+    result: dict[str, Any] = {}
+    by_name: dict[str, Any] = {}
+    for key, value in permissions.items():
+        if key == "role_id":
+            continue
+        if _CUSTOMFIELD_BY_UUID.fullmatch(key):
+            uuid = key.removeprefix("study_field_customfield_")
+            by_name[names.name("customfield", uuid) or uuid] = value
+            continue
+        fact = permission_fact(key)
+        result[key] = (
+            to_flag(value)
+            if fact and fact.kind == "flag" and value in (0, 1, "0", "1", True, False)
+            else value
+        )
+    if by_name:
+        result[CUSTOMFIELDS_KEY] = by_name
+    return result
+
+
+def permissions_to_api(permissions: dict[str, Any], names: Any) -> dict[str, Any]:
+    """The API's permissions hash: flags as 1/0, custom field keys by uuid."""
+    result: dict[str, Any] = {}
+    for key, value in permissions.items():
+        if key == CUSTOMFIELDS_KEY:
+            for name, letter in value.items():
+                result[f"study_field_customfield_{names.uuid('customfield', name)}"] = letter
+        elif isinstance(value, bool):
+            result[key] = int(value)
+        else:
+            result[key] = value
+    return result

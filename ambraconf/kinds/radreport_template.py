@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from ambraconf.kinds.base import JsonObject, Name, ObjectModel, Text
+from ambraconf.kinds.codec import ApiMap
+from ambraconf.kinds.codec import Field as CodecField
 from ambraconf.kinds.spec import KindSpec
 
 
@@ -18,7 +20,24 @@ class RadreportTemplate(ObjectModel):
     options: JsonObject | None = None
 
 
+API = ApiMap(
+    list_path="/radreport/template/list",
+    list_key="templates",
+    add_path="/radreport/template/add",
+    set_path="/radreport/template/set",
+    delete_path="/radreport/template/delete",
+    fields=(
+        CodecField("type"),
+        CodecField("name"),
+        CodecField("body"),
+        CodecField("preview"),
+        CodecField("options", "json"),
+    ),
+)
+
+
 SPEC = KindSpec(
+    api=API,
     name="radreport_template",
     key="radreport_templates",
     title="radreport template",

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from ambraconf.facts import DEFAULT_ROLES
 from ambraconf.kinds.base import Flag, Name, ObjectModel, Text
-from ambraconf.kinds.permissions import CUSTOMFIELDS_KEY, Permissions
-from ambraconf.kinds.settings import RoleSettings
+from ambraconf.kinds.codec import ApiMap, Names, json_text, parse_json_text
+from ambraconf.kinds.codec import Field as CodecField
+from ambraconf.kinds.permissions import (
+    CUSTOMFIELDS_KEY,
+    Permissions,
+    permissions_from_api,
+    permissions_to_api,
+)
+from ambraconf.kinds.settings import RoleSettings, settings_from_api, settings_to_api
 from ambraconf.kinds.spec import KEYS, KindSpec, Reference
 
 
@@ -27,6 +36,43 @@ class Role(ObjectModel):
     settings: RoleSettings | None = Field(None, description="Role-overridable account settings.")
 
 
+def _decode_permissions(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
+    """Live permissions in config shape: flags as booleans, custom field keys by name."""
+    permissions = parse_json_text(raw.get("permissions"))
+    if isinstance(permissions, dict):
+        values["permissions"] = permissions_from_api(permissions, names)
+    settings = parse_json_text(raw.get("settings"))
+    if isinstance(settings, dict):
+        values["settings"] = settings_from_api(settings)
+
+
+def _encode_permissions(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
+    if desired.get("permissions") is not None:
+        params["permissions"] = json_text(permissions_to_api(desired["permissions"], names))
+    if desired.get("settings") is not None:
+        params["settings"] = json_text(settings_to_api(desired["settings"]))
+
+
+API = ApiMap(
+    list_path="/role/list",
+    list_key="roles",
+    add_path="/role/add",
+    set_path="/role/set",
+    delete_path="/role/delete",
+    fields=(
+        CodecField("name"),
+        CodecField("description", set_only=True),
+        CodecField("for_account", "flag"),
+        CodecField("for_group", "flag"),
+        CodecField("for_location", "flag"),
+    ),
+    merged_hashes=frozenset({"permissions", "settings"}),
+    system_types=frozenset({"admin", "user"}),
+    decode_hook=_decode_permissions,
+    encode_hook=_encode_permissions,
+)
+
+
 SPEC = KindSpec(
     name="role",
     key="roles",
@@ -34,6 +80,7 @@ SPEC = KindSpec(
     model=Role,
     identity=("name",),
     builtin=DEFAULT_ROLES,
+    api=API,
     references=(
         Reference(
             ("permissions", CUSTOMFIELDS_KEY, KEYS),

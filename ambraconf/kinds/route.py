@@ -30,6 +30,8 @@ from ambraconf.kinds.base import (
     pattern_text,
     problem_error,
 )
+from ambraconf.kinds.codec import ApiMap, Names, json_text, parse_json_text, split_csv
+from ambraconf.kinds.codec import Field as CodecField
 from ambraconf.kinds.spec import ANY, KindSpec, Reference
 
 PHYSICIAN_ALIAS = "PHYSICIAN_ALIAS"
@@ -236,7 +238,153 @@ class Route(ObjectModel):
 
 _STUDY = (("object", "Study"),)
 
+
+def _namespace_name(names: Names, namespace_id: Any) -> dict[str, str] | str:
+    owner = names.namespace_owner(str(namespace_id))
+    return {owner[0]: owner[1]} if owner else str(namespace_id)
+
+
+def _decode_route(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
+    """Uuids inside the route (its namespace, condition fields, action targets) as names."""
+    owner = names.namespace_owner(str(raw.get("namespace_id")))
+    if owner:
+        values[owner[0]] = owner[1]
+    conditions = parse_json_text(raw.get("conditions"))
+    if isinstance(conditions, list):
+        values["conditions"] = [_condition_from_api(c, names) for c in conditions]
+    actions = parse_json_text(raw.get("actions"))
+    if isinstance(actions, list):
+        values["actions"] = [_action_from_api(a, names) for a in actions if isinstance(a, dict)]
+    others = raw.get("other_namespaces")
+    if others:
+        values["other_namespaces"] = [_namespace_name(names, n) for n in split_csv(others)]
+
+
+def _condition_from_api(condition: Any, names: Names) -> Any:
+    if not isinstance(condition, dict):
+        return condition
+    result = {k: v for k, v in condition.items() if v is not None}
+    lv = str(result.get("lv", ""))
+    if lv.startswith("customfield-"):
+        del result["lv"]
+        result = {"customfield": names.name("customfield", lv[12:]) or lv, **result}
+    if result.get("op") == "in":
+        result["rv"] = parse_json_text(result.get("rv"))
+    return result
+
+
+def _action_from_api(action: dict[str, Any], names: Names) -> dict[str, Any]:
+    kind = next((k for k in action if k in ACTION_TARGETS or k in PLAIN_ACTIONS), None)
+    if kind is None:
+        return action
+    value = action[kind]
+    if kind == "namespace":
+        return {kind: value if value in NAMESPACE_SPECIALS else _namespace_name(names, value)}
+    if kind == "first_working_destination":
+        uuids = parse_json_text(value)
+        uuids = uuids if isinstance(uuids, list) else [uuids]
+        return {kind: [names.name("destination", str(u)) or str(u) for u in uuids]}
+    if kind in ACTION_TARGETS:
+        return {kind: names.name(ACTION_TARGETS[kind], str(value)) or str(value)}
+    return {kind: value}
+
+
+def _encode_route(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
+    if "conditions" in desired:
+        params["conditions"] = json_text(
+            [_condition_to_api(c, names) for c in desired["conditions"]]
+        )
+    if "actions" in desired:
+        params["actions"] = json_text([_action_to_api(a, names) for a in desired["actions"]])
+    if desired.get("other_namespaces") is not None:
+        params["other_namespaces"] = ",".join(
+            _namespace_id(names, ref) for ref in desired["other_namespaces"]
+        )
+
+
+def _namespace_id(names: Names, ref: dict[str, str]) -> str:
+    kind, name = next(iter(ref.items()))
+    return names.namespace_id(kind, name)
+
+
+def _condition_to_api(condition: dict[str, Any], names: Names) -> dict[str, Any]:
+    result = dict(condition)
+    if "customfield" in result:
+        result = {
+            "lv": f"customfield-{names.uuid('customfield', result.pop('customfield'))}",
+            **result,
+        }
+    if isinstance(result.get("rv"), list):
+        result["rv"] = json_text(result["rv"])
+    return result
+
+
+def _action_to_api(action: dict[str, Any], names: Names) -> dict[str, Any]:
+    kind, value = next(iter(action.items()))
+    if kind == "namespace" and isinstance(value, dict):
+        return {kind: _namespace_id(names, value)}
+    if kind == "first_working_destination":
+        return {kind: [names.uuid("destination", v) for v in value]}
+    if kind in ACTION_TARGETS:
+        return {kind: names.uuid(ACTION_TARGETS[kind], value)}
+    return {kind: value}
+
+
+def _linkage(desired: dict[str, Any], names: Names, account_uuid: str) -> dict[str, str]:
+    """Where a new route belongs: a group's or location's namespace, else the account."""
+    for kind in ("group", "location"):
+        if desired.get(kind):
+            return {"namespace_id": names.namespace_id(kind, desired[kind])}
+    return {"account_id": account_uuid}
+
+
+ACTION_TARGETS = {
+    "destination": "destination",
+    "destination_hl7_orm": "destination",
+    "webhook": "webhook",
+}
+PLAIN_ACTIONS = ("first_working_destination", "namespace", "share_code", "share_email")
+
+API = ApiMap(
+    list_path="/route/list",
+    list_key="routes",
+    add_path="/route/add",
+    set_path="/route/set",
+    delete_path="/route/delete",
+    fields=(
+        CodecField("name"),
+        CodecField("options", "json"),
+        CodecField("schedule", "json"),
+        *(
+            CodecField(flag, "flag")
+            for flag in (
+                "on_share",
+                "on_harvest",
+                "on_upload",
+                "on_manual_route",
+                "on_thin",
+                "no_re_run",
+                "only_re_run",
+                "suspended",
+                "delay_till_schedule",
+            )
+        ),
+        CodecField("delay", "int"),
+        CodecField("delay_seconds", "int"),
+        CodecField("delay_from_study_field"),
+        CodecField("delay_from_study_seconds", "int"),
+        CodecField("manual_roles", "refs_csv", ref="role"),
+    ),
+    decode_hook=_decode_route,
+    encode_hook=_encode_route,
+    linkage=_linkage,
+    immutable=frozenset({"group", "location"}),
+    add_defaults=(("on_share", "0"), ("on_harvest", "0")),
+)
+
+
 SPEC = KindSpec(
+    api=API,
     name="route",
     key="routes",
     title="route",

@@ -7,6 +7,7 @@ takes JSON settings (``ui_json``, ``link_defaults``...) as text, and the engine 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -124,3 +125,28 @@ RoleSettings = checked_mapping(_check_role_settings, settings_schema(_role_overr
 
 def namespace_overridable(fact: SettingFact) -> bool:
     return fact.namespace_override
+
+
+def settings_from_api(settings: dict[str, Any]) -> dict[str, Any]:
+    """Live settings (the API returns every value as text) typed per the settings table."""
+    result: dict[str, Any] = {}
+    for name, value in settings.items():
+        fact = ACCOUNT_SETTINGS.get(name)
+        try:
+            result[name] = setting_value(fact, value) if fact and value is not None else value
+        except ValueError:
+            result[name] = value
+    return result
+
+
+def settings_to_api(settings: dict[str, Any]) -> dict[str, str]:
+    """The API's settings hash: every value text; flags 1/0; JSON settings as JSON text."""
+    result: dict[str, str] = {}
+    for name, value in settings.items():
+        if isinstance(value, bool):
+            result[name] = "1" if value else "0"
+        elif isinstance(value, dict | list):
+            result[name] = json.dumps(value, separators=(",", ":"))
+        else:
+            result[name] = str(value)
+    return result

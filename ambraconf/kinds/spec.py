@@ -8,10 +8,12 @@ line. The record is meant to grow (the API mapping lives beside it); keep it dat
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
+
+from ambraconf.kinds.codec import ApiMap
 
 ANY = "*"
 """In a reference path: every item of a list, or every value of a mapping."""
@@ -71,7 +73,7 @@ class KindSpec:
     references: tuple[Reference, ...] = ()
     secret_fields: tuple[PathSpec, ...] = ()
     builtin: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
+    api: ApiMap | None = None
 
     @property
     def plural(self) -> str:

@@ -20,6 +20,8 @@ from ambraconf.kinds.base import (
     problem_error,
     secret_paths,
 )
+from ambraconf.kinds.codec import ApiMap, Names, json_text, parse_json_text
+from ambraconf.kinds.codec import Field as CodecField
 from ambraconf.kinds.spec import KindSpec, Reference
 
 SECRET = {"secret": True}
@@ -134,7 +136,72 @@ class Webhook(ObjectModel):
         return self
 
 
+def _decode_webhook(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
+    for key in ("filter_field", "filter_regexp"):
+        if isinstance(raw.get(key), str) and raw[key].startswith("["):
+            values[key] = parse_json_text(raw[key])
+    auth = parse_json_text(raw.get("auth"))
+    if isinstance(auth, dict):
+        token = auth.get("token_from_webhook")
+        if isinstance(token, dict) and token.get("webhook_id"):
+            webhook_id = str(token["webhook_id"])
+            auth = {
+                "token_from_webhook": {"webhook": names.name("webhook", webhook_id) or webhook_id}
+            }
+        values["auth"] = auth
+
+
+def _encode_webhook(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
+    for key in ("filter_field", "filter_regexp"):
+        if isinstance(desired.get(key), list):
+            params[key] = json_text(desired[key])
+    auth = desired.get("auth")
+    if auth is not None:
+        token = auth.get("token_from_webhook")
+        if token:
+            auth = {"token_from_webhook": {"webhook_id": names.uuid("webhook", token["webhook"])}}
+        params["auth"] = json_text(auth)
+
+
+API = ApiMap(
+    list_path="/webhook/list",
+    list_key="webhooks",
+    add_path="/webhook/add",
+    set_path="/webhook/set",
+    delete_path="/webhook/delete",
+    paged=False,
+    fields=(
+        CodecField("name"),
+        CodecField("event"),
+        CodecField("url"),
+        CodecField("method"),
+        CodecField("node", "ref", api="node_id", ref="node"),
+        CodecField("parameters", "json"),
+        CodecField("sid_user", "ref", api="sid_user_id", ref="user"),
+        CodecField("filter_field"),
+        CodecField("filter_regexp"),
+        CodecField("delay", "int"),
+        CodecField("max_age", "int"),
+        CodecField("cron"),
+        *(
+            CodecField(flag, "flag")
+            for flag in (
+                "suspended",
+                "retry",
+                "once",
+                "by_uid",
+                "by_accession_number",
+                "by_webhook_event",
+            )
+        ),
+    ),
+    decode_hook=_decode_webhook,
+    encode_hook=_encode_webhook,
+)
+
+
 SPEC = KindSpec(
+    api=API,
     name="webhook",
     key="webhooks",
     title="webhook",

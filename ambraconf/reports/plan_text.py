@@ -22,7 +22,10 @@ def render(plan: Plan, *, colour: bool = False, show_noop: bool = False) -> str:
         lines.extend(line for action in shown for line in _action(action, colour))
         unmanaged = plan.unmanaged.get(account, {})
         if unmanaged:
-            counts = ", ".join(f"{len(names)} {kind}" for kind, names in sorted(unmanaged.items()))
+            counts = ", ".join(
+                f"{len(names)} {kind}{'' if len(names) == 1 else 's'}"
+                for kind, names in sorted(unmanaged.items())
+            )
             lines.append(f"  Unmanaged live objects (left alone): {counts}")
         lines.append("")
     summary = f"Plan: {plan.summary()}."
@@ -41,7 +44,8 @@ def _action(action: Action, colour: bool) -> list[str]:
     for change in action.changes:
         c = change.masked()
         if action.op == "create":
-            lines.append(f"      {c.path}: {show(c.after)}")
+            if c.path != "name":
+                lines.append(f"      {c.path}: {show(c.after)}")
         else:
             lines.append(f"      {c.path}: {show(c.before)} -> {show(c.after)}")
         if c.note:

@@ -47,3 +47,17 @@ def test_secret_compared_against_an_md5_digest_and_masked() -> None:
 
 def test_secret_the_api_does_not_report_is_not_a_perpetual_diff() -> None:
     assert diff_object({"auth": {"basic": {"password": "x"}}}, {}, WEBHOOK) == []
+
+
+def test_json_text_setting_equals_the_mapping_a_config_writes() -> None:
+    desired = {"settings": {"ui_json": {"always_show_advanced_search": True}}}
+    live = {"settings": {"ui_json": '{"always_show_advanced_search": true}'}}
+    assert diff_object(desired, live, ROLE) == []
+    live_other = {"settings": {"ui_json": '{"always_show_advanced_search": false}'}}
+    assert len(diff_object(desired, live_other, ROLE)) == 1
+
+
+def test_mapping_against_text_that_is_not_json_is_a_change() -> None:
+    desired = {"settings": {"ui_json": {"a": 1}}}
+    assert len(diff_object(desired, {"settings": {"ui_json": "not json"}}, ROLE)) == 1
+    assert len(diff_object(desired, {"settings": {"ui_json": ""}}, ROLE)) == 1

@@ -1,0 +1,258 @@
+"""Apply: carry out a plan level by level, each level's calls bundled together.
+
+What apply promises: it does what the plan says and no more; a failed action stops the
+actions that depend on it and nothing else; a create whose answer was lost is looked up by
+its natural key before it is sent again, so a lost response never makes a duplicate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ambraconf.api.client import AmbraClient
+from ambraconf.api.errors import ApiError, ResponseLost, TransportError
+from ambraconf.config.errors import UserError
+from ambraconf.engine.live import LiveAccount
+from ambraconf.engine.plan import Action, Plan
+from ambraconf.engine.planner import ACCOUNT_KIND
+from ambraconf.kinds.codec import ApiMap
+from ambraconf.kinds.spec import KindSpec
+
+MAX_ATTEMPTS = 3
+
+
+@dataclass
+class Outcome:
+    """What happened to one action."""
+
+    action: Action
+    status: str = "pending"
+    uuid: str | None = None
+    error: str | None = None
+    error_type: str | None = None
+    error_subtype: Any = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "address": self.action.address,
+            "op": self.action.op,
+            "status": self.status,
+            "uuid": self.uuid,
+            "error": self.error,
+            "error_type": self.error_type,
+            "error_subtype": self.error_subtype,
+        }
+
+
+@dataclass
+class ApplyResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str, ops: Sequence[str]) -> int:
+        return sum(1 for o in self.outcomes if o.status == status and o.action.op in ops)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def skipped(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "skipped"]
+
+    def summary(self) -> str:
+        done = f"{self.count('done', ('create',))} created, "
+        done += f"{self.count('done', ('update',))} updated, "
+        if self.count("done", ("replace",)):
+            done += f"{self.count('done', ('replace',))} replaced, "
+        done += f"{self.count('done', ('delete',))} deleted"
+        if self.failed or self.skipped:
+            return f"Apply failed: {done}; {len(self.failed)} failed, {len(self.skipped)} skipped"
+        return f"Apply complete: {done}"
+
+
+@dataclass
+class _Call:
+    outcome: Outcome
+    path: str
+    params: dict[str, str]
+    phase: str
+
+
+class Applier:
+    """Sends a plan's actions for the accounts whose live state was read for it."""
+
+    def __init__(
+        self,
+        client: AmbraClient,
+        live: Mapping[str, LiveAccount],
+        specs: Mapping[str, KindSpec],
+        account_api: ApiMap,
+        progress: Callable[[str], None] = lambda line: None,
+    ) -> None:
+        self.client = client
+        self.live = live
+        self.specs = specs
+        self.account_api = account_api
+        self.progress = progress
+
+    def apply(self, plan: Plan) -> ApplyResult:
+        result = ApplyResult()
+        outcomes = {a.address: Outcome(a) for a in plan.actions if a.op != "noop"}
+        result.outcomes = list(outcomes.values())
+        levels = sorted({o.action.level for o in result.outcomes})
+        for number, level in enumerate(levels, start=1):
+            batch = [o for o in result.outcomes if o.action.level == level]
+            ready = []
+            for outcome in batch:
+                blocked = [
+                    d
+                    for d in outcome.action.depends_on
+                    if d in outcomes and outcomes[d].status != "done"
+                ]
+                if blocked:
+                    outcome.status = "skipped"
+                    outcome.error = f"depends on {', '.join(blocked)}, which did not apply"
+                else:
+                    ready.append(outcome)
+            self.progress(f"Level {number}/{len(levels)}: {_describe(ready)}")
+            self._run_level(ready)
+        return result
+
+    def _run_level(self, outcomes: list[Outcome]) -> None:
+        first = [self._first_call(o) for o in outcomes]
+        self._send([c for c in first if c is not None])
+        second = [self._second_call(o) for o in outcomes if o.status == "pending"]
+        self._send([c for c in second if c is not None])
+        for outcome in outcomes:
+            if outcome.status == "pending":
+                outcome.status = "done"
+
+    def _api(self, kind: str) -> ApiMap:
+        return self.account_api if kind == ACCOUNT_KIND else self.specs[kind].api
+
+    def _first_call(self, outcome: Outcome) -> _Call | None:
+        action = outcome.action
+        api = self._api(action.kind)
+        live = self.live[action.account]
+        try:
+            if action.op == "delete":
+                return _Call(outcome, api.delete_path, {"uuid": action.uuid or ""}, "delete")
+            if action.op in ("create", "replace"):
+                values = {k: v for k, v in (action.desired or {}).items() if k not in api.set_only}
+                params = {
+                    **api.add_scope(values, live.names, live.uuid),
+                    **api.encode(values, live.names),
+                }
+                return _Call(outcome, api.add_path, params, "add")
+            return _Call(outcome, api.set_path, self._set_params(action, api, action.uuid), "set")
+        except UserError as exc:
+            _fail(outcome, str(exc))
+            return None
+
+    def _second_call(self, outcome: Outcome) -> _Call | None:
+        """After an add: the fields add does not take; after a replace: the old object goes."""
+        action = outcome.action
+        api = self._api(action.kind)
+        if action.op == "replace":
+            return _Call(outcome, api.delete_path, {"uuid": action.uuid or ""}, "delete-old")
+        set_only = {k: v for k, v in (action.desired or {}).items() if k in api.set_only}
+        if action.op == "create" and set_only and outcome.uuid:
+            params = {"uuid": outcome.uuid, **api.encode(set_only, self.live[action.account].names)}
+            return _Call(outcome, api.set_path, params, "set")
+        return None
+
+    def _set_params(self, action: Action, api: ApiMap, uuid: str | None) -> dict[str, str]:
+        desired = action.desired or {}
+        changed = {c.path.split(".")[0] for c in action.changes}
+        fields = {k: desired[k] for k in desired if k in changed or k in api.set_requires}
+        if action.reason.startswith("renamed from") and "name" in desired:
+            fields["name"] = desired["name"]
+        return {"uuid": uuid or "", **api.encode(fields, self.live[action.account].names)}
+
+    def _send(self, calls: list[_Call]) -> None:
+        pending = calls
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            if not pending:
+                return
+            try:
+                replies = self.client.bundle([(c.path, c.params) for c in pending])
+            except ResponseLost as lost:
+                answered = len(lost.completed)
+                for call, reply in zip(pending, lost.completed, strict=False):
+                    self._record(call, reply.data, reply.error)
+                unknown = pending[answered : answered + len(lost.calls)]
+                never_sent = pending[answered + len(lost.calls) :]
+                pending = [c for c in unknown if not self._found_after_loss(c)] + never_sent
+                if attempt == MAX_ATTEMPTS:
+                    for call in pending:
+                        _fail(call.outcome, f"{lost}; gave up after {MAX_ATTEMPTS} attempts")
+                continue
+            except TransportError as exc:
+                if attempt == MAX_ATTEMPTS:
+                    for call in pending:
+                        _fail(call.outcome, str(exc))
+                continue
+            for call, reply in zip(pending, replies, strict=True):
+                self._record(call, reply.data, reply.error)
+            return
+
+    def _record(self, call: _Call, data: dict[str, Any] | None, error: ApiError | None) -> None:
+        outcome = call.outcome
+        if error is not None:
+            if call.phase.startswith("delete") and error.error_type == "NOT_FOUND":
+                return  # already gone: what the action wanted
+            _fail(outcome, str(error), error)
+            return
+        if call.phase == "add":
+            outcome.uuid = str((data or {}).get("uuid", ""))
+            self._remember(outcome.action, outcome.uuid, (data or {}).get("namespace_id"))
+        elif outcome.uuid is None:
+            outcome.uuid = outcome.action.uuid
+
+    def _remember(self, action: Action, uuid: str, namespace_id: Any) -> None:
+        """Later calls in this run may name what was just created."""
+        api = self._api(action.kind)
+        name = (action.desired or {}).get(api.name_field)
+        if name and uuid:
+            namespace = str(namespace_id) if api.owns_namespace and namespace_id else None
+            self.live[action.account].names.add(action.kind, str(name), uuid, namespace)
+
+    def _found_after_loss(self, call: _Call) -> bool:
+        """Whether a lost call is known to have happened; only adds need looking up."""
+        if call.phase != "add":
+            return False
+        action = call.outcome.action
+        spec = self.specs[action.kind]
+        live = self.live[action.account]
+        api = spec.api
+        items = self.client.list_all(
+            api.list_path, api.list_key, {api.scope_param: live.uuid}, paged=api.paged
+        )
+        known = {o.uuid for o in live.of_kind(action.kind)}
+        wanted = spec.identity_of(action.desired or {})
+        for item in items:
+            uuid = str(item.get(api.uuid_field))
+            if uuid in known or uuid == action.uuid:
+                continue
+            if spec.identity_of(api.decode(item, live.names)) == wanted:
+                call.outcome.uuid = uuid
+                self._remember(action, uuid, item.get("namespace_id"))
+                return True
+        return False
+
+
+def _fail(outcome: Outcome, message: str, error: ApiError | None = None) -> None:
+    outcome.status = "failed"
+    outcome.error = message
+    if error is not None:
+        outcome.error_type = error.error_type
+        outcome.error_subtype = error.error_subtype
+
+
+def _describe(outcomes: list[Outcome]) -> str:
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.action.op] = counts.get(o.action.op, 0) + 1
+    return ", ".join(f"{n} to {op}" for op, n in counts.items()) or "nothing to do"

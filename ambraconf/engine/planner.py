@@ -1,0 +1,247 @@
+"""Desired + live → plan: match objects by natural key, diff managed fields, order actions.
+
+No kind is special here: identity, references, add-only fields and diff rules all come
+from each kind's spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ambraconf.config.desired import DesiredAccount, DesiredObject
+from ambraconf.config.errors import UserError
+from ambraconf.engine.diff import DiffRules, diff_object
+from ambraconf.engine.graph import levels
+from ambraconf.engine.live import LiveAccount, LiveObject
+from ambraconf.engine.plan import Action, FieldChange, fingerprint
+from ambraconf.kinds import ACCOUNT
+from ambraconf.kinds.spec import KindSpec, fold, walk
+
+ACCOUNT_KIND = "account"
+
+
+class PlanError(UserError):
+    """The plan cannot be made as the config asks (ambiguous match, protected replace)."""
+
+
+def diff_rules(spec: KindSpec) -> DiffRules:
+    api = spec.api
+    return DiffRules(
+        merged_hashes=api.merged_hashes,
+        unordered_lists=api.unordered_lists,
+        secret_fields=frozenset(path[0] for path in spec.secret_fields),
+    )
+
+
+def plan_account(
+    desired: DesiredAccount,
+    live: LiveAccount,
+    specs: Mapping[str, KindSpec],
+    account_rules: DiffRules,
+) -> tuple[list[Action], dict[str, list[str]], dict[str, str]]:
+    """Actions for one account, the unmanaged live objects by kind, and fingerprints."""
+    actions: list[Action] = []
+    fingerprints: dict[str, str] = {}
+    unmanaged: dict[str, list[str]] = {}
+    account_action = _account_action(desired, live, account_rules)
+    actions.append(account_action)
+    fingerprints[account_action.address] = fingerprint(live.raw)
+    for kind in kinds_in_play(desired, specs):
+        spec = specs[kind]
+        wanted = desired.of(kind)
+        matcher = _Matcher(spec, live.of_kind(kind), desired.name)
+        for obj in wanted:
+            found = matcher.claim(obj)
+            action = _object_action(desired.name, spec, obj, found)
+            actions.append(action)
+            if found is not None:
+                fingerprints[action.address] = fingerprint(found.raw)
+        for leftover in matcher.unclaimed():
+            name = spec.display(leftover.values)
+            if desired.ignores(kind, name):
+                continue
+            if desired.prunes(kind) and not _is_system(spec, leftover):
+                action = Action(
+                    "delete",
+                    desired.name,
+                    kind,
+                    name,
+                    f"not in the config, and pruning is on for {spec.plural}",
+                    uuid=leftover.uuid,
+                )
+                actions.append(action)
+                fingerprints[action.address] = fingerprint(leftover.raw)
+            else:
+                unmanaged.setdefault(kind, []).append(name)
+    _order(actions, specs)
+    return actions, unmanaged, fingerprints
+
+
+def _is_system(spec: KindSpec, live: LiveObject) -> bool:
+    """Objects every account has (the stock roles) and system-made ones are never deleted."""
+    builtin = {name.casefold() for name in spec.builtin}
+    return spec.api.is_system(live.raw) or fold(live.values.get("name")) in builtin
+
+
+def kinds_in_play(desired: DesiredAccount, specs: Mapping[str, KindSpec]) -> list[str]:
+    """Kinds the config describes or prunes, in registry order; others are not even read."""
+    return [k for k in specs if desired.of(k) or desired.prunes(k)]
+
+
+class _Matcher:
+    """Live objects of one kind, matched to desired ones by uuid pin, key or declared rename."""
+
+    def __init__(self, spec: KindSpec, live: Sequence[LiveObject], account: str) -> None:
+        self.spec = spec
+        self.account = account
+        self.by_uuid = {o.uuid: o for o in live}
+        self.by_key: dict[tuple[str, ...], list[LiveObject]] = {}
+        for o in live:
+            self.by_key.setdefault(spec.identity_of(o.values), []).append(o)
+        self.claimed: set[str] = set()
+
+    def claim(self, obj: DesiredObject) -> LiveObject | None:
+        found = self._find(obj)
+        if found is not None:
+            self.claimed.add(found.uuid)
+        return found
+
+    def _find(self, obj: DesiredObject) -> LiveObject | None:
+        if obj.uuid:
+            return self.by_uuid.get(obj.uuid)
+        found = self._unique(self.spec.identity_of(obj.values), obj)
+        if found is None and obj.renamed_from:
+            old = {**obj.values, "name": obj.renamed_from}
+            found = self._unique(self.spec.identity_of(old), obj)
+        return found
+
+    def _unique(self, key: tuple[str, ...], obj: DesiredObject) -> LiveObject | None:
+        matches = [o for o in self.by_key.get(key, []) if o.uuid not in self.claimed]
+        if len(matches) > 1:
+            uuids = ", ".join(o.uuid for o in matches)
+            raise PlanError(
+                f"{self.account}: {len(matches)} live {self.spec.plural} match "
+                f"{self.spec.display(obj.values)!r} ({uuids}); names compare case-insensitively",
+                hint=f"pin the one to manage with `uuid:` ({obj.mark}), or rename the others",
+            )
+        return matches[0] if matches else None
+
+    def unclaimed(self) -> list[LiveObject]:
+        return [o for o in self.by_uuid.values() if o.uuid not in self.claimed]
+
+
+def _object_action(
+    account: str, spec: KindSpec, obj: DesiredObject, live: LiveObject | None
+) -> Action:
+    name = spec.display(obj.values)
+    secret = tuple(path[0] for path in spec.secret_fields)
+    if live is None:
+        changes = [FieldChange(k, None, v, secret=k in secret) for k, v in obj.values.items()]
+        return Action(
+            "create",
+            account,
+            spec.name,
+            name,
+            "not in live state",
+            changes=changes,
+            desired=obj.values,
+            secret_fields=secret,
+        )
+    changes = diff_object(obj.values, live.values, diff_rules(spec))
+    reason = "managed fields differ"
+    if obj.renamed_from and fold(live.values.get("name")) != fold(obj.values.get("name")):
+        reason = f"renamed from {live.values.get('name')!r}"
+    replaced = sorted({c.path.split(".")[0] for c in changes} & spec.api.add_only)
+    if replaced and obj.protect:
+        raise PlanError(
+            f"{account}: {spec.title} {name!r} is protected, but changing "
+            f"{', '.join(replaced)} needs it deleted and created again ({obj.mark})",
+            hint="remove `protect: true` to allow the replace, or revert the change",
+        )
+    if replaced:
+        op = "replace"
+        reason = f"{', '.join(replaced)} can only be set when the {spec.title} is created"
+    else:
+        op = "update" if changes else "noop"
+        reason = reason if changes else "matches"
+    return Action(
+        op,
+        account,
+        spec.name,
+        name,
+        reason,
+        uuid=live.uuid,
+        changes=changes,
+        desired=obj.values,
+        secret_fields=secret,
+    )
+
+
+def _account_action(desired: DesiredAccount, live: LiveAccount, rules: DiffRules) -> Action:
+    want: dict[str, Any] = dict(desired.fields)
+    if desired.settings:
+        want["settings"] = desired.settings
+    changes = diff_object(want, live.values, rules)
+    return Action(
+        "update" if changes else "noop",
+        desired.name,
+        ACCOUNT_KIND,
+        desired.name,
+        "account fields or settings differ" if changes else "matches",
+        uuid=live.uuid,
+        changes=changes,
+        desired=want,
+    )
+
+
+def _order(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
+    """Set each action's dependencies and level; sort creates/updates up, deletes down."""
+    referrers = {name: (lambda values, spec=spec: (spec, values)) for name, spec in specs.items()}
+    # the account's own fields sit under ``fields:`` in its spec's reference paths
+    referrers[ACCOUNT_KIND] = lambda values: (ACCOUNT, {"fields": values})
+    by_target: dict[tuple[str, tuple[str, ...]], Action] = {}
+    for action in actions:
+        if action.op in ("create", "replace") and action.kind in specs:
+            key = specs[action.kind].identity_of(action.desired or {})
+            by_target[(action.kind, key)] = action
+    deps: dict[str, list[str]] = {}
+    for action in actions:
+        if action.op in ("create", "update", "replace") and action.kind in specs:
+            deps[action.address] = [
+                target.address
+                for ref_kind, ref_key in references_of(
+                    specs, specs[action.kind], action.desired or {}
+                )
+                if (target := by_target.get((ref_kind, ref_key))) is not None
+                and target is not action
+            ]
+    writes = [a for a in actions if a.op != "delete"]
+    for number, level in enumerate(levels([a.address for a in writes], deps)):
+        for action in writes:
+            if action.address in level:
+                action.level = number
+                action.depends_on = deps.get(action.address, [])
+    top = max((a.level for a in writes), default=0) + 1
+    kind_rank = {k: i for i, k in enumerate(specs)}
+    for action in actions:
+        if action.op == "delete":
+            action.level = top + len(specs) - kind_rank.get(action.kind, 0)
+    kind_order = {ACCOUNT_KIND: -1, **kind_rank}
+    actions.sort(key=lambda a: (a.level, a.op == "noop", kind_order.get(a.kind, 0), a.name))
+
+
+def references_of(
+    specs: Mapping[str, KindSpec], spec: KindSpec, values: dict[str, Any]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """(target kind, natural key) of every managed object ``values`` names."""
+    found = []
+    for ref in spec.references:
+        if not ref.managed or ref.target not in specs:
+            continue
+        for _, name in walk(values, ref.path):
+            if not isinstance(name, str):
+                continue
+            key_values = {"name": name, **dict(ref.where), **{f: values.get(f) for f in ref.same}}
+            found.append((ref.target, specs[ref.target].identity_of(key_values)))
+    return found

@@ -1,0 +1,120 @@
+"""The steps every live command shares: pick accounts, read live state, make the plan."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ambraconf.api.client import AmbraClient
+from ambraconf.config.desired import Config, DesiredAccount
+from ambraconf.config.errors import UserError
+from ambraconf.engine.diff import DiffRules
+from ambraconf.engine.live import LiveAccount
+from ambraconf.engine.plan import Action, Plan
+from ambraconf.engine.planner import plan_account
+from ambraconf.engine.read import Catalogue, read_live
+from ambraconf.kinds import ACCOUNT, KINDS
+from ambraconf.kinds.lookups import LOOKUPS
+
+
+def catalogue() -> Catalogue:
+    return Catalogue({k.name: k for k in KINDS}, LOOKUPS, ACCOUNT.api)
+
+
+@dataclass
+class PlanRun:
+    """A plan and the live state it was computed from (apply needs both)."""
+
+    plan: Plan
+    live: dict[str, LiveAccount] = field(default_factory=dict)
+
+
+def choose_accounts(config: Config, names: Sequence[str]) -> list[DesiredAccount]:
+    """The accounts ``--account`` names (all when none), or an error naming the choices."""
+    if not names:
+        return list(config.accounts)
+    chosen = []
+    for name in names:
+        account = config.account(name)
+        if account is None:
+            known = ", ".join(repr(a.name) for a in config.accounts)
+            raise UserError(f"the config has no account {name!r}", hint=f"accounts: {known}")
+        chosen.append(account)
+    return chosen
+
+
+def make_plan(
+    config: Config,
+    client: AmbraClient,
+    *,
+    accounts: Sequence[str] = (),
+    targets: Sequence[str] = (),
+    config_path: Path | None = None,
+) -> PlanRun:
+    chosen = choose_accounts(config, accounts)
+    cat = catalogue()
+    live = read_live(client, chosen, cat)
+    plan = Plan(
+        url=client.settings.url,
+        accounts=[a.name for a in chosen],
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        config_revision=config_revision(config_path),
+    )
+    account_rules = DiffRules(merged_hashes=ACCOUNT.api.merged_hashes)
+    for desired in chosen:
+        state = live[desired.name]
+        if state is None:
+            raise UserError(
+                f"account {desired.name!r} does not exist, and creating accounts is not "
+                "supported yet",
+                hint="create the account in Ambra first, then plan again",
+            )
+        actions, unmanaged, fingerprints = plan_account(desired, state, cat.specs, account_rules)
+        plan.actions.extend(actions)
+        if unmanaged:
+            plan.unmanaged[desired.name] = unmanaged
+        plan.fingerprints.update(fingerprints)
+    if targets:
+        plan.actions = select_targets(plan.actions, targets)
+    return PlanRun(plan, {k: v for k, v in live.items() if v is not None})
+
+
+def select_targets(actions: list[Action], targets: Sequence[str]) -> list[Action]:
+    """``--target KIND/NAME``: those actions and the ones they depend on, as in Terraform."""
+    wanted = {t.casefold() for t in targets}
+    by_address = {a.address: a for a in actions}
+    keep: set[str] = set()
+    queue = [a.address for a in actions if f"{a.kind}/{a.name}".casefold() in wanted]
+    if not queue:
+        known = ", ".join(sorted({f"{a.kind}/{a.name}" for a in actions})[:20])
+        raise UserError(
+            f"no object matches --target {', '.join(targets)}", hint=f"objects: {known}"
+        )
+    while queue:
+        address = queue.pop()
+        if address in keep:
+            continue
+        keep.add(address)
+        queue.extend(d for d in by_address[address].depends_on if d in by_address)
+    return [a for a in actions if a.address in keep]
+
+
+def config_revision(path: Path | None) -> str | None:
+    """The git commit of the config, so reports say which revision they compared."""
+    if path is None:
+        return None
+    folder = path if path.is_dir() else path.parent
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None

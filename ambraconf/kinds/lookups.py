@@ -1,0 +1,33 @@
+"""Kinds ambraconf does not manage but lets a config name: resolved from live state.
+
+A route pushes to a destination tied to a gateway; a webhook runs as an account user.
+Those objects are read (name and uuid only) so the names in the config resolve, and a
+plan fails clearly when one does not exist.
+"""
+
+from __future__ import annotations
+
+from ambraconf.kinds.codec import ApiMap
+
+
+def lookup(path: str, key: str, **options: object) -> ApiMap:
+    """A read-only list used only to turn names into uuids."""
+    return ApiMap(
+        list_path=f"/{path}/list",
+        list_key=key,
+        add_path="",
+        set_path="",
+        delete_path="",
+        fields=(),
+        **options,
+    )
+
+
+LOOKUPS: dict[str, ApiMap] = {
+    "destination": lookup("destination", "destinations"),
+    "node": lookup("node", "nodes"),
+    "site": lookup("site", "sites"),
+    "user": lookup(
+        "account/user", "users", scope_param="uuid", name_field="user_email", uuid_field="user_id"
+    ),
+}
