@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from functools import lru_cache
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate nearest to ``word``, compared case-insensitively, if any is close."""
+    return _closest(word, tuple(candidates))
+
+
+@lru_cache(maxsize=4096)
+def _closest(word: str, candidates: tuple[str, ...]) -> str | None:
+    """Cached: a big file repeats the same typo thousands of times, and difflib is slow."""
     by_folded: dict[str, str] = {}
     for candidate in candidates:
         by_folded.setdefault(candidate.casefold(), candidate)
