@@ -21,26 +21,60 @@ from ambraconf.kinds.account import is_ignored
 from ambraconf.kinds.spec import fold, walk
 
 
-def check_account(account: DesiredAccount, diagnostics: Diagnostics) -> None:
-    """Every cross-object check for one account."""
-    check_duplicates(account, diagnostics)
-    check_renames(account, diagnostics)
-    edges = check_references(account, diagnostics)
-    check_cycles(edges, diagnostics)
-    check_secrets(account, diagnostics)
+class Scoped:
+    """Problems found once per account, reported once per place.
+
+    An object of a shared block is checked in every account that includes it; the same
+    dangling name would otherwise be reported once per account. Messages carry an
+    ``{accounts}`` placeholder that becomes "account 'A'" or "accounts 'A' and 'B'".
+    """
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[Mark, str, str | None], list[str]] = {}
+
+    def error(self, mark: Mark, template: str, account: str, hint: str | None = None) -> None:
+        self._found.setdefault((mark, template, hint), []).append(account)
+
+    def flush(self, diagnostics: Diagnostics) -> None:
+        for (mark, template, hint), accounts in self._found.items():
+            names = [f"'{a}'" for a in dict.fromkeys(accounts)]
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            noun = "account" if len(names) == 1 else "accounts"
+            diagnostics.error(mark, template.format(accounts=f"{noun} {listed}"), hint=hint)
+        self._found.clear()
 
 
-def check_duplicates(account: DesiredAccount, diagnostics: Diagnostics) -> None:
+def check_accounts(
+    accounts: list[DesiredAccount], diagnostics: Diagnostics, *, references: bool = True
+) -> None:
+    """Every cross-object check for every account.
+
+    ``references=False`` skips reference and cycle checks: when a file could not be read,
+    its objects are missing and every reference to them would be reported as dangling.
+    """
+    scoped = Scoped()
+    for account in accounts:
+        check_duplicates(account, scoped)
+        check_renames(account, diagnostics)
+        if references:
+            edges = check_references(account, diagnostics, scoped)
+            check_cycles(edges, diagnostics)
+        check_secrets(account, diagnostics)
+    scoped.flush(diagnostics)
+
+
+def check_duplicates(account: DesiredAccount, scoped: Scoped) -> None:
     """Natural keys are unique per kind; names compare case-insensitively, as in the API."""
     for spec in KINDS:
         seen: dict[tuple[str, ...], DesiredObject] = {}
         for obj in account.of(spec.name):
             first = seen.setdefault(obj.identity, obj)
             if first is not obj:
-                diagnostics.error(
+                scoped.error(
                     obj.where("name"),
-                    f"duplicate {spec.title} '{obj.display}' in account '{account.name}' "
+                    f"duplicate {spec.title} '{_braces(obj.display)}' in {{accounts}} "
                     f"(first defined at {first.where('name').where})",
+                    account.name,
                     hint="names are compared without regard to letter case; "
                     "rename one or merge them",
                 )
@@ -74,7 +108,9 @@ class Edge:
     mark: Mark
 
 
-def check_references(account: DesiredAccount, diagnostics: Diagnostics) -> list[Edge]:
+def check_references(
+    account: DesiredAccount, diagnostics: Diagnostics, scoped: Scoped
+) -> list[Edge]:
     """Every reference to a managed kind resolves; returns the resolved edges."""
     index = _Index(account)
     edges: list[Edge] = []
@@ -93,7 +129,7 @@ def check_references(account: DesiredAccount, diagnostics: Diagnostics) -> list[
                 target = index.get(target_spec, key)
                 if target is None:
                     if not _resolved_elsewhere(account, target_spec, name):
-                        _dangling(diagnostics, mark, account, holder, reference, target_spec, name)
+                        _dangling(scoped, mark, account, reference, target_spec, name)
                     continue
                 _check_forbidden(diagnostics, mark, holder, reference, target_spec, target)
                 edges.append(Edge(holder, target, reference, mark))
@@ -138,10 +174,9 @@ def _resolved_elsewhere(account: DesiredAccount, target: KindSpec, name: str) ->
 
 
 def _dangling(
-    diagnostics: Diagnostics,
+    scoped: Scoped,
     mark: Mark,
     account: DesiredAccount,
-    holder: DesiredObject,
     reference: Reference,
     target: KindSpec,
     name: str,
@@ -153,12 +188,18 @@ def _dangling(
         *target.builtin,
     ]
     builtin = f", use one of {', '.join(target.builtin)}" if target.builtin else ""
-    diagnostics.error(
+    scoped.error(
         mark,
-        f"{reference.describe} '{name}': no {where}{target.title} of that name in account "
-        f"'{account.name}'{did_you_mean(name, candidates)}",
+        f"{reference.describe} '{_braces(name)}': no {where}{target.title} of that name in "
+        f"{{accounts}}{_braces(did_you_mean(name, candidates))}",
+        account.name,
         hint=f"define it under {target.key}:{builtin}, or fix the name",
     )
+
+
+def _braces(text: str) -> str:
+    """Text from the config, safe inside a ``str.format`` template."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _check_forbidden(

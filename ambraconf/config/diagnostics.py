@@ -128,8 +128,8 @@ class Diagnostics:
         return len(self._items)
 
     def sorted(self) -> list[Diagnostic]:
-        """File order, then line and column; problems without a place come first."""
+        """File order, then line and column; problems without a place come last."""
         return sorted(
             self._items,
-            key=lambda d: (d.file or "", d.line or 0, d.column or 0),
+            key=lambda d: (d.file is None, d.file or "", d.line or 0, d.column or 0),
         )

@@ -44,10 +44,11 @@ class Document:
 
 @dataclass
 class LoadResult:
-    """The documents read under a path, and every file that was read (for the summary)."""
+    """The documents read under a path, every file read, and those that could not be."""
 
     documents: list[Document] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
 
 
 class _FileProblem(Exception):
@@ -98,7 +99,10 @@ def load_path(path: Path, diagnostics: Diagnostics) -> LoadResult:
     for file in discover(path):
         name = display_name(file)
         result.files.append(name)
+        errors = len(diagnostics.errors)
         result.documents.extend(load_file(file, name, diagnostics))
+        if len(diagnostics.errors) > errors:
+            result.unreadable.append(name)
     return result
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ambraconf.config.checks import check_account
+from ambraconf.config.checks import check_accounts
 from ambraconf.config.desired import Config, DesiredAccount, DesiredObject
 from ambraconf.config.diagnostics import Diagnostic, Diagnostics
 from ambraconf.config.errors import InvalidConfig
@@ -78,8 +78,14 @@ def validate_path(
             "no accounts defined: nothing to manage",
             hint="add an 'accounts:' list with at least one account name",
         )
-    for account in accounts:
-        check_account(account, diagnostics)
+    check_accounts(accounts, diagnostics, references=not loaded.unreadable)
+    if loaded.unreadable and accounts:
+        diagnostics.warning(
+            None,
+            "references between objects were not checked because "
+            f"{', '.join(loaded.unreadable)} could not be read",
+            hint="fix the errors in those files first",
+        )
     return ValidationResult(str(path), loaded.files, diagnostics.sorted(), accounts)
 
 

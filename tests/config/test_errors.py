@@ -333,3 +333,31 @@ def test_every_error_in_one_run(write: Write) -> None:
     result = check()
     assert len(result.errors) == 4, result.errors
     assert {e.file for e in result.errors} == {"cfg/a.yaml", "cfg/b.yaml"}
+
+
+def test_shared_objects_are_reported_once_for_all_accounts(write: Write) -> None:
+    write(
+        "a.yaml",
+        """
+shared:
+  common:
+    groups:
+      - {name: Radiology, role: Radiolgist}
+accounts:
+  - {name: Prod, include: [common]}
+  - {name: UAT, include: [common]}
+""",
+    )
+    text = at(only_error(check()), "cfg/a.yaml", 4, 33)
+    assert "no role of that name in accounts 'Prod' and 'UAT'" in text
+
+
+def test_unreadable_file_suspends_reference_checks(write: Write) -> None:
+    write("groups.yaml", "accounts:\n  - name: A\n    groups: [{name: G\n")
+    write(
+        "routes.yaml",
+        "accounts:\n  - name: A\n    routes: [{name: R, group: G, actions: [{destination: D}]}]\n",
+    )
+    result = check()
+    assert len(result.errors) == 1 and result.errors[0].file == "cfg/groups.yaml"
+    assert "references between objects were not checked" in str(result.warnings[0])
