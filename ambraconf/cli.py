@@ -69,9 +69,14 @@ def validate(path: Path, output_format: str) -> int:
 def schema(output: Path, check: bool) -> int:
     """Write the JSON Schema of the config files (for editors and CI).
 
-    Config files point at it with a first line such as
-    `# yaml-language-server: $schema=../../schemas/ambraconf.schema.json`
-    so editors complete keys and flag mistakes as you type.
+    Start each config file with a line pointing at it, so editors complete
+    keys and flag mistakes as you type:
+
+    \b
+        # yaml-language-server: $schema=../../schemas/ambraconf.schema.json
+
+    With --check (for CI) nothing is written; exit code 1 means the files are
+    out of date.
     """
     from ambraconf.config.schema import stale_schemas, write_schemas
 
@@ -247,11 +252,12 @@ def apply(path: Path, auto_approve: bool, output_format: str, **options: Any) ->
     return run_apply(path, auto_approve, output_format, **options)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Entry point: turn user errors into messages and exit code 1, never a traceback."""
-    debug = "--debug" in sys.argv[1:]
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
     try:
-        result = cli.main(standalone_mode=False)
+        result = cli.main(args, prog_name="ambraconf", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(1)

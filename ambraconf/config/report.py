@@ -10,14 +10,10 @@ from ambraconf.kinds import KINDS
 
 MAX_SHOWN = 200
 CHECKED = (
-    "YAML syntax",
-    "keys and value types",
-    "${env:...} and ${var:...} interpolation",
-    "unique names",
-    "references between objects",
-    "reference cycles",
-    "permissions, account settings, route conditions and webhook events "
-    "against the API documentation",
+    "YAML syntax, keys and value types, interpolation,",
+    "unique names, references between objects, reference cycles,",
+    "permissions, account settings, route conditions and webhook events",
+    "against the API documentation.",
 )
 
 
@@ -49,7 +45,7 @@ def render_text(result: ValidationResult) -> str:
     verdict += f", {_plural(warnings, 'warning')})" if warnings else ")"
     lines.append(verdict)
     lines.extend(f"  {a.name}: {_kind_counts(a)}" for a in result.accounts)
-    lines.append("Checked: " + "; ".join(CHECKED) + ".")
+    lines.append("Checked: " + "\n  ".join(CHECKED))
     return "\n".join(lines)
 
 
