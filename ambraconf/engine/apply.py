@@ -33,6 +33,7 @@ class Outcome:
     error: str | None = None
     error_type: str | None = None
     error_subtype: Any = None
+    reply: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -125,6 +126,8 @@ class Applier:
         self._send([c for c in first if c is not None])
         second = [self._second_call(o) for o in outcomes if o.status == "pending"]
         self._send([c for c in second if c is not None])
+        companions = [c for o in outcomes if o.status == "pending" for c in self._companions(o)]
+        self._send(companions)
         for outcome in outcomes:
             if outcome.status == "pending":
                 outcome.status = "done"
@@ -142,11 +145,13 @@ class Applier:
             if action.op in ("create", "replace"):
                 values = {k: v for k, v in (action.desired or {}).items() if k not in api.set_only}
                 params = {
+                    **dict(api.add_defaults),
                     **api.add_scope(values, live.names, live.uuid),
                     **api.encode(values, live.names),
                 }
                 return _Call(outcome, api.add_path, params, "add")
-            return _Call(outcome, api.set_path, self._set_params(action, api, action.uuid), "set")
+            params = self._set_params(action, api, action.uuid)
+            return _Call(outcome, api.set_path, params, "set") if len(params) > 1 else None
         except UserError as exc:
             _fail(outcome, str(exc))
             return None
@@ -162,6 +167,30 @@ class Applier:
             params = {"uuid": outcome.uuid, **api.encode(set_only, self.live[action.account].names)}
             return _Call(outcome, api.set_path, params, "set")
         return None
+
+    def _companions(self, outcome: Outcome) -> list[_Call]:
+        """Fields kept by a second endpoint (namespace settings), once the object exists."""
+        action = outcome.action
+        if action.kind == ACCOUNT_KIND or action.op == "delete":
+            return []
+        api = self.specs[action.kind].api
+        live = self.live[action.account]
+        changed = {c.path.split(".")[0] for c in action.changes}
+        calls = []
+        for companion in api.companions:
+            value = (action.desired or {}).get(companion.field)
+            if value is None or (action.op == "update" and companion.field not in changed):
+                continue
+            key = outcome.reply.get(companion.key) or self._live_key(action, companion.key)
+            params = {companion.param: str(key), **companion.encode(value, live.names)}
+            calls.append(_Call(outcome, companion.path, params, "companion"))
+        return calls
+
+    def _live_key(self, action: Action, key: str) -> str:
+        live = self.live[action.account]
+        return next(
+            (str(o.raw.get(key)) for o in live.of_kind(action.kind) if o.uuid == action.uuid), ""
+        )
 
     def _set_params(self, action: Action, api: ApiMap, uuid: str | None) -> dict[str, str]:
         desired = action.desired or {}
@@ -206,6 +235,7 @@ class Applier:
             _fail(outcome, str(error), error)
             return
         if call.phase == "add":
+            outcome.reply = data or {}
             outcome.uuid = str((data or {}).get("uuid", ""))
             self._remember(outcome.action, outcome.uuid, (data or {}).get("namespace_id"))
         elif outcome.uuid is None:

@@ -6,6 +6,7 @@ from each kind's spec.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ from ambraconf.engine.graph import levels
 from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.plan import Action, FieldChange, fingerprint
 from ambraconf.kinds import ACCOUNT
-from ambraconf.kinds.spec import KindSpec, fold, walk
+from ambraconf.kinds.spec import KEYS, KindSpec, fold, walk
 
 ACCOUNT_KIND = "account"
 
@@ -47,21 +48,25 @@ def plan_account(
     account_action = _account_action(desired, live, account_rules)
     actions.append(account_action)
     fingerprints[account_action.address] = fingerprint(live.raw)
+    renames: dict[str, dict[str, str]] = {}
     for kind in kinds_in_play(desired, specs):
         spec = specs[kind]
         wanted = desired.of(kind)
-        matcher = _Matcher(spec, live.of_kind(kind), desired.name)
+        current = [_renamed(o, spec, renames) for o in live.of_kind(kind)]
+        matcher = _Matcher(spec, current, desired.name)
         for obj in wanted:
             found = matcher.claim(obj)
+            if found is not None and obj.renamed_from:
+                _record_rename(live, spec, obj, found, renames)
             action = _object_action(desired.name, spec, obj, found)
             actions.append(action)
             if found is not None:
                 fingerprints[action.address] = fingerprint(found.raw)
         for leftover in matcher.unclaimed():
             name = spec.display(leftover.values)
-            if desired.ignores(kind, name):
+            if desired.ignores(kind, name) or _is_system(spec, leftover):
                 continue
-            if desired.prunes(kind) and not _is_system(spec, leftover):
+            if desired.prunes(kind):
                 action = Action(
                     "delete",
                     desired.name,
@@ -74,8 +79,81 @@ def plan_account(
                 fingerprints[action.address] = fingerprint(leftover.raw)
             else:
                 unmanaged.setdefault(kind, []).append(name)
+    _check_references(desired, live, specs)
     _order(actions, specs)
     return actions, unmanaged, fingerprints
+
+
+def _record_rename(
+    live: LiveAccount,
+    spec: KindSpec,
+    obj: DesiredObject,
+    found: LiveObject,
+    renames: dict[str, dict[str, str]],
+) -> None:
+    """From here on the new name is the object's: objects that name it by its old name in
+    live state match the config's new name, and apply resolves the new name to its uuid."""
+    old, new = found.values.get("name"), obj.values.get("name")
+    if not isinstance(old, str) or not isinstance(new, str) or fold(old) == fold(new):
+        return
+    renames.setdefault(spec.name, {})[fold(old)] = new
+    namespace = found.raw.get("namespace_id") if spec.api.owns_namespace else None
+    live.names.add(spec.name, new, found.uuid, namespace)
+
+
+def _renamed(
+    obj: LiveObject, spec: KindSpec, renames: Mapping[str, Mapping[str, str]]
+) -> LiveObject:
+    """A live object whose references to renamed objects use their new names."""
+    values = copy.deepcopy(obj.values)
+    changed = False
+    for ref in spec.references:
+        table = renames.get(ref.target)
+        if not table:
+            continue
+        for path, name in list(walk(values, ref.path)):
+            if isinstance(name, str) and fold(name) in table:
+                _replace(values, path, table[fold(name)], is_key=ref.path[-1] == KEYS)
+                changed = True
+    return LiveObject(obj.kind, obj.uuid, obj.raw, values) if changed else obj
+
+
+def _replace(values: Any, path: tuple[Any, ...], new: str, *, is_key: bool) -> None:
+    parent = values
+    for part in path[:-1]:
+        parent = parent[part]
+    if is_key:
+        parent[new] = parent.pop(path[-1])
+    else:
+        parent[path[-1]] = new
+
+
+def _check_references(
+    desired: DesiredAccount, live: LiveAccount, specs: Mapping[str, KindSpec]
+) -> None:
+    """Every name the config uses must be live or in the config, before anything changes.
+
+    Objects ambraconf does not manage (destinations, nodes, users) can only be live.
+    """
+    defined = {(kind, fold(o.values.get("name"))) for kind in specs for o in desired.of(kind)}
+    problems = []
+    for kind in kinds_in_play(desired, specs):
+        for obj in desired.of(kind):
+            for ref in specs[kind].references:
+                for path, name in walk(obj.values, ref.path):
+                    if not isinstance(name, str) or live.names.has(ref.target, name):
+                        continue
+                    if (ref.target, fold(name)) in defined:
+                        continue
+                    problems.append(
+                        f"{obj.where(*path)}: {ref.target} {name!r} does not exist live "
+                        f"in {desired.name} (named by {specs[kind].title} {obj.display!r})"
+                    )
+    if problems:
+        raise PlanError(
+            "\n".join(problems),
+            hint="create it in Ambra first, or fix the name in the config",
+        )
 
 
 def _is_system(spec: KindSpec, live: LiveObject) -> bool:
@@ -207,21 +285,22 @@ def _order(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
             by_target[(action.kind, key)] = action
     deps: dict[str, list[str]] = {}
     for action in actions:
-        if action.op in ("create", "update", "replace") and action.kind in specs:
+        if action.op in ("create", "update", "replace") and action.kind in referrers:
+            spec, values = referrers[action.kind](action.desired or {})
             deps[action.address] = [
                 target.address
-                for ref_kind, ref_key in references_of(
-                    specs, specs[action.kind], action.desired or {}
-                )
-                if (target := by_target.get((ref_kind, ref_key))) is not None
-                and target is not action
+                for ref in references_of(specs, spec, values)
+                if (target := by_target.get(ref)) is not None and target is not action
             ]
     writes = [a for a in actions if a.op != "delete"]
-    for number, level in enumerate(levels([a.address for a in writes], deps)):
-        for action in writes:
-            if action.address in level:
-                action.level = number
-                action.depends_on = deps.get(action.address, [])
+    level_of = {
+        address: number
+        for number, level in enumerate(levels([a.address for a in writes], deps))
+        for address in level
+    }
+    for action in writes:
+        action.level = level_of[action.address]
+        action.depends_on = deps.get(action.address, [])
     top = max((a.level for a in writes), default=0) + 1
     kind_rank = {k: i for i, k in enumerate(specs)}
     for action in actions:

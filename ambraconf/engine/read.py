@@ -16,7 +16,7 @@ from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.planner import kinds_in_play
 from ambraconf.engine.refs import RefIndex
 from ambraconf.kinds import ACCOUNT
-from ambraconf.kinds.codec import ApiMap
+from ambraconf.kinds.codec import ApiMap, Companion
 from ambraconf.kinds.spec import KindSpec, walk
 
 
@@ -72,12 +72,51 @@ def read_live(
     by_account: dict[str, dict[str, list[dict]]] = {}
     for (name, kind), items in zip(slots, lists, strict=True):
         by_account.setdefault(name, {})[kind] = items
-    return {
+    live = {
         desired.name: _build(desired.name, raw, by_account.get(desired.name, {}), catalogue)
         if (raw := raw_accounts[desired.name]) is not None
         else None
         for desired in accounts
     }
+    _read_companions(client, accounts, live, catalogue)
+    return live
+
+
+def _read_companions(
+    client: AmbraClient,
+    accounts: Sequence[DesiredAccount],
+    live: Mapping[str, LiveAccount | None],
+    catalogue: Catalogue,
+) -> None:
+    """Fields no list returns (namespace settings): one bundled get per object whose
+    config sets them, for all accounts together."""
+    calls: list[tuple[str, dict[str, str]]] = []
+    targets: list[tuple[LiveObject, Companion, LiveAccount]] = []
+    for desired in accounts:
+        state = live.get(desired.name)
+        if state is None:
+            continue
+        for kind in kinds_in_play(desired, catalogue.specs):
+            spec = catalogue.specs[kind]
+            for companion in spec.api.companions:
+                wanted = {
+                    spec.identity_of(o.values)
+                    for o in desired.of(kind)
+                    if companion.field in o.values
+                }
+                pinned = {o.uuid for o in desired.of(kind) if companion.field in o.values}
+                for obj in state.of_kind(kind):
+                    key = obj.raw.get(companion.key)
+                    hit = spec.identity_of(obj.values) in wanted or obj.uuid in pinned
+                    if key and hit:
+                        calls.append((companion.path, {companion.param: str(key)}))
+                        targets.append((obj, companion, state))
+    if not calls:
+        return
+    for (obj, companion, state), result in zip(
+        targets, client.bundle(calls, idempotent=True), strict=True
+    ):
+        obj.values[companion.field] = companion.decode(result.unwrap(), state.names)
 
 
 def _find_account(desired: DesiredAccount, visible: list[dict]) -> dict | None:

@@ -29,6 +29,7 @@ class Field:
     """One field of a kind: how it is called in YAML and in the API, and how it is encoded.
 
     ``type`` is one of: text, flag (bool ↔ 1/0), int, json (structure ↔ JSON text),
+    json_flags (JSON whose booleans the API wants as 1/0),
     csv (list ↔ "a,b"), ref (name ↔ uuid of ``ref``), refs_csv (names ↔ CSV of uuids).
     """
 
@@ -80,6 +81,17 @@ def json_text(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=False, ensure_ascii=False)
 
 
+def flags_as_numbers(value: Any) -> Any:
+    """Inside JSON the API's flags are still 1/0 (route schedules and options)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dict):
+        return {k: flags_as_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [flags_as_numbers(v) for v in value]
+    return value
+
+
 def split_csv(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
@@ -97,6 +109,7 @@ DECODERS: Mapping[str, Callable[[Field, Any, Names], Any]] = {
     "flag": lambda f, v, n: as_flag(v),
     "int": lambda f, v, n: int(v) if str(v).strip().lstrip("-").isdigit() else v,
     "json": lambda f, v, n: parse_json_text(v),
+    "json_flags": lambda f, v, n: parse_json_text(v),
     "csv": lambda f, v, n: split_csv(v),
     "ref": lambda f, v, n: _ref_name(f, v, n) if v else None,
     "refs_csv": lambda f, v, n: [_ref_name(f, u, n) for u in split_csv(v)],
@@ -107,10 +120,28 @@ ENCODERS: Mapping[str, Callable[[Field, Any, Names], str]] = {
     "flag": lambda f, v, n: "1" if as_flag(v) else "0",
     "int": lambda f, v, n: str(int(v)),
     "json": lambda f, v, n: json_text(v),
+    "json_flags": lambda f, v, n: json_text(flags_as_numbers(v)),
     "csv": lambda f, v, n: ",".join(v),
     "ref": lambda f, v, n: n.uuid(f.ref or "", v) if v else "",
     "refs_csv": lambda f, v, n: ",".join(n.uuid(f.ref or "", name) for name in v),
 }
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A field kept by a second, get-or-set endpoint keyed by one of the object's ids
+    (a group's ``namespace_settings`` live at ``/namespace/settings?uuid=<namespace_id>``).
+
+    Lists do not return it, so it is read with one bundled call per object that the
+    config sets it for, and written with one call after the object's own.
+    """
+
+    field: str
+    path: str
+    key: str
+    decode: Callable[[dict[str, Any], Names], Any]
+    encode: Callable[[Any, Names], dict[str, str]]
+    param: str = "uuid"
 
 
 @dataclass(frozen=True)
@@ -142,6 +173,7 @@ class ApiMap:
     unsupported: frozenset[str] = frozenset()
     linkage: Callable[[dict[str, Any], Names, str], dict[str, str]] | None = None
     add_defaults: tuple[tuple[str, str], ...] = ()
+    companions: tuple[Companion, ...] = ()
 
     def is_system(self, raw: dict[str, Any]) -> bool:
         """Objects the system made (an account's admin and user roles) are never deleted."""

@@ -26,10 +26,22 @@ from ambraconf.kinds.base import (
     problem_error,
     to_flag,
 )
-from ambraconf.kinds.codec import ApiMap, Names
+from ambraconf.kinds.codec import ApiMap, Companion, Names, as_flag, json_text, parse_json_text
 from ambraconf.kinds.codec import Field as CodecField
-from ambraconf.kinds.permissions import CUSTOMFIELDS_KEY, FIELD_FLAGS_SCHEMA, check_field_flags
-from ambraconf.kinds.settings import namespace_overridable, setting_schema, setting_value
+from ambraconf.kinds.permissions import (
+    CUSTOMFIELDS_KEY,
+    FIELD_FLAGS_SCHEMA,
+    check_field_flags,
+    permissions_from_api,
+    permissions_to_api,
+)
+from ambraconf.kinds.settings import (
+    namespace_overridable,
+    setting_schema,
+    setting_value,
+    settings_from_api,
+    settings_to_api,
+)
 from ambraconf.kinds.spec import KEYS, Reference
 
 _OWN_FLAGS = ("no_dup_share", "share_related", "ira_namespace")
@@ -207,5 +219,45 @@ def namespace_api(kind: str, extra: tuple[CodecField, ...] = ()) -> ApiMap:
         owns_namespace=True,
         decode_hook=decode_customfield_values,
         encode_hook=encode_customfield_values,
-        unsupported=frozenset({"namespace_settings"}),
+        merged_hashes=frozenset({"namespace_settings"}),
+        companions=(
+            Companion(
+                "namespace_settings",
+                "/namespace/settings",
+                "namespace_id",
+                namespace_settings_from_api,
+                namespace_settings_to_api,
+            ),
+        ),
     )
+
+
+def namespace_settings_from_api(reply: dict[str, Any], names: Names) -> dict[str, Any]:
+    """The namespace's own keys and its setting overrides, typed like the config's."""
+    result: dict[str, Any] = {}
+    for name, value in reply.items():
+        if name in _OWN_FLAGS:
+            result[name] = as_flag(value)
+        elif name == "study_field_flags":
+            flags = parse_json_text(value)
+            result[name] = permissions_from_api(flags, names) if isinstance(flags, dict) else {}
+        elif name == "storage_always_dicom_tags":
+            result[name] = parse_json_text(value)
+        elif name in ACCOUNT_SETTINGS:
+            result.update(settings_from_api({name: value}))
+        else:
+            result[name] = value
+    return result
+
+
+def namespace_settings_to_api(values: dict[str, Any], names: Names) -> dict[str, str]:
+    """One parameter per key, as ``/namespace/settings`` takes them."""
+    params: dict[str, str] = {}
+    for name, value in values.items():
+        if name == "study_field_flags":
+            params[name] = json_text(permissions_to_api(value, names))
+        elif name == "storage_always_dicom_tags":
+            params[name] = json_text(value)
+        else:
+            params.update(settings_to_api({name: value}))
+    return params

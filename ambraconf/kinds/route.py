@@ -353,8 +353,8 @@ API = ApiMap(
     delete_path="/route/delete",
     fields=(
         CodecField("name"),
-        CodecField("options", "json"),
-        CodecField("schedule", "json"),
+        CodecField("options", "json_flags"),
+        CodecField("schedule", "json_flags"),
         *(
             CodecField(flag, "flag")
             for flag in (
