@@ -95,7 +95,7 @@ def test_literal_secret_is_a_warning(write: Write) -> None:
 
 
 def test_unset_secret_warns_in_validate_and_fails_plan(write: Write) -> None:
-    write("a.yaml", SECRET.replace("PASSWORD", "\"${env:HOOK_PASSWORD}\""))
+    write("a.yaml", SECRET.replace("PASSWORD", '"${env:HOOK_PASSWORD}"'))
     result = check()
     assert result.ok
     assert "environment variable HOOK_PASSWORD is not set" in str(result.warnings[0])
