@@ -232,6 +232,11 @@ def plan(
 @plan_options
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (for CI).")
 @click.option(
+    "--force",
+    is_flag=True,
+    help="Apply even if it updates or deletes more than 30% of a kind's live objects.",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json"]),
@@ -240,7 +245,7 @@ def plan(
     help="json prints the outcome of every action.",
 )
 @connection_options
-def apply(path: Path, auto_approve: bool, output_format: str, **options: Any) -> int:
+def apply(path: Path, auto_approve: bool, force: bool, output_format: str, **options: Any) -> int:
     """Change Ambra to match the config at PATH (or a plan saved with plan --out).
 
     Shows the plan and asks before changing anything (unless --auto-approve).
@@ -249,7 +254,7 @@ def apply(path: Path, auto_approve: bool, output_format: str, **options: Any) ->
     """
     from ambraconf.engine.commands import run_apply
 
-    return run_apply(path, auto_approve, output_format, **options)
+    return run_apply(path, auto_approve, output_format, force, **options)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -101,6 +101,7 @@ class Applier:
     def apply(self, plan: Plan) -> ApplyResult:
         result = ApplyResult()
         outcomes = {a.address: Outcome(a) for a in plan.actions if a.op != "noop"}
+
         result.outcomes = list(outcomes.values())
         levels = sorted({o.action.level for o in result.outcomes})
         for number, level in enumerate(levels, start=1):
@@ -119,7 +120,22 @@ class Applier:
                     ready.append(outcome)
             self.progress(f"Level {number}/{len(levels)}: {_describe(ready)}")
             self._run_level(ready)
+        self._retire_replaced(result.outcomes)
         return result
+
+    def _retire_replaced(self, outcomes: list[Outcome]) -> None:
+        """Old objects of replaces go last, once everything that named them points at the
+        new ones (an API that refused to delete a referenced object would say IN_USE)."""
+        calls = [
+            _Call(
+                o, self._api(o.action.kind).delete_path, {"uuid": o.action.uuid or ""}, "delete-old"
+            )
+            for o in outcomes
+            if o.action.op == "replace" and o.status == "done"
+        ]
+        if calls:
+            self.progress(f"Removing {len(calls)} replaced object(s)")
+            self._send(calls)
 
     def _run_level(self, outcomes: list[Outcome]) -> None:
         first = [self._first_call(o) for o in outcomes]
@@ -157,13 +173,11 @@ class Applier:
             return None
 
     def _second_call(self, outcome: Outcome) -> _Call | None:
-        """After an add: the fields add does not take; after a replace: the old object goes."""
+        """After an add: the fields add does not take, in a set."""
         action = outcome.action
         api = self._api(action.kind)
-        if action.op == "replace":
-            return _Call(outcome, api.delete_path, {"uuid": action.uuid or ""}, "delete-old")
         set_only = {k: v for k, v in (action.desired or {}).items() if k in api.set_only}
-        if action.op == "create" and set_only and outcome.uuid:
+        if action.op in ("create", "replace") and set_only and outcome.uuid:
             params = {"uuid": outcome.uuid, **api.encode(set_only, self.live[action.account].names)}
             return _Call(outcome, api.set_path, params, "set")
         return None
@@ -237,6 +251,10 @@ class Applier:
         if call.phase == "add":
             outcome.reply = data or {}
             outcome.uuid = str((data or {}).get("uuid", ""))
+            if outcome.action.op == "replace" and outcome.action.uuid:
+                self.live[outcome.action.account].names.forget(
+                    outcome.action.kind, outcome.action.uuid
+                )
             self._remember(outcome.action, outcome.uuid, (data or {}).get("namespace_id"))
         elif outcome.uuid is None:
             outcome.uuid = outcome.action.uuid

@@ -15,6 +15,7 @@ from ambraconf.api import AmbraClient, ClientSettings, Transport
 from ambraconf.config.validate import load_config
 from ambraconf.engine import planfile
 from ambraconf.engine.apply import Applier, ApplyResult
+from ambraconf.engine.safety import check_thresholds
 from ambraconf.engine.workflow import PlanRun, make_plan
 from ambraconf.kinds import ACCOUNT, KINDS
 from ambraconf.reports import plan_markdown, plan_text
@@ -76,6 +77,7 @@ def run_apply(
     path: Path,
     auto_approve: bool,
     output_format: str,
+    force: bool,
     *,
     account: Sequence[str],
     target: Sequence[str],
@@ -94,6 +96,8 @@ def run_apply(
             if not text:
                 click.echo(json.dumps({"summary": "no changes", "outcomes": []}, indent=2))
             return 0
+        if not force:
+            check_thresholds(run.plan, run.live)
         if not auto_approve and saved is None and not _confirmed():
             click.echo("Apply cancelled; nothing was changed.", err=True)
             return 1

@@ -36,17 +36,26 @@ def diff_object(
             if not secret_matches(want, have):
                 changes.append(FieldChange(name, have, want, secret=True))
         elif name in rules.merged_hashes and isinstance(want, dict):
-            have = have if isinstance(have, dict) else {}
-            changes.extend(
-                FieldChange(f"{name}.{key}", have.get(key), value)
-                for key, value in want.items()
-                if not same(value, have.get(key))
-            )
+            changes.extend(_merged(name, want, have, rules.merged_hashes))
         elif name in rules.unordered_lists:
             if not same_multiset(want, have):
                 changes.append(FieldChange(name, have, want))
         elif not same(want, have):
             changes.append(FieldChange(name, have, want))
+    return changes
+
+
+def _merged(path: str, want: dict, have: Any, merged: frozenset[str]) -> list[FieldChange]:
+    """A hash the API merges on set: only the keys the config sets are compared. A dotted
+    entry in ``merged`` (``permissions.study_field_customfields``) merges one level down."""
+    have = have if isinstance(have, dict) else {}
+    changes = []
+    for key, value in want.items():
+        inner = f"{path}.{key}"
+        if inner in merged and isinstance(value, dict):
+            changes.extend(_merged(inner, value, have.get(key), merged))
+        elif not same(value, have.get(key)):
+            changes.append(FieldChange(inner, have.get(key), value))
     return changes
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from ambraconf.config.desired import DesiredAccount, DesiredObject
 from ambraconf.config.errors import UserError
 from ambraconf.engine.diff import DiffRules, diff_object
-from ambraconf.engine.graph import levels
+from ambraconf.engine.graph import CycleError, levels
 from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.plan import Action, FieldChange, fingerprint
 from ambraconf.kinds import ACCOUNT
@@ -80,6 +80,7 @@ def plan_account(
             else:
                 unmanaged.setdefault(kind, []).append(name)
     _check_references(desired, live, specs)
+    _repoint(actions, specs)
     _order(actions, specs)
     return actions, unmanaged, fingerprints
 
@@ -126,6 +127,35 @@ def _replace(values: Any, path: tuple[Any, ...], new: str, *, is_key: bool) -> N
         parent[new] = parent.pop(path[-1])
     else:
         parent[path[-1]] = new
+
+
+def _repoint(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
+    """A replace gives an object a new uuid: everything the config has naming it is set
+    again in the same apply, so nothing keeps pointing at the old one."""
+    replaced = {
+        (a.kind, specs[a.kind].identity_of(a.desired or {})): a
+        for a in actions
+        if a.op == "replace" and a.kind in specs
+    }
+    if not replaced:
+        return
+    for action in actions:
+        if action.op not in ("noop", "update") or action.kind not in specs:
+            continue
+        desired = action.desired or {}
+        fields = {
+            field: replaced[target]
+            for field, target in _named_by_field(specs, specs[action.kind], desired)
+            if target in replaced
+        }
+        changed = {c.path.split(".")[0] for c in action.changes}
+        for field, replace in fields.items():
+            if field not in changed:
+                note = f"re-pointed to the new {replace.kind} {replace.name!r}"
+                action.changes.append(FieldChange(field, desired[field], desired[field], note=note))
+        if fields and action.op == "noop":
+            action.op = "update"
+            action.reason = "names an object that is replaced"
 
 
 def _check_references(
@@ -274,7 +304,11 @@ def _account_action(desired: DesiredAccount, live: LiveAccount, rules: DiffRules
 
 
 def _order(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
-    """Set each action's dependencies and level; sort creates/updates up, deletes down."""
+    """Set each action's dependencies and level; sort creates/updates up, deletes down.
+
+    validate refuses the reference cycles a config can express (show_when chains, custom
+    field mappings, webhook token chains), so a cycle here is reported, not broken.
+    """
     referrers = {name: (lambda values, spec=spec: (spec, values)) for name, spec in specs.items()}
     # the account's own fields sit under ``fields:`` in its spec's reference paths
     referrers[ACCOUNT_KIND] = lambda values: (ACCOUNT, {"fields": values})
@@ -283,24 +317,34 @@ def _order(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
         if action.op in ("create", "replace") and action.kind in specs:
             key = specs[action.kind].identity_of(action.desired or {})
             by_target[(action.kind, key)] = action
-    deps: dict[str, list[str]] = {}
-    for action in actions:
-        if action.op in ("create", "update", "replace") and action.kind in referrers:
-            spec, values = referrers[action.kind](action.desired or {})
-            deps[action.address] = [
-                target.address
-                for ref in references_of(specs, spec, values)
-                if (target := by_target.get(ref)) is not None and target is not action
-            ]
+
+    def dependencies(action: Action) -> list[tuple[str, Action]]:
+        spec, values = referrers[action.kind](action.desired or {})
+        return [
+            (field, target)
+            for field, ref in _named_by_field(specs, spec, values)
+            if (target := by_target.get(ref)) is not None and target is not action
+        ]
+
     writes = [a for a in actions if a.op != "delete"]
-    level_of = {
-        address: number
-        for number, level in enumerate(levels([a.address for a in writes], deps))
-        for address in level
+    deps = {
+        a.address: dependencies(a)
+        for a in writes
+        if a.op in ("create", "update", "replace") and a.kind in referrers
     }
+    try:
+        ordered = levels(
+            [a.address for a in writes], {k: [t.address for _, t in v] for k, v in deps.items()}
+        )
+    except CycleError as cycle:
+        raise PlanError(
+            f"these objects name each other, so none can be created first: {cycle}",
+            hint="break the cycle in the config",
+        ) from None
+    level_of = {address: number for number, level in enumerate(ordered) for address in level}
     for action in writes:
         action.level = level_of[action.address]
-        action.depends_on = deps.get(action.address, [])
+        action.depends_on = list(dict.fromkeys(t.address for _, t in deps.get(action.address, [])))
     top = max((a.level for a in writes), default=0) + 1
     kind_rank = {k: i for i, k in enumerate(specs)}
     for action in actions:
@@ -310,10 +354,10 @@ def _order(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
     actions.sort(key=lambda a: (a.level, a.op == "noop", kind_order.get(a.kind, 0), a.name))
 
 
-def references_of(
+def _named_by_field(
     specs: Mapping[str, KindSpec], spec: KindSpec, values: dict[str, Any]
-) -> list[tuple[str, tuple[str, ...]]]:
-    """(target kind, natural key) of every managed object ``values`` names."""
+) -> list[tuple[str, tuple[str, tuple[str, ...]]]]:
+    """(top-level field, (target kind, natural key)) of every managed object named."""
     found = []
     for ref in spec.references:
         if not ref.managed or ref.target not in specs:
@@ -322,5 +366,5 @@ def references_of(
             if not isinstance(name, str):
                 continue
             key_values = {"name": name, **dict(ref.where), **{f: values.get(f) for f in ref.same}}
-            found.append((ref.target, specs[ref.target].identity_of(key_values)))
+            found.append((ref.path[0], (ref.target, specs[ref.target].identity_of(key_values))))
     return found

@@ -37,6 +37,14 @@ class RefIndex:
             self._namespaces[namespace_id] = (kind, name)
             self._namespace_of[(kind, name.casefold())] = namespace_id
 
+    def forget(self, kind: str, uuid: str) -> None:
+        """An object that is being replaced: its name now means the new one only."""
+        name = self._by_uuid.get(kind, {}).pop(uuid, None)
+        if name is not None:
+            uuids = self._by_name[kind].get(name.casefold(), [])
+            if uuid in uuids:
+                uuids.remove(uuid)
+
     def uuid(self, kind: str, name: str) -> str:
         """The uuid of the one ``kind`` called ``name``; a clear error if none or several."""
         found = self._by_name.get(kind, {}).get(name.casefold(), [])

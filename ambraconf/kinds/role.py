@@ -66,7 +66,7 @@ API = ApiMap(
         CodecField("for_group", "flag"),
         CodecField("for_location", "flag"),
     ),
-    merged_hashes=frozenset({"permissions", "settings"}),
+    merged_hashes=frozenset({"permissions", f"permissions.{CUSTOMFIELDS_KEY}", "settings"}),
     system_types=frozenset({"admin", "user"}),
     decode_hook=_decode_permissions,
     encode_hook=_encode_permissions,

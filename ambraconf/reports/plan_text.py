@@ -46,6 +46,8 @@ def _action(action: Action, colour: bool) -> list[str]:
         if action.op == "create":
             if c.path != "name":
                 lines.append(f"      {c.path}: {show(c.after)}")
+        elif c.before == c.after:
+            lines.append(f"      {c.path}: {show(c.after)} (sent again)")
         else:
             lines.append(f"      {c.path}: {show(c.before)} -> {show(c.after)}")
         if c.note:

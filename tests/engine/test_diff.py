@@ -61,3 +61,15 @@ def test_mapping_against_text_that_is_not_json_is_a_change() -> None:
     desired = {"settings": {"ui_json": {"a": 1}}}
     assert len(diff_object(desired, {"settings": {"ui_json": "not json"}}, ROLE)) == 1
     assert len(diff_object(desired, {"settings": {"ui_json": ""}}, ROLE)) == 1
+
+
+def test_custom_field_permissions_merge_like_the_hash_they_live_in() -> None:
+    rules = DiffRules(
+        merged_hashes=frozenset({"permissions", "permissions.study_field_customfields"})
+    )
+    desired = {"permissions": {"study_field_customfields": {"Priority": "R"}}}
+    live = {"permissions": {"study_field_customfields": {"Priority": "R", "Old": "F"}}}
+    assert diff_object(desired, live, rules) == []
+    live["permissions"]["study_field_customfields"]["Priority"] = "O"
+    [change] = diff_object(desired, live, rules)
+    assert change.path == "permissions.study_field_customfields.Priority"
