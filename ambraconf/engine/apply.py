@@ -144,6 +144,8 @@ class Applier:
         self._send([c for c in second if c is not None])
         companions = [c for o in outcomes if o.status == "pending" for c in self._companions(o)]
         self._send(companions)
+        children = [c for o in outcomes if o.status == "pending" for c in self._children(o)]
+        self._send(children)
         for outcome in outcomes:
             if outcome.status == "pending":
                 outcome.status = "done"
@@ -199,6 +201,26 @@ class Applier:
             params = {companion.param: str(key), **companion.encode(value, live.names)}
             calls.append(_Call(outcome, companion.path, params, "companion"))
         return calls
+
+    def _children(self, outcome: Outcome) -> list[_Call]:
+        """Sub-objects kept by their own endpoints (custom field mappings)."""
+        action = outcome.action
+        if action.kind == ACCOUNT_KIND or action.op == "delete":
+            return []
+        api = self.specs[action.kind].api
+        if api.after_write is None:
+            return []
+        live = self.live[action.account]
+        raw = {}
+        if action.op == "update":
+            raw = next((o.raw for o in live.of_kind(action.kind) if o.uuid == action.uuid), {})
+        uuid = outcome.uuid or action.uuid or ""
+        try:
+            calls = api.after_write(action.desired or {}, raw, uuid, live.names)
+        except UserError as exc:
+            _fail(outcome, str(exc))
+            return []
+        return [_Call(outcome, path, params, "child") for path, params in calls]
 
     def _live_key(self, action: Action, key: str) -> str:
         live = self.live[action.account]

@@ -23,6 +23,7 @@ class DiffRules:
     merged_hashes: frozenset[str] = frozenset()
     unordered_lists: frozenset[str] = frozenset()
     secret_fields: frozenset[str] = frozenset()
+    partial_items: frozenset[str] = frozenset()
 
 
 def diff_object(
@@ -37,6 +38,9 @@ def diff_object(
                 changes.append(FieldChange(name, have, want, secret=True))
         elif name in rules.merged_hashes and isinstance(want, dict):
             changes.extend(_merged(name, want, have, rules.merged_hashes))
+        elif name in rules.partial_items:
+            if not same_items(want, have):
+                changes.append(FieldChange(name, have, want))
         elif name in rules.unordered_lists:
             if not same_multiset(want, have):
                 changes.append(FieldChange(name, have, want))
@@ -99,6 +103,29 @@ def _as_bool(value: Any) -> bool | None:
     if value in (0, 1, "0", "1"):
         return bool(int(value))
     return None
+
+
+def same_items(want: Any, have: Any) -> bool:
+    """Two lists of mappings as sets, each wanted item compared on the keys it sets (the
+    API fills in the rest with defaults, which the config does not manage)."""
+    if not isinstance(want, list) or not isinstance(have, list) or len(want) != len(have):
+        return same(want, have)
+    remaining = list(have)
+    for item in want:
+        match = next(
+            (
+                i
+                for i, other in enumerate(remaining)
+                if isinstance(item, dict)
+                and isinstance(other, dict)
+                and all(same(v, other.get(k)) for k, v in item.items())
+            ),
+            None,
+        )
+        if match is None:
+            return False
+        remaining.pop(match)
+    return True
 
 
 def same_multiset(a: Any, b: Any) -> bool:

@@ -149,7 +149,10 @@ class ApiMap:
     """How one kind is read and written through the API.
 
     ``owns_namespace`` marks kinds whose objects each have a namespace (groups,
-    locations): routes and namespace settings name them through it.
+    locations): routes and namespace settings name them through it. ``partial_items``
+    are lists of mappings matched as a set whose items are compared on the keys the
+    config sets. ``after_write(desired, live_raw, uuid, names)`` gives the calls that
+    keep sub-objects (custom field mappings) in step once the object itself is written.
     """
 
     list_path: str
@@ -170,10 +173,14 @@ class ApiMap:
     encode_hook: Callable[[dict[str, Any], dict[str, Any], Names], None] | None = None
     set_requires: tuple[str, ...] = ()
     immutable: frozenset[str] = frozenset()
-    unsupported: frozenset[str] = frozenset()
     linkage: Callable[[dict[str, Any], Names, str], dict[str, str]] | None = None
     add_defaults: tuple[tuple[str, str], ...] = ()
     companions: tuple[Companion, ...] = ()
+    partial_items: frozenset[str] = frozenset()
+    after_write: (
+        Callable[[dict[str, Any], dict[str, Any], str, Names], list[tuple[str, dict[str, str]]]]
+        | None
+    ) = None
 
     def is_system(self, raw: dict[str, Any]) -> bool:
         """Objects the system made (an account's admin and user roles) are never deleted."""

@@ -23,7 +23,7 @@ from ambraconf.kinds.base import (
     pattern_text,
     problem_error,
 )
-from ambraconf.kinds.codec import ApiMap, Names, json_text, parse_json_text
+from ambraconf.kinds.codec import ApiMap, Names, as_flag, json_text, parse_json_text
 from ambraconf.kinds.codec import Field as CodecField
 from ambraconf.kinds.permissions import FIELD_LETTERS
 from ambraconf.kinds.spec import ANY, KEYS, KindSpec, Reference
@@ -156,8 +156,57 @@ def _field_schema(schema: dict[str, Any]) -> None:
 CustomFieldOptions.model_config["json_schema_extra"] = _field_schema
 
 
+MAPPING_FLAGS = (
+    "overwrite_with_blank",
+    "refresh_on_reshare",
+    "refresh_on_edit",
+    "reverse_refresh_on_edit",
+)
+
+
+def _mappings_from_api(raw: dict[str, Any], names: Names) -> list[dict[str, Any]]:
+    return [
+        {
+            "to_customfield": names.name("customfield", str(m.get("to_customfield_id")))
+            or str(m.get("to_customfield_id")),
+            **{flag: as_flag(m[flag]) for flag in MAPPING_FLAGS if flag in m},
+        }
+        for m in raw.get("customfield_mapping") or []
+        if isinstance(m, dict)
+    ]
+
+
+def _sync_mappings(
+    desired: dict[str, Any], raw: dict[str, Any], uuid: str, names: Names
+) -> list[tuple[str, dict[str, str]]]:
+    """Mappings live under ``/customfield/mapping/*``: add the missing, set the changed,
+    delete the ones the config no longer lists (the config sets the whole list)."""
+    if "customfield_mapping" not in desired:
+        return []
+    live = {
+        str(m.get("to_customfield_id")): m
+        for m in raw.get("customfield_mapping") or []
+        if isinstance(m, dict)
+    }
+    calls: list[tuple[str, dict[str, str]]] = []
+    for mapping in desired["customfield_mapping"]:
+        target = names.uuid("customfield", mapping["to_customfield"])
+        flags = {f: "1" if mapping[f] else "0" for f in MAPPING_FLAGS if f in mapping}
+        existing = live.pop(target, None)
+        if existing is None:
+            params = {"from_customfield_id": uuid, "to_customfield_id": target, **flags}
+            calls.append(("/customfield/mapping/add", params))
+        elif any(as_flag(existing.get(f)) != (v == "1") for f, v in flags.items()):
+            calls.append(("/customfield/mapping/set", {"uuid": str(existing["uuid"]), **flags}))
+    calls.extend(("/customfield/mapping/delete", {"uuid": str(m["uuid"])}) for m in live.values())
+    return calls
+
+
 def _decode_options(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
-    """``show_when`` is keyed by custom field uuids in the API and by names in the config."""
+    """``show_when`` is keyed by custom field uuids in the API and by names in the config;
+    mappings come back nested in the custom field."""
+    if "customfield_mapping" in raw:
+        values["customfield_mapping"] = _mappings_from_api(raw, names)
     options = parse_json_text(raw.get("options"))
     if isinstance(options, dict):
         show_when = options.get("show_when")
@@ -218,7 +267,8 @@ API = ApiMap(
     ),
     decode_hook=_decode_options,
     encode_hook=_encode_options,
-    unsupported=frozenset({"customfield_mapping"}),
+    partial_items=frozenset({"customfield_mapping"}),
+    after_write=_sync_mappings,
 )
 
 

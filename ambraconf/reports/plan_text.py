@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ambraconf.engine.plan import Action, Plan
+from ambraconf.engine.plan import SECRET_MASK, Action, FieldChange, Plan
 from ambraconf.reports.values import show
 
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "noop": " "}
@@ -42,18 +42,24 @@ def _action(action: Action, colour: bool) -> list[str]:
         head += f" [{action.uuid}]"
     lines = [_style(head, colour, fg=COLOURS.get(action.op)) + f"  ({action.reason})"]
     for change in action.changes:
-        c = change.masked()
-        if action.op == "create":
-            if c.path != "name":
-                lines.append(f"      {c.path}: {show(c.after)}")
-        elif c.before == c.after:
-            lines.append(f"      {c.path}: {show(c.after)} (sent again)")
-        else:
-            lines.append(f"      {c.path}: {show(c.before)} -> {show(c.after)}")
-        if c.note:
-            lines.append(f"        note: {c.note}")
+        if action.op == "create" and change.path == "name":
+            continue  # the name is in the action's own line
+        lines.append(f"      {change.path}: {_change(action.op, change)}")
+        if change.note:
+            lines.append(f"        note: {change.note}")
     lines.extend(f"      note: {note}" for note in action.notes)
     return lines
+
+
+def _change(op: str, change: FieldChange) -> str:
+    """One field's change; a secret only says that it is set or changes, never its value."""
+    if change.secret:
+        return SECRET_MASK if op == "create" else f"{SECRET_MASK} (changed)"
+    if op == "create":
+        return show(change.after)
+    if change.before == change.after:
+        return f"{show(change.after)} (sent again)"
+    return f"{show(change.before)} -> {show(change.after)}"
 
 
 def _style(text: str, colour: bool, **style: object) -> str:
