@@ -44,9 +44,7 @@ def test_protected_object_is_never_replaced(ambraconf, with_pacs, clinic: Path):
     assert "type" in run.err
 
 
-def test_replace_makes_a_new_object_and_repoints_what_names_it(
-    ambraconf, with_pacs, clinic: Path
-):
+def test_replace_makes_a_new_object_and_repoints_what_names_it(ambraconf, with_pacs, clinic: Path):
     assert ambraconf("apply", str(clinic), "--auto-approve").code == 0
     old = with_pacs.ok("/customfield/list", account_id=with_pacs.account_id)["customfields"]
     edit(clinic / "clinic.yaml", "        type: select\n", "        type: multiselect\n")
