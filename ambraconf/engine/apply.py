@@ -160,6 +160,9 @@ class Applier:
         try:
             if action.op == "delete":
                 return _Call(outcome, api.delete_path, {"uuid": action.uuid or ""}, "delete")
+            if action.kind == ACCOUNT_KIND and action.op == "create":
+                # an account is added by name alone; its fields follow in a set
+                return _Call(outcome, api.add_path, {"name": action.name}, "add")
             if action.op in ("create", "replace"):
                 values = {k: v for k, v in (action.desired or {}).items() if k not in api.set_only}
                 params = {
@@ -179,6 +182,8 @@ class Applier:
         action = outcome.action
         api = self._api(action.kind)
         set_only = {k: v for k, v in (action.desired or {}).items() if k in api.set_only}
+        if action.kind == ACCOUNT_KIND:
+            set_only = {k: v for k, v in (action.desired or {}).items() if k != "name"}
         if action.op in ("create", "replace") and set_only and outcome.uuid:
             params = {"uuid": outcome.uuid, **api.encode(set_only, self.live[action.account].names)}
             return _Call(outcome, api.set_path, params, "set")
@@ -283,11 +288,28 @@ class Applier:
 
     def _remember(self, action: Action, uuid: str, namespace_id: Any) -> None:
         """Later calls in this run may name what was just created."""
+        if action.kind == ACCOUNT_KIND:
+            self._adopt_account(self.live[action.account], uuid, namespace_id)
+            return
         api = self._api(action.kind)
         name = (action.desired or {}).get(api.name_field)
         if name and uuid:
             namespace = str(namespace_id) if api.owns_namespace and namespace_id else None
             self.live[action.account].names.add(action.kind, str(name), uuid, namespace)
+
+    def _adopt_account(self, live: LiveAccount, uuid: str, namespace_id: Any) -> None:
+        """A new account's objects go into it, and the stock objects it came with (its
+        roles) can be named from now on."""
+        live.uuid = uuid
+        live.names.account_namespace = str(namespace_id) if namespace_id else None
+        for spec in self.specs.values():
+            if not spec.builtin:
+                continue
+            api = spec.api
+            for item in self.client.list_all(
+                api.list_path, api.list_key, {api.scope_param: uuid}, paged=api.paged
+            ):
+                live.names.add(spec.name, str(item[api.name_field]), str(item[api.uuid_field]))
 
     def _found_after_loss(self, call: _Call) -> bool:
         """Whether a lost call is known to have happened; only adds need looking up."""

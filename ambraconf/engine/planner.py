@@ -174,6 +174,8 @@ def _check_references(
                 for path, name in walk(obj.values, ref.path):
                     if not isinstance(name, str) or live.names.has(ref.target, name):
                         continue
+                    if not live.uuid and _builtin(specs.get(ref.target), name):
+                        continue  # a new account comes with its stock roles
                     if (ref.target, fold(name)) in defined:
                         continue
                     problems.append(
@@ -185,6 +187,10 @@ def _check_references(
             "\n".join(problems),
             hint="create it in Ambra first, or fix the name in the config",
         )
+
+
+def _builtin(spec: KindSpec | None, name: str) -> bool:
+    return spec is not None and fold(name) in {fold(b) for b in spec.builtin}
 
 
 def _is_system(spec: KindSpec, live: LiveObject) -> bool:
@@ -291,6 +297,16 @@ def _account_action(desired: DesiredAccount, live: LiveAccount, rules: DiffRules
     want: dict[str, Any] = dict(desired.fields)
     if desired.settings:
         want["settings"] = desired.settings
+    if not live.uuid:
+        return Action(
+            "create",
+            desired.name,
+            ACCOUNT_KIND,
+            desired.name,
+            "not in live state, and the config says create: true",
+            changes=[FieldChange(k, None, v) for k, v in want.items()],
+            desired={"name": desired.name, **want},
+        )
     changes = diff_object(want, live.values, rules)
     return Action(
         "update" if changes else "noop",
@@ -333,6 +349,11 @@ def _order(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
         for a in writes
         if a.op in ("create", "update", "replace") and a.kind in referrers
     }
+    new_accounts = {a.account: a for a in writes if a.kind == ACCOUNT_KIND and a.op == "create"}
+    for action in writes:
+        account = new_accounts.get(action.account)
+        if account is not None and action is not account:
+            deps.setdefault(action.address, []).append(("", account))
     try:
         ordered = levels(
             [a.address for a in writes], {k: [t.address for _, t in v] for k, v in deps.items()}

@@ -16,7 +16,9 @@ from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, Plan
 from ambraconf.engine.planner import plan_account
 from ambraconf.engine.read import Catalogue, read_live
+from ambraconf.engine.refs import RefIndex
 from ambraconf.kinds import ACCOUNT, KINDS
+from ambraconf.kinds.codec import as_flag
 from ambraconf.kinds.lookups import LOOKUPS
 
 
@@ -67,11 +69,7 @@ def make_plan(
     for desired in chosen:
         state = live[desired.name]
         if state is None:
-            raise UserError(
-                f"account {desired.name!r} does not exist, and creating accounts is not "
-                "supported yet",
-                hint="create the account in Ambra first, then plan again",
-            )
+            state = live[desired.name] = new_account(client, desired)
         actions, unmanaged, fingerprints = plan_account(desired, state, cat.specs, account_rules)
         plan.actions.extend(actions)
         if unmanaged:
@@ -80,6 +78,19 @@ def make_plan(
     if targets:
         plan.actions = select_targets(plan.actions, targets)
     return PlanRun(plan, {k: v for k, v in live.items() if v is not None})
+
+
+def new_account(client: AmbraClient, desired: DesiredAccount) -> LiveAccount:
+    """An account the config asks to create (``create: true``): empty live state to plan
+    against. Only a sysadmin may add accounts, so that is checked before any change."""
+    user = client.call("/session/user")
+    if not as_flag(user.get("sysadmin")):
+        raise UserError(
+            f"account {desired.name!r} does not exist and only a sysadmin can create it "
+            f"({desired.mark})",
+            hint="log in as a sysadmin, or create the account in Ambra first",
+        )
+    return LiveAccount(desired.name, "", {}, RefIndex(desired.name))
 
 
 def select_targets(actions: list[Action], targets: Sequence[str]) -> list[Action]:

@@ -1,0 +1,59 @@
+"""An account the config asks to create: only a sysadmin may, and everything goes into it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+NEW = """accounts:
+  - name: Lakeside Imaging
+    create: true
+    fields:
+      session_expire: 60
+    roles:
+      - {name: Reader, permissions: {study_view: true}}
+    groups:
+      - {name: Radiology, role: Reader}
+      - {name: Front Desk, role: User}
+"""
+
+
+def write(tmp_path: Path) -> Path:
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(NEW)
+    return folder
+
+
+def test_sysadmin_creates_the_account_with_its_objects(ambraconf, sandbox, tmp_path):
+    folder = write(tmp_path)
+    plan = ambraconf("plan", str(folder))
+    assert plan.code == 0, plan.err
+    assert '+ account "Lakeside Imaging"' in plan.out
+    run = ambraconf("apply", str(folder), "--auto-approve")
+    assert run.code == 0, run.out + run.err
+    assert "Apply complete: 4 created" in run.out
+    [account] = [
+        a for a in sandbox.ok("/account/list")["accounts"] if a["name"] == "Lakeside Imaging"
+    ]
+    assert str(account["session_expire"]) == "60"
+    groups = sandbox.ok("/group/list", account_id=account["uuid"])["groups"]
+    assert {g["name"]: g["role_name"] for g in groups} == {
+        "Radiology": "Reader",
+        "Front Desk": "User",
+    }
+    again = ambraconf("plan", str(folder), "--detailed-exitcode")
+    assert again.code == 0, again.out + again.err
+
+
+def test_a_user_who_is_not_a_sysadmin_is_stopped_before_any_change(
+    ambraconf, sandbox, tmp_path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("AMBRA_LOGIN", sandbox.user_login)
+    monkeypatch.setenv("AMBRA_PASSWORD", sandbox.user_password)
+    run = ambraconf("apply", str(write(tmp_path)), "--auto-approve")
+    assert run.code == 1
+    assert "only a sysadmin can create it" in run.err
+    names = [a["name"] for a in sandbox.ok("/account/list")["accounts"]]
+    assert "Lakeside Imaging" not in names
