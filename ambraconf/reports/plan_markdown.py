@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from ambraconf.engine.plan import OPS, Plan
+from ambraconf.engine.plan import OPS, Action, Plan
 from ambraconf.reports.values import show
 
+MAX_CHARS = 60_000
+"""GitHub refuses comments over 65,536 characters; past this, details are summarised."""
 HEADERS = {"create": "Create", "update": "Update", "replace": "Replace", "delete": "Delete"}
 
 
@@ -33,28 +35,36 @@ def render(plan: Plan) -> str:
         if plan.has_changes
         else "**No changes.** Live state matches the configuration."
     )
-    for action in plan.actions:
-        if action.op == "noop":
-            continue
-        lines.append("")
-        name, account = _html(action.name), _html(action.account)
-        title = f"{HEADERS[action.op]} {action.kind} <code>{name}</code> in {account}"
-        lines.append(f"<details><summary>{title}</summary>")
-        lines.append("")
-        lines.append(f"{action.reason}.")
-        if action.changes:
+    changed = [a for a in plan.actions if a.op != "noop"]
+    size = sum(len(line) + 1 for line in lines)
+    for shown, action in enumerate(changed):
+        block = _details(action)
+        size += len(block) + 1
+        if size > MAX_CHARS:
             lines.append("")
-            lines.append("| Field | Live | Desired |")
-            lines.append("|---|---|---|")
-            for change in action.changes:
-                c = change.masked()
-                lines.append(f"| `{c.path}` | {_cell(c.before)} | {_cell(c.after)} |")
-        for note in action.notes + [c.note for c in action.changes if c.note]:
-            lines.append("")
-            lines.append(f"> {note}")
-        lines.append("")
-        lines.append("</details>")
+            lines.append(
+                f"… and {len(changed) - shown} more changes, left out to keep this under "
+                "GitHub's comment size: see the text or JSON plan."
+            )
+            break
+        lines.append(block)
     return "\n".join(lines) + "\n"
+
+
+def _details(action: Action) -> str:
+    """One folded section per change: the reason, then field, live and desired values."""
+    name, account = _html(action.name), _html(action.account)
+    title = f"{HEADERS[action.op]} {action.kind} <code>{name}</code> in {account}"
+    lines = ["", f"<details><summary>{title}</summary>", "", f"{action.reason.capitalize()}."]
+    if action.changes:
+        lines += ["", "| Field | Live | Desired |", "|---|---|---|"]
+        for change in action.changes:
+            c = change.masked()
+            lines.append(f"| `{c.path}` | {_cell(c.before)} | {_cell(c.after)} |")
+    for note in action.notes + [c.note for c in action.changes if c.note]:
+        lines += ["", f"> {note}"]
+    lines += ["", "</details>"]
+    return "\n".join(lines)
 
 
 def _cell(value: object) -> str:

@@ -78,3 +78,21 @@ def test_no_changes_says_so() -> None:
     assert "No changes. Live state matches the configuration." in plan_text.render(plan)
     assert "**No changes.**" in plan_markdown.render(plan)
     assert plan.to_json()["format_version"] == 1
+
+
+def test_markdown_stays_under_githubs_comment_limit() -> None:
+    actions = [
+        Action(
+            "create",
+            "Big",
+            "role",
+            f"Role {n}",
+            "not in live state",
+            changes=[FieldChange("description", None, "x" * 300)],
+        )
+        for n in range(1000)
+    ]
+    md = plan_markdown.render(Plan(url="u", accounts=["Big"], actions=actions))
+    assert len(md) < 65_536
+    assert "| Big | 1000 | 0 | 0 | 0 | 0 |" in md
+    assert "more changes, left out to keep this under GitHub's comment size" in md
