@@ -32,28 +32,30 @@ def clinic(tmp_path: Path) -> Path:
     return target
 
 
+PACS = {
+    "name": "PACS",
+    "node": "Sandbox Gateway",
+    "aetitle": "PACS",
+    "address": "10.0.0.5",
+    "port": 104,
+}
+
+
+def seed_pacs(sandbox: SandboxHandle, **account: object) -> SandboxHandle:
+    """The seeded account plus the destination ambraconf does not manage (and more)."""
+    sandbox.seed({"accounts": [{"name": "Sandbox Hospital", "destinations": [PACS], **account}]})
+    return sandbox
+
+
 @pytest.fixture
 def with_pacs(sandbox: SandboxHandle) -> SandboxHandle:
-    """The seeded account plus the destination ambraconf does not manage."""
-    sandbox.seed(
-        {
-            "accounts": [
-                {
-                    "name": "Sandbox Hospital",
-                    "destinations": [
-                        {
-                            "name": "PACS",
-                            "node": "Sandbox Gateway",
-                            "aetitle": "PACS",
-                            "address": "10.0.0.5",
-                            "port": 104,
-                        }
-                    ],
-                }
-            ]
-        }
-    )
-    return sandbox
+    return seed_pacs(sandbox)
+
+
+@pytest.fixture
+def pacs_seeder() -> Callable[..., SandboxHandle]:
+    """``seed_pacs`` for tests that start their own sandboxes."""
+    return seed_pacs
 
 
 @pytest.fixture

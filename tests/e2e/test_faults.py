@@ -59,30 +59,12 @@ def live_names(sandbox: SandboxHandle) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("seed", [3, 11, 29])
 def test_repeated_applies_under_faults_converge_to_the_fault_free_state(
-    sandbox_factory, seed: int
+    sandbox_factory, pacs_seeder, seed: int
 ) -> None:
     clean = sandbox_factory()
     faulty = sandbox_factory()
     for sandbox in (clean, faulty):
-        sandbox.seed(
-            {
-                "accounts": [
-                    {
-                        "name": "Sandbox Hospital",
-                        "destinations": [
-                            {
-                                "name": "PACS",
-                                "node": "Sandbox Gateway",
-                                "aetitle": "PACS",
-                                "address": "10.0.0.5",
-                                "port": 104,
-                            }
-                        ],
-                        "roles": [{"name": "Hand Made"}],
-                    }
-                ]
-            }
-        )
+        pacs_seeder(sandbox, roles=[{"name": "Hand Made"}])
     assert not apply_once(clean) and apply_once(clean)
 
     faulty.configure(
