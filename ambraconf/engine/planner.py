@@ -107,12 +107,13 @@ def _renamed(
     obj: LiveObject, spec: KindSpec, renames: Mapping[str, Mapping[str, str]]
 ) -> LiveObject:
     """A live object whose references to renamed objects use their new names."""
+    affected = [ref for ref in spec.references if renames.get(ref.target)]
+    if not affected:
+        return obj
     values = copy.deepcopy(obj.values)
     changed = False
-    for ref in spec.references:
-        table = renames.get(ref.target)
-        if not table:
-            continue
+    for ref in affected:
+        table = renames[ref.target]
         for path, name in list(walk(values, ref.path)):
             if isinstance(name, str) and fold(name) in table:
                 _replace(values, path, table[fold(name)], is_key=ref.path[-1] == KEYS)
