@@ -257,6 +257,69 @@ def apply(path: Path, auto_approve: bool, force: bool, output_format: str, **opt
     return run_apply(path, auto_approve, output_format, force, **options)
 
 
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@plan_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json", "junit"]),
+    default="text",
+    show_default=True,
+    help="text for logs, markdown for GitHub, json for machines, junit for CI dashboards.",
+)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+)
+@click.option(
+    "--include-unmanaged",
+    is_flag=True,
+    help="Count live objects that no file mentions as drift.",
+)
+@connection_options
+def drift(
+    path: Path, output_format: str, output: Path | None, include_unmanaged: bool, **options: Any
+) -> int:
+    """Report where live state differs from the config at PATH; changes nothing.
+
+    Lists, per account and kind, objects whose managed fields differ (value in git,
+    value live), objects missing live, and live objects no file mentions. Each
+    difference says whether it was made outside ambraconf or is pending apply of the
+    current revision (from what apply records in Ambra). Exit code 0 no drift, 2 drift,
+    1 error.
+    """
+    from ambraconf.engine.readonly_commands import run_drift
+
+    return run_drift(path, output_format, output, include_unmanaged, **options)
+
+
+@cli.command()
+@click.option("--account", required=True, help="The account to export, by name or uuid.")
+@click.option(
+    "--kinds",
+    metavar="KIND,...",
+    help="Only these kinds, e.g. role,group,account (default: the account and every kind).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write the YAML files into.",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that exist and are not empty.")
+@connection_options
+def export(account: str, kinds: str | None, out: Path, force: bool, **options: Any) -> int:
+    """Write the live configuration of an account as YAML files ambraconf reads.
+
+    One file per kind, references by name, server defaults left out, secrets as
+    ${env:...} placeholders, in a stable order (exporting twice gives the same files).
+    Then: ambraconf validate DIR && ambraconf plan DIR shows no changes.
+    """
+    from ambraconf.engine.readonly_commands import run_export
+
+    return run_export(account, kinds, out, force, **options)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: turn user errors into messages and exit code 1, never a traceback."""
     args = sys.argv[1:] if argv is None else argv

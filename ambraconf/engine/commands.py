@@ -13,7 +13,7 @@ import click
 
 from ambraconf.api import AmbraClient, ClientSettings, Transport
 from ambraconf.config.validate import load_config
-from ambraconf.engine import planfile
+from ambraconf.engine import planfile, records
 from ambraconf.engine.apply import Applier, ApplyResult
 from ambraconf.engine.safety import check_thresholds
 from ambraconf.engine.workflow import PlanRun, make_plan
@@ -93,6 +93,7 @@ def run_apply(
         if text:
             click.echo(plan_text.render(run.plan, colour=_colour()))
         if not run.plan.has_changes:
+            _record(client, run, set(), targeted=bool(target))
             if not text:
                 click.echo(json.dumps({"summary": "no changes", "outcomes": []}, indent=2))
             return 0
@@ -109,8 +110,17 @@ def run_apply(
             progress=(lambda line: click.echo(line, err=True)) if text else (lambda line: None),
         )
         result = applier.apply(run.plan)
+        done = {o.action.address for o in result.outcomes if o.status == "done"}
+        _record(client, run, done, targeted=bool(target))
     _report(result, text)
     return 1 if result.failed or result.skipped else 0
+
+
+def _record(client: AmbraClient, run: PlanRun, done: set[str], *, targeted: bool) -> None:
+    """Leave in Ambra what this apply made true, so drift can tell an out-of-band change
+    from one pending apply (``records``); a failure to record is a warning, not an error."""
+    for warning in records.save_after_apply(client, run.live, run.plan, done, targeted=targeted):
+        click.echo(f"Warning: {warning}", err=True)
 
 
 def _report(result: ApplyResult, text: bool) -> None:

@@ -73,7 +73,7 @@ def read_live(
     for (name, kind), items in zip(slots, lists, strict=True):
         by_account.setdefault(name, {})[kind] = items
     live = {
-        desired.name: _build(desired.name, raw, by_account.get(desired.name, {}), catalogue)
+        desired.name: build_account(desired.name, raw, by_account.get(desired.name, {}), catalogue)
         if (raw := raw_accounts[desired.name]) is not None
         else None
         for desired in accounts
@@ -144,9 +144,11 @@ def _find_account(desired: DesiredAccount, visible: list[dict]) -> dict | None:
     )
 
 
-def _build(
+def build_account(
     name: str, raw: dict, lists: Mapping[str, list[dict]], catalogue: Catalogue
 ) -> LiveAccount:
+    """One account's live state from its raw record and the lists read for it (by kind):
+    every listed object named in the reference index, managed kinds decoded to config shape."""
     names = RefIndex(name, account_namespace=raw.get("namespace_id"))
     for kind, items in lists.items():
         api = catalogue.api(kind)

@@ -1,0 +1,185 @@
+"""Apply records: what ambraconf last wrote to each account, kept in Ambra itself.
+
+Without them a drift report cannot tell a change made in the web UI from a change merged in
+git and not applied yet: both are a difference between the files and live state. So apply
+leaves, per account, the config revision it applied, when, and a digest of the desired
+values of every object it wrote or found matching. Drift compares the digest of today's
+desired values with the recorded one: equal means git has not moved, so live state did.
+
+The record lives in the API's per-user key-value store (``/setting/set``, ``/setting/get``),
+under one key per account uuid, as JSON text. No state file to keep, and nothing secret in
+it: digests are keyed hashes (HMAC-SHA256 with a random per-account salt, cut to 64 bits)
+of the desired values, so a secret cannot be read back from them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ambraconf.api.client import AmbraClient
+from ambraconf.api.errors import AmbraError
+from ambraconf.engine.live import LiveAccount
+from ambraconf.engine.plan import Action, Plan
+
+RECORD_VERSION = 1
+KEY_PREFIX = "ambraconf.applied."
+"""The store's key is this plus the account uuid (names change; uuids do not)."""
+
+WRITTEN = ("create", "update", "replace")
+
+
+@dataclass
+class ApplyRecord:
+    """The last apply to one account: revision, time, and a digest per object.
+
+    ``objects`` maps ``kind/name`` (the action's address inside the account) to the digest
+    of the desired values that live state was made to match. ``complete`` is false when the
+    apply was targeted or some actions failed: then only the objects done were updated.
+    """
+
+    revision: str | None
+    applied_at: str
+    complete: bool
+    salt: str
+    objects: dict[str, str] = field(default_factory=dict)
+    version: int = RECORD_VERSION
+
+    def digest(self, values: Mapping[str, Any] | None) -> str:
+        return digest(self.salt, values)
+
+    def matches(self, action: Action) -> bool | None:
+        """Whether ``action``'s desired values are those last applied (None: never applied)."""
+        recorded = self.objects.get(local_address(action))
+        if recorded is None:
+            return None
+        return hmac.compare_digest(recorded, self.digest(action.desired))
+
+    def to_text(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_text(cls, text: str | None) -> ApplyRecord | None:
+        """The record in the store's value; None when there is none or it is not ours."""
+        try:
+            data = json.loads(text or "")
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
+            return None
+        try:
+            return cls(**data)
+        except TypeError:
+            return None
+
+
+def key(account_uuid: str) -> str:
+    return KEY_PREFIX + account_uuid
+
+
+def local_address(action: Action) -> str:
+    """An object's address inside its account (the record is per account)."""
+    return f"{action.kind}/{action.name}"
+
+
+def digest(salt: str, values: Mapping[str, Any] | None) -> str:
+    """A keyed hash of desired values: equal values, equal digest; the values stay unreadable."""
+    text = json.dumps(values or {}, sort_keys=True, separators=(",", ":"), default=str)
+    mac = hmac.new(salt.encode(), text.encode(), hashlib.sha256)
+    return mac.hexdigest()[:16]
+
+
+def read(client: AmbraClient, accounts: Sequence[LiveAccount]) -> dict[str, ApplyRecord | None]:
+    """The record of each account by name (None where apply never recorded one), in one
+    bundled request."""
+    if not accounts:
+        return {}
+    calls = [("/setting/get", {"key": key(a.uuid)}) for a in accounts]
+    results = client.bundle(calls, idempotent=True)
+    return {
+        a.name: ApplyRecord.from_text(r.data.get("value")) if r.ok and r.data else None
+        for a, r in zip(accounts, results, strict=True)
+    }
+
+
+def updated(
+    previous: ApplyRecord | None,
+    actions: Sequence[Action],
+    done: set[str],
+    *,
+    revision: str | None,
+    targeted: bool,
+) -> ApplyRecord:
+    """The record after an apply of ``actions`` (one account's), of which ``done`` (addresses)
+    succeeded; noops count as done, since live state already matched them.
+
+    Objects whose action failed or was skipped keep their previous digest. An untargeted
+    plan covers every object the config holds, so entries for objects it no longer holds
+    are dropped; a targeted one leaves them.
+    """
+    salt = previous.salt if previous else secrets.token_hex(8)
+    objects = dict(previous.objects) if previous else {}
+    if not targeted:
+        kept = {local_address(a) for a in actions if a.op != "delete"}
+        objects = {address: d for address, d in objects.items() if address in kept}
+    for action in actions:
+        if action.op != "noop" and action.address not in done:
+            continue
+        if action.op in (*WRITTEN, "noop"):
+            objects[local_address(action)] = digest(salt, action.desired)
+        elif action.op == "delete":
+            objects.pop(local_address(action), None)
+    complete = not targeted and all(a.op == "noop" or a.address in done for a in actions)
+    return ApplyRecord(
+        revision=revision,
+        applied_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        complete=complete,
+        salt=salt,
+        objects=objects,
+    )
+
+
+def save_after_apply(
+    client: AmbraClient,
+    live: Mapping[str, LiveAccount],
+    plan: Plan,
+    done: set[str],
+    *,
+    targeted: bool,
+) -> list[str]:
+    """Record what an apply made true, per account; returns warnings instead of raising.
+
+    The apply has happened by now: failing to record it must not turn a good apply into an
+    error. A missing record only makes later drift reports less precise.
+    """
+    accounts = [live[name] for name in plan.accounts if name in live and live[name].uuid]
+    try:
+        previous = read(client, accounts)
+        calls = []
+        for account in accounts:
+            actions = [a for a in plan.actions if a.account == account.name]
+            record = updated(
+                previous.get(account.name),
+                actions,
+                done,
+                revision=plan.config_revision,
+                targeted=targeted,
+            )
+            calls.append(("/setting/set", {"key": key(account.uuid), "value": record.to_text()}))
+        replies = client.bundle(calls, idempotent=True)  # the same value twice is harmless
+        failed = [
+            f"{a.name}: {r.error}" for a, r in zip(accounts, replies, strict=True) if not r.ok
+        ]
+    except AmbraError as exc:
+        failed = [str(exc)]
+    return [
+        f"could not record the apply ({problem}); drift reports will not tell changes made "
+        "outside ambraconf from changes pending apply"
+        for problem in failed
+    ]

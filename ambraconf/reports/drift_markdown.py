@@ -1,0 +1,89 @@
+"""The drift report as a GitHub page, issue or job summary: a summary table first, then
+each drifted object folded in a ``<details>`` block.
+
+What is inside a ``<details>`` block is written as HTML, not markdown: GitHub renders
+markdown there, but other renderers (Python-Markdown, many wikis) keep an HTML block's
+content as is, and a table must read as a table everywhere.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ambraconf.engine.drift import AccountDrift, DriftItem, DriftReport
+from ambraconf.reports.drift_text import heading, last_apply, sentence, title
+from ambraconf.reports.values import show
+
+TITLES = {"differs": "Differs", "missing": "Missing live", "not_in_git": "Not in git"}
+
+
+def render(report: DriftReport) -> str:
+    lines = ["## ambraconf drift", ""]
+    lines.append(f"**{report.summary()}**")
+    lines.append("")
+    lines.append(_escape(heading(report)))
+    lines.append("")
+    lines.append("| Account | Kind | In sync | Differs | Missing live | Not in git |")
+    lines.append("|---|---|---:|---:|---:|---:|")
+    for account in report.accounts:
+        for kind in account.kinds():
+            c = account.counts(kind)
+            lines.append(
+                f"| {_escape(account.name)} | {title(kind)} | {c['in_sync']} | {c['differs']} | "
+                f"{c['missing']} | {c['not_in_git']} |"
+            )
+    for account in report.accounts:
+        lines.extend(_account(account))
+    return "\n".join(lines) + "\n"
+
+
+def _account(account: AccountDrift) -> list[str]:
+    lines = [
+        "",
+        f"### {_escape(account.name)}",
+        "",
+        _escape(last_apply(account).capitalize()) + ".",
+    ]
+    drifted = [i for i in account.items if i.counted]
+    aside = [i for i in account.items if not i.counted]
+    if not drifted:
+        lines += ["", "No drift: live state matches the configuration."]
+    for item in drifted:
+        lines += ["", *_details(item)]
+    if aside:
+        noun = "object" if len(aside) == 1 else "objects"
+        summary = f"Live but in no file: {len(aside)} {noun} (not counted as drift)"
+        entries = "".join(f"<li>{title(i.kind)} <code>{escape(i.name)}</code></li>" for i in aside)
+        lines += ["", f"<details><summary>{summary}</summary>", "", f"<ul>{entries}</ul>"]
+        lines += ["", "</details>"]
+    return lines
+
+
+def _details(item: DriftItem) -> list[str]:
+    summary = f"{TITLES[item.status]}: {title(item.kind)} <code>{escape(item.name)}</code>"
+    if item.cause_label:
+        summary += f" ({escape(item.cause_label)})"
+    lines = [f"<details><summary>{summary}</summary>", ""]
+    if item.explanation:
+        lines.append(f"<p>{escape(sentence(item.explanation))}</p>")
+    if item.differences:
+        rows = "".join(
+            f"<tr><td><code>{escape(d.field)}</code></td>"
+            f"<td>{_code(d.git)}</td><td>{_code(d.live)}</td></tr>"
+            for d in item.differences
+        )
+        lines.append(f"<table><tr><th>Field</th><th>In git</th><th>Live</th></tr>{rows}</table>")
+    notes = [n for d in item.differences if d.note for n in [d.note]] + item.notes
+    lines.extend(f"<p>Note: {escape(note)}</p>" for note in notes)
+    if item.uuid:
+        lines.append(f"<p>uuid <code>{escape(item.uuid)}</code></p>")
+    lines += ["", "</details>"]
+    return lines
+
+
+def _code(value: object) -> str:
+    return "" if value is None else f"<code>{escape(show(value))}</code>"
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")

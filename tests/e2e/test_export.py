@@ -1,0 +1,290 @@
+"""`ambraconf export` against the sandbox: live state as YAML that plans as no changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ambraconf.config.validate import validate_path
+from ambraconf.sandbox.harness import SandboxHandle
+
+ACCOUNT = "Sandbox Hospital"
+SECRETS = {
+    "AMBRACONF_WEBHOOK_NOTIFY_EHR_AUTH_BASIC_PASSWORD": "s3cret-basic",
+    "AMBRACONF_WEBHOOK_TOKEN_SOURCE_AUTH_CUSTOM_X_API_KEY": "s3cret-header",
+}
+
+EVERY_KIND = {
+    "users": [{"email": "hooks@clinic.example", "password": "hooks-pass1", "name": "Hooks"}],
+    "accounts": [
+        {
+            "name": ACCOUNT,
+            "members": [{"email": "hooks@clinic.example", "role": "User"}],
+            "destinations": [
+                {"name": "PACS", "node": "Sandbox Gateway", "aetitle": "PACS"}
+                | {"address": "10.0.0.5", "port": 104},
+                {"name": "PACS Backup", "node": "Sandbox Gateway", "aetitle": "PACSB"}
+                | {"address": "10.0.0.6", "port": 104},
+            ],
+            "customfields": [
+                {"name": "Priority", "object": "Study", "type": "select", "required": 1}
+                | {"options": {"values": ["STAT", "Routine"], "hint": "How soon"}},
+                {"name": "Callback", "object": "Study", "type": "text"}
+                | {"dicom_tag": "(0008,0050)", "load_dicom_tag": 1},
+                {"name": "Cost Center", "object": "Group", "type": "text"},
+                {"name": "Region", "object": "Account", "type": "text"},
+            ],
+            "roles": [
+                {"name": "Radiologist", "description": "Reads studies", "for_account": 0}
+                | {"permissions": {"study_download": 1, "study_field_patientid": "O"}},
+                {"name": "Front Desk", "permissions": {"study_upload": 1}},
+            ],
+            "groups": [
+                {"name": "Cardiology", "role": "Radiologist", "share_code": "CARD-1"}
+                | {"must_approve": 1}
+            ],
+            "locations": [{"name": "Main Street", "role": "Front Desk"}],
+            "webhooks": [
+                {
+                    "name": "Notify EHR",
+                    "event": "ROUTE_RULE",
+                    "url": "https://ehr.example/hook",
+                    "method": "POST_JSON",
+                    "parameters": {"accession": "study.accession_number", "note": "costs ${5}"},
+                    "retry": 1,
+                    "sid_user": "hooks@clinic.example",
+                    "auth": {"basic": {"username": "ambra", "password": "s3cret-basic"}},
+                },
+                {"name": "Token source", "event": "MANUAL", "url": "https://auth.example/t"}
+                | {"method": "POST", "auth": {"custom": {"X-Api-Key": "s3cret-header"}}},
+                {"name": "Nightly", "event": "CRON", "cron": "0 2 * * *"}
+                | {"url": "https://ehr.example/nightly", "method": "GET"},
+            ],
+            "hl7_templates": [
+                {"name": "ORU out", "body": "MSH|^~\\&|AMBRA|X|||20240101||ORU^R01|1|P|2.3"}
+            ],
+            "radreport_templates": [
+                {"name": "CT head", "type": "CT", "body": "<p>Findings</p>", "active": True}
+            ],
+            "routes": [
+                {
+                    "name": "STAT to PACS",
+                    "group": "Cardiology",
+                    "on_share": 1,
+                    "on_harvest": 0,
+                    "conditions": [
+                        {"lv": "customfield:Priority", "op": "equals", "rv": "STAT"},
+                        {"lv": "modality", "op": "in", "rv": json.dumps(["CT", "MR"])},
+                    ],
+                    "actions": [
+                        {"destination": "PACS"},
+                        {"webhook": "Notify EHR"},
+                        {"namespace": "Main Street"},
+                    ],
+                },
+                {
+                    "name": "Failover",
+                    "on_share": 0,
+                    "on_harvest": 1,
+                    "conditions": [],
+                    "actions": [{"first_working_destination": ["PACS", "PACS Backup"]}],
+                    "schedule": {"start": "07:00", "stop": "19:00", "mon": 1, "tz": "US/Central"},
+                },
+            ],
+            "session_expire": 45,
+            "share_code": "SANDBOX-1",
+            "role": "Front Desk",
+            "settings": {
+                "enable_dicom_wrapping": "1",
+                "ui_json": json.dumps({"is_utility_account": False}),
+            },
+        }
+    ],
+}
+
+
+def seed_every_kind(sandbox: SandboxHandle) -> None:
+    """Every managed kind, made through the API as people made them by hand; the seed
+    format cannot say some of it (namespace settings, a custom field permission, a mapping,
+    custom field values, a webhook taking its token from another), so raw calls do."""
+    sandbox.seed(EVERY_KIND)
+    account = sandbox.account_id
+
+    def by_name(endpoint: str, key: str) -> dict[str, dict]:
+        return {o["name"]: o for o in sandbox.ok(endpoint, account_id=account)[key]}
+
+    fields = by_name("/customfield/list", "customfields")
+    role = by_name("/role/list", "roles")["Radiologist"]
+    group = by_name("/group/list", "groups")["Cardiology"]
+    token = by_name("/webhook/list", "webhooks")["Token source"]
+    priority = fields["Priority"]["uuid"]
+    sandbox.ok(
+        "/role/set", uuid=role["uuid"], permissions={f"study_field_customfield_{priority}": "R"}
+    )
+    sandbox.ok("/namespace/settings", uuid=group["namespace_id"], no_dup_share=1)
+    sandbox.ok(
+        "/customfield/mapping/add",
+        from_customfield_id=priority,
+        to_customfield_id=fields["Callback"]["uuid"],
+    )
+    cost_center = f"customfield-{fields['Cost Center']['uuid']}"
+    sandbox.ok("/group/set", uuid=group["uuid"], **{cost_center: "CC-42"})
+    sandbox.ok("/account/set", uuid=account, **{f"customfield-{fields['Region']['uuid']}": "North"})
+    sandbox.ok(
+        "/webhook/add",
+        account_id=account,
+        name="Uses token",
+        event="ROUTE_RULE",
+        url="https://x.example/",
+        method="POST",
+        auth={"token_from_webhook": {"webhook_id": token["uuid"]}},
+    )
+
+
+def read(folder: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir())}
+
+
+def exported_objects(folder: Path, key: str) -> list[dict]:
+    document = yaml.safe_load((folder / f"{key}.yaml").read_text())
+    return document["accounts"][0][key]
+
+
+@pytest.fixture
+def every_kind(sandbox: SandboxHandle) -> SandboxHandle:
+    seed_every_kind(sandbox)
+    return sandbox
+
+
+def test_export_validates_plans_no_changes_and_is_stable(
+    ambraconf, every_kind, tmp_path: Path, monkeypatch
+):
+    first, second = tmp_path / "first", tmp_path / "second"
+    run = ambraconf("export", "--account", ACCOUNT, "--out", str(first))
+    assert run.code == 0, run.err
+    assert sorted(read(first)) == [
+        "account.yaml",
+        "customfields.yaml",
+        "groups.yaml",
+        "hl7_templates.yaml",
+        "locations.yaml",
+        "radreport_templates.yaml",
+        "roles.yaml",
+        "routes.yaml",
+        "webhooks.yaml",
+    ]
+    result = validate_path(first)
+    assert result.ok, [str(d) for d in result.errors]
+    assert result.config.counts() == {
+        "customfield": 4,
+        "role": 2,
+        "group": 1,
+        "location": 1,
+        "webhook": 4,
+        "route": 2,
+        "hl7_template": 1,
+        "radreport_template": 1,
+    }
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    plan = ambraconf("plan", str(first), "--detailed-exitcode")
+    assert plan.code == 0, plan.out + plan.err
+    assert "No changes. Live state matches the configuration." in plan.out
+    assert ambraconf("export", "--account", ACCOUNT, "--out", str(second)).code == 0
+    assert read(first) == read(second)
+
+
+def test_references_are_names_and_server_defaults_are_left_out(
+    ambraconf, every_kind, tmp_path: Path
+):
+    assert ambraconf("export", "--account", ACCOUNT, "--out", str(tmp_path)).code == 0
+    groups = exported_objects(tmp_path, "groups")
+    assert groups == [
+        {
+            "name": "Cardiology",
+            "must_approve": True,
+            "share_code": "CARD-1",
+            "role": "Radiologist",
+            "customfields": {"Cost Center": "CC-42"},
+            "namespace_settings": {"no_dup_share": True},
+        }
+    ]
+    routes = {r["name"]: r for r in exported_objects(tmp_path, "routes")}
+    assert routes["STAT to PACS"]["conditions"][0] == {
+        "customfield": "Priority",
+        "op": "equals",
+        "rv": "STAT",
+    }
+    assert routes["STAT to PACS"]["actions"] == [
+        {"destination": "PACS"},
+        {"webhook": "Notify EHR"},
+        {"namespace": {"location": "Main Street"}},
+    ]
+    assert "on_harvest" not in routes["STAT to PACS"]  # off, as by default
+    roles = {r["name"]: r for r in exported_objects(tmp_path, "roles")}
+    assert roles["Front Desk"] == {"name": "Front Desk", "permissions": {"study_upload": True}}
+    assert "Admin" not in roles  # stock roles need no definition
+    assert roles["Radiologist"]["permissions"]["study_field_customfields"] == {"Priority": "R"}
+    mapping = exported_objects(tmp_path, "customfields")[-1]["customfield_mapping"]
+    assert mapping == [{"to_customfield": "Callback"}]
+    account = yaml.safe_load((tmp_path / "account.yaml").read_text())["accounts"][0]
+    assert account["fields"]["customfields"] == {"Region": "North"}
+    assert account["settings"] == {
+        "enable_dicom_wrapping": True,
+        "ui_json": {"is_utility_account": False},
+    }
+    text = (tmp_path / "roles.yaml").read_text()
+    assert text.startswith("# Roles of Sandbox Hospital, exported by `ambraconf export` from ")
+
+
+def test_secrets_are_placeholders_and_literal_dollar_braces_are_escaped(
+    ambraconf, every_kind, tmp_path: Path
+):
+    run = ambraconf("export", "--account", ACCOUNT, "--out", str(tmp_path))
+    assert run.code == 0
+    everything = "".join(read(tmp_path).values())
+    assert "s3cret" not in everything
+    for name in SECRETS:
+        assert f"${{env:{name}}}" in everything
+        assert name in run.out
+    hooks = {w["name"]: w for w in exported_objects(tmp_path, "webhooks")}
+    assert hooks["Notify EHR"]["parameters"]["note"] == "costs $${5}"
+    assert hooks["Uses token"]["auth"] == {"token_from_webhook": {"webhook": "Token source"}}
+    assert hooks["Notify EHR"]["sid_user"] == "hooks@clinic.example"
+
+
+def test_export_refuses_to_overwrite_unless_forced(ambraconf, every_kind, tmp_path: Path):
+    roles = tmp_path / "roles.yaml"
+    roles.write_text("# my own work\n")
+    refused = ambraconf("export", "--account", ACCOUNT, "--out", str(tmp_path))
+    assert refused.code == 1
+    assert f"not overwriting {roles}" in refused.err
+    assert "--force" in refused.err
+    assert sorted(read(tmp_path)) == ["roles.yaml"]
+    forced = ambraconf("export", "--account", ACCOUNT, "--out", str(tmp_path), "--force")
+    assert forced.code == 0
+    assert "my own work" not in roles.read_text()
+
+
+def test_only_the_kinds_asked_for_with_references_still_by_name(
+    ambraconf, every_kind, tmp_path: Path
+):
+    run = ambraconf(
+        "export", "--account", "sandbox hospital", "--kinds", "groups", "--out", str(tmp_path)
+    )
+    assert run.code == 0, run.err
+    assert sorted(read(tmp_path)) == ["groups.yaml"]
+    assert exported_objects(tmp_path, "groups")[0]["role"] == "Radiologist"
+
+
+def test_export_errors_are_messages(ambraconf, sandbox, tmp_path: Path):
+    unknown = ambraconf("export", "--account", "Nowhere", "--out", str(tmp_path))
+    assert unknown.code == 1
+    assert "no account 'Nowhere' is visible to this user" in unknown.err
+    bad_kind = ambraconf("export", "--account", ACCOUNT, "--kinds", "rols", "--out", str(tmp_path))
+    assert bad_kind.code == 1
+    assert "--kinds: unknown kind 'rols'" in bad_kind.err
+    assert list(tmp_path.iterdir()) == []
