@@ -96,15 +96,16 @@ def digest(salt: str, values: Mapping[str, Any] | None) -> str:
 
 
 def read(client: AmbraClient, accounts: Sequence[LiveAccount]) -> dict[str, ApplyRecord | None]:
-    """The record of each account by name (None where apply never recorded one), in one
-    bundled request."""
-    if not accounts:
+    """The record of each account by name (None where apply never recorded one, or the
+    account does not exist yet), in one bundled request."""
+    existing = [a for a in accounts if a.uuid]
+    if not existing:
         return {}
-    calls = [("/setting/get", {"key": key(a.uuid)}) for a in accounts]
+    calls = [("/setting/get", {"key": key(a.uuid)}) for a in existing]
     results = client.bundle(calls, idempotent=True)
     return {
         a.name: ApplyRecord.from_text(r.data.get("value")) if r.ok and r.data else None
-        for a, r in zip(accounts, results, strict=True)
+        for a, r in zip(existing, results, strict=True)
     }
 
 

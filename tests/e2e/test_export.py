@@ -288,3 +288,15 @@ def test_export_errors_are_messages(ambraconf, sandbox, tmp_path: Path):
     assert bad_kind.code == 1
     assert "--kinds: unknown kind 'rols'" in bad_kind.err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_files_point_editors_at_the_schema_when_one_is_above(ambraconf, every_kind, tmp_path: Path):
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "ambraconf.schema.json").write_text("{}")
+    out = tmp_path / "config" / "sandbox"
+    assert (
+        ambraconf("export", "--account", ACCOUNT, "--kinds", "hl7_template", "--out", str(out)).code
+        == 0
+    )
+    first = (out / "hl7_templates.yaml").read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../schemas/ambraconf.schema.json"
