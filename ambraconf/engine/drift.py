@@ -130,7 +130,7 @@ class AccountDrift:
 
     def kinds(self) -> list[str]:
         """Kinds with anything to say, in report order."""
-        return self.order or list(dict.fromkeys([*self.in_sync, *(i.kind for i in self.items)]))
+        return self.order
 
     def counts(self, kind: str | None = None) -> dict[str, int]:
         """``in_sync``, ``differs``, ``missing``, ``not_in_git`` and ``drifted`` counts."""
@@ -300,8 +300,10 @@ def _cause(action: Action, record: ApplyRecord | None, revision: str | None) -> 
     account's heading says when that apply was, or that there was none)."""
     if record is None:
         return "unknown", ""
-    if record.matches(action):
+    matches = record.matches(action)
+    if matches:
         moved = "deleted" if action.op == "create" else "changed"
         return "outside", f"{moved} outside ambraconf since the last apply (git has not changed)"
     current = f"revision {revision}" if revision else "the current config"
-    return "pending", f"pending apply of {current}: git changed since the last apply"
+    why = "not applied yet" if matches is None else "changed in git since the last apply"
+    return "pending", f"pending apply of {current}: {why}"

@@ -107,23 +107,19 @@ def _document(account: str, content: dict[str, Any]) -> dict[str, Any]:
 
 def _account_head(live: LiveAccount, result: Export) -> dict[str, Any]:
     """``fields:`` and ``settings:`` of the account, through the account model."""
-    fields = without_defaults(
-        ACCOUNT.name, {k: v for k, v in live.values.items() if k != "settings"}
-    )
-    settings = {
-        name: _structured(value)
-        for name, value in account_settings_without_defaults(
-            live.values.get("settings") or {}
-        ).items()
+    fields = {k: v for k, v in live.values.items() if k != "settings"}
+    settings = account_settings_without_defaults(live.values.get("settings") or {})
+    values = {
+        "name": live.name,
+        "fields": _escaped(without_defaults(ACCOUNT.name, fields)),
+        "settings": _escaped({name: _structured(v) for name, v in settings.items()}),
     }
-    values = {"name": live.name, "fields": fields, "settings": settings}
-    values = {k: v for k, v in values.items() if v}
-    model = _validated(ACCOUNT, values, f"account {live.name!r}", result)
+    model = _validated(
+        ACCOUNT, {k: v for k, v in values.items() if v}, f"account {live.name!r}", result
+    )
     if model is None:
         return {}
-    plain = _plain(model)
-    plain.pop("name", None)
-    return plain
+    return {k: v for k, v in _plain(model).items() if k != "name"}
 
 
 def _structured(value: Any) -> Any:

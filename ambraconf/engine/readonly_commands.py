@@ -33,7 +33,6 @@ RENDERERS: Mapping[str, Callable[[DriftReport], str]] = {
     "json": lambda report: json.dumps(report.to_json(), indent=2) + "\n",
     "junit": drift_junit.render,
 }
-FORMATS = tuple(RENDERERS)
 EXPORTABLE = (ACCOUNT.name, *(k.name for k in KINDS))
 
 

@@ -73,7 +73,7 @@ def _details(item: DriftItem) -> list[str]:
             for d in item.differences
         )
         lines.append(f"<table><tr><th>Field</th><th>In git</th><th>Live</th></tr>{rows}</table>")
-    notes = [n for d in item.differences if d.note for n in [d.note]] + item.notes
+    notes = [d.note for d in item.differences if d.note] + item.notes
     lines.extend(f"<p>Note: {escape(note)}</p>" for note in notes)
     if item.uuid:
         lines.append(f"<p>uuid <code>{escape(item.uuid)}</code></p>")

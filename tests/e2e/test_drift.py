@@ -158,7 +158,7 @@ def test_a_change_merged_in_git_but_not_applied_is_pending_not_outside(
     found = objects(report)
     assert (found[WEBHOOK]["cause"], found[ROLE]["cause"]) == ("pending", "outside")
     assert found[WEBHOOK]["explanation"] == (
-        f"pending apply of revision {second}: git changed since the last apply"
+        f"pending apply of revision {second}: changed in git since the last apply"
     )
     text = ambraconf("drift", str(clinic)).out
     assert f"(last apply: revision {first} at " in text
@@ -220,6 +220,7 @@ def test_a_partial_apply_records_only_what_was_done(ambraconf, with_pacs, clinic
     found = objects(report)
     group, route = found[f"{ACCOUNT}/group/Cardiology"], found[ROUTE]
     assert (group["status"], group["cause"]) == ("missing", "pending")
+    assert group["explanation"] == "pending apply of the current config: not applied yet"
     assert (route["status"], route["cause"]) == ("missing", "pending")
     assert set(found) == {f"{ACCOUNT}/group/Cardiology", ROUTE}
     assert "(partial)" in ambraconf("drift", str(clinic)).out

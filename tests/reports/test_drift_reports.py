@@ -130,7 +130,7 @@ def test_a_change_in_git_not_yet_applied_is_pending_not_outside() -> None:
     text = drift_text.render(report(route_in_git=False))
     route = text[text.index('route "CT | to PACS"') :]
     assert route.splitlines()[1].strip() == (
-        "pending apply of revision abc1234: git changed since the last apply"
+        "pending apply of revision abc1234: changed in git since the last apply"
     )
 
 
