@@ -15,6 +15,9 @@ from ambraconf.reports.drift_text import heading, last_apply, sentence, title
 from ambraconf.reports.values import show
 
 TITLES = {"differs": "Differs", "missing": "Missing live", "not_in_git": "Not in git"}
+MAX_CHARS = 60_000
+"""GitHub refuses comments and issues over 65,536 characters; past this, details are left
+out (the summary table and the headings stay)."""
 
 
 def render(report: DriftReport) -> str:
@@ -32,30 +35,50 @@ def render(report: DriftReport) -> str:
                 f"| {_escape(account.name)} | {title(kind)} | {c['in_sync']} | {c['differs']} | "
                 f"{c['missing']} | {c['not_in_git']} |"
             )
+    budget = _Budget(MAX_CHARS - sum(len(line) + 1 for line in lines))
     for account in report.accounts:
-        lines.extend(_account(account))
+        lines.extend(_account(account, budget))
+    if budget.left_out:
+        noun = "object" if budget.left_out == 1 else "objects"
+        lines += [
+            "",
+            f"… and the details of {budget.left_out} more {noun}, left out to keep this under "
+            "GitHub's size limit: see the text or JSON report.",
+        ]
     return "\n".join(lines) + "\n"
 
 
-def _account(account: AccountDrift) -> list[str]:
-    lines = [
-        "",
-        f"### {_escape(account.name)}",
-        "",
-        _escape(last_apply(account).capitalize()) + ".",
-    ]
+class _Budget:
+    """Characters left for details blocks, and how many blocks did not fit."""
+
+    def __init__(self, chars: int) -> None:
+        self.chars = chars
+        self.left_out = 0
+
+    def take(self, block: list[str], objects: int = 1) -> list[str]:
+        """``block`` if it fits (and everything before it did), else nothing."""
+        size = sum(len(line) + 1 for line in block)
+        if self.left_out or size > self.chars:
+            self.left_out += objects
+            return []
+        self.chars -= size
+        return block
+
+
+def _account(account: AccountDrift, budget: _Budget) -> list[str]:
+    lines = ["", f"### {_escape(account.name)}", "", _escape(sentence(last_apply(account)))]
     drifted = [i for i in account.items if i.counted]
     aside = [i for i in account.items if not i.counted]
     if not drifted:
         lines += ["", "No drift: live state matches the configuration."]
     for item in drifted:
-        lines += ["", *_details(item)]
+        lines += budget.take(["", *_details(item)])
     if aside:
         noun = "object" if len(aside) == 1 else "objects"
         summary = f"Live but in no file: {len(aside)} {noun} (not counted as drift)"
         entries = "".join(f"<li>{title(i.kind)} <code>{escape(i.name)}</code></li>" for i in aside)
-        lines += ["", f"<details><summary>{summary}</summary>", "", f"<ul>{entries}</ul>"]
-        lines += ["", "</details>"]
+        block = ["", f"<details><summary>{summary}</summary>", "", f"<ul>{entries}</ul>"]
+        lines += budget.take([*block, "", "</details>"], len(aside))
     return lines
 
 
