@@ -331,7 +331,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
+        sys.exit(1)  # a usage error is an error: 2 means "changes present" here
     except UserError as exc:
         if debug:
             raise
