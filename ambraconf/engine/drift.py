@@ -303,7 +303,10 @@ def _cause(action: Action, record: ApplyRecord | None, revision: str | None) -> 
     matches = record.matches(action)
     if matches:
         moved = "deleted" if action.op == "create" else "changed"
-        return "outside", f"{moved} outside ambraconf since the last apply (git has not changed)"
+        return (
+            "outside",
+            f"{moved} outside ambraconf since the last apply (the config has not changed)",
+        )
     current = f"revision {revision}" if revision else "the current config"
-    why = "not applied yet" if matches is None else "changed in git since the last apply"
+    why = "not applied yet" if matches is None else "changed in the config since the last apply"
     return "pending", f"pending apply of {current}: {why}"

@@ -158,7 +158,7 @@ def test_a_change_merged_in_git_but_not_applied_is_pending_not_outside(
     found = objects(report)
     assert (found[WEBHOOK]["cause"], found[ROLE]["cause"]) == ("pending", "outside")
     assert found[WEBHOOK]["explanation"] == (
-        f"pending apply of revision {second}: changed in git since the last apply"
+        f"pending apply of revision {second}: changed in the config since the last apply"
     )
     text = ambraconf("drift", str(clinic)).out
     assert f"(last apply: revision {first} at " in text

@@ -121,7 +121,7 @@ def test_text_names_each_drifted_object_with_its_fields_and_cause() -> None:
     assert "deleted outside ambraconf since the last apply" in text
     assert '~ route "CT | to PACS" differs [1111]' in text
     assert "on_share: in git true, live false" in text
-    assert "changed outside ambraconf since the last apply (git has not changed)" in text
+    assert "changed outside ambraconf since the last apply (the config has not changed)" in text
     assert 'role "Old role"' in text
     assert "In sync: 1 group" in text
     assert text.rstrip().endswith("Drift: 3 objects (2 differ, 1 missing live).")
@@ -131,7 +131,7 @@ def test_a_change_in_git_not_yet_applied_is_pending_not_outside() -> None:
     text = drift_text.render(report(route_in_git=False))
     route = text[text.index('route "CT | to PACS"') :]
     assert route.splitlines()[1].strip() == (
-        "pending apply of revision abc1234: changed in git since the last apply"
+        "pending apply of revision abc1234: changed in the config since the last apply"
     )
 
 
