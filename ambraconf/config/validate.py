@@ -25,6 +25,7 @@ from ambraconf.config.merge import Merged, check_variables, merge_documents
 from ambraconf.config.model_errors import report_validation_error
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark
 from ambraconf.config.suggest import did_you_mean
+from ambraconf.gc_tuning import bulk_allocations
 from ambraconf.kinds import BY_KEY, KINDS, AccountHead
 from ambraconf.kinds.base import describe
 
@@ -55,6 +56,7 @@ class ValidationResult:
         return Config(self.accounts, self.files) if self.ok else None
 
 
+@bulk_allocations()
 def validate_path(
     path: str | Path,
     env: Mapping[str, str] | None = None,

@@ -17,6 +17,7 @@ from ambraconf.engine.plan import Action, Plan
 from ambraconf.engine.planner import plan_account
 from ambraconf.engine.read import Catalogue, read_live
 from ambraconf.engine.refs import RefIndex
+from ambraconf.gc_tuning import bulk_allocations
 from ambraconf.kinds import ACCOUNT, KINDS
 from ambraconf.kinds.codec import as_flag
 from ambraconf.kinds.lookups import LOOKUPS
@@ -48,6 +49,7 @@ def choose_accounts(config: Config, names: Sequence[str]) -> list[DesiredAccount
     return chosen
 
 
+@bulk_allocations()
 def make_plan(
     config: Config,
     client: AmbraClient,

@@ -1,0 +1,38 @@
+"""Keeping CPython's cyclic garbage collector out of the way of bulk work.
+
+Loading a large configuration or reading a large live state builds hundreds of thousands
+of long-lived containers at once (source marks, located mappings, models, live objects):
+some 500,000 for a 10,000-object account. With the default young-generation threshold
+(700 allocations) the collector runs thousands of times meanwhile and, in its full
+collections, walks the whole growing heap again and again, only to find nothing to free:
+a third of the client CPU time of a 10,000-object plan (issue 8, see benchmarks/).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+BULK_THRESHOLD = 100_000
+"""Young-generation threshold while bulk work runs: collections stay cheap (a young
+collection visits at most this many objects) and full ones become rare."""
+
+
+@contextmanager
+def bulk_allocations() -> Iterator[None]:
+    """Raise the collector's young-generation threshold for the duration of the block.
+
+    The collector stays enabled (garbage cycles are still freed, later and in larger
+    batches) and the thresholds are restored on exit. Nested uses, and a process that
+    already raised the threshold or turned automatic collection off, are left alone.
+    """
+    young, *older = gc.get_threshold()
+    if young == 0 or young >= BULK_THRESHOLD:
+        yield
+        return
+    gc.set_threshold(BULK_THRESHOLD, *older)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, *older)
