@@ -31,6 +31,23 @@ _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null")}
 _KEPT_AS_TEXT = {f"{_TAG}timestamp"}  # dates stay text: the API takes them as strings
 _MERGE_TAG = f"{_TAG}merge"
+_MISSING = object()
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAGS_MAX = 10_000
+
+
+def _resolve_plain(loader: Any, value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag of a plain (unquoted) scalar, as the safe loader's resolver gives it.
+
+    It depends on the text alone (the safe loader has no path resolvers), so the answers
+    are remembered: a large config repeats the same keys and values thousands of times.
+    """
+    tag = _PLAIN_TAGS.get(value)
+    if tag is None:
+        tag = loader.resolve(yaml.ScalarNode, value, implicit)
+        if len(_PLAIN_TAGS) < _PLAIN_TAGS_MAX:
+            _PLAIN_TAGS[value] = tag
+    return tag
 
 
 @dataclass
@@ -167,10 +184,11 @@ def _mark(name: str, yaml_mark: Any, path: tuple[Any, ...] = ()) -> Mark:
 class _Frame:
     """A mapping or sequence under construction, and the key waiting for its value."""
 
-    __slots__ = ("container", "anchor", "key", "key_mark", "merges", "size")
+    __slots__ = ("container", "is_map", "anchor", "key", "key_mark", "merges", "size")
 
     def __init__(self, container: LocatedDict | LocatedList, anchor: str | None) -> None:
         self.container = container
+        self.is_map = isinstance(container, LocatedDict)
         self.anchor = anchor
         self.key: str | None = None
         self.key_mark: Mark | None = None
@@ -195,33 +213,39 @@ class _Builder:
         self.values = 0
         self.root: Any = None
         self.root_mark: Mark | None = None
+        # numbers, booleans and nulls (immutable) by tag and text: each is built once
+        self.constructed: dict[tuple[str, str], Any] = {}
 
     def documents(self) -> Iterable[Document]:
         loader = self.loader
+        handlers = {
+            events.ScalarEvent: self._scalar,
+            events.MappingStartEvent: self._start,
+            events.SequenceStartEvent: self._start,
+            events.MappingEndEvent: self._end,
+            events.SequenceEndEvent: self._end,
+            events.AliasEvent: self._alias,
+        }
         while loader.check_event():
             event = loader.get_event()
-            if isinstance(event, events.DocumentStartEvent):
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(event)
+            elif isinstance(event, events.DocumentStartEvent):
                 self.anchors = {}
                 self.root, self.root_mark = None, _mark(self.name, event.start_mark)
             elif isinstance(event, events.DocumentEndEvent):
                 yield Document(self.name, self.root, self.root_mark or Mark(self.name, 1, 1))
-            elif isinstance(event, events.ScalarEvent):
-                self._scalar(event)
-            elif isinstance(event, (events.MappingStartEvent, events.SequenceStartEvent)):
-                self._start(event)
-            elif isinstance(event, (events.MappingEndEvent, events.SequenceEndEvent)):
-                self._end()
-            elif isinstance(event, events.AliasEvent):
-                self._alias(event)
 
     def _child_path(self) -> tuple[Any, ...]:
         if not self.stack:
             return ()
         frame = self.stack[-1]
         container = frame.container
-        if isinstance(container, LocatedList):
+        if not frame.is_map:
             return (*container.mark.path, len(container))
-        return (*container.mark.path, frame.key) if frame.key is not None else container.mark.path
+        # a value's path is its key's, which _key has just built
+        return frame.key_mark.path if frame.key_mark is not None else container.mark.path
 
     def _count(self, size: int, mark: Mark) -> None:
         self.values += size
@@ -232,18 +256,18 @@ class _Builder:
             )
 
     def _scalar(self, event: events.ScalarEvent) -> None:
-        mark = _mark(self.name, event.start_mark, self._child_path())
         frame = self.stack[-1] if self.stack else None
-        if frame is not None and isinstance(frame.container, LocatedDict) and frame.key is None:
-            self._key(frame, event, mark)
+        if frame is not None and frame.is_map and frame.key is None:
+            self._key(frame, event)
             return
+        mark = _mark(self.name, event.start_mark, self._child_path())
         value = self._construct(event, mark)
         self._count(1, mark)
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
         self._attach(value, mark, 1)
 
-    def _key(self, frame: _Frame, event: events.ScalarEvent, mark: Mark) -> None:
+    def _key(self, frame: _Frame, event: events.ScalarEvent) -> None:
         key = event.value
         is_merge = key == "<<" and event.implicit[0] and event.tag is None
         container = frame.container
@@ -252,15 +276,18 @@ class _Builder:
             raise _FileProblem(
                 f"duplicate key '{key}' (first written at line {first.line}, "
                 f"column {first.column})",
-                mark,
+                _mark(self.name, event.start_mark, container.mark.path),
                 hint="YAML keeps only one of them; remove or merge the other",
             )
         frame.key = "<<" if is_merge else key
-        frame.key_mark = Mark(mark.file, mark.line, mark.column, (*container.mark.path, key))
+        frame.key_mark = _mark(self.name, event.start_mark, (*container.mark.path, key))
 
     def _construct(self, event: events.ScalarEvent, mark: Mark) -> Any:
         if event.tag in (None, "!"):
-            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            implicit = event.implicit
+            if not implicit[0]:  # quoted or block text: a string, whatever it reads like
+                return event.value
+            tag = _resolve_plain(self.loader, event.value, implicit)
         else:
             tag = event.tag
         if tag in _KEPT_AS_TEXT or tag == f"{_TAG}str":
@@ -271,8 +298,13 @@ class _Builder:
                 mark,
                 hint="use plain strings, numbers, booleans, lists and mappings",
             )
+        cached = self.constructed.get((tag, event.value), _MISSING)
+        if cached is not _MISSING:
+            return cached
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        return self.loader.construct_object(node, deep=True)
+        value = self.loader.construct_object(node, deep=True)
+        self.constructed[(tag, event.value)] = value
+        return value
 
     def _start(self, event: Any) -> None:
         if len(self.stack) >= MAX_DEPTH:
@@ -292,7 +324,7 @@ class _Builder:
         container = LocatedDict(mark) if is_map else LocatedList(mark)
         self.stack.append(_Frame(container, event.anchor))
 
-    def _end(self) -> None:
+    def _end(self, _event: Any = None) -> None:
         frame = self.stack.pop()
         container = frame.container
         if isinstance(container, LocatedDict):
