@@ -119,7 +119,10 @@ def run_apply(
 def _record(client: AmbraClient, run: PlanRun, done: set[str], *, targeted: bool) -> None:
     """Leave in Ambra what this apply made true, so drift can tell an out-of-band change
     from one pending apply (``records``); a failure to record is a warning, not an error."""
-    for warning in records.save_after_apply(client, run.live, run.plan, done, targeted=targeted):
+    saved = records.save_after_apply(
+        client, run.live, run.plan, done, run.records, targeted=targeted
+    )
+    for warning in saved:
         click.echo(f"Warning: {warning}", err=True)
 
 

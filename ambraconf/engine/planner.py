@@ -41,13 +41,20 @@ def plan_account(
     live: LiveAccount,
     specs: Mapping[str, KindSpec],
     account_rules: DiffRules,
+    applied_keys: Mapping[str, Mapping[str, list[str]]] | None = None,
 ) -> tuple[list[Action], dict[str, list[str]], dict[str, str]]:
-    """Actions for one account, the unmanaged live objects by kind, and fingerprints."""
+    """Actions for one account, the unmanaged live objects by kind, and fingerprints.
+
+    ``applied_keys`` are the keys the last apply set in merged hashes, per ``kind/name``
+    (from its record): keys the config has dropped since are noted, not promised away.
+    """
     actions: list[Action] = []
     fingerprints: dict[str, str] = {}
     unmanaged: dict[str, list[str]] = {}
+    live_values: dict[str, dict[str, Any]] = {}
     account_action = _account_action(desired, live, account_rules)
     actions.append(account_action)
+    live_values[account_action.address] = live.values
     fingerprints[account_action.address] = fingerprint(live.raw)
     renames: dict[str, dict[str, str]] = {}
     for kind in kinds_in_play(desired, specs):
@@ -63,6 +70,7 @@ def plan_account(
             actions.append(action)
             if found is not None:
                 fingerprints[action.address] = fingerprint(found.raw)
+                live_values[action.address] = found.values
         for leftover in matcher.unclaimed():
             name = spec.display(leftover.values)
             if desired.ignores(kind, name) or _is_system(spec, leftover):
@@ -81,9 +89,33 @@ def plan_account(
             else:
                 unmanaged.setdefault(kind, []).append(name)
     _check_references(desired, live, specs)
+    _note_dropped_keys(actions, live_values, applied_keys or {})
     _repoint(actions, specs)
     _order(actions, specs)
     return actions, unmanaged, fingerprints
+
+
+def _note_dropped_keys(
+    actions: list[Action],
+    live_values: Mapping[str, dict[str, Any]],
+    applied_keys: Mapping[str, Mapping[str, list[str]]],
+) -> None:
+    """Settings and permissions merge on set: a key removed from the config is not reset
+    by the API, so the plan says so instead of promising a change apply cannot make."""
+    for action in actions:
+        before = applied_keys.get(f"{action.kind}/{action.name}", {})
+        desired = action.desired or {}
+        live = live_values.get(action.address, {})
+        for field, keys in before.items():
+            kept = desired.get(field) if isinstance(desired.get(field), dict) else {}
+            current = live.get(field) if isinstance(live.get(field), dict) else {}
+            for key in keys:
+                if key not in kept and key in current:
+                    action.notes.append(
+                        f"{field}.{key} was removed from the config, but the API merges "
+                        f"{field} on set, so it keeps its live value "
+                        f"({current[key]!r}); set it explicitly to change it"
+                    )
 
 
 def _record_rename(

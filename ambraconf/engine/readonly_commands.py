@@ -15,7 +15,6 @@ import click
 
 from ambraconf.config.errors import UserError
 from ambraconf.config.validate import load_config
-from ambraconf.engine import records
 from ambraconf.engine.commands import connect
 from ambraconf.engine.drift import DriftReport, build_report
 from ambraconf.engine.export import Export, export_account
@@ -50,12 +49,11 @@ def run_drift(
     config = load_config(path)
     with connect(**connection) as client:
         run = make_plan(config, client, accounts=account, targets=target, config_path=path)
-        recorded = records.read(client, list(run.live.values()))
         login = client.settings.login
     report = build_report(
         run.plan,
         run.live,
-        recorded,
+        run.records,
         login=login,
         config_path=str(path),
         include_unmanaged=include_unmanaged,

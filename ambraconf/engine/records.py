@@ -27,6 +27,7 @@ from ambraconf.api.client import AmbraClient
 from ambraconf.api.errors import AmbraError
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, Plan
+from ambraconf.kinds import BY_NAME
 
 RECORD_VERSION = 1
 KEY_PREFIX = "ambraconf.applied."
@@ -40,8 +41,11 @@ class ApplyRecord:
     """The last apply to one account: revision, time, and a digest per object.
 
     ``objects`` maps ``kind/name`` (the action's address inside the account) to the digest
-    of the desired values that live state was made to match. ``complete`` is false when the
-    apply was targeted or some actions failed: then only the objects done were updated.
+    of the desired values that live state was made to match. ``merged_keys`` keeps, per
+    object, the keys it set in hashes the API merges (settings, permissions): names only,
+    so a later plan can say when a key left the config but keeps its live value.
+    ``complete`` is false when the apply was targeted or some actions failed: then only
+    the objects done were updated.
     """
 
     revision: str | None
@@ -49,6 +53,7 @@ class ApplyRecord:
     complete: bool
     salt: str
     objects: dict[str, str] = field(default_factory=dict)
+    merged_keys: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     version: int = RECORD_VERSION
 
     def digest(self, values: Mapping[str, Any] | None) -> str:
@@ -86,6 +91,18 @@ def key(account_uuid: str) -> str:
 def local_address(action: Action) -> str:
     """An object's address inside its account (the record is per account)."""
     return f"{action.kind}/{action.name}"
+
+
+def merged_keys(action: Action) -> dict[str, list[str]]:
+    """The keys ``action`` sets in each hash its kind's API merges on set."""
+    spec = BY_NAME.get(action.kind)
+    hashes = spec.api.merged_hashes if spec and spec.api else frozenset()
+    desired = action.desired or {}
+    return {
+        name: sorted(desired[name])
+        for name in sorted(hashes)
+        if isinstance(desired.get(name), dict)
+    }
 
 
 def digest(salt: str, values: Mapping[str, Any] | None) -> str:
@@ -126,16 +143,20 @@ def updated(
     """
     salt = previous.salt if previous else secrets.token_hex(8)
     objects = dict(previous.objects) if previous else {}
+    merged = dict(previous.merged_keys) if previous else {}
     if not targeted:
         kept = {local_address(a) for a in actions if a.op != "delete"}
         objects = {address: d for address, d in objects.items() if address in kept}
+        merged = {address: k for address, k in merged.items() if address in kept}
     for action in actions:
         if action.op != "noop" and action.address not in done:
             continue
         if action.op in (*WRITTEN, "noop"):
             objects[local_address(action)] = digest(salt, action.desired)
+            merged[local_address(action)] = merged_keys(action)
         elif action.op == "delete":
             objects.pop(local_address(action), None)
+            merged.pop(local_address(action), None)
     complete = not targeted and all(a.op == "noop" or a.address in done for a in actions)
     return ApplyRecord(
         revision=revision,
@@ -143,6 +164,7 @@ def updated(
         complete=complete,
         salt=salt,
         objects=objects,
+        merged_keys={address: keys for address, keys in merged.items() if keys},
     )
 
 
@@ -151,17 +173,18 @@ def save_after_apply(
     live: Mapping[str, LiveAccount],
     plan: Plan,
     done: set[str],
+    previous: Mapping[str, ApplyRecord | None],
     *,
     targeted: bool,
 ) -> list[str]:
     """Record what an apply made true, per account; returns warnings instead of raising.
 
     The apply has happened by now: failing to record it must not turn a good apply into an
-    error. A missing record only makes later drift reports less precise.
+    error. A missing record only makes later drift reports less precise. ``previous`` are
+    the records read with the plan (none for accounts the apply created).
     """
     accounts = [live[name] for name in plan.accounts if name in live and live[name].uuid]
     try:
-        previous = read(client, accounts)
         calls = []
         for account in accounts:
             actions = [a for a in plan.actions if a.account == account.name]

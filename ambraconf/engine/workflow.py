@@ -11,11 +11,13 @@ from pathlib import Path
 from ambraconf.api.client import AmbraClient
 from ambraconf.config.desired import Config, DesiredAccount
 from ambraconf.config.errors import UserError
+from ambraconf.engine import records
 from ambraconf.engine.diff import DiffRules
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, Plan
 from ambraconf.engine.planner import plan_account
 from ambraconf.engine.read import Catalogue, read_live
+from ambraconf.engine.records import ApplyRecord
 from ambraconf.engine.refs import RefIndex
 from ambraconf.gc_tuning import bulk_allocations
 from ambraconf.kinds import ACCOUNT, KINDS
@@ -29,10 +31,12 @@ def catalogue() -> Catalogue:
 
 @dataclass
 class PlanRun:
-    """A plan and the live state it was computed from (apply needs both)."""
+    """A plan, the live state it was computed from (apply needs both), and the records of
+    the last apply to each account (drift needs them)."""
 
     plan: Plan
     live: dict[str, LiveAccount] = field(default_factory=dict)
+    records: dict[str, ApplyRecord | None] = field(default_factory=dict)
 
 
 def choose_accounts(config: Config, names: Sequence[str]) -> list[DesiredAccount]:
@@ -68,18 +72,22 @@ def make_plan(
         config_revision=config_revision(config_path),
     )
     account_rules = DiffRules(merged_hashes=ACCOUNT.api.merged_hashes)
+    applied = records.read(client, [state for state in live.values() if state is not None])
     for desired in chosen:
         state = live[desired.name]
         if state is None:
             state = live[desired.name] = new_account(client, desired)
-        actions, unmanaged, fingerprints = plan_account(desired, state, cat.specs, account_rules)
+        record = applied.get(desired.name)
+        actions, unmanaged, fingerprints = plan_account(
+            desired, state, cat.specs, account_rules, record.merged_keys if record else None
+        )
         plan.actions.extend(actions)
         if unmanaged:
             plan.unmanaged[desired.name] = unmanaged
         plan.fingerprints.update(fingerprints)
     if targets:
         plan.actions = select_targets(plan.actions, targets)
-    return PlanRun(plan, {k: v for k, v in live.items() if v is not None})
+    return PlanRun(plan, {k: v for k, v in live.items() if v is not None}, applied)
 
 
 def new_account(client: AmbraClient, desired: DesiredAccount) -> LiveAccount:

@@ -7,7 +7,13 @@ from ambraconf.reports.values import show
 
 MAX_CHARS = 60_000
 """GitHub refuses comments over 65,536 characters; past this, details are summarised."""
-HEADERS = {"create": "Create", "update": "Update", "replace": "Replace", "delete": "Delete"}
+HEADERS = {
+    "noop": "Note on",
+    "create": "Create",
+    "update": "Update",
+    "replace": "Replace",
+    "delete": "Delete",
+}
 
 
 def render(plan: Plan) -> str:
@@ -35,7 +41,7 @@ def render(plan: Plan) -> str:
         if plan.has_changes
         else "**No changes.** Live state matches the configuration."
     )
-    changed = [a for a in plan.actions if a.op != "noop"]
+    changed = [a for a in plan.actions if a.op != "noop" or a.notes]
     size = sum(len(line) + 1 for line in lines)
     for shown, action in enumerate(changed):
         block = _details(action)

@@ -15,9 +15,9 @@ def render(plan: Plan, *, colour: bool = False, show_noop: bool = False) -> str:
     lines: list[str] = []
     for account in plan.accounts:
         actions = [a for a in plan.actions if a.account == account]
-        shown = [a for a in actions if show_noop or a.op != "noop"]
+        shown = [a for a in actions if show_noop or a.op != "noop" or a.notes]
         lines.append(_style(f"Account {account}", colour, bold=True))
-        if not shown:
+        if not any(a.op != "noop" for a in shown):
             lines.append("  No changes: live state matches the configuration.")
         lines.extend(line for action in shown for line in _action(action, colour))
         unmanaged = plan.unmanaged.get(account, {})

@@ -138,3 +138,15 @@ def test_saved_plan_applies_when_nothing_moved(ambraconf, with_pacs, clinic: Pat
     run = ambraconf("apply", str(saved))
     assert run.code == 0, run.out + run.err
     assert "Apply complete: 5 created" in run.out
+
+
+def test_a_permission_removed_from_the_config_is_noted_not_promised(
+    ambraconf, with_pacs, clinic: Path
+):
+    config = clinic / "clinic.yaml"
+    assert ambraconf("apply", str(clinic), "--auto-approve").code == 0
+    edit(config, "          study_download: true\n", "")
+    run = ambraconf("plan", str(clinic), "--detailed-exitcode")
+    assert run.code == 0, run.out  # nothing apply could do about it
+    assert "permissions.study_download was removed from the config" in run.out
+    assert "keeps its live value (True); set it explicitly to change it" in run.out
