@@ -56,3 +56,21 @@ def test_invalid_config_stops_before_any_request(ambraconf, with_pacs, clinic: P
     run = ambraconf("plan", str(clinic))
     assert_clean_error(run, "study_veiw")
     assert with_pacs.stats()["requests"] == 0
+
+
+def test_two_live_objects_with_one_name_need_a_uuid_pin(ambraconf, with_pacs, clinic: Path):
+    first = with_pacs.ok("/role/add", account_id=with_pacs.account_id, name="Radiologist")
+    second = with_pacs.ok("/role/add", account_id=with_pacs.account_id, name="RADIOLOGIST")
+    run = ambraconf("plan", str(clinic))
+    assert_clean_error(run, "2 live roles match 'Radiologist'", first["uuid"], second["uuid"])
+    assert "clinic.yaml:" in run.err  # the hint points at the object to pin
+    config = clinic / "clinic.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "      - name: Radiologist\n",
+            f"      - name: Radiologist\n        uuid: {second['uuid']}\n",
+        )
+    )
+    pinned = ambraconf("plan", str(clinic), "--format", "json")
+    assert pinned.code == 0, pinned.err
+    assert f'"uuid": "{second["uuid"]}"' in pinned.out
