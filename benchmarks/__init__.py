@@ -1,0 +1,1 @@
+"""Benchmarks of plan and apply against the sandbox (see benchmarks/README.md)."""
