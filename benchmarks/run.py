@@ -325,9 +325,9 @@ def report(document: dict[str, Any]) -> str:
     m = document["machine"]
     o = document["options"]
     lines = [
-        f"Machine: {m['cores']} cores, {m['cpu']}, {m['memory_gb']} GB, Python {m['python']}, "
+        f"- Machine: {m['cores']} cores, {m['cpu']}, {m['memory_gb']} GB, Python {m['python']}, "
         f"load average at start {', '.join(f'{x:.2f}' for x in m['load_average'] or [])}",
-        f"Sandbox: {o['latency']:g} ms latency, {o['rate_limit']:g} requests/s; bundle size "
+        f"- Sandbox: {o['latency']:g} ms latency, {o['rate_limit']:g} requests/s; bundle size "
         f"{o['bundle_size']}; per-object: {o['threads']} in parallel"
         + (f", up to {o['baseline_max']:,} objects" if o["baseline_max"] else ""),
         "",
@@ -338,8 +338,10 @@ def report(document: dict[str, Any]) -> str:
     for t in document["targets"]:
         numbers = ", ".join(f"{k} {v}" for k, v in t["numbers"].items())
         lines.append(f"- [{'met' if t['met'] else 'NOT met'}] {t['target']}: {numbers}")
+    if document["notes"]:
+        lines += ["", "Notes:"]
     for note in document["notes"]:
-        lines.append(f"Note: {note}")
+        lines.append(f"- {note}")
     return "\n".join(lines)
 
 
