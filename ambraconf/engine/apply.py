@@ -17,6 +17,7 @@ from ambraconf.config.errors import UserError
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, Plan
 from ambraconf.engine.planner import ACCOUNT_KIND
+from ambraconf.gc_tuning import bulk_allocations
 from ambraconf.kinds.codec import ApiMap
 from ambraconf.kinds.spec import KindSpec
 
@@ -98,6 +99,7 @@ class Applier:
         self.account_api = account_api
         self.progress = progress
 
+    @bulk_allocations()
     def apply(self, plan: Plan) -> ApplyResult:
         result = ApplyResult()
         outcomes = {a.address: Outcome(a) for a in plan.actions if a.op != "noop"}

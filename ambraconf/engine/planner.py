@@ -43,19 +43,19 @@ def plan_account(
     account_rules: DiffRules,
     applied_keys: Mapping[str, Mapping[str, list[str]]] | None = None,
 ) -> tuple[list[Action], dict[str, list[str]], dict[str, str]]:
-    """Actions for one account, the unmanaged live objects by kind, and fingerprints.
+    """Actions for one account, the unmanaged live objects by kind, and fingerprints of
+    the live objects the actions change.
 
     ``applied_keys`` are the keys the last apply set in merged hashes, per ``kind/name``
     (from its record): keys the config has dropped since are noted, not promised away.
     """
     actions: list[Action] = []
-    fingerprints: dict[str, str] = {}
     unmanaged: dict[str, list[str]] = {}
     live_values: dict[str, dict[str, Any]] = {}
     account_action = _account_action(desired, live, account_rules)
     actions.append(account_action)
     live_values[account_action.address] = live.values
-    fingerprints[account_action.address] = fingerprint(live.raw)
+    raws: dict[str, dict[str, Any]] = {account_action.address: live.raw}
     renames: dict[str, dict[str, str]] = {}
     for kind in kinds_in_play(desired, specs):
         spec = specs[kind]
@@ -69,7 +69,7 @@ def plan_account(
             action = _object_action(desired.name, spec, obj, found)
             actions.append(action)
             if found is not None:
-                fingerprints[action.address] = fingerprint(found.raw)
+                raws[action.address] = found.raw
                 live_values[action.address] = found.values
         for leftover in matcher.unclaimed():
             name = spec.display(leftover.values)
@@ -85,13 +85,19 @@ def plan_account(
                     uuid=leftover.uuid,
                 )
                 actions.append(action)
-                fingerprints[action.address] = fingerprint(leftover.raw)
+                raws[action.address] = leftover.raw
             else:
                 unmanaged.setdefault(kind, []).append(name)
     _check_references(desired, live, specs)
     _note_dropped_keys(actions, live_values, applied_keys or {})
     _repoint(actions, specs)
     _order(actions, specs)
+    # a saved plan is checked against the live objects it would change, and only those
+    fingerprints = {
+        a.address: fingerprint(raws[a.address])
+        for a in actions
+        if a.op != "noop" and a.address in raws
+    }
     return actions, unmanaged, fingerprints
 
 
