@@ -208,8 +208,10 @@ def _check_references(
     defined = {(kind, fold(o.values.get("name"))) for kind in specs for o in desired.of(kind)}
     problems = []
     for kind in kinds_in_play(desired, specs):
-        for obj in desired.of(kind):
-            for ref in specs[kind].references:
+        # validate has seen that every other name is defined in the config
+        refs = [r for r in specs[kind].references if _may_be_live_only(r.target, desired, specs)]
+        for obj in desired.of(kind) if refs else ():
+            for ref in refs:
                 for path, name in walk(obj.values, ref.path):
                     if not isinstance(name, str) or live.names.has(ref.target, name):
                         continue
@@ -226,6 +228,15 @@ def _check_references(
             "\n".join(problems),
             hint="create it in Ambra first, or fix the name in the config",
         )
+
+
+def _may_be_live_only(target: str, desired: DesiredAccount, specs: Mapping[str, KindSpec]) -> bool:
+    """Whether a config may name a ``target`` it does not define: objects ambraconf does
+    not manage, stock ones (roles), and ones the account's ``ignore:`` leaves alone."""
+    spec = specs.get(target)
+    if spec is None or spec.builtin:
+        return True
+    return bool(desired.ignore.get(spec.key) or desired.ignore.get("*"))
 
 
 def _builtin(spec: KindSpec | None, name: str) -> bool:
