@@ -85,38 +85,30 @@ ROLE = Kind(
     present=roles.present,
     before_delete=roles.before_delete,
 )
-GROUP = Kind(
-    "group",
-    "/group",
-    "groups",
-    GROUP_FIELDS,
-    view=("group_view",),
-    edit=("group_edit",),
-    account_missing="ACCOUNT_NOT_FOUND",
-    readonly=("namespace_id", "role_name"),
-    customfield_object="Group",
-    check=namespaces.check_owner,
-    present=namespaces.present_owner,
-    after_add=namespaces.owner_added,
-    after_set=namespaces.owner_renamed,
-    before_delete=namespaces.owner_deleted,
-)
-LOCATION = Kind(
-    "location",
-    "/location",
-    "locations",
-    NAMESPACE_FIELDS,
-    view=("location_view",),
-    edit=("location_edit",),
-    account_missing="ACCOUNT_NOT_FOUND",
-    readonly=("namespace_id", "role_name"),
-    customfield_object="Location",
-    check=namespaces.check_owner,
-    present=namespaces.present_owner,
-    after_add=namespaces.owner_added,
-    after_set=namespaces.owner_renamed,
-    before_delete=namespaces.owner_deleted,
-)
+
+
+def namespace_kind(name: str, fields: Any, customfield_object: str) -> Kind:
+    """Groups and locations: alike but for their fields and endpoints (each owns a namespace)."""
+    return Kind(
+        name,
+        f"/{name}",
+        f"{name}s",
+        fields,
+        view=(f"{name}_view",),
+        edit=(f"{name}_edit",),
+        account_missing="ACCOUNT_NOT_FOUND",
+        readonly=("namespace_id", "role_name"),
+        customfield_object=customfield_object,
+        check=namespaces.check_owner,
+        present=namespaces.present_owner,
+        after_add=namespaces.owner_added,
+        after_set=namespaces.owner_renamed,
+        before_delete=namespaces.owner_deleted,
+    )
+
+
+GROUP = namespace_kind("group", GROUP_FIELDS, "Group")
+LOCATION = namespace_kind("location", NAMESPACE_FIELDS, "Location")
 ROUTE = Kind(
     "route",
     "/route",
