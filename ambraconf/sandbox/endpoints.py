@@ -37,6 +37,7 @@ from ambraconf.sandbox.schema import (
     ROLE_FIELDS,
     ROUTE_FIELDS,
     WEBHOOK_FIELDS,
+    Field,
     Kind,
 )
 
@@ -87,7 +88,7 @@ ROLE = Kind(
 )
 
 
-def namespace_kind(name: str, fields: Any, customfield_object: str) -> Kind:
+def namespace_kind(name: str, fields: list[Field], customfield_object: str) -> Kind:
     """Groups and locations: alike but for their fields and endpoints (each owns a namespace)."""
     return Kind(
         name,
