@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from ambra_standin import ADMIN_LOGIN, ADMIN_PASSWORD, StandIn
+from api_helpers import Connect
 
 from ambraconf.api import AmbraClient, ClientSettings, RetryPolicy, Transport
 
@@ -21,9 +22,6 @@ def standin() -> Iterator[StandIn]:
 def sleeps() -> list[float]:
     """Delays the client asked to sleep; the clients below record instead of sleeping."""
     return []
-
-
-Connect = Callable[..., AmbraClient]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from ambra_standin import DROP, StandIn, error, ok, raw
-from conftest import Connect
+from api_helpers import Connect
 
 from ambraconf.api import ApiError, AuthenticationError, CommaList, ResponseLost, TransportError
 

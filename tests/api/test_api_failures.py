@@ -9,7 +9,7 @@ import socket
 
 import pytest
 from ambra_standin import DROP, StandIn, error, ok, raw, slow
-from conftest import Connect
+from api_helpers import Connect
 
 from ambraconf.api import ApiError, ResponseLost, TransportError
 from ambraconf.config.errors import UserError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from ambra_standin import StandIn, error, ok, paged
-from conftest import Connect
+from api_helpers import Connect
 
 from ambraconf.api import ApiError, ListRequest, TransportError
 

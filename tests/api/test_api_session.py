@@ -6,7 +6,7 @@ import logging
 
 import pytest
 from ambra_standin import ADMIN_PASSWORD, DROP, StandIn, error, ok, raw
-from conftest import Connect
+from api_helpers import Connect
 
 from ambraconf.api import AuthenticationError
 from ambraconf.config.errors import UserError

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from ambra_standin import ADMIN_PASSWORD, StandIn, ok
-from conftest import Connect
+from api_helpers import Connect
 
 from ambraconf.api import AmbraClient, ClientSettings, RetryPolicy, Transport
 from ambraconf.api.transport import RateLimiter

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from ambraconf.config.diagnostics import Diagnostic
-from ambraconf.config.validate import ValidationResult, validate_path
-
-Write = Callable[..., Path]
+from config_helpers import Write
 
 
 @pytest.fixture
@@ -29,31 +22,3 @@ def write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Write:
         return path
 
     return _write
-
-
-def check(path: str = "cfg", env: dict[str, str] | None = None) -> ValidationResult:
-    return validate_path(path, env=env or {})
-
-
-def only_error(result: ValidationResult) -> Diagnostic:
-    """The one error of ``result`` (tests of one error class expect exactly one)."""
-    assert len(result.errors) == 1, "\n".join(map(str, result.errors))
-    return result.errors[0]
-
-
-def at(diagnostic: Diagnostic, file: str, line: int, column: int) -> str:
-    """Assert ``diagnostic`` is printed at file:line:column; return its text."""
-    text = str(diagnostic)
-    assert text.startswith(f"{file}:{line}:{column}: "), text
-    return text
-
-
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """The installed entry point, as a user runs it (tracebacks would show here)."""
-    return subprocess.run(
-        [sys.executable, "-c", "from ambraconf.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=cwd,
-    )

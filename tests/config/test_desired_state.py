@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Write, at, check
+from config_helpers import Write, at, check
 
 from ambraconf.config.errors import InvalidConfig
 from ambraconf.config.validate import load_config

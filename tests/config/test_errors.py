@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Write, at, check, only_error
+from config_helpers import Write, at, check, only_error
 
 ACCOUNT = """
 accounts:

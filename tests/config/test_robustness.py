@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from config_helpers import run_cli
 
 
 def _validate(path: Path) -> tuple[int, str]:
