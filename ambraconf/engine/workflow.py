@@ -124,13 +124,22 @@ def select_targets(actions: list[Action], targets: Sequence[str]) -> list[Action
 
 
 def config_revision(path: Path | None) -> str | None:
-    """The git commit of the config, so reports say which revision they compared."""
+    """The git commit of the config, so reports say which revision they compared; with
+    ``+dirty`` when the files differ from that commit (a plan of uncommitted edits)."""
     if path is None:
         return None
     folder = path if path.is_dir() else path.parent
+    commit = _git(folder, "rev-parse", "--short", "HEAD")
+    if not commit:
+        return None
+    changed = _git(folder, "status", "--porcelain", "--", str(path.resolve()))
+    return f"{commit}+dirty" if changed else commit
+
+
+def _git(folder: Path, *args: str) -> str | None:
     try:
         done = subprocess.run(
-            ["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+            ["git", "-C", str(folder), *args],
             capture_output=True,
             text=True,
             timeout=10,
