@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Any
 
-from ambraconf.kinds.base import JsonObject, Name, ObjectModel, Text
-from ambraconf.kinds.codec import ApiMap
+from pydantic import Field, field_validator
+
+from ambraconf.kinds.base import Flag, JsonObject, Name, ObjectModel, Text, fail
+from ambraconf.kinds.codec import ApiMap, Names, as_flag
 from ambraconf.kinds.codec import Field as CodecField
 from ambraconf.kinds.spec import KindSpec
 
@@ -18,6 +20,35 @@ class RadreportTemplate(ObjectModel):
     body: Text = Field(description="Body of the template.")
     preview: Text | None = None
     options: JsonObject | None = None
+    active: Flag | None = Field(
+        None,
+        description="Make it the active template of its type (the API then deactivates the "
+        "others of that type). Only true: a template is deactivated by activating another.",
+    )
+
+    @field_validator("active")
+    @classmethod
+    def _only_true(cls, value: bool | None) -> bool | None:
+        if value is False:
+            raise fail(
+                "only 'active: true' can be applied: the API deactivates a template when "
+                "another of its type is activated; leave 'active' out instead"
+            )
+        return value
+
+
+def _decode_active(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
+    if "active" in raw:
+        values["active"] = as_flag(raw["active"])
+
+
+def _activate(
+    desired: dict[str, Any], raw: dict[str, Any], uuid: str, names: Names
+) -> list[tuple[str, dict[str, str]]]:
+    """``active`` is not a field add or set take: ``/radreport/template/activate`` sets it."""
+    if desired.get("active") and not as_flag(raw.get("active")):
+        return [("/radreport/template/activate", {"uuid": uuid})]
+    return []
 
 
 API = ApiMap(
@@ -33,6 +64,8 @@ API = ApiMap(
         CodecField("preview"),
         CodecField("options", "json"),
     ),
+    decode_hook=_decode_active,
+    after_write=_activate,
 )
 
 

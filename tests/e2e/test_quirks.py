@@ -117,3 +117,29 @@ def test_account_settings_merge_and_json_settings_compare_by_value(ambraconf, sa
     account = sandbox.ok("/account/get", uuid=sandbox.account_id)
     assert str(account["session_expire"]) == "45"
     assert str(account["settings"]["enable_dicom_wrapping"]) == "1"
+
+
+def test_radreport_template_is_activated_through_its_own_endpoint(ambraconf, sandbox, tmp_path):
+    body = (
+        "    radreport_templates:\n"
+        "      - {type: CT, name: CT head, body: '<p>head</p>', active: true}\n"
+        "      - {type: CT, name: CT chest, body: '<p>chest</p>'}\n"
+    )
+    folder = config(tmp_path, body)
+    converge(ambraconf, folder)
+    templates = {t["name"]: t for t in live(sandbox, "/radreport/template/list", "templates")}
+    assert str(templates["CT head"]["active"]) == "1"
+    sandbox.ok("/radreport/template/activate", uuid=templates["CT chest"]["uuid"])
+    plan = ambraconf("plan", str(folder))
+    assert "active: false -> true" in plan.out
+    converge(ambraconf, folder)
+    templates = {t["name"]: t for t in live(sandbox, "/radreport/template/list", "templates")}
+    assert str(templates["CT head"]["active"]) == "1"
+    assert str(templates["CT chest"]["active"]) == "0"
+
+
+def test_inactive_radreport_template_cannot_be_asked_for(ambraconf, sandbox, tmp_path):
+    body = "    radreport_templates:\n      - {type: CT, name: A, body: x, active: false}\n"
+    run = ambraconf("validate", str(config(tmp_path, body)))
+    assert run.code == 1
+    assert "only 'active: true' can be applied" in run.out
