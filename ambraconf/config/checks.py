@@ -18,7 +18,7 @@ from ambraconf.config.positions import LocatedDict, LocatedList, Mark, locate
 from ambraconf.config.suggest import did_you_mean
 from ambraconf.kinds import ACCOUNT, BY_NAME, KEYS, KINDS, KindSpec, Reference
 from ambraconf.kinds.account import is_ignored
-from ambraconf.kinds.spec import fold, walk
+from ambraconf.kinds.spec import fold
 
 
 class Scoped:
@@ -121,7 +121,7 @@ def check_references(
             if not reference.managed:
                 continue
             target_spec = BY_NAME[reference.target]
-            for path, name in walk(holder.values, reference.path):
+            for path, name in reference.names_in(holder.values):
                 if not isinstance(name, str):
                     continue
                 mark = holder.where(*path, key=reference.path[-1] == KEYS)

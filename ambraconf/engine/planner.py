@@ -17,7 +17,7 @@ from ambraconf.engine.graph import CycleError, levels
 from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.plan import Action, FieldChange, fingerprint
 from ambraconf.kinds import ACCOUNT
-from ambraconf.kinds.spec import KEYS, KindSpec, fold, walk
+from ambraconf.kinds.spec import KEYS, KindSpec, Reference, fold
 
 ACCOUNT_KIND = "account"
 
@@ -152,21 +152,21 @@ def _renamed(
     changed = False
     for ref in affected:
         table = renames[ref.target]
-        for path, name in list(walk(values, ref.path)):
+        for path, name in list(ref.names_in(values)):
             if isinstance(name, str) and fold(name) in table:
-                _replace(values, path, table[fold(name)], is_key=ref.path[-1] == KEYS)
+                _replace(values, path, ref, table[fold(name)])
                 changed = True
     return LiveObject(obj.kind, obj.uuid, obj.raw, values) if changed else obj
 
 
-def _replace(values: Any, path: tuple[Any, ...], new: str, *, is_key: bool) -> None:
+def _replace(values: Any, path: tuple[Any, ...], ref: Reference, new: str) -> None:
     parent = values
     for part in path[:-1]:
         parent = parent[part]
-    if is_key:
+    if ref.path[-1] == KEYS:
         parent[new] = parent.pop(path[-1])
     else:
-        parent[path[-1]] = new
+        parent[path[-1]] = ref.with_name(parent[path[-1]], new)
 
 
 def _repoint(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
@@ -212,7 +212,7 @@ def _check_references(
         refs = [r for r in specs[kind].references if _may_be_live_only(r.target, desired, specs)]
         for obj in desired.of(kind) if refs else ():
             for ref in refs:
-                for path, name in walk(obj.values, ref.path):
+                for path, name in ref.names_in(obj.values):
                     if not isinstance(name, str) or live.names.has(ref.target, name):
                         continue
                     if not live.uuid and _builtin(specs.get(ref.target), name):
@@ -434,7 +434,7 @@ def _named_by_field(
     for ref in spec.references:
         if not ref.managed or ref.target not in specs:
             continue
-        for _, name in walk(values, ref.path):
+        for _, name in ref.names_in(values):
             if not isinstance(name, str):
                 continue
             key_values = {"name": name, **dict(ref.where), **{f: values.get(f) for f in ref.same}}

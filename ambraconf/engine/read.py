@@ -17,7 +17,7 @@ from ambraconf.engine.planner import kinds_in_play
 from ambraconf.engine.refs import RefIndex
 from ambraconf.kinds import ACCOUNT
 from ambraconf.kinds.codec import ApiMap, Companion
-from ambraconf.kinds.spec import KindSpec, walk
+from ambraconf.kinds.spec import KindSpec
 
 
 class AccountNotFound(UserError):
@@ -45,7 +45,7 @@ def kinds_to_read(desired: DesiredAccount, catalogue: Catalogue) -> list[str]:
     for spec, values in sources:
         for ref in spec.references:
             known = ref.target in catalogue.specs or ref.target in catalogue.lookups
-            if known and ref.target not in kinds and any(True for _ in walk(values, ref.path)):
+            if known and ref.target not in kinds and any(True for _ in ref.names_in(values)):
                 kinds.append(ref.target)
     return kinds
 

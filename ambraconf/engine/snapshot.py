@@ -16,7 +16,7 @@ from ambraconf.config.errors import UserError
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.read import Catalogue, build_account
 from ambraconf.kinds import ACCOUNT
-from ambraconf.kinds.spec import KindSpec, walk
+from ambraconf.kinds.spec import KindSpec
 
 ACCOUNT_KIND = ACCOUNT.name
 
@@ -84,7 +84,7 @@ def _named_lookups(
         for spec in holders
         for ref in spec.references
         if ref.target in catalogue.lookups
-        and any(value for values in _values(live, spec) for _, value in walk(values, ref.path))
+        and any(value for values in _values(live, spec) for _, value in ref.names_in(values))
     }
 
 

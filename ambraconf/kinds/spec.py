@@ -7,6 +7,7 @@ line. The record is meant to grow (the API mapping lives beside it); keep it dat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,9 @@ class Reference:
     ``forbid`` lists target field values that make the reference invalid (a role with
     ``for_group: false`` cannot be a group's default role). References sharing a
     ``cycle`` label must not form a cycle (``show_when`` chains, webhook token chains).
+    ``pattern`` is for names inside a text (a webhook parameter
+    ``study.customfield:Referral Priority``): a regular expression whose one group is the
+    name; texts it does not match name nothing.
     """
 
     path: PathSpec
@@ -46,6 +50,20 @@ class Reference:
     forbid: tuple[tuple[str, Any], ...] = ()
     cycle: str | None = None
     label: str | None = None
+    pattern: str | None = None
+
+    def names_in(self, values: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
+        """Every (concrete path, name) this reference finds in an object's values."""
+        for path, value in walk(values, self.path):
+            if self.pattern is None:
+                yield path, value
+            elif isinstance(value, str) and (match := re.fullmatch(self.pattern, value)):
+                yield path, match.group(1)
+
+    def with_name(self, value: str, name: str) -> str:
+        """``value`` naming ``name`` instead (the text around a patterned name is kept)."""
+        match = re.fullmatch(self.pattern, value) if self.pattern else None
+        return value[: match.start(1)] + name + value[match.end(1) :] if match else name
 
     @property
     def describe(self) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import Field, model_validator
 
 from ambraconf.facts import WEBHOOK_EVENTS, WEBHOOK_METHODS
 from ambraconf.kinds.base import (
+    UUID_RE,
     Flag,
     Integer,
     Model,
@@ -22,7 +25,7 @@ from ambraconf.kinds.base import (
 )
 from ambraconf.kinds.codec import ApiMap, Names, json_text, parse_json_text
 from ambraconf.kinds.codec import Field as CodecField
-from ambraconf.kinds.spec import KindSpec, Reference
+from ambraconf.kinds.spec import ANY, KindSpec, Reference
 
 SECRET = {"secret": True}
 
@@ -136,10 +139,44 @@ class Webhook(ObjectModel):
         return self
 
 
+_STUDY = (("object", "Study"),)
+CUSTOMFIELD_TEXT = (
+    # (field, how the config names a Study custom field, how the API does)
+    ("parameters", r"study\.customfield:(.+)", "study.customfield-{}"),
+    ("filter_field", r"customfield:(.+)", "customfield-{}"),
+)
+_API_CUSTOMFIELD = re.compile(rf"(study\.)?customfield-({UUID_RE})")
+
+
+def _texts(value: Any, change: Callable[[str], str]) -> Any:
+    """``change`` applied to every text of a parameter hash, a list or one text."""
+    if isinstance(value, dict):
+        return {k: _texts(v, change) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_texts(v, change) for v in value]
+    return change(value) if isinstance(value, str) else value
+
+
+def _customfields_by_name(text: str, names: Names) -> str:
+    """``study.customfield-<UUID>`` as the config writes it: ``study.customfield:<name>``."""
+    match = _API_CUSTOMFIELD.fullmatch(text)
+    name = names.name("customfield", match.group(2)) if match else None
+    return f"{match.group(1) or ''}customfield:{name}" if name else text
+
+
+def _customfields_by_uuid(field: str, text: str, names: Names) -> str:
+    pattern, api = next((p, a) for f, p, a in CUSTOMFIELD_TEXT if f == field)
+    match = re.fullmatch(pattern, text)
+    return api.format(names.uuid("customfield", match.group(1))) if match else text
+
+
 def _decode_webhook(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
     for key in ("filter_field", "filter_regexp"):
         if isinstance(raw.get(key), str) and raw[key].startswith("["):
             values[key] = parse_json_text(raw[key])
+    for field, _, _ in CUSTOMFIELD_TEXT:
+        if values.get(field) is not None:
+            values[field] = _texts(values[field], lambda t: _customfields_by_name(t, names))
     auth = parse_json_text(raw.get("auth"))
     if isinstance(auth, dict):
         token = auth.get("token_from_webhook")
@@ -152,6 +189,13 @@ def _decode_webhook(raw: dict[str, Any], values: dict[str, Any], names: Names) -
 
 
 def _encode_webhook(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
+    desired = dict(desired)
+    for field, _, _ in CUSTOMFIELD_TEXT:
+        if desired.get(field) is not None:
+            desired[field] = _texts(
+                desired[field], lambda t, f=field: _customfields_by_uuid(f, t, names)
+            )
+            params[field] = json_text(desired[field]) if field == "parameters" else desired[field]
     for key in ("filter_field", "filter_regexp"):
         if isinstance(desired.get(key), list):
             params[key] = json_text(desired[key])
@@ -211,6 +255,11 @@ SPEC = KindSpec(
     references=(
         Reference(("node",), "node", managed=False),
         Reference(("sid_user",), "user", managed=False),
+        *(
+            Reference(path, "customfield", where=_STUDY, pattern=pattern, label=field)
+            for field, pattern, _ in CUSTOMFIELD_TEXT
+            for path in ((field, ANY), (field,))
+        ),
         Reference(
             ("auth", "token_from_webhook", "webhook"),
             "webhook",

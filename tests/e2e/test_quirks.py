@@ -143,3 +143,36 @@ def test_inactive_radreport_template_cannot_be_asked_for(ambraconf, sandbox, tmp
     run = ambraconf("validate", str(config(tmp_path, body)))
     assert run.code == 1
     assert "only 'active: true' can be applied" in run.out
+
+
+CUSTOMFIELD_WEBHOOK = """    customfields:
+      - {name: Priority, object: Study, type: text}
+    webhooks:
+      - name: STAT alert
+        event: STUDY_SYNC
+        url: https://ehr.example/hook
+        method: POST
+        filter_field: "customfield:Priority"
+        filter_regexp: STAT
+        parameters:
+          priority: "study.customfield:Priority"
+          patient: study.patientid
+"""
+
+
+def test_webhook_names_custom_fields_by_name_and_the_api_gets_uuids(ambraconf, sandbox, tmp_path):
+    converge(ambraconf, config(tmp_path, CUSTOMFIELD_WEBHOOK))
+    [field] = live(sandbox, "/customfield/list", "customfields")
+    [hook] = live(sandbox, "/webhook/list", "webhooks")
+    assert hook["filter_field"] == f"customfield-{field['uuid']}"
+    assert hook["parameters"]["priority"] == f"study.customfield-{field['uuid']}"
+    assert hook["parameters"]["patient"] == "study.patientid"
+
+
+def test_webhook_naming_an_undefined_custom_field_is_a_validate_error(ambraconf, sandbox, tmp_path):
+    body = CUSTOMFIELD_WEBHOOK.replace(
+        'priority: "study.customfield:Priority"', 'p: "study.customfield:Nope"'
+    )
+    run = ambraconf("validate", str(config(tmp_path, body)))
+    assert run.code == 1
+    assert "'Nope'" in run.out
