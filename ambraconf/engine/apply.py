@@ -256,7 +256,7 @@ class Applier:
                     self._record(call, reply.data, reply.error)
                 unknown = pending[answered : answered + len(lost.calls)]
                 never_sent = pending[answered + len(lost.calls) :]
-                pending = [c for c in unknown if not self._found_after_loss(c)] + never_sent
+                pending = self._read_back(unknown) + never_sent
                 if attempt == MAX_ATTEMPTS:
                     for call in pending:
                         _fail(call.outcome, f"{lost}; gave up after {MAX_ATTEMPTS} attempts")
@@ -313,25 +313,64 @@ class Applier:
             ):
                 live.names.add(spec.name, str(item[api.name_field]), str(item[api.uuid_field]))
 
-    def _found_after_loss(self, call: _Call) -> bool:
-        """Whether a lost call is known to have happened; only adds need looking up."""
-        if call.phase != "add":
-            return False
+    def _read_back(self, calls: list[_Call]) -> list[_Call]:
+        """The calls of a lost bundle that still need sending.
+
+        Sets and deletes are safe to send again. An add is sent again only if no object
+        with its natural key appeared: each kind involved is listed once. If even that read
+        fails, the add is reported as failed rather than risk a duplicate; the next apply
+        looks again before creating.
+        """
+        adds = [c for c in calls if c.phase == "add"]
+        listed: dict[tuple[str, str], list[dict[str, Any]] | None] = {}
+        for call in adds:
+            key = (call.outcome.action.account, call.outcome.action.kind)
+            if key not in listed:
+                listed[key] = self._list_for_read_back(*key)
+        resend = []
+        for call in calls:
+            if call.phase != "add":
+                resend.append(call)
+                continue
+            items = listed[(call.outcome.action.account, call.outcome.action.kind)]
+            if items is None:
+                _fail(
+                    call.outcome,
+                    "the answer to this add was lost and live state could not "
+                    "be read back; run apply again: it looks before creating",
+                )
+            elif not self._adopt_if_created(call, items):
+                resend.append(call)
+        return resend
+
+    def _list_for_read_back(self, account: str, kind: str) -> list[dict[str, Any]] | None:
+        api = self._api(kind)
+        scope = {} if kind == ACCOUNT_KIND else {api.scope_param: self.live[account].uuid}
+        try:
+            return self.client.list_all(api.list_path, api.list_key, scope, paged=api.paged)
+        except TransportError:
+            return None
+
+    def _adopt_if_created(self, call: _Call, items: list[dict[str, Any]]) -> bool:
+        """Whether an object the lost add would have made is there now (then it is ours)."""
         action = call.outcome.action
-        spec = self.specs[action.kind]
+        api = self._api(action.kind)
         live = self.live[action.account]
-        api = spec.api
-        items = self.client.list_all(
-            api.list_path, api.list_key, {api.scope_param: live.uuid}, paged=api.paged
-        )
+        spec = self.specs.get(action.kind)
         known = {o.uuid for o in live.of_kind(action.kind)}
-        wanted = spec.identity_of(action.desired or {})
         for item in items:
             uuid = str(item.get(api.uuid_field))
             if uuid in known or uuid == action.uuid:
                 continue
-            if spec.identity_of(api.decode(item, live.names)) == wanted:
+            found = (
+                spec.identity_of(api.decode(item, live.names))
+                == spec.identity_of(action.desired or {})
+                if spec
+                else str(item.get(api.name_field, "")).casefold() == action.name.casefold()
+            )
+            if found:
                 call.outcome.uuid = uuid
+                call.outcome.reply = item
                 self._remember(action, uuid, item.get("namespace_id"))
                 return True
         return False
