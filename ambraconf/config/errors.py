@@ -29,5 +29,5 @@ class InvalidConfig(UserError):
         errors = [d for d in diagnostics if d.severity == "error"]
         noun = "error" if len(errors) == 1 else "errors"
         lines = [f"the configuration has {len(errors)} {noun}:", *(str(d) for d in errors)]
-        super().__init__("\n".join(lines), hint="run `ambraconf validate PATH` for details")
+        super().__init__("\n".join(lines))  # every error is listed: nothing more to point to
         self.diagnostics = diagnostics
