@@ -54,28 +54,26 @@ def is_saved_plan(path: Path) -> bool:
 
 def check_unchanged(saved: dict[str, Any], fresh: Plan) -> None:
     """Refuse when the fresh plan differs from the saved one, naming what moved."""
-    moved = [
-        address
-        for address, digest in saved.get("fingerprints", {}).items()
-        if fresh.fingerprints.get(address) != digest
-    ]
-    gone = [a for a in saved.get("fingerprints", {}) if a not in fresh.fingerprints]
-    new_actions = _action_keys(fresh.to_json()["actions"]) ^ _action_keys(saved["actions"])
-    if moved or new_actions:
-        detail = []
-        if moved:
-            detail.append("live objects changed since the plan: " + ", ".join(sorted(moved)))
-        if gone:
-            detail.append("gone: " + ", ".join(sorted(gone)))
-        if new_actions and not moved:
-            names = sorted({key[0] for key in new_actions})
-            detail.append("the config now asks for something else: " + ", ".join(names))
-        raise StalePlan(
-            "the saved plan is out of date; " + "; ".join(detail),
-            hint="run plan again, review it, and apply the new plan",
-        )
     if saved.get("url") != fresh.url:
         raise StalePlan(f"the saved plan was made against {saved.get('url')}, not {fresh.url}")
+    prints = saved.get("fingerprints", {})
+    moved = sorted(a for a, d in prints.items() if fresh.fingerprints.get(a, d) != d)
+    settled = sorted(a for a in prints if a not in fresh.fingerprints)
+    new_actions = _action_keys(fresh.to_json()["actions"]) ^ _action_keys(saved["actions"])
+    if not (moved or settled or new_actions):
+        return
+    detail = []
+    if moved:
+        detail.append("live objects changed since the plan: " + ", ".join(moved))
+    if settled:
+        detail.append("no longer to change (changed by hand, or gone): " + ", ".join(settled))
+    if not (moved or settled):
+        names = sorted({key[0] for key in new_actions})
+        detail.append("the config now asks for something else: " + ", ".join(names))
+    raise StalePlan(
+        "the saved plan is out of date; " + "; ".join(detail),
+        hint="run plan again, review it, and apply the new plan",
+    )
 
 
 def _action_keys(actions: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
