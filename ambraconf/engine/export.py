@@ -30,7 +30,7 @@ from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.kinds import ACCOUNT
 from ambraconf.kinds.base import META_FIELDS
 from ambraconf.kinds.codec import parse_json_text
-from ambraconf.kinds.spec import KindSpec, fold, walk
+from ambraconf.kinds.spec import KindSpec, walk
 
 ACCOUNT_FILE = "account.yaml"
 ENV_PREFIX = "AMBRACONF"
@@ -137,12 +137,7 @@ def _chosen(
     Two live objects may share a natural key (the API does not make every name unique);
     the config cannot hold both, so the first by uuid is exported pinned with ``uuid:``.
     """
-    builtin = {fold(name) for name in spec.builtin}
-    kept = [
-        o
-        for o in objects
-        if not spec.api.is_system(o.raw) and fold(o.values.get("name")) not in builtin
-    ]
+    kept = [o for o in objects if not spec.is_stock(o.raw, o.values.get("name"))]
     kept.sort(key=lambda o: (spec.identity_of(o.values), spec.display(o.values), o.uuid))
     chosen: list[tuple[LiveObject, bool]] = []
     for obj in kept:

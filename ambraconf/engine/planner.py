@@ -73,7 +73,9 @@ def plan_account(
                 live_values[action.address] = found.values
         for leftover in matcher.unclaimed():
             name = spec.display(leftover.values)
-            if desired.ignores(kind, name) or _is_system(spec, leftover):
+            if desired.ignores(kind, name) or spec.is_stock(
+                leftover.raw, leftover.values.get("name")
+            ):
                 continue
             if desired.prunes(kind):
                 action = Action(
@@ -215,7 +217,7 @@ def _check_references(
                 for path, name in ref.names_in(obj.values):
                     if not isinstance(name, str) or live.names.has(ref.target, name):
                         continue
-                    if not live.uuid and _builtin(specs.get(ref.target), name):
+                    if not live.uuid and ref.target in specs and specs[ref.target].is_builtin(name):
                         continue  # a new account comes with its stock roles
                     if (ref.target, fold(name)) in defined:
                         continue
@@ -237,16 +239,6 @@ def _may_be_live_only(target: str, desired: DesiredAccount, specs: Mapping[str, 
     if spec is None or spec.builtin:
         return True
     return bool(desired.ignore.get(spec.key) or desired.ignore.get("*"))
-
-
-def _builtin(spec: KindSpec | None, name: str) -> bool:
-    return spec is not None and fold(name) in {fold(b) for b in spec.builtin}
-
-
-def _is_system(spec: KindSpec, live: LiveObject) -> bool:
-    """Objects every account has (the stock roles) and system-made ones are never deleted."""
-    builtin = {name.casefold() for name in spec.builtin}
-    return spec.api.is_system(live.raw) or fold(live.values.get("name")) in builtin
 
 
 def kinds_in_play(desired: DesiredAccount, specs: Mapping[str, KindSpec]) -> list[str]:

@@ -97,6 +97,15 @@ class KindSpec:
     def plural(self) -> str:
         return self.title + "s"
 
+    def is_builtin(self, name: Any) -> bool:
+        """One of the objects every account has without a config saying so (stock roles)."""
+        return fold(name) in {fold(b) for b in self.builtin}
+
+    def is_stock(self, raw: dict[str, Any], name: Any) -> bool:
+        """A live object the account came with or the system made: never deleted, never
+        exported, never reported as unmanaged."""
+        return self.is_builtin(name) or (self.api is not None and self.api.is_system(raw))
+
     def identity_of(self, values: dict[str, Any]) -> tuple[str, ...]:
         """The natural key of an object's values, folded for comparison."""
         return tuple(fold(values.get(f)) for f in self.identity)
