@@ -144,6 +144,42 @@ def enumerations(endpoints: dict[str, dict], global_md: str) -> dict[str, list[s
     }
 
 
+PARAM_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?:\{[^}]*\}[A-Za-z0-9_\-]*)*")
+
+
+def _parameter_names(raw: str) -> list[str]:
+    """The names in one documented parameter cell: ``(user_id || email)`` names two,
+    ``-- The rest of the fields ... -- completed`` one, ``customfield-{CUSTOMFIELD_UUID}`` a
+    family (kept with its braces: the table says "any name of this shape")."""
+    text = raw.split("=>")[0].split(" - ")[0]
+    text = re.sub(r"--.*?--", "", text).replace("*", " ")
+    text = text.replace("'{", "{").replace("}'", "}")
+    words = [w for w in PARAM_WORD.findall(text) if w not in ("Filters", "Pagination", "optional")]
+    return [w for w in words if not w[0].isupper() or "{" in w]
+
+
+def endpoint_table(endpoints: dict[str, dict]) -> dict[str, dict]:
+    """Every documented endpoint: its parameters (required ones apart), permission and
+    error codes. Kinds are checked against it at import; the sandbox lists its coverage
+    against it."""
+    table: dict[str, dict] = {}
+    for url, entry in sorted(endpoints.items()):
+        parameters: list[str] = []
+        required: list[list[str]] = []
+        for param in entry["parameters"]:
+            names = [n for n in _parameter_names(param["name"]) if n != "sid"]
+            parameters.extend(n for n in names if n not in parameters)
+            if not param["optional"] and names:
+                required.append(names)
+        table[url] = {
+            "parameters": parameters,
+            "required": required,
+            "permission": entry.get("permission") or "",
+            "errors": sorted({e["code"] for e in entry.get("errors") or [] if e.get("code")}),
+        }
+    return table
+
+
 def main(reference: str) -> None:
     ref = Path(reference)
     global_md = (ref / "ambra-api-v3-global.md").read_text()
@@ -154,6 +190,7 @@ def main(reference: str) -> None:
         "permissions.json": permissions(global_md),
         "account_settings.json": account_settings(global_md),
         "enumerations.json": enumerations(endpoints, global_md),
+        "endpoints.json": endpoint_table(endpoints),
     }
     for name, data in outputs.items():
         (OUT / name).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
