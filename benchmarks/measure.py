@@ -31,7 +31,7 @@ from ambraconf.api import AmbraClient, ClientSettings, RetryPolicy, Transport
 from ambraconf.config.validate import load_config
 from ambraconf.engine.apply import Applier
 from ambraconf.engine.workflow import make_plan
-from ambraconf.kinds import ACCOUNT, KINDS
+from ambraconf.kinds import BY_NAME, KINDS
 from benchmarks.per_object import PerObjectClient, get_paths
 
 SESSION_ENDPOINTS = ("/session/login", "/session/logout")
@@ -104,7 +104,7 @@ def run(job: Job) -> dict[str, Any]:
         transport=transport,
         bundle_size=job.bundle_size,
     )
-    specs = {k.name: k for k in KINDS}
+    specs = BY_NAME
     api: Any = client
     if job.strategy == "per_object":
         api = PerObjectClient(
@@ -117,7 +117,7 @@ def run(job: Job) -> dict[str, Any]:
         plan_requests = client.counts()
         if job.operation == "apply":
             levels = _levels(plan_run.plan, specs)
-            result = Applier(api, plan_run.live, specs, ACCOUNT.api).apply(plan_run.plan)
+            result = Applier(api, plan_run.live, specs).apply(plan_run.plan)
             clock.lap("apply")
             applied = {
                 "summary": result.summary(),

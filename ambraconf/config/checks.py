@@ -114,8 +114,7 @@ def check_references(
     """Every reference to a managed kind resolves; returns the resolved edges."""
     index = _Index(account)
     edges: list[Edge] = []
-    holders: list[tuple[KindSpec, DesiredObject]] = [(ACCOUNT, _account_object(account))]
-    holders += [(spec, obj) for spec in KINDS for obj in account.of(spec.name)]
+    holders = [(spec, obj) for spec in (ACCOUNT, *KINDS) for obj in account.of(spec.name)]
     for spec, holder in holders:
         for reference in spec.references:
             if not reference.managed:
@@ -222,12 +221,6 @@ def _check_forbidden(
 
 def _yaml(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _account_object(account: DesiredAccount) -> DesiredObject:
-    """The account's own fields as an object, so its references are checked like others."""
-    values = account.head.model_dump(by_alias=True, exclude_unset=True)
-    return DesiredObject(ACCOUNT, account.head, values, account.mark, account.source, account.name)
 
 
 def check_cycles(edges: list[Edge], diagnostics: Diagnostics) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ambraconf.config.positions import LocatedDict, Mark, locate
-from ambraconf.kinds import KINDS, KindSpec
+from ambraconf.kinds import ACCOUNT, KINDS, KindSpec
 from ambraconf.kinds.account import is_ignored
 from ambraconf.kinds.base import META_FIELDS
 
@@ -99,8 +99,28 @@ class DesiredAccount:
     them are not reported a second time as dangling."""
 
     def of(self, kind: str) -> list[DesiredObject]:
-        """The objects of ``kind`` ("role"), in file order."""
+        """The objects of ``kind`` ("role"), in file order; ``account``: the account itself."""
         return self.objects.get(kind, [])
+
+    def own_object(self) -> DesiredObject:
+        """The account as an object of the account kind: its name, ``fields:`` and
+        ``settings:`` in one mapping, each value still at its place in the files."""
+        values: dict[str, Any] = {"name": self.name, **self.fields}
+        source = LocatedDict(self.mark)
+        source.put("name", self.name, self.source.key_mark("name"), self.source.value_mark("name"))
+        fields = self.source.get("fields")
+        if isinstance(fields, LocatedDict):
+            for key, value, key_mark, value_mark in fields.located_items():
+                source.put(key, value, key_mark, value_mark)
+        if self.settings:
+            values["settings"] = self.settings
+            source.put(
+                "settings",
+                self.source.get("settings"),
+                self.source.key_mark("settings"),
+                self.source.value_mark("settings"),
+            )
+        return DesiredObject(ACCOUNT, self.head, values, self.mark, source, self.name)
 
     def all_objects(self) -> Iterator[DesiredObject]:
         """Every object, kinds in registry order (the usual creation order)."""

@@ -26,7 +26,7 @@ from ambraconf.config.model_errors import report_validation_error
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark
 from ambraconf.config.suggest import did_you_mean
 from ambraconf.gc_tuning import bulk_allocations
-from ambraconf.kinds import BY_KEY, KINDS, AccountHead
+from ambraconf.kinds import ACCOUNT, BY_KEY, KINDS, AccountHead
 from ambraconf.kinds.base import describe
 
 
@@ -181,6 +181,7 @@ def _build_account(
         prune=dict(getattr(head, "prune", None) or {}),
         ignore=dict(getattr(head, "ignore", None) or {}),
     )
+    account.objects[ACCOUNT.name] = [account.own_object()]
     for spec in KINDS:
         items = body.get(spec.key)
         if items is None:

@@ -16,7 +16,6 @@ from ambraconf.api.errors import ApiError, ResponseLost, TransportError
 from ambraconf.config.errors import UserError
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, Plan
-from ambraconf.engine.planner import ACCOUNT_KIND
 from ambraconf.gc_tuning import bulk_allocations
 from ambraconf.kinds.codec import ApiMap
 from ambraconf.kinds.spec import KindSpec
@@ -90,13 +89,11 @@ class Applier:
         client: AmbraClient,
         live: Mapping[str, LiveAccount],
         specs: Mapping[str, KindSpec],
-        account_api: ApiMap,
         progress: Callable[[str], None] = lambda line: None,
     ) -> None:
         self.client = client
         self.live = live
         self.specs = specs
-        self.account_api = account_api
         self.progress = progress
 
     @bulk_allocations()
@@ -148,12 +145,20 @@ class Applier:
         self._send(companions)
         children = [c for o in outcomes if o.status == "pending" for c in self._children(o)]
         self._send(children)
+        sent = {id(c.outcome) for c in (*first, *second, *companions, *children) if c is not None}
         for outcome in outcomes:
-            if outcome.status == "pending":
+            if outcome.status == "pending" and id(outcome) not in sent:
+                _fail(
+                    outcome,
+                    f"internal error: the plan changes {_changed(outcome.action)} of "
+                    f"{outcome.action.address}, but no call carries them; nothing was sent "
+                    "(a bug in ambraconf: please report it)",
+                )
+            elif outcome.status == "pending":
                 outcome.status = "done"
 
     def _api(self, kind: str) -> ApiMap:
-        return self.account_api if kind == ACCOUNT_KIND else self.specs[kind].api
+        return self.specs[kind].api
 
     def _first_call(self, outcome: Outcome) -> _Call | None:
         action = outcome.action
@@ -162,9 +167,6 @@ class Applier:
         try:
             if action.op == "delete":
                 return _Call(outcome, api.delete_path, {"uuid": action.uuid or ""}, "delete")
-            if action.kind == ACCOUNT_KIND and action.op == "create":
-                # an account is added by name alone; its fields follow in a set
-                return _Call(outcome, api.add_path, {"name": action.name}, "add")
             if action.op in ("create", "replace"):
                 values = {k: v for k, v in (action.desired or {}).items() if k not in api.set_only}
                 params = {
@@ -184,8 +186,6 @@ class Applier:
         action = outcome.action
         api = self._api(action.kind)
         set_only = {k: v for k, v in (action.desired or {}).items() if k in api.set_only}
-        if action.kind == ACCOUNT_KIND:
-            set_only = {k: v for k, v in (action.desired or {}).items() if k != "name"}
         if action.op in ("create", "replace") and set_only and outcome.uuid:
             params = {"uuid": outcome.uuid, **api.encode(set_only, self.live[action.account].names)}
             return _Call(outcome, api.set_path, params, "set")
@@ -194,7 +194,7 @@ class Applier:
     def _companions(self, outcome: Outcome) -> list[_Call]:
         """Fields kept by a second endpoint (namespace settings), once the object exists."""
         action = outcome.action
-        if action.kind == ACCOUNT_KIND or action.op == "delete":
+        if action.op == "delete":
             return []
         api = self.specs[action.kind].api
         live = self.live[action.account]
@@ -212,11 +212,9 @@ class Applier:
     def _children(self, outcome: Outcome) -> list[_Call]:
         """Sub-objects kept by their own endpoints (custom field mappings)."""
         action = outcome.action
-        if action.kind == ACCOUNT_KIND or action.op == "delete":
+        if action.op == "delete":
             return []
         api = self.specs[action.kind].api
-        if api.after_write is None:
-            return []
         live = self.live[action.account]
         raw = {}
         if action.op == "update":
@@ -239,7 +237,7 @@ class Applier:
         desired = action.desired or {}
         changed = {c.path.split(".")[0] for c in action.changes}
         fields = {k: desired[k] for k in desired if k in changed or k in api.set_requires}
-        if action.reason.startswith("renamed from") and "name" in desired:
+        if action.cause == "renamed" and "name" in desired:
             fields["name"] = desired["name"]
         return {"uuid": uuid or "", **api.encode(fields, self.live[action.account].names)}
 
@@ -290,7 +288,7 @@ class Applier:
 
     def _remember(self, action: Action, uuid: str, namespace_id: Any) -> None:
         """Later calls in this run may name what was just created."""
-        if action.kind == ACCOUNT_KIND:
+        if self.specs[action.kind].holds_others:
             self._adopt_account(self.live[action.account], uuid, namespace_id)
             return
         api = self._api(action.kind)
@@ -309,7 +307,7 @@ class Applier:
                 continue
             api = spec.api
             for item in self.client.list_all(
-                api.list_path, api.list_key, {api.scope_param: uuid}, paged=api.paged
+                api.list_path, api.list_key, api.list_scope(uuid), paged=api.paged
             ):
                 live.names.add(spec.name, str(item[api.name_field]), str(item[api.uuid_field]))
 
@@ -345,7 +343,7 @@ class Applier:
 
     def _list_for_read_back(self, account: str, kind: str) -> list[dict[str, Any]] | None:
         api = self._api(kind)
-        scope = {} if kind == ACCOUNT_KIND else {api.scope_param: self.live[account].uuid}
+        scope = api.list_scope(self.live[account].uuid)
         try:
             return self.client.list_all(api.list_path, api.list_key, scope, paged=api.paged)
         except TransportError:
@@ -356,19 +354,14 @@ class Applier:
         action = call.outcome.action
         api = self._api(action.kind)
         live = self.live[action.account]
-        spec = self.specs.get(action.kind)
+        spec = self.specs[action.kind]
         known = {o.uuid for o in live.of_kind(action.kind)}
+        wanted = spec.identity_of(action.desired or {})
         for item in items:
             uuid = str(item.get(api.uuid_field))
             if uuid in known or uuid == action.uuid:
                 continue
-            found = (
-                spec.identity_of(api.decode(item, live.names))
-                == spec.identity_of(action.desired or {})
-                if spec
-                else str(item.get(api.name_field, "")).casefold() == action.name.casefold()
-            )
-            if found:
+            if spec.identity_of(api.decode(item, live.names)) == wanted:
                 call.outcome.uuid = uuid
                 call.outcome.reply = item
                 self._remember(action, uuid, item.get("namespace_id"))
@@ -382,6 +375,10 @@ def _fail(outcome: Outcome, message: str, error: ApiError | None = None) -> None
     if error is not None:
         outcome.error_type = error.error_type
         outcome.error_subtype = error.error_subtype
+
+
+def _changed(action: Action) -> str:
+    return ", ".join(dict.fromkeys(c.path.split(".")[0] for c in action.changes)) or "nothing"
 
 
 def _describe(outcomes: list[Outcome]) -> str:

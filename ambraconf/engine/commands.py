@@ -17,7 +17,7 @@ from ambraconf.engine import planfile, records
 from ambraconf.engine.apply import Applier, ApplyResult
 from ambraconf.engine.safety import check_thresholds
 from ambraconf.engine.workflow import PlanRun, make_plan
-from ambraconf.kinds import ACCOUNT, KINDS
+from ambraconf.kinds import BY_NAME
 from ambraconf.reports import plan_markdown, plan_text
 
 EXIT_CHANGES = 2
@@ -105,8 +105,7 @@ def run_apply(
         applier = Applier(
             client,
             run.live,
-            {k.name: k for k in KINDS},
-            ACCOUNT.api,
+            BY_NAME,
             progress=(lambda line: click.echo(line, err=True)) if text else (lambda line: None),
         )
         result = applier.apply(run.plan)

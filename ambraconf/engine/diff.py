@@ -24,6 +24,7 @@ class DiffRules:
     unordered_lists: frozenset[str] = frozenset()
     secret_fields: frozenset[str] = frozenset()
     partial_items: frozenset[str] = frozenset()
+    uncompared: frozenset[str] = frozenset()
 
 
 def diff_object(
@@ -32,6 +33,8 @@ def diff_object(
     """The changes that would make ``live`` match ``desired`` on the fields desired sets."""
     changes: list[FieldChange] = []
     for name, want in desired.items():
+        if name in rules.uncompared:
+            continue
         have = live.get(name)
         if name in rules.secret_fields:
             if not secret_matches(want, have):

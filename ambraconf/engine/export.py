@@ -27,7 +27,6 @@ from pydantic import BaseModel, ValidationError
 
 from ambraconf.engine.defaults import account_settings_without_defaults, without_defaults
 from ambraconf.engine.live import LiveAccount, LiveObject
-from ambraconf.kinds import ACCOUNT
 from ambraconf.kinds.base import META_FIELDS
 from ambraconf.kinds.codec import parse_json_text
 from ambraconf.kinds.spec import KindSpec, walk
@@ -68,13 +67,15 @@ def export_account(
     """The documents of ``kinds`` (kind names, ``account`` for fields and settings)."""
     result = Export(live.name)
     names = _EnvNames()
-    if ACCOUNT.name in kinds:
-        head = _account_head(live, result)
-        if head:
-            title = f"Fields and settings of the account {live.name}"
-            result.files.append(ExportedFile(ACCOUNT_FILE, title, _document(live.name, head), 1))
     for kind in (k for k in specs if k in kinds):
         spec = specs[kind]
+        if spec.holds_others:
+            head = _account_head(spec, live, result)
+            if head:
+                title = f"Fields and settings of the account {live.name}"
+                document = _document(live.name, head)
+                result.files.append(ExportedFile(ACCOUNT_FILE, title, document, 1))
+            continue
         objects = [
             values
             for obj, pinned in _chosen(spec, live.of_kind(kind), result)
@@ -105,21 +106,27 @@ def _document(account: str, content: dict[str, Any]) -> dict[str, Any]:
     return {"accounts": [{"name": account, **content}]}
 
 
-def _account_head(live: LiveAccount, result: Export) -> dict[str, Any]:
+def _account_head(spec: KindSpec, live: LiveAccount, result: Export) -> dict[str, Any]:
     """``fields:`` and ``settings:`` of the account, through the account model."""
-    fields = {k: v for k, v in live.values.items() if k != "settings"}
-    settings = account_settings_without_defaults(live.values.get("settings") or {})
+    own = live.of_kind(spec.name)
+    current = own[0].values if own else {}
+    fields = {k: v for k, v in current.items() if k not in ("name", "settings")}
+    settings = account_settings_without_defaults(current.get("settings") or {})
     values = {
         "name": live.name,
-        "fields": _escaped(without_defaults(ACCOUNT.name, fields)),
+        **_escaped(without_defaults(spec.name, fields)),
         "settings": _escaped({name: _structured(v) for name, v in settings.items()}),
     }
     model = _validated(
-        ACCOUNT, {k: v for k, v in values.items() if v}, f"account {live.name!r}", result
+        spec, {k: v for k, v in values.items() if v}, f"account {live.name!r}", result
     )
     if model is None:
         return {}
-    return {k: v for k, v in _plain(model).items() if k != "name"}
+    plain = _plain(model)
+    head = {"fields": {k: v for k, v in plain.items() if k not in ("name", "settings")}}
+    if plain.get("settings"):
+        head["settings"] = plain["settings"]
+    return {k: v for k, v in head.items() if v}
 
 
 def _structured(value: Any) -> Any:

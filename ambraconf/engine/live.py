@@ -27,7 +27,6 @@ class LiveAccount:
     raw: dict[str, Any]
     names: RefIndex
     objects: dict[str, list[LiveObject]] = field(default_factory=dict)
-    values: dict[str, Any] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> list[LiveObject]:
         return self.objects.get(kind, [])

@@ -18,6 +18,16 @@ SECRET_MASK = "(sensitive value)"
 
 Op = Literal["create", "update", "replace", "delete", "noop"]
 OPS: tuple[Op, ...] = ("create", "update", "replace", "delete", "noop")
+Cause = Literal[
+    "created", "recreated", "changed", "renamed", "replaced", "repointed", "pruned", "matches"
+]
+"""Why an action is in the plan, for code to act on; ``reason`` says it for people.
+
+created: not live; recreated: not live, though the last apply made or matched it (deleted
+outside ambraconf); changed: managed fields differ; renamed: ``renamed_from`` names it;
+replaced: an add-only field changed; repointed: it names an object being replaced;
+pruned: live, in no file, and pruning is on; matches: nothing to do.
+"""
 
 
 @dataclass
@@ -54,6 +64,7 @@ class Action:
     depends_on: list[str] = field(default_factory=list)
     desired: dict[str, Any] | None = None
     secret_fields: tuple[str, ...] = ()
+    cause: Cause = "changed"
 
     @property
     def address(self) -> str:

@@ -15,11 +15,8 @@ from ambraconf.config.errors import UserError
 from ambraconf.engine.diff import DiffRules, diff_object
 from ambraconf.engine.graph import CycleError, levels
 from ambraconf.engine.live import LiveAccount, LiveObject
-from ambraconf.engine.plan import Action, FieldChange, fingerprint
-from ambraconf.kinds import ACCOUNT
+from ambraconf.engine.plan import Action, FieldChange, Op, fingerprint
 from ambraconf.kinds.spec import KEYS, KindSpec, Reference, fold
-
-ACCOUNT_KIND = "account"
 
 
 class PlanError(UserError):
@@ -33,6 +30,7 @@ def diff_rules(spec: KindSpec) -> DiffRules:
         unordered_lists=api.unordered_lists,
         partial_items=api.partial_items,
         secret_fields=frozenset(path[0] for path in spec.secret_fields),
+        uncompared=api.uncompared,
     )
 
 
@@ -40,22 +38,21 @@ def plan_account(
     desired: DesiredAccount,
     live: LiveAccount,
     specs: Mapping[str, KindSpec],
-    account_rules: DiffRules,
     applied_keys: Mapping[str, Mapping[str, list[str]]] | None = None,
+    applied: frozenset[str] = frozenset(),
 ) -> tuple[list[Action], dict[str, list[str]], dict[str, str]]:
-    """Actions for one account, the unmanaged live objects by kind, and fingerprints of
-    the live objects the actions change.
+    """Actions for one account (the account itself included), the unmanaged live objects
+    by kind, and fingerprints of the live objects the actions change.
 
     ``applied_keys`` are the keys the last apply set in merged hashes, per ``kind/name``
     (from its record): keys the config has dropped since are noted, not promised away.
+    ``applied`` are the ``kind/name`` of the objects the last apply made or matched: one of
+    them missing live now was deleted outside ambraconf, and is recreated.
     """
     actions: list[Action] = []
     unmanaged: dict[str, list[str]] = {}
     live_values: dict[str, dict[str, Any]] = {}
-    account_action = _account_action(desired, live, account_rules)
-    actions.append(account_action)
-    live_values[account_action.address] = live.values
-    raws: dict[str, dict[str, Any]] = {account_action.address: live.raw}
+    raws: dict[str, dict[str, Any]] = {}
     renames: dict[str, dict[str, str]] = {}
     for kind in kinds_in_play(desired, specs):
         spec = specs[kind]
@@ -66,7 +63,7 @@ def plan_account(
             found = matcher.claim(obj)
             if found is not None and obj.renamed_from:
                 _record_rename(live, spec, obj, found, renames)
-            action = _object_action(desired.name, spec, obj, found)
+            action = _object_action(desired.name, spec, obj, found, applied)
             actions.append(action)
             if found is not None:
                 raws[action.address] = found.raw
@@ -85,6 +82,7 @@ def plan_account(
                     name,
                     f"not in the config, and pruning is on for {spec.plural}",
                     uuid=leftover.uuid,
+                    cause="pruned",
                 )
                 actions.append(action)
                 raws[action.address] = leftover.raw
@@ -198,6 +196,7 @@ def _repoint(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
         if fields and action.op == "noop":
             action.op = "update"
             action.reason = "names an object that is replaced"
+            action.cause = "repointed"
 
 
 def _check_references(
@@ -289,26 +288,32 @@ class _Matcher:
 
 
 def _object_action(
-    account: str, spec: KindSpec, obj: DesiredObject, live: LiveObject | None
+    account: str,
+    spec: KindSpec,
+    obj: DesiredObject,
+    live: LiveObject | None,
+    applied: frozenset[str] = frozenset(),
 ) -> Action:
     name = spec.display(obj.values)
     secret = tuple(path[0] for path in spec.secret_fields)
     if live is None:
         changes = [FieldChange(k, None, v, secret=k in secret) for k, v in obj.values.items()]
+        recreated = f"{spec.name}/{name}" in applied
         return Action(
             "create",
             account,
             spec.name,
             name,
-            "not in live state",
+            "deleted outside ambraconf since the last apply" if recreated else "not in live state",
             changes=changes,
             desired=obj.values,
             secret_fields=secret,
+            cause="recreated" if recreated else "created",
         )
     changes = diff_object(obj.values, live.values, diff_rules(spec))
-    reason = "managed fields differ"
+    reason, cause = "managed fields differ", "changed"
     if obj.renamed_from and fold(live.values.get("name")) != fold(obj.values.get("name")):
-        reason = f"renamed from {live.values.get('name')!r}"
+        reason, cause = f"renamed from {live.values.get('name')!r}", "renamed"
     replaced = sorted({c.path.split(".")[0] for c in changes} & spec.api.add_only)
     if replaced and obj.protect:
         raise PlanError(
@@ -317,11 +322,15 @@ def _object_action(
             hint="remove `protect: true` to allow the replace, or revert the change",
         )
     if replaced:
-        op = "replace"
-        reason = f"{', '.join(replaced)} can only be set when the {spec.title} is created"
+        op: Op = "replace"
+        reason, cause = (
+            f"{', '.join(replaced)} can only be set when the {spec.title} is created",
+            "replaced",
+        )
+    elif changes:
+        op = "update"
     else:
-        op = "update" if changes else "noop"
-        reason = reason if changes else "matches"
+        op, reason, cause = "noop", "matches", "matches"
     return Action(
         op,
         account,
@@ -332,33 +341,7 @@ def _object_action(
         changes=changes,
         desired=obj.values,
         secret_fields=secret,
-    )
-
-
-def _account_action(desired: DesiredAccount, live: LiveAccount, rules: DiffRules) -> Action:
-    want: dict[str, Any] = dict(desired.fields)
-    if desired.settings:
-        want["settings"] = desired.settings
-    if not live.uuid:
-        return Action(
-            "create",
-            desired.name,
-            ACCOUNT_KIND,
-            desired.name,
-            "not in live state, and the config says create: true",
-            changes=[FieldChange(k, None, v) for k, v in want.items()],
-            desired={"name": desired.name, **want},
-        )
-    changes = diff_object(want, live.values, rules)
-    return Action(
-        "update" if changes else "noop",
-        desired.name,
-        ACCOUNT_KIND,
-        desired.name,
-        "account fields or settings differ" if changes else "matches",
-        uuid=live.uuid,
-        changes=changes,
-        desired=want,
+        cause=cause,
     )
 
 
@@ -368,9 +351,6 @@ def _order(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
     validate refuses the reference cycles a config can express (show_when chains, custom
     field mappings, webhook token chains), so a cycle here is reported, not broken.
     """
-    referrers = {name: (lambda values, spec=spec: (spec, values)) for name, spec in specs.items()}
-    # the account's own fields sit under ``fields:`` in its spec's reference paths
-    referrers[ACCOUNT_KIND] = lambda values: (ACCOUNT, {"fields": values})
     by_target: dict[tuple[str, tuple[str, ...]], Action] = {}
     for action in actions:
         if action.op in ("create", "replace") and action.kind in specs:
@@ -378,10 +358,9 @@ def _order(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
             by_target[(action.kind, key)] = action
 
     def dependencies(action: Action) -> list[tuple[str, Action]]:
-        spec, values = referrers[action.kind](action.desired or {})
         return [
             (field, target)
-            for field, ref in _named_by_field(specs, spec, values)
+            for field, ref in _named_by_field(specs, specs[action.kind], action.desired or {})
             if (target := by_target.get(ref)) is not None and target is not action
         ]
 
@@ -389,13 +368,14 @@ def _order(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
     deps = {
         a.address: dependencies(a)
         for a in writes
-        if a.op in ("create", "update", "replace") and a.kind in referrers
+        if a.op in ("create", "update", "replace") and a.kind in specs
     }
-    new_accounts = {a.account: a for a in writes if a.kind == ACCOUNT_KIND and a.op == "create"}
+    # a new account is made before anything in it
+    containers = {a.account: a for a in writes if a.op == "create" and specs[a.kind].holds_others}
     for action in writes:
-        account = new_accounts.get(action.account)
-        if account is not None and action is not account:
-            deps.setdefault(action.address, []).append(("", account))
+        container = containers.get(action.account)
+        if container is not None and action is not container:
+            deps.setdefault(action.address, []).append(("", container))
     try:
         ordered = levels(
             [a.address for a in writes], {k: [t.address for _, t in v] for k, v in deps.items()}
@@ -414,8 +394,7 @@ def _order(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
     for action in actions:
         if action.op == "delete":
             action.level = top + len(specs) - kind_rank.get(action.kind, 0)
-    kind_order = {ACCOUNT_KIND: -1, **kind_rank}
-    actions.sort(key=lambda a: (a.level, a.op == "noop", kind_order.get(a.kind, 0), a.name))
+    actions.sort(key=lambda a: (a.level, a.op == "noop", kind_rank.get(a.kind, 0), a.name))
 
 
 def _named_by_field(

@@ -15,7 +15,6 @@ from ambraconf.config.errors import UserError
 from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.planner import kinds_in_play
 from ambraconf.engine.refs import RefIndex
-from ambraconf.kinds import ACCOUNT
 from ambraconf.kinds.codec import ApiMap, Companion
 from ambraconf.kinds.spec import KindSpec
 
@@ -26,11 +25,10 @@ class AccountNotFound(UserError):
 
 @dataclass(frozen=True)
 class Catalogue:
-    """What the reader knows of kinds: managed specs, lookup-only maps, the account map."""
+    """What the reader knows of kinds: managed specs (the account's first), lookup-only maps."""
 
     specs: Mapping[str, KindSpec]
     lookups: Mapping[str, ApiMap]
-    account: ApiMap
 
     def api(self, kind: str) -> ApiMap:
         return self.specs[kind].api if kind in self.specs else self.lookups[kind]
@@ -41,7 +39,6 @@ def kinds_to_read(desired: DesiredAccount, catalogue: Catalogue) -> list[str]:
     resolve); nothing else is read."""
     kinds = kinds_in_play(desired, catalogue.specs)
     sources = [(catalogue.specs[k], o.values) for k in kinds for o in desired.of(k)]
-    sources.append((ACCOUNT, {"fields": desired.fields}))
     for spec, values in sources:
         for ref in spec.references:
             known = ref.target in catalogue.specs or ref.target in catalogue.lookups
@@ -65,8 +62,11 @@ def read_live(
             continue
         for kind in kinds_to_read(desired, catalogue):
             api = catalogue.api(kind)
-            scope = {api.scope_param: raw["uuid"]}
-            requests.append(ListRequest(api.list_path, api.list_key, scope, api.paged))
+            if api.scope_param is None:
+                continue  # the account itself: /account/list has read it
+            requests.append(
+                ListRequest(api.list_path, api.list_key, api.list_scope(raw["uuid"]), api.paged)
+            )
             slots.append((desired.name, kind))
     lists = client.list_many(requests) if requests else []
     by_account: dict[str, dict[str, list[dict]]] = {}
@@ -150,6 +150,10 @@ def build_account(
     """One account's live state from its raw record and the lists read for it (by kind):
     every listed object named in the reference index, managed kinds decoded to config shape."""
     names = RefIndex(name, account_namespace=raw.get("namespace_id"))
+    lists = {
+        **{k: [raw] for k, spec in catalogue.specs.items() if spec.api.scope_param is None},
+        **lists,
+    }
     for kind, items in lists.items():
         api = catalogue.api(kind)
         for item in items:
@@ -157,7 +161,7 @@ def build_account(
                 continue
             namespace = item.get("namespace_id") if api.owns_namespace else None
             names.add(kind, str(item[api.name_field]), str(item[api.uuid_field]), namespace)
-    live = LiveAccount(name, raw["uuid"], raw, names, values=catalogue.account.decode(raw, names))
+    live = LiveAccount(name, raw["uuid"], raw, names)
     for kind, items in lists.items():
         if kind not in catalogue.specs:
             continue

@@ -15,10 +15,7 @@ from ambraconf.api.client import AmbraClient, ListRequest
 from ambraconf.config.errors import UserError
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.read import Catalogue, build_account
-from ambraconf.kinds import ACCOUNT
 from ambraconf.kinds.spec import KindSpec
-
-ACCOUNT_KIND = ACCOUNT.name
 
 
 def read_snapshot(
@@ -27,7 +24,7 @@ def read_snapshot(
     """The live state of the account called (or with uuid) ``account``: every object of
     ``kinds`` (names of managed kinds, and ``account`` for its fields and settings)."""
     raw = find_account(client.list_all("/account/list", "accounts"), account)
-    holders = [_spec(kind, catalogue) for kind in kinds]
+    holders = [catalogue.specs[kind] for kind in kinds]
     first = [k for k in catalogue.specs if k in kinds or k in _targets(holders, catalogue.specs)]
     lists = _read_lists(client, raw["uuid"], first, catalogue)
     live = build_account(raw["name"], raw, lists, catalogue)
@@ -58,19 +55,11 @@ def find_account(visible: Sequence[dict], wanted: str) -> dict:
     )
 
 
-def _spec(kind: str, catalogue: Catalogue) -> KindSpec:
-    return ACCOUNT if kind == ACCOUNT_KIND else catalogue.specs[kind]
-
-
 def _targets(holders: Iterable[KindSpec], specs: Mapping[str, KindSpec]) -> set[str]:
     return {ref.target for spec in holders for ref in spec.references if ref.target in specs}
 
 
 def _values(live: LiveAccount, spec: KindSpec) -> list[dict]:
-    """The objects of ``spec`` as its reference paths see them (the account's own fields sit
-    under ``fields:`` in the account's paths)."""
-    if spec is ACCOUNT:
-        return [{"fields": live.values}]
     return [o.values for o in live.of_kind(spec.name)]
 
 
@@ -91,12 +80,17 @@ def _named_lookups(
 def _read_lists(
     client: AmbraClient, account_uuid: str, kinds: Sequence[str], catalogue: Catalogue
 ) -> dict[str, list[dict]]:
-    requests = []
-    for kind in kinds:
-        api = catalogue.api(kind)
-        scope = {api.scope_param: account_uuid}
-        requests.append(ListRequest(api.list_path, api.list_key, scope, api.paged))
-    return dict(zip(kinds, client.list_many(requests), strict=True)) if requests else {}
+    listed = [k for k in kinds if catalogue.api(k).scope_param is not None]
+    requests = [
+        ListRequest(
+            catalogue.api(k).list_path,
+            catalogue.api(k).list_key,
+            catalogue.api(k).list_scope(account_uuid),
+            catalogue.api(k).paged,
+        )
+        for k in listed
+    ]
+    return dict(zip(listed, client.list_many(requests), strict=True)) if requests else {}
 
 
 def _read_companions(client: AmbraClient, live: LiveAccount, holders: Iterable[KindSpec]) -> None:

@@ -12,7 +12,6 @@ from ambraconf.api.client import AmbraClient
 from ambraconf.config.desired import Config, DesiredAccount
 from ambraconf.config.errors import UserError
 from ambraconf.engine import records
-from ambraconf.engine.diff import DiffRules
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, Plan
 from ambraconf.engine.planner import plan_account
@@ -20,13 +19,13 @@ from ambraconf.engine.read import Catalogue, read_live
 from ambraconf.engine.records import ApplyRecord
 from ambraconf.engine.refs import RefIndex
 from ambraconf.gc_tuning import bulk_allocations
-from ambraconf.kinds import ACCOUNT, KINDS
+from ambraconf.kinds import BY_NAME
 from ambraconf.kinds.codec import as_flag
 from ambraconf.kinds.lookups import LOOKUPS
 
 
 def catalogue() -> Catalogue:
-    return Catalogue({k.name: k for k in KINDS}, LOOKUPS, ACCOUNT.api)
+    return Catalogue(BY_NAME, LOOKUPS)
 
 
 @dataclass
@@ -71,7 +70,6 @@ def make_plan(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         config_revision=config_revision(config_path),
     )
-    account_rules = DiffRules(merged_hashes=ACCOUNT.api.merged_hashes)
     applied = records.read(client, [state for state in live.values() if state is not None])
     for desired in chosen:
         state = live[desired.name]
@@ -79,7 +77,11 @@ def make_plan(
             state = live[desired.name] = new_account(client, desired)
         record = applied.get(desired.name)
         actions, unmanaged, fingerprints = plan_account(
-            desired, state, cat.specs, account_rules, record.merged_keys if record else None
+            desired,
+            state,
+            cat.specs,
+            record.merged_keys if record else None,
+            frozenset(record.objects) if record else frozenset(),
         )
         plan.actions.extend(actions)
         if unmanaged:

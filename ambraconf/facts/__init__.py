@@ -94,3 +94,41 @@ def is_route_condition_lv(value: str) -> bool:
     return value in ROUTE_CONDITION_LVS or any(
         p.fullmatch(value) for p in ROUTE_CONDITION_LV_PATTERNS
     )
+
+
+@dataclass(frozen=True)
+class EndpointFact:
+    """One documented endpoint: the parameters it takes, the groups of which one is
+    required (``[["email", "user_id"]]``: either), its permission and its error codes.
+    A parameter with braces (``customfield-{CUSTOMFIELD_UUID}``) stands for a family."""
+
+    url: str
+    parameters: tuple[str, ...]
+    required: tuple[tuple[str, ...], ...]
+    permission: str
+    errors: tuple[str, ...]
+
+    def takes(self, name: str) -> bool:
+        return any(parameter_matches(name, documented) for documented in self.parameters)
+
+
+def parameter_matches(name: str, documented: str) -> bool:
+    """Whether ``name`` is the documented parameter, or one of its family."""
+    if name == documented:
+        return True
+    if "{" not in documented:
+        return False
+    parts = re.split(r"\{[^}]*\}", documented)
+    return re.fullmatch(".+".join(re.escape(p) for p in parts), name) is not None
+
+
+ENDPOINTS: dict[str, EndpointFact] = {
+    url: EndpointFact(
+        url,
+        tuple(row["parameters"]),
+        tuple(tuple(group) for group in row["required"]),
+        row["permission"],
+        tuple(row["errors"]),
+    )
+    for url, row in _load("endpoints.json").items()
+}

@@ -7,8 +7,9 @@ kind appears under every account, in shared blocks and in the JSON Schema by its
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, create_model
 
@@ -28,9 +29,8 @@ from ambraconf.kinds.base import (
     problem_error,
     to_flag,
 )
-from ambraconf.kinds.codec import ApiMap, Names, json_text, parse_json_text
-from ambraconf.kinds.codec import Field as CodecField
-from ambraconf.kinds.namespace import decode_customfield_values, encode_customfield_values
+from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, json_text, parse_json_text
+from ambraconf.kinds.namespace import CUSTOMFIELD_VALUES
 from ambraconf.kinds.settings import AccountSettings, settings_from_api, settings_to_api
 from ambraconf.kinds.spec import KEYS, KindSpec, Reference
 
@@ -38,29 +38,47 @@ ALL_KINDS = "*"
 """``ignore:`` key for patterns that apply to every kind."""
 
 
+SET = Api(set_only=True)
+"""An account is added by name alone (``/account/add``); everything else follows in a set."""
+
+
 class AccountFields(Model):
     """Fields of ``/account/set`` that ambraconf manages (``name`` and ``vanity`` are not)."""
 
-    password_expire: Integer | None = Field(None, ge=0, description="Days; 0 never expires.")
-    session_expire: Integer | None = Field(None, ge=0, description="Idle minutes.")
-    must_approve: Flag | None = Field(None, description="Shared studies must be approved.")
-    must_approve_upload: Flag | None = None
-    must_approve_harvest: Flag | None = None
-    must_approve_move: Flag | None = None
-    no_share: Flag | None = None
-    can_request: Flag | None = Field(None, description="Users may request to join.")
-    share_code: Text | None = None
-    share_description: Text | None = None
-    share_settings: JsonObject | None = None
-    share_via_gateway: Flag | None = None
-    hl7_template: Text | None = None
-    search_threshold: Integer | None = None
-    css: Text | None = None
-    vendor: Text | None = None
-    role: Name | None = Field(None, description="The account's default role, by name.")
+    password_expire: Annotated[Integer | None, SET] = Field(
+        None, ge=0, description="Days; 0 never expires."
+    )
+    session_expire: Annotated[Integer | None, SET] = Field(None, ge=0, description="Idle minutes.")
+    must_approve: Annotated[Flag | None, SET] = Field(
+        None, description="Shared studies must be approved."
+    )
+    must_approve_upload: Annotated[Flag | None, SET] = None
+    must_approve_harvest: Annotated[Flag | None, SET] = None
+    must_approve_move: Annotated[Flag | None, SET] = None
+    no_share: Annotated[Flag | None, SET] = None
+    can_request: Annotated[Flag | None, SET] = Field(None, description="Users may request to join.")
+    share_code: Annotated[Text | None, SET] = None
+    share_description: Annotated[Text | None, SET] = None
+    share_settings: Annotated[JsonObject | None, SET] = None
+    share_via_gateway: Annotated[Flag | None, SET] = None
+    hl7_template: Annotated[Text | None, SET] = None
+    search_threshold: Annotated[Integer | None, SET] = None
+    css: Annotated[Text | None, SET] = None
+    vendor: Annotated[Text | None, SET] = None
+    role: Annotated[Name | None, Api("role_id", ref="role", set_only=True)] = Field(
+        None, description="The account's default role, by name."
+    )
     customfields: dict[str, Text] | None = Field(
         None, description="Account custom field values by custom field name."
     )
+
+
+class AccountObject(AccountFields):
+    """The account as plan and apply see it: one object holding its ``fields:`` and its
+    ``settings:``. Its name is its identity, sent to create it and never changed."""
+
+    name: Annotated[Name, Api(compare=False)]
+    settings: AccountSettings | None = None
 
 
 Scalar = str | int | float | bool
@@ -197,43 +215,15 @@ def is_ignored(ignore: dict[str, list[str]] | None, key: str, name: str) -> bool
     return any(fnmatchcase(name.casefold(), p.casefold()) for p in patterns)
 
 
-def account_spec(head: type[Model]) -> KindSpec:
-    """The account as a kind: its own references (default role, custom field values)."""
-    return KindSpec(
-        api=API,
-        name="account",
-        key="accounts",
-        title="account",
-        model=head,
-        identity=("name",),
-        references=(
-            Reference(
-                ("fields", "role"),
-                "role",
-                forbid=(("for_account", False),),
-                label="default role",
-            ),
-            Reference(
-                ("fields", "customfields", KEYS),
-                "customfield",
-                where=(("object", "Account"),),
-                label="custom field value",
-            ),
-        ),
-    )
-
-
-def _decode_account(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
+def _decode_settings(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
     settings = parse_json_text(raw.get("settings"))
     if isinstance(settings, dict):
         values["settings"] = settings_from_api(settings)
-    decode_customfield_values(raw, values, names)
 
 
-def _encode_account(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
+def _encode_settings(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
     if desired.get("settings") is not None:
         params["settings"] = json_text(settings_to_api(desired["settings"]))
-    encode_customfield_values(desired, params, names)
 
 
 API = ApiMap(
@@ -241,32 +231,38 @@ API = ApiMap(
     list_key="accounts",
     add_path="/account/add",
     set_path="/account/set",
-    delete_path="/account/delete",
-    fields=(
-        CodecField("password_expire", "int"),
-        CodecField("session_expire", "int"),
-        CodecField("share_code"),
-        CodecField("share_description"),
-        CodecField("share_settings", "json"),
-        CodecField("hl7_template"),
-        CodecField("search_threshold", "int"),
-        CodecField("css"),
-        CodecField("vendor"),
-        CodecField("role", "ref", api="role_id", ref="role"),
-        *(
-            CodecField(flag, "flag")
-            for flag in (
-                "must_approve",
-                "must_approve_upload",
-                "must_approve_harvest",
-                "must_approve_move",
-                "no_share",
-                "can_request",
-                "share_via_gateway",
-            )
+    delete_path="",
+    scope_param=None,
+    undocumented=frozenset({"/account/add"}),
+    merged_hashes=frozenset({"settings"}),
+    hooks=(
+        Hook(
+            ("settings",),
+            decode=_decode_settings,
+            encode=_encode_settings,
+            params=("settings",),
+            set_only=True,
+        ),
+        replace(CUSTOMFIELD_VALUES, set_only=True),
+    ),
+)
+
+
+SPEC = KindSpec(
+    api=API,
+    name="account",
+    key="accounts",
+    title="account",
+    model=AccountObject,
+    identity=("name",),
+    holds_others=True,
+    references=(
+        Reference(("role",), "role", forbid=(("for_account", False),), label="default role"),
+        Reference(
+            ("customfields", KEYS),
+            "customfield",
+            where=(("object", "Account"),),
+            label="custom field value",
         ),
     ),
-    merged_hashes=frozenset({"settings"}),
-    decode_hook=_decode_account,
-    encode_hook=_encode_account,
 )

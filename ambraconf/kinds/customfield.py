@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
@@ -23,8 +23,7 @@ from ambraconf.kinds.base import (
     pattern_text,
     problem_error,
 )
-from ambraconf.kinds.codec import ApiMap, Names, as_flag, json_text, parse_json_text
-from ambraconf.kinds.codec import Field as CodecField
+from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, as_flag, decode_json, encode_json
 from ambraconf.kinds.permissions import FIELD_LETTERS
 from ambraconf.kinds.spec import ANY, KEYS, KindSpec, Reference
 
@@ -104,33 +103,33 @@ class CustomFieldMapping(Model):
 class CustomField(ObjectModel):
     """A custom field (``/customfield/add``); ``object`` and ``type`` cannot change later."""
 
-    name: Name
-    object: one_of(CUSTOMFIELD_OBJECTS, "custom field object") = Field(
-        description="What the field is attached to (fixed once created)."
+    name: Annotated[Name, Api()]
+    object: Annotated[one_of(CUSTOMFIELD_OBJECTS, "custom field object"), Api(add_only=True)] = (
+        Field(description="What the field is attached to (fixed once created).")
     )
-    type: one_of(CUSTOMFIELD_TYPES, "custom field type") | None = Field(
-        None, description="Kind of input (fixed once created)."
+    type: Annotated[one_of(CUSTOMFIELD_TYPES, "custom field type") | None, Api(add_only=True)] = (
+        Field(None, description="Kind of input (fixed once created).")
     )
-    capture_on_share_code: Flag | None = None
-    capture_on_destination_search: Flag | None = None
-    display_order: Integer | None = None
-    wrapped_dicom_only: Flag | None = None
-    dicom_only: Flag | None = None
-    required: Flag | None = None
+    capture_on_share_code: Annotated[Flag | None, Api()] = None
+    capture_on_destination_search: Annotated[Flag | None, Api()] = None
+    display_order: Annotated[Integer | None, Api()] = None
+    wrapped_dicom_only: Annotated[Flag | None, Api()] = None
+    dicom_only: Annotated[Flag | None, Api()] = None
+    required: Annotated[Flag | None, Api()] = None
     options: CustomFieldOptions | None = None
-    hl7_segment: one_of(HL7_SEGMENTS, "HL7 segment") | None = None
-    hl7_field: Integer | None = Field(None, ge=1, le=64)
-    hl7_component: Integer | None = Field(None, ge=1, le=64)
-    load_hl7: Text | None = None
-    load_hl7_filter: Text | None = None
-    dicom_tag: DicomTag | None = Field(None, description="e.g. (0008,0050)")
-    other_dicom_tags: list[DicomTag] | None = None
-    load_dicom_tag: Flag | None = None
-    dicom_tag_ignore_empty: Flag | None = None
-    load_from_sr: list[Text] | None = None
-    field_flag: one_of(FIELD_LETTERS, "field flag") | None = None
-    ui_json: JsonObject | None = None
-    load_order: Flag | None = None
+    hl7_segment: Annotated[one_of(HL7_SEGMENTS, "HL7 segment") | None, Api()] = None
+    hl7_field: Annotated[Integer | None, Api()] = Field(None, ge=1, le=64)
+    hl7_component: Annotated[Integer | None, Api()] = Field(None, ge=1, le=64)
+    load_hl7: Annotated[Text | None, Api()] = None
+    load_hl7_filter: Annotated[Text | None, Api()] = None
+    dicom_tag: Annotated[DicomTag | None, Api()] = Field(None, description="e.g. (0008,0050)")
+    other_dicom_tags: Annotated[list[DicomTag] | None, Api(codec="json")] = None
+    load_dicom_tag: Annotated[Flag | None, Api()] = None
+    dicom_tag_ignore_empty: Annotated[Flag | None, Api()] = None
+    load_from_sr: Annotated[list[Text] | None, Api(codec="json")] = None
+    field_flag: Annotated[one_of(FIELD_LETTERS, "field flag") | None, Api()] = None
+    ui_json: Annotated[JsonObject | None, Api()] = None
+    load_order: Annotated[Flag | None, Api()] = None
     customfield_mapping: list[CustomFieldMapping] | None = Field(
         None, description="Mappings from this field to other custom fields."
     )
@@ -202,12 +201,16 @@ def _sync_mappings(
     return calls
 
 
-def _decode_options(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
-    """``show_when`` is keyed by custom field uuids in the API and by names in the config;
-    mappings come back nested in the custom field."""
+def _decode_mappings(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
+    """Mappings come back nested in the custom field."""
     if "customfield_mapping" in raw:
         values["customfield_mapping"] = _mappings_from_api(raw, names)
-    options = parse_json_text(raw.get("options"))
+
+
+def _decode_options(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
+    """``show_when`` is keyed by custom field uuids in the API and by names in the config;
+    its flags are 1/0 like every documented flag."""
+    options = decode_json(raw.get("options"), CustomFieldOptions)
     if isinstance(options, dict):
         show_when = options.get("show_when")
         if isinstance(show_when, dict):
@@ -227,7 +230,7 @@ def _encode_options(desired: dict[str, Any], params: dict[str, str], names: Name
                 **options,
                 "show_when": {names.uuid("customfield", k): v for k, v in show_when.items()},
             }
-        params["options"] = json_text(options)
+        params["options"] = encode_json(options, CustomFieldOptions)
 
 
 API = ApiMap(
@@ -236,41 +239,21 @@ API = ApiMap(
     add_path="/customfield/add",
     set_path="/customfield/set",
     delete_path="/customfield/delete",
-    fields=(
-        CodecField("name"),
-        CodecField("object", add_only=True),
-        CodecField("type", add_only=True),
-        CodecField("display_order", "int"),
-        CodecField("hl7_segment"),
-        CodecField("hl7_field", "int"),
-        CodecField("hl7_component", "int"),
-        CodecField("load_hl7"),
-        CodecField("load_hl7_filter"),
-        CodecField("dicom_tag"),
-        CodecField("other_dicom_tags", "json"),
-        CodecField("load_from_sr", "json"),
-        CodecField("field_flag"),
-        CodecField("ui_json", "json"),
-        *(
-            CodecField(flag, "flag")
-            for flag in (
-                "capture_on_share_code",
-                "capture_on_destination_search",
-                "wrapped_dicom_only",
-                "dicom_only",
-                "required",
-                "load_dicom_tag",
-                "dicom_tag_ignore_empty",
-                "load_order",
-            )
+    hooks=(
+        Hook(("options",), decode=_decode_options, encode=_encode_options, params=("options",)),
+        Hook(
+            ("customfield_mapping",),
+            decode=_decode_mappings,
+            after_write=_sync_mappings,
+            paths=(
+                "/customfield/mapping/add",
+                "/customfield/mapping/set",
+                "/customfield/mapping/delete",
+            ),
         ),
     ),
-    decode_hook=_decode_options,
-    encode_hook=_encode_options,
     partial_items=frozenset({"customfield_mapping"}),
-    after_write=_sync_mappings,
 )
-
 
 SPEC = KindSpec(
     api=API,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from ambraconf.kinds.base import Flag, Name
-from ambraconf.kinds.codec import Field as CodecField
+from ambraconf.kinds.codec import Api
 from ambraconf.kinds.namespace import NamespaceObject, namespace_api, namespace_references
 from ambraconf.kinds.spec import KindSpec, Reference
 
@@ -13,19 +15,14 @@ from ambraconf.kinds.spec import KindSpec, Reference
 class Group(NamespaceObject):
     """A group (``/group/add``, ``/group/set``)."""
 
-    site: Name | None = Field(None, description="The site (site_id) by name; not managed.")
-    site_qualified: Flag | None = None
-    site_inactive: Flag | None = None
+    site: Annotated[Name | None, Api("site_id", ref="site")] = Field(
+        None, description="The site (site_id) by name; not managed."
+    )
+    site_qualified: Annotated[Flag | None, Api(set_only=True)] = None
+    site_inactive: Annotated[Flag | None, Api(set_only=True)] = None
 
 
-API = namespace_api(
-    "group",
-    (
-        CodecField("site", "ref", api="site_id", ref="site"),
-        CodecField("site_qualified", "flag", set_only=True),
-        CodecField("site_inactive", "flag", set_only=True),
-    ),
-)
+API = namespace_api("group")
 
 
 SPEC = KindSpec(

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from ambraconf.kinds.base import Name, ObjectModel, Text
-from ambraconf.kinds.codec import ApiMap
-from ambraconf.kinds.codec import Field as CodecField
+from ambraconf.kinds.codec import Api, ApiMap
 from ambraconf.kinds.spec import KindSpec
 
 
 class Hl7Template(ObjectModel):
     """An HL7 template (``/hl7/template/add``); set re-sends name and body together."""
 
-    name: Name
-    body: Text = Field(description="The HL7 message with replacement expressions.")
+    name: Annotated[Name, Api()]
+    body: Annotated[Text, Api()] = Field(
+        description="The HL7 message with replacement expressions."
+    )
 
 
 API = ApiMap(
@@ -24,7 +27,6 @@ API = ApiMap(
     set_path="/hl7/template/set",
     delete_path="/hl7/template/delete",
     paged=False,
-    fields=(CodecField("name"), CodecField("body")),
     set_requires=("name", "body"),
 )
 

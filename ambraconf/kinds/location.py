@@ -10,7 +10,7 @@ class Location(NamespaceObject):
     """A location (``/location/add``, ``/location/set``)."""
 
 
-API = namespace_api("location", ())
+API = namespace_api("location")
 
 
 SPEC = KindSpec(

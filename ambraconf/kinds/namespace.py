@@ -5,7 +5,7 @@ Not a kind of its own; ``group.py`` and ``location.py`` build on it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -26,8 +26,16 @@ from ambraconf.kinds.base import (
     problem_error,
     to_flag,
 )
-from ambraconf.kinds.codec import ApiMap, Companion, Names, as_flag, json_text, parse_json_text
-from ambraconf.kinds.codec import Field as CodecField
+from ambraconf.kinds.codec import (
+    Api,
+    ApiMap,
+    Companion,
+    Hook,
+    Names,
+    as_flag,
+    json_text,
+    parse_json_text,
+)
 from ambraconf.kinds.permissions import (
     CUSTOMFIELDS_KEY,
     FIELD_FLAGS_SCHEMA,
@@ -125,19 +133,37 @@ class NamespaceObject(ObjectModel):
     """Fields of ``/group/add`` and ``/location/add`` (names as in the API; ``role`` is
     ``role_id`` by name; ``customfields`` are ``customfield-<UUID>`` values by field name)."""
 
-    name: Name
-    must_approve: Flag | None = Field(None, description="Shared studies must be approved.")
-    must_approve_upload: Flag | None = Field(None, description="Uploads must be approved.")
-    must_approve_harvest: Flag | None = Field(None, description="Harvests must be approved.")
-    must_approve_move: Flag | None = Field(None, description="Moved studies must be approved.")
-    no_share: Flag | None = Field(None, description="Studies cannot be shared with it.")
-    share_code: Text | None = Field(None, description="Share code (unique system-wide).")
-    share_description: Text | None = None
-    share_settings: JsonObject | None = Field(None, description="Share display settings.")
-    share_via_gateway: Flag | None = None
-    hl7_template: Text | None = Field(None, description="The HL7 reporting template.")
-    search_threshold: Integer | None = None
-    role: Name | None = Field(None, description="Default role of new members, by name.")
+    name: Annotated[Name, Api()]
+    must_approve: Annotated[Flag | None, Api()] = Field(
+        None, description="Shared studies must be approved."
+    )
+    must_approve_upload: Annotated[Flag | None, Api()] = Field(
+        None, description="Uploads must be approved."
+    )
+    must_approve_harvest: Annotated[Flag | None, Api()] = Field(
+        None, description="Harvests must be approved."
+    )
+    must_approve_move: Annotated[Flag | None, Api()] = Field(
+        None, description="Moved studies must be approved."
+    )
+    no_share: Annotated[Flag | None, Api()] = Field(
+        None, description="Studies cannot be shared with it."
+    )
+    share_code: Annotated[Text | None, Api()] = Field(
+        None, description="Share code (unique system-wide)."
+    )
+    share_description: Annotated[Text | None, Api()] = None
+    share_settings: Annotated[JsonObject | None, Api()] = Field(
+        None, description="Share display settings."
+    )
+    share_via_gateway: Annotated[Flag | None, Api()] = None
+    hl7_template: Annotated[Text | None, Api()] = Field(
+        None, description="The HL7 reporting template."
+    )
+    search_threshold: Annotated[Integer | None, Api()] = None
+    role: Annotated[Name | None, Api("role_id", ref="role")] = Field(
+        None, description="Default role of new members, by name."
+    )
     customfields: dict[str, Text] | None = Field(
         None, description="Custom field values by custom field name."
     )
@@ -190,24 +216,16 @@ def encode_customfield_values(
         )
 
 
-NAMESPACE_FIELDS: tuple[CodecField, ...] = (
-    CodecField("name"),
-    CodecField("must_approve", "flag"),
-    CodecField("must_approve_upload", "flag"),
-    CodecField("must_approve_harvest", "flag"),
-    CodecField("must_approve_move", "flag"),
-    CodecField("no_share", "flag"),
-    CodecField("share_code"),
-    CodecField("share_description"),
-    CodecField("share_settings", "json"),
-    CodecField("share_via_gateway", "flag"),
-    CodecField("hl7_template"),
-    CodecField("search_threshold", "int"),
-    CodecField("role", "ref", api="role_id", ref="role"),
+CUSTOMFIELD_VALUES = Hook(
+    ("customfields",),
+    decode=decode_customfield_values,
+    encode=encode_customfield_values,
+    params=("customfield-{CUSTOMFIELD_UUID}",),
 )
+"""``customfield-<UUID>`` parameters: one per custom field value, keyed by name in YAML."""
 
 
-def namespace_api(kind: str, extra: tuple[CodecField, ...] = ()) -> ApiMap:
+def namespace_api(kind: str) -> ApiMap:
     """Groups and locations are read and written alike, each through its own endpoints."""
     return ApiMap(
         list_path=f"/{kind}/list",
@@ -215,10 +233,8 @@ def namespace_api(kind: str, extra: tuple[CodecField, ...] = ()) -> ApiMap:
         add_path=f"/{kind}/add",
         set_path=f"/{kind}/set",
         delete_path=f"/{kind}/delete",
-        fields=NAMESPACE_FIELDS + extra,
         owns_namespace=True,
-        decode_hook=decode_customfield_values,
-        encode_hook=encode_customfield_values,
+        hooks=(CUSTOMFIELD_VALUES,),
         merged_hashes=frozenset({"namespace_settings"}),
         companions=(
             Companion(

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
 from ambraconf.kinds.base import Flag, JsonObject, Name, ObjectModel, Text, fail
-from ambraconf.kinds.codec import ApiMap, Names, as_flag
-from ambraconf.kinds.codec import Field as CodecField
+from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, as_flag
 from ambraconf.kinds.spec import KindSpec
 
 
 class RadreportTemplate(ObjectModel):
     """A radreport template (``/radreport/template/add``), identified by type and name."""
 
-    type: Name = Field(description="Type of radreport.")
-    name: Name
-    body: Text = Field(description="Body of the template.")
-    preview: Text | None = None
-    options: JsonObject | None = None
+    type: Annotated[Name, Api()] = Field(description="Type of radreport.")
+    name: Annotated[Name, Api()]
+    body: Annotated[Text, Api()] = Field(description="Body of the template.")
+    preview: Annotated[Text | None, Api()] = None
+    options: Annotated[JsonObject | None, Api()] = None
     active: Flag | None = Field(
         None,
         description="Make it the active template of its type (the API then deactivates the "
@@ -57,15 +56,14 @@ API = ApiMap(
     add_path="/radreport/template/add",
     set_path="/radreport/template/set",
     delete_path="/radreport/template/delete",
-    fields=(
-        CodecField("type"),
-        CodecField("name"),
-        CodecField("body"),
-        CodecField("preview"),
-        CodecField("options", "json"),
+    hooks=(
+        Hook(
+            ("active",),
+            decode=_decode_active,
+            after_write=_activate,
+            paths=("/radreport/template/activate",),
+        ),
     ),
-    decode_hook=_decode_active,
-    after_write=_activate,
 )
 
 

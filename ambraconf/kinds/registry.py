@@ -6,6 +6,7 @@ Adding a kind is one module in this package and one line in ``KINDS``.
 from __future__ import annotations
 
 from ambraconf.kinds import (
+    account,
     customfield,
     group,
     hl7_template,
@@ -15,7 +16,8 @@ from ambraconf.kinds import (
     route,
     webhook,
 )
-from ambraconf.kinds.account import account_models, account_spec
+from ambraconf.kinds.account import account_models
+from ambraconf.kinds.declarations import check_registry
 from ambraconf.kinds.spec import KindSpec
 
 KINDS: tuple[KindSpec, ...] = (
@@ -29,8 +31,10 @@ KINDS: tuple[KindSpec, ...] = (
     radreport_template.SPEC,
 )
 
+ACCOUNT: KindSpec = account.SPEC
+"""The account itself: a kind like the others, holding the kinds above in the config."""
+
 AccountHead, Account, SharedBlock = account_models(KINDS)
-ACCOUNT: KindSpec = account_spec(AccountHead)
 
 BY_NAME: dict[str, KindSpec] = {k.name: k for k in (ACCOUNT, *KINDS)}
 BY_KEY: dict[str, KindSpec] = {k.key: k for k in KINDS}
@@ -42,3 +46,6 @@ UNMANAGED: frozenset[str] = frozenset(
 def kind(name: str) -> KindSpec:
     """The spec of kind ``name`` ("role"); KeyError for kinds ambraconf does not manage."""
     return BY_NAME[name]
+
+
+check_registry((ACCOUNT, *KINDS))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from ambraconf.facts import DEFAULT_ROLES
 from ambraconf.kinds.base import Flag, Name, ObjectModel, Text
-from ambraconf.kinds.codec import ApiMap, Names, json_text, parse_json_text
-from ambraconf.kinds.codec import Field as CodecField
+from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, json_text, parse_json_text
 from ambraconf.kinds.permissions import (
     CUSTOMFIELDS_KEY,
     Permissions,
@@ -23,11 +22,17 @@ from ambraconf.kinds.spec import KEYS, KindSpec, Reference
 class Role(ObjectModel):
     """A role (``/role/add``, ``/role/set``); permissions the config omits are left alone."""
 
-    name: Name
-    description: Text | None = None
-    for_account: Flag | None = Field(None, description="May be an account role (default on).")
-    for_group: Flag | None = Field(None, description="May be a group role (default on).")
-    for_location: Flag | None = Field(None, description="May be a location role (default on).")
+    name: Annotated[Name, Api()]
+    description: Annotated[Text | None, Api(set_only=True)] = None
+    for_account: Annotated[Flag | None, Api()] = Field(
+        None, description="May be an account role (default on)."
+    )
+    for_group: Annotated[Flag | None, Api()] = Field(
+        None, description="May be a group role (default on)."
+    )
+    for_location: Annotated[Flag | None, Api()] = Field(
+        None, description="May be a location role (default on)."
+    )
     permissions: Permissions | None = Field(
         None,
         description="Permission name to value: flags true/false, study_field_* F/H/O/R, "
@@ -59,17 +64,16 @@ API = ApiMap(
     add_path="/role/add",
     set_path="/role/set",
     delete_path="/role/delete",
-    fields=(
-        CodecField("name"),
-        CodecField("description", set_only=True),
-        CodecField("for_account", "flag"),
-        CodecField("for_group", "flag"),
-        CodecField("for_location", "flag"),
-    ),
     merged_hashes=frozenset({"permissions", f"permissions.{CUSTOMFIELDS_KEY}", "settings"}),
     system_types=frozenset({"admin", "user"}),
-    decode_hook=_decode_permissions,
-    encode_hook=_encode_permissions,
+    hooks=(
+        Hook(
+            ("permissions", "settings"),
+            decode=_decode_permissions,
+            encode=_encode_permissions,
+            params=("permissions", "settings"),
+        ),
+    ),
 )
 
 

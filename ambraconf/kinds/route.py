@@ -30,15 +30,13 @@ from ambraconf.kinds.base import (
     pattern_text,
     problem_error,
 )
-from ambraconf.kinds.codec import ApiMap, Names, json_text, parse_json_text, split_csv
-from ambraconf.kinds.codec import Field as CodecField
+from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, json_text, parse_json_text, split_csv
 from ambraconf.kinds.spec import ANY, KindSpec, Reference
 
 PHYSICIAN_ALIAS = "PHYSICIAN_ALIAS"
 NAMESPACE_SPECIALS = ("PERSONAL", "GROUP", "LOCATION")
 Clock = pattern_text(r"([01]\d|2[0-3]):[0-5]\d", "a time as HH:MM (24 hour clock)")
 _CUSTOMFIELD_LV = re.compile(r"customfield-.*")
-_LVS = sorted(ROUTE_CONDITION_LVS)
 _LVS = sorted(ROUTE_CONDITION_LVS)
 _LV_HINT = "a study field (modality, study_description...), hl7_SEG_N[_N] or validate-<uuid>"
 
@@ -177,30 +175,32 @@ class Route(ObjectModel):
     """A routing rule (``/route/add``). It belongs to the account, or to the group or
     location named by ``group:``/``location:``; that cannot change once created."""
 
-    name: Name
+    name: Annotated[Name, Api()]
     group: Name | None = Field(None, description="The group the rule belongs to.")
     location: Name | None = Field(None, description="The location the rule belongs to.")
     conditions: list[Condition] = Field(
         default_factory=list, description="All must match; none matches every study."
     )
     actions: list[Action] = Field(min_length=1)
-    options: RouteOptions | None = None
-    schedule: Schedule | None = None
-    on_share: Flag | None = None
-    on_harvest: Flag | None = None
-    on_upload: Flag | None = None
-    on_manual_route: Flag | None = None
-    on_thin: Flag | None = None
-    no_re_run: Flag | None = None
-    only_re_run: Flag | None = None
-    suspended: Flag | None = None
-    delay: Integer | None = Field(None, ge=0, description="Minutes.")
-    delay_seconds: Integer | None = Field(None, ge=0)
-    delay_till_schedule: Flag | None = None
+    options: Annotated[RouteOptions | None, Api()] = None
+    schedule: Annotated[Schedule | None, Api()] = None
+    on_share: Annotated[Flag | None, Api()] = None
+    on_harvest: Annotated[Flag | None, Api()] = None
+    on_upload: Annotated[Flag | None, Api()] = None
+    on_manual_route: Annotated[Flag | None, Api()] = None
+    on_thin: Annotated[Flag | None, Api()] = None
+    no_re_run: Annotated[Flag | None, Api()] = None
+    only_re_run: Annotated[Flag | None, Api()] = None
+    suspended: Annotated[Flag | None, Api()] = None
+    delay: Annotated[Integer | None, Api()] = Field(None, ge=0, description="Minutes.")
+    delay_seconds: Annotated[Integer | None, Api()] = Field(None, ge=0)
+    delay_till_schedule: Annotated[Flag | None, Api()] = None
     other_namespaces: list[NamespaceRef] | None = None
-    manual_roles: list[Name] | None = Field(None, description="Roles that may run it manually.")
-    delay_from_study_field: Text | None = None
-    delay_from_study_seconds: Integer | None = None
+    manual_roles: Annotated[list[Name] | None, Api(codec="refs_csv", ref="role")] = Field(
+        None, description="Roles that may run it manually."
+    )
+    delay_from_study_field: Annotated[Text | None, Api()] = None
+    delay_from_study_seconds: Annotated[Integer | None, Api()] = None
 
     @model_validator(mode="after")
     def _documented_rules(self) -> Route:
@@ -351,37 +351,19 @@ API = ApiMap(
     add_path="/route/add",
     set_path="/route/set",
     delete_path="/route/delete",
-    fields=(
-        CodecField("name"),
-        CodecField("options", "json_flags"),
-        CodecField("schedule", "json_flags"),
-        *(
-            CodecField(flag, "flag")
-            for flag in (
-                "on_share",
-                "on_harvest",
-                "on_upload",
-                "on_manual_route",
-                "on_thin",
-                "no_re_run",
-                "only_re_run",
-                "suspended",
-                "delay_till_schedule",
-            )
+    hooks=(
+        Hook(
+            ("group", "location", "conditions", "actions", "other_namespaces"),
+            decode=_decode_route,
+            encode=_encode_route,
+            params=("conditions", "actions", "other_namespaces"),
         ),
-        CodecField("delay", "int"),
-        CodecField("delay_seconds", "int"),
-        CodecField("delay_from_study_field"),
-        CodecField("delay_from_study_seconds", "int"),
-        CodecField("manual_roles", "refs_csv", ref="role"),
     ),
-    decode_hook=_decode_route,
-    encode_hook=_encode_route,
     linkage=_linkage,
+    linkage_params=("namespace_id", "account_id"),
     immutable=frozenset({"group", "location"}),
     add_defaults=(("on_share", "0"), ("on_harvest", "0")),
 )
-
 
 SPEC = KindSpec(
     api=API,

@@ -2,7 +2,9 @@
 
 Checks that span documents (duplicate names, references, cycles, secrets) are driven by
 these records, never by ``if kind == ...``: adding a kind is one module and one registry
-line. The record is meant to grow (the API mapping lives beside it); keep it data.
+line. Each field is declared once, on the model (``Api`` annotations); the API mapping's field
+table is derived from it, and ``ambraconf.kinds.declarations`` checks every record against
+the documented endpoints at import.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ambraconf.kinds.codec import ApiMap
+from ambraconf.kinds.codec import ApiMap, fields_of
 
 ANY = "*"
 """In a reference path: every item of a list, or every value of a mapping."""
@@ -81,6 +83,8 @@ class KindSpec:
     API compares names); ``builtin`` names objects every account has without a config
     saying so (the default roles), which references may name freely. ``secret_fields``
     are paths whose values must be masked in every output (``*`` fans out).
+    ``holds_others`` marks the account: the objects of every other kind live in it, so a
+    new account is created before anything else of it.
     """
 
     name: str
@@ -88,10 +92,15 @@ class KindSpec:
     model: type[BaseModel]
     identity: tuple[str, ...]
     title: str
+    api: ApiMap
     references: tuple[Reference, ...] = ()
     secret_fields: tuple[PathSpec, ...] = ()
     builtin: tuple[str, ...] = ()
-    api: ApiMap | None = None
+    holds_others: bool = False
+
+    def __post_init__(self) -> None:
+        # the API mapping's fields come from the model's annotations: declared once
+        object.__setattr__(self, "api", self.api.with_fields(fields_of(self.model)))
 
     @property
     def plural(self) -> str:
@@ -104,7 +113,7 @@ class KindSpec:
     def is_stock(self, raw: dict[str, Any], name: Any) -> bool:
         """A live object the account came with or the system made: never deleted, never
         exported, never reported as unmanaged."""
-        return self.is_builtin(name) or (self.api is not None and self.api.is_system(raw))
+        return self.is_builtin(name) or self.api.is_system(raw)
 
     def identity_of(self, values: dict[str, Any]) -> tuple[str, ...]:
         """The natural key of an object's values, folded for comparison."""

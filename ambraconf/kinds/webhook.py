@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
@@ -23,8 +23,7 @@ from ambraconf.kinds.base import (
     problem_error,
     secret_paths,
 )
-from ambraconf.kinds.codec import ApiMap, Names, json_text, parse_json_text
-from ambraconf.kinds.codec import Field as CodecField
+from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, json_text, parse_json_text
 from ambraconf.kinds.spec import ANY, KindSpec, Reference
 
 SECRET = {"secret": True}
@@ -82,29 +81,37 @@ class WebhookAuth(Model):
 class Webhook(ObjectModel):
     """A webhook (``/webhook/add``, ``/webhook/set``)."""
 
-    name: Name
-    event: one_of(WEBHOOK_EVENTS, "webhook event") = Field(description="When it fires.")
-    url: Text
-    method: one_of(WEBHOOK_METHODS, "webhook method")
-    node: Name | None = Field(None, description="Gateway node to proxy through, by name.")
-    suspended: Flag | None = None
+    name: Annotated[Name, Api()]
+    event: Annotated[one_of(WEBHOOK_EVENTS, "webhook event"), Api()] = Field(
+        description="When it fires."
+    )
+    url: Annotated[Text, Api()]
+    method: Annotated[one_of(WEBHOOK_METHODS, "webhook method"), Api()]
+    node: Annotated[Name | None, Api("node_id", ref="node")] = Field(
+        None, description="Gateway node to proxy through, by name."
+    )
+    suspended: Annotated[Flag | None, Api()] = None
     parameters: dict[str, Any] | None = Field(
         None, description="Parameter name to value; study.<field> values are filled in."
     )
-    retry: Flag | None = None
-    sid_user: Text | None = Field(
+    retry: Annotated[Flag | None, Api()] = None
+    sid_user: Annotated[Text | None, Api("sid_user_id", ref="user")] = Field(
         None, description="Email of the account user to generate a sid as (sid_user_id)."
     )
     filter_field: TextOrList | None = None
     filter_regexp: TextOrList | None = None
-    once: Flag | None = None
-    by_uid: Flag | None = None
-    by_accession_number: Flag | None = None
-    by_webhook_event: Flag | None = None
-    delay: Integer | None = Field(None, ge=0, description="Seconds.")
-    max_age: Integer | None = Field(None, ge=0, description="Days (by study_date).")
+    once: Annotated[Flag | None, Api()] = None
+    by_uid: Annotated[Flag | None, Api()] = None
+    by_accession_number: Annotated[Flag | None, Api()] = None
+    by_webhook_event: Annotated[Flag | None, Api()] = None
+    delay: Annotated[Integer | None, Api()] = Field(None, ge=0, description="Seconds.")
+    max_age: Annotated[Integer | None, Api()] = Field(
+        None, ge=0, description="Days (by study_date)."
+    )
     auth: WebhookAuth | None = Field(None, json_schema_extra=SECRET)
-    cron: Text | None = Field(None, description="Cron timing for CRON events: 0 9 * * mon-fri")
+    cron: Annotated[Text | None, Api()] = Field(
+        None, description="Cron timing for CRON events: 0 9 * * mon-fri"
+    )
 
     @model_validator(mode="after")
     def _documented_rules(self) -> Webhook:
@@ -171,9 +178,14 @@ def _customfields_by_uuid(field: str, text: str, names: Names) -> str:
 
 
 def _decode_webhook(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
+    if "parameters" in raw:
+        values["parameters"] = parse_json_text(raw["parameters"])
     for key in ("filter_field", "filter_regexp"):
-        if isinstance(raw.get(key), str) and raw[key].startswith("["):
-            values[key] = parse_json_text(raw[key])
+        if key in raw:
+            value = raw[key]
+            if isinstance(value, str) and value.startswith("["):
+                value = parse_json_text(value)
+            values[key] = value if value is None or isinstance(value, str | list) else str(value)
     for field, _, _ in CUSTOMFIELD_TEXT:
         if values.get(field) is not None:
             values[field] = _texts(values[field], lambda t: _customfields_by_name(t, names))
@@ -195,10 +207,12 @@ def _encode_webhook(desired: dict[str, Any], params: dict[str, str], names: Name
             desired[field] = _texts(
                 desired[field], lambda t, f=field: _customfields_by_uuid(f, t, names)
             )
-            params[field] = json_text(desired[field]) if field == "parameters" else desired[field]
+    if desired.get("parameters") is not None:
+        params["parameters"] = json_text(desired["parameters"])
     for key in ("filter_field", "filter_regexp"):
-        if isinstance(desired.get(key), list):
-            params[key] = json_text(desired[key])
+        value = desired.get(key)
+        if value is not None:
+            params[key] = json_text(value) if isinstance(value, list) else str(value)
     auth = desired.get("auth")
     if auth is not None:
         token = auth.get("token_from_webhook")
@@ -214,35 +228,15 @@ API = ApiMap(
     set_path="/webhook/set",
     delete_path="/webhook/delete",
     paged=False,
-    fields=(
-        CodecField("name"),
-        CodecField("event"),
-        CodecField("url"),
-        CodecField("method"),
-        CodecField("node", "ref", api="node_id", ref="node"),
-        CodecField("parameters", "json"),
-        CodecField("sid_user", "ref", api="sid_user_id", ref="user"),
-        CodecField("filter_field"),
-        CodecField("filter_regexp"),
-        CodecField("delay", "int"),
-        CodecField("max_age", "int"),
-        CodecField("cron"),
-        *(
-            CodecField(flag, "flag")
-            for flag in (
-                "suspended",
-                "retry",
-                "once",
-                "by_uid",
-                "by_accession_number",
-                "by_webhook_event",
-            )
+    hooks=(
+        Hook(
+            ("parameters", "filter_field", "filter_regexp", "auth"),
+            decode=_decode_webhook,
+            encode=_encode_webhook,
+            params=("parameters", "filter_field", "filter_regexp", "auth"),
         ),
     ),
-    decode_hook=_decode_webhook,
-    encode_hook=_encode_webhook,
 )
-
 
 SPEC = KindSpec(
     api=API,

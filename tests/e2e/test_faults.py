@@ -13,11 +13,11 @@ from ambraconf.config.errors import UserError
 from ambraconf.config.validate import load_config
 from ambraconf.engine.apply import Applier
 from ambraconf.engine.workflow import make_plan
-from ambraconf.kinds import ACCOUNT, KINDS
+from ambraconf.kinds import BY_NAME
 from ambraconf.sandbox.harness import SandboxHandle
 
 CLINIC = Path(__file__).parent / "clinic"
-SPECS = {k.name: k for k in KINDS}
+SPECS = BY_NAME
 
 
 def client_for(sandbox: SandboxHandle) -> AmbraClient:
@@ -36,7 +36,7 @@ def apply_once(sandbox: SandboxHandle) -> bool:
             run = make_plan(config, client)
             if not run.plan.has_changes:
                 return True
-            Applier(client, run.live, SPECS, ACCOUNT.api).apply(run.plan)
+            Applier(client, run.live, SPECS).apply(run.plan)
     except UserError:
         pass  # a read that failed every retry: the next run starts again
     return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ambraconf.engine.refs import RefIndex
+from ambraconf.kinds import kind
 from ambraconf.kinds.codec import ApiMap, Field
 
 ROUTE_LIKE = ApiMap(
@@ -72,3 +73,20 @@ def test_config_values_become_form_fields() -> None:
 
 def test_unknown_reference_in_live_state_stays_visible_as_uuid() -> None:
     assert ROUTE_LIKE.decode({"role_id": "r-9"}, names()) == {"role": "r-9"}
+
+
+def test_documented_flags_inside_json_travel_as_numbers_whatever_the_kind() -> None:
+    """One rule for the Flag type ("Flags are numeric fields with a 1 or 0 value"), in route
+    options and custom field options alike; free-form JSON (ui_json) is sent as written."""
+    customfield = kind("customfield")
+    route = kind("route")
+    params = customfield.api.encode(
+        {"options": {"admin_only": True, "values": ["a"]}, "ui_json": {"wide": True}}, names()
+    )
+    assert params["options"] == '{"admin_only":1,"values":["a"]}'
+    assert params["ui_json"] == '{"wide":true}'
+    assert route.api.encode({"options": {"bypass_approval": False}}, names()) == {
+        "options": '{"bypass_approval":0}'
+    }
+    live = customfield.api.decode({"options": '{"admin_only": 1, "hint": "1"}'}, names())
+    assert live["options"] == {"admin_only": True, "hint": "1"}

@@ -1,0 +1,147 @@
+"""The registry's import-time check: every kind agrees with itself and with the API docs.
+
+A field the model has but nothing sends, a hook naming a field the model lacks, an
+endpoint or parameter the documentation does not have, a required add parameter never
+sent: each of these once passed validate and made a plan show ``~ update`` forever. They
+are refused here, when the package is imported, with every problem listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ambraconf.facts import ENDPOINTS, EndpointFact, parameter_matches
+from ambraconf.kinds.base import META_FIELDS
+from ambraconf.kinds.codec import ApiMap, DeclarationError
+from ambraconf.kinds.spec import KindSpec
+
+
+def check_registry(kinds: Sequence[KindSpec]) -> None:
+    """Raise ``DeclarationError`` listing every problem of ``kinds``; nothing if none."""
+    problems = registry_problems(kinds)
+    if problems:
+        raise DeclarationError("kind declarations disagree:\n  " + "\n  ".join(problems))
+
+
+def registry_problems(
+    kinds: Sequence[KindSpec], endpoints: Mapping[str, EndpointFact] = ENDPOINTS
+) -> list[str]:
+    problems = [*_duplicates(kinds, "name"), *_duplicates(kinds, "key")]
+    for spec in kinds:
+        problems.extend(f"{spec.name}: {p}" for p in kind_problems(spec, endpoints))
+    return problems
+
+
+def _duplicates(kinds: Sequence[KindSpec], attribute: str) -> list[str]:
+    seen: set[str] = set()
+    repeated = []
+    for spec in kinds:
+        value = getattr(spec, attribute)
+        if value in seen:
+            repeated.append(f"two kinds have the {attribute} {value!r}")
+        seen.add(value)
+    return repeated
+
+
+def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOINTS) -> list[str]:
+    """What is wrong with one kind's declaration (empty: nothing)."""
+    api = spec.api
+    model_fields = {info.alias or name for name, info in spec.model.model_fields.items()}
+    own = model_fields - META_FIELDS
+    wired = {f.name for f in api.fields}
+    problems = [
+        f"field {f!r} has no API mapping: annotate it with Api(...) or list it in a Hook"
+        for f in sorted(own - wired - api.hooked)
+    ]
+    problems += [
+        f"field {f!r} is both wired (Api) and handled by a hook" for f in sorted(wired & api.hooked)
+    ]
+    named = {
+        "hook or companion": api.hooked,
+        "identity": set(spec.identity),
+        "merged_hashes": {h.split(".")[0] for h in api.merged_hashes},
+        "unordered_lists": set(api.unordered_lists),
+        "partial_items": set(api.partial_items),
+        "immutable": set(api.immutable),
+        "set_requires": set(api.set_requires),
+        "reference": {r.path[0] for r in spec.references},
+    }
+    for what, fields in named.items():
+        problems += [
+            f"{what} names field {f!r}, which the model does not have"
+            for f in sorted(fields - model_fields)
+        ]
+    problems += _endpoint_problems(api, endpoints)
+    problems += _required_problems(spec, endpoints)
+    return problems
+
+
+def _paths(api: ApiMap) -> list[str]:
+    paths = [api.list_path, api.add_path, api.set_path, api.delete_path]
+    paths += [c.path for c in api.companions]
+    paths += [p for hook in api.hooks for p in hook.paths]
+    return [p for p in paths if p]
+
+
+def _endpoint_problems(api: ApiMap, endpoints: Mapping[str, EndpointFact]) -> list[str]:
+    problems = [
+        f"endpoint {p} is not in the API documentation"
+        for p in _paths(api)
+        if p not in endpoints and p not in api.undocumented
+    ]
+    add, set_ = endpoints.get(api.add_path), endpoints.get(api.set_path)
+    for field in api.fields:
+        if add is not None and not field.set_only and not add.takes(field.api_name):
+            problems.append(
+                f"field {field.name!r}: {api.add_path} takes no parameter {field.api_name!r} "
+                "(mark it set_only, or fix its API name)"
+            )
+        if (
+            set_ is not None
+            and not field.add_only
+            and field.compare
+            and field.name not in api.immutable
+            and not set_.takes(field.api_name)
+        ):
+            problems.append(
+                f"field {field.name!r}: {api.set_path} takes no parameter {field.api_name!r} "
+                "(mark it add_only, or fix its API name)"
+            )
+    sent_by_hooks = {p for hook in api.hooks for p in hook.params}
+    writes = [e for e in (add, set_) if e is not None]
+    problems += [
+        f"a hook sends {param!r}, which neither {api.add_path} nor {api.set_path} takes"
+        for param in sorted(sent_by_hooks)
+        if writes and not any(e.takes(param) for e in writes)
+    ]
+    return problems
+
+
+def _required_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact]) -> list[str]:
+    """Every parameter the documented add requires is sent by a field the model requires,
+    by a hook, or by the add's scope and defaults."""
+    api = spec.api
+    add = endpoints.get(api.add_path)
+    if add is None:
+        return []
+    required_fields = {
+        info.alias or name for name, info in spec.model.model_fields.items() if info.is_required()
+    }
+    always = {f.api_name for f in api.fields if not f.set_only and f.name in required_fields}
+    always |= {p for hook in api.hooks for p in hook.params}
+    always |= {k for k, _ in api.add_defaults} | set(api.linkage_params)
+    if api.scope_param:
+        always.add(api.scope_param)
+    problems = []
+    for group in add.required:
+        if not any(parameter_matches(sent, name) for name in group for sent in always):
+            sent_optional = sorted(
+                f.name for f in api.fields if any(parameter_matches(f.api_name, n) for n in group)
+            )
+            why = (
+                f"the model lets {', '.join(sent_optional)} be left out"
+                if sent_optional
+                else "nothing sends it"
+            )
+            problems.append(f"{api.add_path} requires {' or '.join(group)}, but {why}")
+    return problems

@@ -1,0 +1,110 @@
+"""The registry refuses a kind whose declaration disagrees with itself or with the API docs.
+
+Each kind's fields are declared once, on its model (``Api`` annotations) or in a hook; the
+check runs when ``ambraconf.kinds`` is imported. These tests break every field of every
+kind, one at a time, on either side, and expect the check to name it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated, Any
+
+import pytest
+from pydantic import create_model
+
+from ambraconf.kinds import ACCOUNT, KINDS, KindSpec
+from ambraconf.kinds.codec import Api, DeclarationError, Hook
+from ambraconf.kinds.declarations import check_registry, kind_problems, registry_problems
+
+ALL = (ACCOUNT, *KINDS)
+WIRED = [(spec, f.name) for spec in ALL for f in spec.api.fields]
+HOOKED = [
+    (spec, index, field)
+    for spec in ALL
+    for index, hook in enumerate(spec.api.hooks)
+    for field in hook.fields
+]
+
+
+def redeclare(
+    spec: KindSpec, field: str, api: Api | None = None, *, optional: bool = False
+) -> KindSpec:
+    """``spec`` with ``field`` re-declared on a subclass of its model: without its ``Api``
+    annotation, or with ``api`` instead; ``optional`` lets it be left out."""
+    info = spec.model.model_fields[field]
+    annotation: Any = info.annotation | None if optional else info.annotation
+    if api is not None:
+        annotation = Annotated[annotation, api]
+    default = None if optional or not info.is_required() else ...
+    model = create_model(spec.model.__name__, __base__=spec.model, **{field: (annotation, default)})
+    return replace(spec, model=model)
+
+
+def test_the_registered_kinds_agree_with_the_documentation() -> None:
+    assert registry_problems(ALL) == []
+
+
+@pytest.mark.parametrize(("spec", "field"), WIRED, ids=[f"{s.name}.{f}" for s, f in WIRED])
+def test_a_field_without_its_api_mapping_is_refused(spec: KindSpec, field: str) -> None:
+    broken = redeclare(spec, field)
+    assert field not in {f.name for f in broken.api.fields}
+    assert f"field {field!r} has no API mapping" in "\n".join(kind_problems(broken))
+
+
+@pytest.mark.parametrize(
+    ("spec", "index", "field"), HOOKED, ids=[f"{s.name}.{f}" for s, _, f in HOOKED]
+)
+def test_a_field_its_hook_forgets_is_refused(spec: KindSpec, index: int, field: str) -> None:
+    hooks = list(spec.api.hooks)
+    hooks[index] = replace(hooks[index], fields=tuple(f for f in hooks[index].fields if f != field))
+    broken = replace(spec, api=replace(spec.api, hooks=tuple(hooks)))
+    assert f"field {field!r} has no API mapping" in "\n".join(kind_problems(broken))
+
+
+@pytest.mark.parametrize("spec", ALL, ids=[s.name for s in ALL])
+def test_a_hook_naming_a_field_the_model_lacks_is_refused(spec: KindSpec) -> None:
+    hooks = (*spec.api.hooks, Hook(("no_such_field",)))
+    broken = replace(spec, api=replace(spec.api, hooks=hooks))
+    assert "names field 'no_such_field', which the model does not have" in "\n".join(
+        kind_problems(broken)
+    )
+
+
+def test_a_parameter_the_endpoint_does_not_take_is_refused() -> None:
+    role = next(k for k in KINDS if k.name == "role")
+    broken = redeclare(role, "for_group", Api("for_groups"))
+    problems = "\n".join(kind_problems(broken))
+    assert "/role/add takes no parameter 'for_groups'" in problems
+    assert "/role/set takes no parameter 'for_groups'" in problems
+
+
+def test_a_set_only_field_the_add_does_take_is_fine_but_one_the_set_lacks_is_not() -> None:
+    customfield = next(k for k in KINDS if k.name == "customfield")
+    # object is add-only: declared as settable, /customfield/set (which lacks it) is named
+    broken = redeclare(customfield, "object", Api())
+    assert "/customfield/set takes no parameter 'object'" in "\n".join(kind_problems(broken))
+
+
+def test_an_undocumented_endpoint_is_refused() -> None:
+    role = next(k for k in KINDS if k.name == "role")
+    broken = replace(role, api=replace(role.api, delete_path="/role/remove"))
+    assert kind_problems(broken) == ["endpoint /role/remove is not in the API documentation"]
+
+
+def test_a_required_add_parameter_never_sent_is_refused() -> None:
+    template = next(k for k in KINDS if k.name == "hl7_template")
+    broken = replace(template, api=replace(template.api, scope_param=None))
+    assert "/hl7/template/add requires account_id, but nothing sends it" in kind_problems(broken)
+    optional_body = redeclare(template, "body", Api(), optional=True)
+    assert "/hl7/template/add requires body, but the model lets body be left out" in (
+        kind_problems(optional_body)
+    )
+
+
+def test_two_kinds_with_one_name_or_key_are_refused_at_import() -> None:
+    role = next(k for k in KINDS if k.name == "role")
+    with pytest.raises(DeclarationError, match="two kinds have the name 'role'"):
+        check_registry((*ALL, role))
+    with pytest.raises(DeclarationError, match="two kinds have the key 'roles'"):
+        check_registry((*ALL, replace(role, name="role2")))
