@@ -23,6 +23,7 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,10 @@ from typing import Any
 from ambraconf.api import AmbraClient, ClientSettings, RetryPolicy, Transport
 from ambraconf.config.validate import load_config
 from ambraconf.engine.apply import Applier
+from ambraconf.engine.plan import Plan
 from ambraconf.engine.workflow import make_plan
-from ambraconf.kinds import ACCOUNT, KINDS
+from ambraconf.kinds import ACCOUNT, KINDS, KindSpec
+from ambraconf.kinds.codec import ApiMap
 from benchmarks.per_object import PerObjectClient, get_paths
 
 SESSION_ENDPOINTS = ("/session/login", "/session/logout")
@@ -108,7 +111,7 @@ def run(job: Job) -> dict[str, Any]:
     api: Any = client
     if job.strategy == "per_object":
         api = PerObjectClient(
-            client, get_paths(s.api.list_path for s in KINDS), threads=job.threads
+            client, get_paths(_api(s).list_path for s in KINDS), threads=job.threads
         )
     applied: dict[str, Any] | None = None
     try:
@@ -117,7 +120,7 @@ def run(job: Job) -> dict[str, Any]:
         plan_requests = client.counts()
         if job.operation == "apply":
             levels = _levels(plan_run.plan, specs)
-            result = Applier(api, plan_run.live, specs, ACCOUNT.api).apply(plan_run.plan)
+            result = Applier(api, plan_run.live, specs, _api(ACCOUNT)).apply(plan_run.plan)
             clock.lap("apply")
             applied = {
                 "summary": result.summary(),
@@ -151,7 +154,14 @@ def run(job: Job) -> dict[str, Any]:
     }
 
 
-def _levels(plan: Any, specs: dict[str, Any]) -> list[dict[str, int]]:
+def _api(spec: KindSpec) -> ApiMap:
+    """The spec's API map: every registered kind, the account too, has one."""
+    if spec.api is None:
+        raise ValueError(f"kind {spec.name} has no API map")
+    return spec.api
+
+
+def _levels(plan: Plan, specs: Mapping[str, KindSpec]) -> list[dict[str, int]]:
     """Per dependency level of the plan's changes: how many actions, how many calls each
     phase of apply sends (the object's own call; the set after an add for fields add does
     not take, or the delete after a replace; companion calls such as namespace settings),
@@ -171,11 +181,11 @@ def _levels(plan: Any, specs: dict[str, Any]) -> list[dict[str, int]]:
         if spec is None or action.op == "delete":
             continue
         if action.op == "replace" or (
-            action.op == "create" and any(k in spec.api.set_only for k in desired)
+            action.op == "create" and any(k in _api(spec).set_only for k in desired)
         ):
             level["second"] += 1
         level["companions"] += sum(
-            1 for c in spec.api.companions if desired.get(c.field) is not None
+            1 for c in _api(spec).companions if desired.get(c.field) is not None
         )
     return [levels[n] for n in sorted(levels)]
 
