@@ -23,6 +23,7 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,9 @@ from typing import Any
 from ambraconf.api import AmbraClient, ClientSettings, RetryPolicy, Transport
 from ambraconf.config.validate import load_config
 from ambraconf.engine.apply import Applier
+from ambraconf.engine.plan import Plan
 from ambraconf.engine.workflow import make_plan
-from ambraconf.kinds import BY_NAME, KINDS
+from ambraconf.kinds import BY_NAME, KINDS, KindSpec
 from benchmarks.per_object import PerObjectClient, get_paths
 
 SESSION_ENDPOINTS = ("/session/login", "/session/logout")
@@ -151,7 +153,7 @@ def run(job: Job) -> dict[str, Any]:
     }
 
 
-def _levels(plan: Any, specs: dict[str, Any]) -> list[dict[str, int]]:
+def _levels(plan: Plan, specs: Mapping[str, KindSpec]) -> list[dict[str, int]]:
     """Per dependency level of the plan's changes: how many actions, how many calls each
     phase of apply sends (the object's own call; the set after an add for fields add does
     not take, or the delete after a replace; companion calls such as namespace settings),

@@ -102,7 +102,10 @@ def _between(text: str, start: str, end: str) -> list[str]:
 
 
 def _enum(description: str) -> list[str]:
-    return re.search(r"\(([A-Za-z_|]+)\)", description).group(1).split("|")
+    found = re.search(r"\(([A-Za-z_|]+)\)", description)
+    if found is None:
+        raise ValueError(f"no (a|b|c) list of values in {description!r}")
+    return found.group(1).split("|")
 
 
 def enumerations(endpoints: dict[str, dict], global_md: str) -> dict[str, list[str]]:

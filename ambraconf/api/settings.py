@@ -75,6 +75,7 @@ class ClientSettings:
                 if url is None
                 else None,
             )
+        assert url is not None  # else AMBRA_URL is in ``missing``
         if ca_bundle is not None and not Path(ca_bundle).is_file():
             raise UserError(f"AMBRA_CA_BUNDLE points to {ca_bundle}, which is not a file")
         return cls(

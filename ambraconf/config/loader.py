@@ -9,7 +9,7 @@ Duplicate keys are errors (PyYAML would silently keep the last one).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,7 +218,9 @@ class _Builder:
 
     def documents(self) -> Iterable[Document]:
         loader = self.loader
-        handlers = {
+        # each handler takes the event type it is filed under; a dict keyed by type cannot
+        # say that, hence Any for the argument
+        handlers: dict[type[events.Event], Callable[[Any], None]] = {
             events.ScalarEvent: self._scalar,
             events.MappingStartEvent: self._start,
             events.SequenceStartEvent: self._start,
@@ -272,6 +274,7 @@ class _Builder:
         is_merge = key == "<<" and event.implicit[0] and event.tag is None
         container = frame.container
         if not is_merge and key in container:
+            assert isinstance(container, LocatedDict)  # keys are read only into mappings
             first = container.key_mark(key)
             raise _FileProblem(
                 f"duplicate key '{key}' (first written at line {first.line}, "
@@ -301,7 +304,9 @@ class _Builder:
         cached = self.constructed.get((tag, event.value), _MISSING)
         if cached is not _MISSING:
             return cached
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        # types-PyYAML types events' marks as either Mark class (the C parser makes
+        # yaml._yaml.Mark) but nodes' as the pure-Python one only; nodes just keep them
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
         value = self.loader.construct_object(node, deep=True)
         self.constructed[(tag, event.value)] = value
         return value

@@ -12,6 +12,7 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ambraconf.config.diagnostics import Diagnostics
 from ambraconf.config.positions import PathPart, locate
@@ -60,7 +61,7 @@ def report_validation_error(
         diagnostics.error(mark, message, extra_path=_shown(rest))
 
 
-def _message(kind: str, item: dict[str, Any], ctx: dict[str, Any]) -> str:
+def _message(kind: str, item: ErrorDetails, ctx: dict[str, Any]) -> str:
     if kind == "ambraconf":
         return str(ctx["message"])
     if kind in _EXPECTED:

@@ -33,10 +33,13 @@ class ConfigFile(Model):
     variables: dict[str, Scalar] | None = Field(
         None, description="Values for ${var:NAME}, shared by every account unless overridden."
     )
-    shared: dict[str, SharedBlock] | None = Field(
+    # Account and SharedBlock are classes the registry builds at import from the kinds
+    # (create_model), so the checker sees variables of type type[Model]; pydantic reads
+    # these annotations at run time, when they are those classes.
+    shared: dict[str, SharedBlock] | None = Field(  # type: ignore[valid-type]
         None, description="Named blocks of objects that accounts add with include: [name]."
     )
-    accounts: list[Account] | None = Field(None, description="The accounts to manage.")
+    accounts: list[Account] | None = Field(None, description="The accounts to manage.")  # type: ignore[valid-type]
 
 
 def config_schema() -> dict[str, Any]:

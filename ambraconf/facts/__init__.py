@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 
-def _load(name: str):  # noqa: ANN202 - JSON of any shape
+def _load(name: str) -> Any:  # JSON of any shape
     return json.loads(resources.files(__name__).joinpath(name).read_text(encoding="utf-8"))
 
 
@@ -23,7 +25,7 @@ class PermissionFact:
 
     name: str
     kind: str
-    defaults: dict[str, int | str | None]
+    defaults: Mapping[str, int | str | None]
     description: str
 
 
