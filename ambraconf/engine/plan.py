@@ -95,7 +95,7 @@ class Plan:
     config_revision: str | None = None
 
     def counts(self) -> dict[str, int]:
-        totals = dict.fromkeys(OPS, 0)
+        totals: dict[str, int] = dict.fromkeys(OPS, 0)
         for action in self.actions:
             totals[action.op] += 1
         return totals

@@ -15,7 +15,7 @@ from ambraconf.config.errors import UserError
 from ambraconf.engine.diff import DiffRules, diff_object
 from ambraconf.engine.graph import CycleError, levels
 from ambraconf.engine.live import LiveAccount, LiveObject
-from ambraconf.engine.plan import Action, FieldChange, Op, fingerprint
+from ambraconf.engine.plan import Action, Cause, FieldChange, Op, fingerprint
 from ambraconf.kinds.spec import KEYS, KindSpec, Reference, fold
 
 
@@ -113,8 +113,8 @@ def _note_dropped_keys(
         desired = action.desired or {}
         live = live_values.get(action.address, {})
         for field, keys in before.items():
-            kept = desired.get(field) if isinstance(desired.get(field), dict) else {}
-            current = live.get(field) if isinstance(live.get(field), dict) else {}
+            kept = _mapping(desired.get(field))
+            current = _mapping(live.get(field))
             for key in keys:
                 if key not in kept and key in current:
                     action.notes.append(
@@ -122,6 +122,10 @@ def _note_dropped_keys(
                         f"{field} on set, so it keeps its live value "
                         f"({current[key]!r}); set it explicitly to change it"
                     )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _record_rename(
@@ -311,7 +315,8 @@ def _object_action(
             cause="recreated" if recreated else "created",
         )
     changes = diff_object(obj.values, live.values, diff_rules(spec))
-    reason, cause = "managed fields differ", "changed"
+    reason: str = "managed fields differ"
+    cause: Cause = "changed"
     if obj.renamed_from and fold(live.values.get("name")) != fold(obj.values.get("name")):
         reason, cause = f"renamed from {live.values.get('name')!r}", "renamed"
     replaced = sorted({c.path.split(".")[0] for c in changes} & spec.api.add_only)

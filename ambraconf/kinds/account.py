@@ -113,7 +113,7 @@ def _prune_type(keys: Sequence[str]) -> Any:
         ],
         "description": "Which live objects no file mentions may be deleted: true, or per kind.",
     }
-    return checked_mapping(check, schema, _prune_shorthand(keys))
+    return Annotated[dict[str, Any], checked_mapping(check, schema, _prune_shorthand(keys))]
 
 
 def _ignore_type(keys: Sequence[str]) -> Any:
@@ -147,9 +147,12 @@ def _ignore_type(keys: Sequence[str]) -> Any:
         ],
         "description": "Name patterns (fnmatch, case-insensitive) ambraconf never touches.",
     }
-    return checked_mapping(
-        check, schema, lambda value: {ALL_KINDS: value} if isinstance(value, list) else None
-    )
+    return Annotated[dict[str, Any], checked_mapping(check, schema, _every_kind)]
+
+
+def _every_kind(value: Any) -> dict[str, Any] | None:
+    """``ignore: [patterns]`` is short for ``ignore: {'*': [patterns]}``."""
+    return {ALL_KINDS: value} if isinstance(value, list) else None
 
 
 def _prune_shorthand(keys: Sequence[str]) -> Any:
@@ -193,7 +196,7 @@ def account_models(kinds: Sequence[KindSpec]) -> tuple[type[Model], type[Model],
         ),
     )
     lists: dict[str, Any] = {
-        k.key: (list[k.model] | None, Field(None, description=f"The account's {k.plural}."))
+        k.key: (list_of(k.model), Field(None, description=f"The account's {k.plural}."))
         for k in kinds
     }
     account = create_model("Account", __base__=head, **lists)
@@ -205,6 +208,11 @@ def account_models(kinds: Sequence[KindSpec]) -> tuple[type[Model], type[Model],
         **lists,
     )
     return head, account, shared
+
+
+def list_of(model: type[Model] | type[Any]) -> Any:
+    """``list[model] | None`` for a model known only at run time."""
+    return list[model] | None  # type: ignore[valid-type]  # a run-time class, as intended
 
 
 def is_ignored(ignore: dict[str, list[str]] | None, key: str, name: str) -> bool:

@@ -8,7 +8,8 @@ prefixes them with the field's own location, so every problem lands on its own l
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import (
@@ -16,11 +17,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PlainValidator,
     ValidationError,
     WithJsonSchema,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from ambraconf.config.suggest import did_you_mean
 
@@ -42,6 +46,13 @@ class Model(BaseModel):
         populate_by_name=False,
         validate_default=False,
     )
+
+
+def under(prefix: tuple[str | int, ...], problem: Problem) -> Problem:
+    """``problem`` of a value nested at ``prefix``."""
+    if len(problem) == 3:
+        return ((*prefix, *problem[0]), problem[1], problem[2])
+    return ((*prefix, *problem[0]), problem[1])
 
 
 def problem_error(problems: Iterable[Problem], title: str = "value") -> ValidationError:
@@ -119,7 +130,26 @@ Name = Annotated[str, PlainValidator(_name), WithJsonSchema({"type": "string", "
 """An object's name, or a reference to another object by its name."""
 
 
-def pattern_text(regex: str, expected: str) -> Any:
+@dataclass(frozen=True, eq=False)
+class Checked:
+    """Annotated metadata: a value check and the JSON Schema that describes it, as one
+    object (``Annotated[str, one_of(...)]``), so the type checker reads the annotation too."""
+
+    check: Callable[[Any], Any]
+    schema: Mapping[str, Any]
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(self.check)
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return dict(self.schema)
+
+
+def pattern_text(regex: str, expected: str) -> Checked:
     """Text that must match ``regex``; the message says what was expected in words."""
     compiled = re.compile(regex)
 
@@ -129,12 +159,10 @@ def pattern_text(regex: str, expected: str) -> Any:
             raise fail(f"expected {expected}, got {text!r}")
         return text
 
-    return Annotated[
-        str, PlainValidator(check), WithJsonSchema({"type": "string", "pattern": f"^{regex}$"})
-    ]
+    return Checked(check, {"type": "string", "pattern": f"^{regex}$"})
 
 
-Uuid = pattern_text(UUID_RE, "a uuid like 0f8e0a1c-1b2c-4d5e-8f90-a1b2c3d4e5f6")
+Uuid = Annotated[str, pattern_text(UUID_RE, "a uuid like 0f8e0a1c-1b2c-4d5e-8f90-a1b2c3d4e5f6")]
 
 
 def _text(value: Any) -> str:
@@ -199,7 +227,7 @@ def _require_mapping(value: Any) -> dict[str, Any]:
 # --- enumerations ------------------------------------------------------------------------
 
 
-def one_of(values: Collection[str], what: str, *, description: str | None = None) -> Any:
+def one_of(values: Collection[str], what: str, *, description: str | None = None) -> Checked:
     """A text type limited to documented values, with a 'did you mean' for typos."""
     allowed = frozenset(values)
 
@@ -212,14 +240,14 @@ def one_of(values: Collection[str], what: str, *, description: str | None = None
     schema: dict[str, Any] = {"type": "string", "enum": sorted(allowed)}
     if description:
         schema["description"] = description
-    return Annotated[str, PlainValidator(check), WithJsonSchema(schema)]
+    return Checked(check, schema)
 
 
 def checked_mapping(
     check: Callable[[dict[str, Any]], dict[str, Any]],
     schema: dict[str, Any],
     shorthand: Callable[[Any], dict[str, Any] | None] = lambda value: None,
-) -> Any:
+) -> Checked:
     """A mapping validated as a whole by ``check`` (which raises ``problem_error``).
 
     ``shorthand`` turns a short form (``prune: true``) into the mapping, or returns None.
@@ -229,7 +257,7 @@ def checked_mapping(
         expanded = shorthand(value)
         return check(_require_mapping(value if expanded is None else expanded))
 
-    return Annotated[dict[str, Any], PlainValidator(validate), WithJsonSchema(schema)]
+    return Checked(validate, schema)
 
 
 # --- objects -----------------------------------------------------------------------------

@@ -52,14 +52,14 @@ class Api:
 class Field:
     """One wired field of a kind, as derived from its model (see ``fields_of``).
 
-    ``type`` is one of: text, flag (bool ↔ 1/0), int, json (structure ↔ JSON text),
+    ``codec`` is one of: text, flag (bool ↔ 1/0), int, json (structure ↔ JSON text),
     csv (list ↔ "a,b"), ref (name ↔ uuid of ``ref``), refs_csv (names ↔ CSV of uuids).
     ``shape`` is the model of a documented JSON structure (route options): its flags
     travel as 1/0 like every documented flag; free-form JSON travels as written.
     """
 
     name: str
-    type: str = "text"
+    codec: str = "text"
     api: str | None = None
     ref: str | None = None
     add_only: bool = False
@@ -140,13 +140,13 @@ def decode_value(f: Field, value: Any, names: Names) -> Any:
     """An API value in the config's shape."""
     if value is None:
         return None
-    decoder = DECODERS[f.type]
+    decoder = DECODERS[f.codec]
     return decoder(f, value, names)
 
 
 def encode_value(f: Field, value: Any, names: Names) -> str:
     """A config value as the API's form field text."""
-    return ENCODERS[f.type](f, value, names)
+    return ENCODERS[f.codec](f, value, names)
 
 
 def parse_json_text(value: Any) -> Any:

@@ -17,6 +17,7 @@ from ambraconf.kinds.base import (
     Model,
     Name,
     ObjectModel,
+    Problem,
     Text,
     describe,
     one_of,
@@ -38,7 +39,10 @@ SEARCH_SOURCES = (
 )
 _DICOM_TAG = r"\([0-9A-F]{4},[0-9A-F]{4}\)(:\([0-9A-F]{4},[0-9A-F]{4}\))*"
 _VALUES_BY_FIELD = re.compile(r"values_[A-Za-z0-9_\-]+")
-DicomTag = pattern_text(_DICOM_TAG, "a DICOM tag like (0008,0050), upper case hex")
+DicomTag = Annotated[str, pattern_text(_DICOM_TAG, "a DICOM tag like (0008,0050), upper case hex")]
+CustomFieldType = Annotated[str, one_of(CUSTOMFIELD_TYPES, "custom field type")]
+Hl7Segment = Annotated[str, one_of(HL7_SEGMENTS, "HL7 segment")]
+FieldLetter = Annotated[str, one_of(FIELD_LETTERS, "field flag")]
 
 
 class CustomFieldOptions(Model):
@@ -52,7 +56,7 @@ class CustomFieldOptions(Model):
     labels: dict[str, Text] | None = None
     validate_regexp: Text | None = Field(None, alias="validate")
     validate_error: Text | None = None
-    validate_pages: list[one_of(VALIDATE_PAGES, "page")] | None = None
+    validate_pages: list[Annotated[str, one_of(VALIDATE_PAGES, "page")]] | None = None
     hint: Text | None = None
     field_label: Text | None = None
     max_length: Integer | None = None
@@ -64,13 +68,13 @@ class CustomFieldOptions(Model):
     forbid_future_dates: Flag | None = None
     block_id: Text | None = None
     show_in_qr_activity: Flag | None = None
-    search_source: one_of(SEARCH_SOURCES, "search source") | None = None
+    search_source: Annotated[str, one_of(SEARCH_SOURCES, "search source")] | None = None
 
     @model_validator(mode="after")
     def _values_by_field(self) -> CustomFieldOptions:
         """``values_<FIELD>`` keys are documented (one at most); anything else is a typo."""
         extra = self.model_extra or {}
-        problems = []
+        problems: list[Problem] = []
         by_field = [k for k in extra if _VALUES_BY_FIELD.fullmatch(k)]
         for key, value in extra.items():
             if key not in by_field:
@@ -104,11 +108,11 @@ class CustomField(ObjectModel):
     """A custom field (``/customfield/add``); ``object`` and ``type`` cannot change later."""
 
     name: Annotated[Name, Api()]
-    object: Annotated[one_of(CUSTOMFIELD_OBJECTS, "custom field object"), Api(add_only=True)] = (
-        Field(description="What the field is attached to (fixed once created).")
-    )
-    type: Annotated[one_of(CUSTOMFIELD_TYPES, "custom field type") | None, Api(add_only=True)] = (
-        Field(None, description="Kind of input (fixed once created).")
+    object: Annotated[
+        str, one_of(CUSTOMFIELD_OBJECTS, "custom field object"), Api(add_only=True)
+    ] = Field(description="What the field is attached to (fixed once created).")
+    type: Annotated[CustomFieldType | None, Api(add_only=True)] = Field(
+        None, description="Kind of input (fixed once created)."
     )
     capture_on_share_code: Annotated[Flag | None, Api()] = None
     capture_on_destination_search: Annotated[Flag | None, Api()] = None
@@ -117,7 +121,7 @@ class CustomField(ObjectModel):
     dicom_only: Annotated[Flag | None, Api()] = None
     required: Annotated[Flag | None, Api()] = None
     options: CustomFieldOptions | None = None
-    hl7_segment: Annotated[one_of(HL7_SEGMENTS, "HL7 segment") | None, Api()] = None
+    hl7_segment: Annotated[Hl7Segment | None, Api()] = None
     hl7_field: Annotated[Integer | None, Api()] = Field(None, ge=1, le=64)
     hl7_component: Annotated[Integer | None, Api()] = Field(None, ge=1, le=64)
     load_hl7: Annotated[Text | None, Api()] = None
@@ -127,7 +131,7 @@ class CustomField(ObjectModel):
     load_dicom_tag: Annotated[Flag | None, Api()] = None
     dicom_tag_ignore_empty: Annotated[Flag | None, Api()] = None
     load_from_sr: Annotated[list[Text] | None, Api(codec="json")] = None
-    field_flag: Annotated[one_of(FIELD_LETTERS, "field flag") | None, Api()] = None
+    field_flag: Annotated[FieldLetter | None, Api()] = None
     ui_json: Annotated[JsonObject | None, Api()] = None
     load_order: Annotated[Flag | None, Api()] = None
     customfield_mapping: list[CustomFieldMapping] | None = Field(

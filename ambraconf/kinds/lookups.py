@@ -10,7 +10,14 @@ from __future__ import annotations
 from ambraconf.kinds.codec import ApiMap
 
 
-def lookup(path: str, key: str, **options: object) -> ApiMap:
+def lookup(
+    path: str,
+    key: str,
+    *,
+    scope_param: str = "account_id",
+    name_field: str = "name",
+    uuid_field: str = "uuid",
+) -> ApiMap:
     """A read-only list used only to turn names into uuids."""
     return ApiMap(
         list_path=f"/{path}/list",
@@ -18,8 +25,9 @@ def lookup(path: str, key: str, **options: object) -> ApiMap:
         add_path="",
         set_path="",
         delete_path="",
-        fields=(),
-        **options,
+        scope_param=scope_param,
+        name_field=name_field,
+        uuid_field=uuid_field,
     )
 
 

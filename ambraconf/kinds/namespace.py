@@ -126,7 +126,9 @@ NAMESPACE_SETTINGS_SCHEMA: dict[str, Any] = {
     },
     "additionalProperties": False,
 }
-NamespaceSettings = checked_mapping(check_namespace_settings, NAMESPACE_SETTINGS_SCHEMA)
+NamespaceSettings = Annotated[
+    dict[str, Any], checked_mapping(check_namespace_settings, NAMESPACE_SETTINGS_SCHEMA)
+]
 
 
 class NamespaceObject(ObjectModel):

@@ -9,7 +9,7 @@ normalised to booleans.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic_core import PydanticCustomError
 
@@ -24,6 +24,7 @@ from ambraconf.kinds.base import (
     describe,
     problem_error,
     to_flag,
+    under,
 )
 
 CUSTOMFIELDS_KEY = "study_field_customfields"
@@ -82,7 +83,7 @@ def check_permissions(values: dict[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         if name == CUSTOMFIELDS_KEY:
             result[name], found = _customfield_letters(value)
-            problems.extend(((name, *loc), message) for loc, message in found)
+            problems.extend(under((name,), p) for p in found)
             continue
         if _CUSTOMFIELD_BY_UUID.fullmatch(name):
             problems.append(((name,), f"custom field permission by uuid; {_BY_UUID_HINT}", AT_KEY))
@@ -119,7 +120,7 @@ def check_field_flags(values: dict[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         if name == CUSTOMFIELDS_KEY:
             result[name], found = _customfield_letters(value)
-            problems.extend(((name, *loc), message) for loc, message in found)
+            problems.extend(under((name,), p) for p in found)
         elif _CUSTOMFIELD_BY_UUID.fullmatch(name):
             problems.append(((name,), f"custom field flag by uuid; {_BY_UUID_HINT}", AT_KEY))
         elif name not in _STUDY_FIELDS:
@@ -177,8 +178,8 @@ FIELD_FLAGS_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
 }
 
-Permissions = checked_mapping(check_permissions, PERMISSIONS_SCHEMA)
-FieldFlags = checked_mapping(check_field_flags, FIELD_FLAGS_SCHEMA)
+Permissions = Annotated[dict[str, Any], checked_mapping(check_permissions, PERMISSIONS_SCHEMA)]
+FieldFlags = Annotated[dict[str, Any], checked_mapping(check_field_flags, FIELD_FLAGS_SCHEMA)]
 
 
 def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, Any]:

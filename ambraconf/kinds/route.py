@@ -21,6 +21,7 @@ from ambraconf.kinds.base import (
     Model,
     Name,
     ObjectModel,
+    Problem,
     Text,
     TextOrList,
     describe,
@@ -35,7 +36,7 @@ from ambraconf.kinds.spec import ANY, KindSpec, Reference
 
 PHYSICIAN_ALIAS = "PHYSICIAN_ALIAS"
 NAMESPACE_SPECIALS = ("PERSONAL", "GROUP", "LOCATION")
-Clock = pattern_text(r"([01]\d|2[0-3]):[0-5]\d", "a time as HH:MM (24 hour clock)")
+Clock = Annotated[str, pattern_text(r"([01]\d|2[0-3]):[0-5]\d", "a time as HH:MM (24 hour clock)")]
 _CUSTOMFIELD_LV = re.compile(r"customfield-.*")
 _LVS = sorted(ROUTE_CONDITION_LVS)
 _LV_HINT = "a study field (modality, study_description...), hl7_SEG_N[_N] or validate-<uuid>"
@@ -47,13 +48,13 @@ class Condition(Model):
 
     lv: Text | None = Field(None, description=f"Left value: {_LV_HINT}.")
     customfield: Name | None = Field(None, description="Left value: a Study custom field, by name.")
-    op: one_of(ROUTE_CONDITION_OPS, "operator")
+    op: Annotated[str, one_of(ROUTE_CONDITION_OPS, "operator")]
     rv: TextOrList = Field(description="Right value; a list only with op 'in'; PHYSICIAN_ALIAS.")
-    lv_transform: one_of(ROUTE_LV_TRANSFORMS, "lv_transform") | None = None
+    lv_transform: Annotated[str, one_of(ROUTE_LV_TRANSFORMS, "lv_transform")] | None = None
 
     @model_validator(mode="after")
     def _operands(self) -> Condition:
-        problems = []
+        problems: list[Problem] = []
         either = exactly_one(self.__dict__, ("lv", "customfield"), "a condition")
         if either:
             problems.append(((), either))
@@ -147,7 +148,7 @@ class Action(Model):
 
 class RouteOptions(Model):
     bypass_approval: Flag | None = None
-    round_robin: one_of(("namespace", "destination"), "round_robin") | None = None
+    round_robin: Annotated[str, one_of(("namespace", "destination"), "round_robin")] | None = None
     first_working_ping: Integer | None = Field(None, ge=0, description="Seconds (default 15).")
     hl7_report_physician_alias_regexp: Text | None = None
 
@@ -164,7 +165,7 @@ class Schedule(Model):
     fri: Flag | None = None
     sat: Flag | None = None
     sun: Flag | None = None
-    tz: one_of(SCHEDULE_TIMEZONES, "time zone") | None = None
+    tz: Annotated[str, one_of(SCHEDULE_TIMEZONES, "time zone")] | None = None
     invert: Flag | None = Field(None, description="Run outside the scheduled times instead.")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic_core import PydanticCustomError
 
@@ -102,7 +102,7 @@ def settings_schema(allowed: Callable[[SettingFact], bool] = lambda fact: True) 
     }
 
 
-AccountSettings = checked_mapping(check_settings, settings_schema())
+AccountSettings = Annotated[dict[str, Any], checked_mapping(check_settings, settings_schema())]
 """``settings:`` of an account: any documented account setting."""
 
 
@@ -119,7 +119,9 @@ def _check_role_settings(values: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-RoleSettings = checked_mapping(_check_role_settings, settings_schema(_role_overridable))
+RoleSettings = Annotated[
+    dict[str, Any], checked_mapping(_check_role_settings, settings_schema(_role_overridable))
+]
 """``settings:`` of a role: only settings the table marks as role-overridable."""
 
 

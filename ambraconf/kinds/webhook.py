@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator
+from pydantic.json_schema import JsonDict
 
 from ambraconf.facts import WEBHOOK_EVENTS, WEBHOOK_METHODS
 from ambraconf.kinds.base import (
@@ -26,7 +28,7 @@ from ambraconf.kinds.base import (
 from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, json_text, parse_json_text
 from ambraconf.kinds.spec import ANY, KindSpec, Reference
 
-SECRET = {"secret": True}
+SECRET: JsonDict = {"secret": True}
 
 
 class BasicAuth(Model):
@@ -82,11 +84,11 @@ class Webhook(ObjectModel):
     """A webhook (``/webhook/add``, ``/webhook/set``)."""
 
     name: Annotated[Name, Api()]
-    event: Annotated[one_of(WEBHOOK_EVENTS, "webhook event"), Api()] = Field(
+    event: Annotated[str, one_of(WEBHOOK_EVENTS, "webhook event"), Api()] = Field(
         description="When it fires."
     )
     url: Annotated[Text, Api()]
-    method: Annotated[one_of(WEBHOOK_METHODS, "webhook method"), Api()]
+    method: Annotated[str, one_of(WEBHOOK_METHODS, "webhook method"), Api()]
     node: Annotated[Name | None, Api("node_id", ref="node")] = Field(
         None, description="Gateway node to proxy through, by name."
     )
@@ -167,7 +169,9 @@ def _texts(value: Any, change: Callable[[str], str]) -> Any:
 def _customfields_by_name(text: str, names: Names) -> str:
     """``study.customfield-<UUID>`` as the config writes it: ``study.customfield:<name>``."""
     match = _API_CUSTOMFIELD.fullmatch(text)
-    name = names.name("customfield", match.group(2)) if match else None
+    if match is None:
+        return text
+    name = names.name("customfield", match.group(2))
     return f"{match.group(1) or ''}customfield:{name}" if name else text
 
 
@@ -205,7 +209,7 @@ def _encode_webhook(desired: dict[str, Any], params: dict[str, str], names: Name
     for field, _, _ in CUSTOMFIELD_TEXT:
         if desired.get(field) is not None:
             desired[field] = _texts(
-                desired[field], lambda t, f=field: _customfields_by_uuid(f, t, names)
+                desired[field], partial(_customfields_by_uuid, field, names=names)
             )
     if desired.get("parameters") is not None:
         params["parameters"] = json_text(desired["parameters"])
