@@ -1,17 +1,22 @@
-"""Reading live state: every list a plan needs, for every account, in as few requests as
-the API allows (one ``/account/list``, then the lists of all accounts bundled together).
+"""Reading live state, for plan, drift and export alike, in as few requests as the API allows.
 
-Only kinds the config mentions are read, plus the kinds they reference (so names resolve).
+One ``/account/list``; one bundle with the lists of every kind of every account asked for;
+for export only, one more with the lookups (destinations, users...) the objects turned out
+to name; one with the fields no list returns (namespace settings). The callers differ only
+in what they ask of each account (``AccountRead``): a plan reads the kinds its config
+mentions and the kinds those name, and companions of the objects whose config sets them;
+export reads every kind asked for and every companion.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from ambraconf.api.client import AmbraClient, ListRequest
 from ambraconf.config.desired import DesiredAccount
 from ambraconf.config.errors import UserError
+from ambraconf.config.positions import Mark
 from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.planner import kinds_in_play
 from ambraconf.engine.refs import RefIndex
@@ -34,121 +39,222 @@ class Catalogue:
         return self.specs[kind].api if kind in self.specs else self.lookups[kind]
 
 
-def kinds_to_read(desired: DesiredAccount, catalogue: Catalogue) -> list[str]:
-    """Kinds the config manages or prunes, and every kind its objects name (so the names
-    resolve); nothing else is read."""
-    kinds = kinds_in_play(desired, catalogue.specs)
-    sources = [(catalogue.specs[k], o.values) for k in kinds for o in desired.of(k)]
-    for spec, values in sources:
-        for ref in spec.references:
-            known = ref.target in catalogue.specs or ref.target in catalogue.lookups
-            if known and ref.target not in kinds and any(True for _ in ref.names_in(values)):
-                kinds.append(ref.target)
-    return kinds
+@dataclass(frozen=True)
+class AccountRead:
+    """What to read of one account.
+
+    ``name`` finds it (any letter case; a uuid works too), unless ``uuid`` pins it;
+    ``create`` lets it be missing (the result is then None); ``mark`` is where a config
+    names it, for messages. ``kinds`` are listed in the first round; with
+    ``named_lookups`` the lookup kinds that objects of ``holders`` name are listed in a
+    second (export has no config to say which beforehand). ``companion(kind, obj)`` says
+    whose companion fields to read. ``live_name`` names the result by the account's live
+    name (export), not by ``name`` (a config's spelling).
+    """
+
+    name: str
+    kinds: Sequence[str]
+    companion: Callable[[str, LiveObject], bool]
+    uuid: str | None = None
+    create: bool = False
+    mark: Mark | None = None
+    named_lookups: bool = False
+    holders: Sequence[str] = field(default_factory=tuple)
+    live_name: bool = False
 
 
 def read_live(
     client: AmbraClient, accounts: Sequence[DesiredAccount], catalogue: Catalogue
 ) -> dict[str, LiveAccount | None]:
-    """Live state per desired account name; None for an account that does not exist but
-    the config asks to create."""
+    """What a plan of ``accounts`` needs, per desired account name; None for an account
+    that does not exist but the config asks to create."""
+    return read_accounts(client, [plan_read(a, catalogue) for a in accounts], catalogue)
+
+
+def read_snapshot(
+    client: AmbraClient, account: str, kinds: Sequence[str], catalogue: Catalogue
+) -> LiveAccount:
+    """Every object of ``kinds`` of the account called (or with uuid) ``account``, with the
+    kinds and lookups they name, so references come out as names: what export writes."""
+    holders = [catalogue.specs[k] for k in kinds]
+    named = {r.target for spec in holders for r in spec.references if r.target in catalogue.specs}
+    read = AccountRead(
+        name=account,
+        kinds=[k for k in catalogue.specs if k in kinds or k in named],
+        companion=lambda kind, obj: kind in kinds,
+        named_lookups=True,
+        holders=kinds,
+        live_name=True,
+    )
+    live = read_accounts(client, [read], catalogue)[account]
+    assert live is not None  # only an AccountRead with create may be missing
+    return live
+
+
+def plan_read(desired: DesiredAccount, catalogue: Catalogue) -> AccountRead:
+    """A plan reads the kinds the config manages or prunes and every kind its objects name
+    (so the names resolve), and the companions of the objects whose config sets them."""
+    kinds = kinds_in_play(desired, catalogue.specs)
+    targets = list(kinds)
+    for kind in kinds:
+        for ref in catalogue.specs[kind].references:
+            known = ref.target in catalogue.specs or ref.target in catalogue.lookups
+            if (
+                known
+                and ref.target not in targets
+                and any(True for o in desired.of(kind) for _ in ref.names_in(o.values))
+            ):
+                targets.append(ref.target)
+
+    wanted: dict[str, tuple[set[tuple[str, ...]], set[str | None]]] = {}
+    for kind in kinds:
+        spec = catalogue.specs[kind]
+        setting = [
+            o for o in desired.of(kind) if any(c.field in o.values for c in spec.api.companions)
+        ]
+        wanted[kind] = ({o.identity for o in setting}, {o.uuid for o in setting if o.uuid})
+
+    def companion(kind: str, obj: LiveObject) -> bool:
+        keys, pinned = wanted.get(kind, (set(), set()))
+        return catalogue.specs[kind].identity_of(obj.values) in keys or obj.uuid in pinned
+
+    return AccountRead(
+        name=desired.name,
+        kinds=targets,
+        companion=companion,
+        uuid=desired.uuid,
+        create=desired.create,
+        mark=desired.mark,
+    )
+
+
+def read_accounts(
+    client: AmbraClient, reads: Sequence[AccountRead], catalogue: Catalogue
+) -> dict[str, LiveAccount | None]:
+    """Live state per ``AccountRead.name``."""
     visible = client.list_all("/account/list", "accounts")
-    raw_accounts = {a.name: _find_account(a, visible) for a in accounts}
+    found = [(read, find_account(visible, read)) for read in reads]
+    present = [(read, raw) for read, raw in found if raw is not None]
+    lists = _read_lists(client, [(r, raw, r.kinds) for r, raw in present], catalogue)
+    live = {r.name: build_account(r, raw, lists[r.name], catalogue) for r, raw in present}
+    second = [
+        (r, raw, _named_lookups(live[r.name], r, catalogue))
+        for r, raw in present
+        if r.named_lookups
+    ]
+    if any(kinds for _, _, kinds in second):
+        more = _read_lists(client, second, catalogue)
+        for r, raw, _ in second:
+            lists[r.name].update(more[r.name])
+            live[r.name] = build_account(r, raw, lists[r.name], catalogue)
+    _read_companions(client, [(r, live[r.name]) for r, _ in present], catalogue)
+    return {r.name: live.get(r.name) for r in reads}
+
+
+def _read_lists(
+    client: AmbraClient,
+    wanted: Iterable[tuple[AccountRead, dict, Sequence[str]]],
+    catalogue: Catalogue,
+) -> dict[str, dict[str, list[dict]]]:
+    """The lists of ``kinds`` of each account, all accounts in one bundle. A kind without
+    an owner (the account itself) is not listed per account: ``/account/list`` read it."""
     requests: list[ListRequest] = []
     slots: list[tuple[str, str]] = []
-    for desired in accounts:
-        raw = raw_accounts[desired.name]
-        if raw is None:
-            continue
-        for kind in kinds_to_read(desired, catalogue):
+    result: dict[str, dict[str, list[dict]]] = {}
+    for read, raw, kinds in wanted:
+        result[read.name] = {}
+        for kind in kinds:
             api = catalogue.api(kind)
             if api.scope_param is None:
-                continue  # the account itself: /account/list has read it
-            requests.append(
-                ListRequest(api.list_path, api.list_key, api.list_scope(raw["uuid"]), api.paged)
-            )
-            slots.append((desired.name, kind))
+                continue
+            scope = api.list_scope(str(raw["uuid"]))
+            requests.append(ListRequest(api.list_path, api.list_key, scope, api.paged))
+            slots.append((read.name, kind))
     lists = client.list_many(requests) if requests else []
-    by_account: dict[str, dict[str, list[dict]]] = {}
     for (name, kind), items in zip(slots, lists, strict=True):
-        by_account.setdefault(name, {})[kind] = items
-    live = {
-        desired.name: build_account(desired.name, raw, by_account.get(desired.name, {}), catalogue)
-        if (raw := raw_accounts[desired.name]) is not None
-        else None
-        for desired in accounts
+        result[name][kind] = items
+    return result
+
+
+def _named_lookups(live: LiveAccount, read: AccountRead, catalogue: Catalogue) -> list[str]:
+    """Lookup kinds some object of ``read.holders`` actually names: read those, and no
+    others (an instance may not offer every lookup list, and each costs a request)."""
+    named = {
+        ref.target
+        for kind in read.holders
+        for ref in catalogue.specs[kind].references
+        if ref.target in catalogue.lookups
+        and any(value for o in live.of_kind(kind) for _, value in ref.names_in(o.values))
     }
-    _read_companions(client, accounts, live, catalogue)
-    return live
+    return [k for k in catalogue.lookups if k in named]
 
 
 def _read_companions(
     client: AmbraClient,
-    accounts: Sequence[DesiredAccount],
-    live: Mapping[str, LiveAccount | None],
+    accounts: Sequence[tuple[AccountRead, LiveAccount]],
     catalogue: Catalogue,
 ) -> None:
-    """Fields no list returns (namespace settings): one bundled get per object whose
-    config sets them, for all accounts together."""
-    calls: list[tuple[str, dict[str, str]]] = []
+    """Fields no list returns (a group's namespace settings): one bundled get per object
+    that wants them, for all accounts together."""
     targets: list[tuple[LiveObject, Companion, LiveAccount]] = []
-    for desired in accounts:
-        state = live.get(desired.name)
-        if state is None:
-            continue
-        for kind in kinds_in_play(desired, catalogue.specs):
-            spec = catalogue.specs[kind]
+    for read, state in accounts:
+        for kind, spec in catalogue.specs.items():
             for companion in spec.api.companions:
-                wanted = {
-                    spec.identity_of(o.values)
-                    for o in desired.of(kind)
-                    if companion.field in o.values
-                }
-                pinned = {o.uuid for o in desired.of(kind) if companion.field in o.values}
-                for obj in state.of_kind(kind):
-                    key = obj.raw.get(companion.key)
-                    hit = spec.identity_of(obj.values) in wanted or obj.uuid in pinned
-                    if key and hit:
-                        calls.append((companion.path, {companion.param: str(key)}))
-                        targets.append((obj, companion, state))
-    if not calls:
+                targets.extend(
+                    (obj, companion, state)
+                    for obj in state.of_kind(kind)
+                    if obj.raw.get(companion.key) and read.companion(kind, obj)
+                )
+    if not targets:
         return
+    calls = [(c.path, {c.param: str(obj.raw[c.key])}) for obj, c, _ in targets]
     for (obj, companion, state), result in zip(
         targets, client.bundle(calls, idempotent=True), strict=True
     ):
         obj.values[companion.field] = companion.decode(result.unwrap(), state.names)
 
 
-def _find_account(desired: DesiredAccount, visible: list[dict]) -> dict | None:
-    if desired.uuid:
-        matches = [a for a in visible if a.get("uuid") == desired.uuid]
-    else:
-        matches = [
-            a for a in visible if str(a.get("name", "")).casefold() == desired.name.casefold()
-        ]
+def find_account(visible: Sequence[dict], read: AccountRead) -> dict | None:
+    """The one visible account ``read`` means, None if it may be created, else an error.
+
+    A pinned uuid is matched alone; a name is tried as a uuid first, then by name in any
+    letter case (export takes either)."""
+    wanted = read.uuid or read.name
+    matches = [a for a in visible if a.get("uuid") == wanted]
+    if not matches and not read.uuid:
+        matches = [a for a in visible if str(a.get("name", "")).casefold() == read.name.casefold()]
+    where = f" ({read.mark})" if read.mark else ""
     if len(matches) > 1:
-        uuids = ", ".join(a["uuid"] for a in matches)
+        uuids = ", ".join(str(a.get("uuid")) for a in matches)
         raise AccountNotFound(
-            f"{len(matches)} accounts you can see are called {desired.name!r} ({uuids})",
-            hint=f"pin the account with `uuid:` in the config ({desired.mark})",
+            f"{len(matches)} accounts you can see are called {read.name!r} ({uuids})",
+            hint=f"pin the account with `uuid:` in the config{where}"
+            if read.mark
+            else "name the account by its uuid instead",
         )
     if matches:
         return matches[0]
-    if desired.create:
+    if read.create:
         return None
-    what = f"with uuid {desired.uuid}" if desired.uuid else f"called {desired.name!r}"
+    what = (
+        f"with uuid {read.uuid}" if read.uuid else f"{'called ' if read.mark else ''}{read.name!r}"
+    )
     names = ", ".join(sorted(repr(a.get("name")) for a in visible)[:10]) or "none"
     raise AccountNotFound(
-        f"no account {what} is visible to this user ({desired.mark})",
-        hint=f"accounts this user can see: {names}; or set `create: true` to create it",
+        f"no account {what} is visible to this user{where}",
+        hint=f"accounts this user can see: {names}; or set `create: true` to create it"
+        if read.mark
+        else f"accounts you can see: {names}",
     )
 
 
 def build_account(
-    name: str, raw: dict, lists: Mapping[str, list[dict]], catalogue: Catalogue
+    read: AccountRead, raw: dict, lists: Mapping[str, list[dict]], catalogue: Catalogue
 ) -> LiveAccount:
     """One account's live state from its raw record and the lists read for it (by kind):
-    every listed object named in the reference index, managed kinds decoded to config shape."""
+    every listed object named in the reference index, managed kinds decoded to config shape.
+    The account itself is an object of its kind, from its own record."""
+    name = str(raw["name"]) if read.live_name else read.name
     names = RefIndex(name, account_namespace=raw.get("namespace_id"))
     lists = {
         **{k: [raw] for k, spec in catalogue.specs.items() if spec.api.scope_param is None},
@@ -161,7 +267,7 @@ def build_account(
                 continue
             namespace = item.get("namespace_id") if api.owns_namespace else None
             names.add(kind, str(item[api.name_field]), str(item[api.uuid_field]), namespace)
-    live = LiveAccount(name, raw["uuid"], raw, names)
+    live = LiveAccount(name, str(raw["uuid"]), raw, names)
     for kind, items in lists.items():
         if kind not in catalogue.specs:
             continue

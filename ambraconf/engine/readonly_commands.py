@@ -19,7 +19,7 @@ from ambraconf.engine.commands import connect
 from ambraconf.engine.drift import DriftReport, build_report
 from ambraconf.engine.export import Export, export_account
 from ambraconf.engine.export_files import other_yaml, write_export
-from ambraconf.engine.snapshot import read_snapshot
+from ambraconf.engine.read import read_snapshot
 from ambraconf.engine.workflow import catalogue, make_plan
 from ambraconf.kinds import ACCOUNT, BY_KEY, KINDS
 from ambraconf.reports import drift_junit, drift_markdown, drift_text
