@@ -9,9 +9,12 @@ class UserError(Exception):
     """Something the user can fix (bad input, bad credentials, unreachable server).
 
     The CLI prints ``str(error)`` and exits with ``exit_code``; tracebacks only with ``--debug``.
+    ``code`` names the kind of problem for programs (the Action, ``--format json``), so they
+    can tell, say, a stale saved plan from a failed login without reading the message.
     """
 
     exit_code = 1
+    code = "error"
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -24,6 +27,8 @@ class UserError(Exception):
 
 class InvalidConfig(UserError):
     """A configuration with errors; carries every diagnostic so callers can show them all."""
+
+    code = "invalid_config"
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         errors = [d for d in diagnostics if d.severity == "error"]
