@@ -31,30 +31,31 @@ EXPORTABLE = (ACCOUNT.name, *(k.name for k in KINDS))
 
 
 def load(path: str | Path) -> ValidationResult:
-    """Validate the config at ``path`` without contacting Ambra; never raises for bad
-    content: every problem is a diagnostic of the result (``result.ok``, ``result.config``)."""
+    """Validate the config at ``path`` without contacting Ambra. Problems in the files are
+    diagnostics of the result (``result.ok``, ``result.config``), all of them at once, not
+    exceptions; only a path that cannot be read at all raises ``UserError``."""
     return validate_path(path)
 
 
 def plan(
-    path: Path,
+    path: str | Path,
     *,
     accounts: Sequence[str] = (),
     targets: Sequence[str] = (),
-    out: Path | None = None,
+    out: str | Path | None = None,
     connection: Connection | None = None,
 ) -> Plan:
     """What apply would change to make Ambra match the config at ``path``; changes nothing.
     With ``out``, the plan is also saved there for ``apply(out)``."""
     with connect(connection or Connection()) as client:
-        run = _plan(path, client, accounts, targets)
+        run = _plan(Path(path), client, accounts, targets)
     if out is not None:
-        planfile.save(run.plan, out, path)
+        planfile.save(run.plan, Path(out), Path(path))
     return run.plan
 
 
 def apply(
-    path: Path,
+    path: str | Path,
     *,
     accounts: Sequence[str] = (),
     targets: Sequence[str] = (),
@@ -72,6 +73,7 @@ def apply(
     goes ahead. Past the safety thresholds it refuses (``UnsafePlan``) unless ``force``.
     ``progress`` gets a line per step of the apply.
     """
+    path = Path(path)
     saved = planfile.load(path) if planfile.is_saved_plan(path) else None
     config_path = Path(saved["config_path"]) if saved else path
     with connect(connection or Connection()) as client:
@@ -97,7 +99,7 @@ def apply(
 
 
 def drift(
-    path: Path,
+    path: str | Path,
     *,
     accounts: Sequence[str] = (),
     targets: Sequence[str] = (),
@@ -106,6 +108,7 @@ def drift(
 ) -> DriftReport:
     """Where live state differs from the config at ``path``, and why (from the records
     apply leaves in Ambra); changes nothing."""
+    path = Path(path)
     config = load_config(path)
     with connect(connection or Connection()) as client:
         run = make_plan(config, client, accounts=accounts, targets=targets, config_path=path)
@@ -123,7 +126,7 @@ def drift(
 
 def export(
     account: str,
-    out: Path,
+    out: str | Path,
     *,
     kinds: Sequence[str] = EXPORTABLE,
     force: bool = False,
@@ -136,6 +139,7 @@ def export(
     with connect(connection or Connection()) as client:
         live = read_snapshot(client, account, kinds, cat)
         source = client.settings.url
+    out = Path(out)
     exported = export_account(live, kinds, cat.specs)
     strays = other_yaml(out, exported)
     written = write_export(exported, out, source=source, force=force)

@@ -20,9 +20,13 @@ class UserError(Exception):
         super().__init__(message)
         self.hint = hint
 
+    @property
+    def message(self) -> str:
+        """What is wrong, without the hint."""
+        return super().__str__()
+
     def __str__(self) -> str:
-        message = super().__str__()
-        return f"{message}\n  hint: {self.hint}" if self.hint else message
+        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
 
 
 class InvalidConfig(UserError):

@@ -1,4 +1,5 @@
-"""One client session per run, and the results of the runs that are more than one object.
+"""One client session per run, and the results of apply and export (the other commands'
+results are a plan or a report of their own).
 
 Every live command talks to Ambra through one session (one login, one rate limit, one
 count of requests), opened here; the CLI and the Action differ only in what they do with

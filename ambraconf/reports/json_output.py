@@ -45,8 +45,8 @@ def drift(report: DriftReport) -> str:
 def error(problem: UserError) -> str:
     """A command that stopped with an error, so a program reading ``--format json`` learns
     what kind of problem it was (``code``) without reading the message on stderr."""
-    message = Exception.__str__(problem)
-    return _dumps({"error": {"code": problem.code, "message": message, "hint": problem.hint}})
+    document = {"code": problem.code, "message": problem.message, "hint": problem.hint}
+    return _dumps({"error": document})
 
 
 def _dumps(document: dict[str, Any]) -> str:
