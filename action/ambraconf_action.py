@@ -15,7 +15,10 @@ Everything comes from the environment, as action.yml's ``env:`` blocks set it:
 
 The run step never fails the job itself (so that the comment step still runs); it writes
 the output ``failed`` and the action's last step turns that into the job's result.
-Standard library only: it runs before anything but ambraconf is installed.
+It calls ambraconf's Python API (docs/python-api.md) and reads results as data: the
+outcome of every action, the validation document, an error's ``code`` (a stale saved
+plan is ``stale_plan``). The ``args`` input is parsed by the CLI's own options. Besides
+ambraconf (installed by the step before), standard library only.
 """
 
 from __future__ import annotations
@@ -26,15 +29,29 @@ import os
 import re
 import secrets
 import shlex
-import shutil
-import subprocess
 import sys
 import tempfile
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import click
+
+from ambraconf import library
+from ambraconf.cli.apply import apply_command
+from ambraconf.cli.drift import drift_command
+from ambraconf.cli.errors import describe
+from ambraconf.cli.options import connection
+from ambraconf.cli.plan import plan_command
+from ambraconf.config.errors import UserError
+from ambraconf.engine.drift import DriftReport
+from ambraconf.engine.plan import Plan
+from ambraconf.engine.session import ApplyRun, Connection
+from ambraconf.reports.registry import render
 
 COMMANDS = ("validate", "plan", "apply", "drift")
 CREDENTIALS_HELP = (
@@ -47,7 +64,8 @@ CREDENTIALS_HELP = (
     "  AMBRA_PASSWORD: ${{ secrets.AMBRA_PASSWORD }}\n"
     "```"
 )
-STALE_PLAN = re.compile(r"Error: (the saved plan (is out of date|was made against).*)", re.DOTALL)
+CONNECTION_OPTIONS = ("url", "login", "rate", "bundle_size", "verbose")
+T = TypeVar("T")
 COMMENT_LIMIT = 65536  # GitHub refuses longer comment bodies
 SUMMARY_LIMIT = 1024 * 1024  # and job summaries past 1 MiB per step
 
@@ -138,50 +156,50 @@ def shell_line(argv: list[str]) -> str:
     return "ambraconf " + " ".join(shlex.quote(a) for a in argv)
 
 
-# --- running ambraconf ---------------------------------------------------------------------
+# --- calling ambraconf ---------------------------------------------------------------------
+
+
+def parse_args(command: click.Command, argv: list[str]) -> dict[str, Any]:
+    """The options ``argv`` gives ``command``, read by the CLI's own parser, so that the
+    ``args`` input means what it means on the command line."""
+    print(f"$ {shell_line([str(command.name), *argv])}", flush=True)
+    try:
+        with command.make_context(f"ambraconf {command.name}", list(argv)) as context:
+            return dict(context.params)
+    except click.ClickException as exc:
+        raise InputError(f"input args: {exc.format_message()}") from None
+
+
+def connection_of(params: dict[str, Any]) -> AbstractContextManager[Connection]:
+    """The connection the parsed options describe (with -v, the request counts follow)."""
+    return connection(**{name: params[name] for name in CONNECTION_OPTIONS})
 
 
 @dataclass
-class Ran:
+class Failure:
+    """ambraconf stopped with an error: what it said, as the CLI would say it."""
+
     argv: list[str]
-    code: int
-    out: str
-    err: str
+    problem: Exception
 
     @property
-    def line(self) -> str:
-        return shell_line(self.argv)
+    def text(self) -> str:
+        return describe(self.problem)
 
-    def error_text(self) -> str:
-        """What went wrong, as ambraconf said it: from its first ``Error:`` line on."""
-        lines = self.err.rstrip().splitlines()
-        for i, line in enumerate(lines):
-            if line.startswith(("Error:", "Internal error:")):
-                return "\n".join(lines[i:])
-        tail = "\n".join(lines[-20:])
-        return tail or f"ambraconf exited with code {self.code} and printed no error"
+    @property
+    def code(self) -> str:
+        return self.problem.code if isinstance(self.problem, UserError) else "internal_error"
 
 
-def ambraconf_command() -> list[str]:
-    found = shutil.which("ambraconf")
-    if found:
-        return [found]
-    return [sys.executable, "-c", "from ambraconf.cli import main; main()"]
-
-
-def run_ambraconf(argv: list[str], *, show_output: bool = True, group: str = "") -> Ran:
-    print(f"$ {shell_line(argv)}", flush=True)
-    done = subprocess.run(
-        [*ambraconf_command(), *argv],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    if show_output:
-        echo_untrusted(done.stdout, group)
-    echo_untrusted(done.stderr)
-    return Ran(argv, done.returncode, done.stdout, done.stderr)
+def call(argv: list[str], action: Callable[[], T]) -> T | Failure:
+    """``action()``, or a ``Failure`` holding the exception it raised (also shown in the
+    log, where names from the pull request cannot act as workflow commands)."""
+    try:
+        return action()
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a report, never a traceback
+        failure = Failure(argv, exc)
+        echo_untrusted(failure.text)
+        return failure
 
 
 # --- the outcome of a run ------------------------------------------------------------------
@@ -293,8 +311,8 @@ def error_report(title: str, what: str, detail: str, after: str = "") -> str:
     return "\n".join(parts) + "\n"
 
 
-def failed(title: str, what: str, ran: Ran, after: str = "", **kwargs: Any) -> Outcome:
-    detail = ran.error_text()
+def failed(title: str, what: str, failure: Failure, after: str = "", **kwargs: Any) -> Outcome:
+    detail = failure.text
     plain = detail.removeprefix("Error: ")
     return Outcome(
         exitcode=1,
@@ -364,11 +382,12 @@ def workspace_relative(file: str) -> str:
 def validate(inputs: Inputs, title: str) -> tuple[bool, Outcome | None]:
     """Validate the config (no API calls): annotations on the files, and an outcome to stop
     with when it is invalid. Returns (valid, outcome-if-it-stops-here)."""
-    ran = run_ambraconf(["validate", inputs.path, "--format", "json"], show_output=False)
-    try:
-        document = json.loads(ran.out)
-    except ValueError:
-        return False, failed(title, f"ambraconf could not read `{inputs.path}`.", ran)
+    argv = ["validate", inputs.path, "--format", "json"]
+    print(f"$ {shell_line(argv)}", flush=True)
+    result = call(argv, lambda: library.load(inputs.path))
+    if isinstance(result, Failure):
+        return False, failed(title, f"ambraconf could not read `{inputs.path}`.", result)
+    document = json.loads(render(result, "json").out)
     for d in document.get("diagnostics") or []:
         level = "error" if d.get("severity") == "error" else "warning"
         message = (f"{d['path']}: " if d.get("path") else "") + d.get("message", "")
@@ -422,78 +441,97 @@ def check_credentials(inputs: Inputs) -> Outcome | None:
     )
 
 
-def plan_or_error(inputs: Inputs, out: Path, title: str) -> tuple[Ran, Outcome | None]:
-    ran = run_ambraconf(
-        [
-            "plan",
-            inputs.path,
-            *inputs.account_args,
-            "--format",
-            "markdown",
-            "--out",
-            str(out),
-            "--detailed-exitcode",
-            *inputs.args,
-        ],
-        group="The plan (also in the job summary)",
-    )
-    if ran.code == 0 or (ran.code == 2 and ran.out.strip()):
-        return ran, None
-    return ran, failed(
-        title,
-        f"ambraconf could not plan `{inputs.path}`; nothing was changed in Ambra.",
-        ran,
-    )
+@dataclass
+class Planned:
+    plan: Plan
+    markdown: str
+
+
+def plan_or_error(inputs: Inputs, out: Path, title: str) -> Planned | Outcome:
+    """The plan of the config, saved to ``out`` and shown in the log; or the outcome to
+    stop with."""
+    argv = [inputs.path, *inputs.account_args, "--out", str(out), *inputs.args]
+    params = parse_args(plan_command, argv)
+
+    def make() -> Plan:
+        with connection_of(params) as to_ambra:
+            return library.plan(
+                Path(inputs.path),
+                accounts=params["account"],
+                targets=params["target"],
+                out=out,
+                connection=to_ambra,
+            )
+
+    plan = call(["plan", *argv], make)
+    if isinstance(plan, Failure):
+        return failed(
+            title,
+            f"ambraconf could not plan `{inputs.path}`; nothing was changed in Ambra.",
+            plan,
+        )
+    markdown = render(plan, "markdown").out
+    echo_untrusted(markdown, "The plan (also in the job summary)")
+    return Planned(plan, markdown)
 
 
 def do_plan(inputs: Inputs) -> Outcome:
-    title = "ambraconf plan failed"
     out = inputs.workdir / "plan.json"
-    ran, error = plan_or_error(inputs, out, title)
-    if error:
-        return error
-    changes = ran.code == 2
+    planned = plan_or_error(inputs, out, "ambraconf plan failed")
+    if isinstance(planned, Outcome):
+        return planned
+    changes = planned.plan.has_changes
     print(f"Plan {'has changes' if changes else 'has no changes'}; saved to {out}", flush=True)
-    return Outcome(exitcode=ran.code, report=ran.out, has_changes=changes, plan=str(out))
+    return Outcome(
+        exitcode=2 if changes else 0, report=planned.markdown, has_changes=changes, plan=str(out)
+    )
 
 
 def do_drift(inputs: Inputs) -> Outcome:
-    ran = run_ambraconf(
-        ["drift", inputs.path, *inputs.account_args, "--format", "markdown", *inputs.args],
-        group="The drift report (also in the job summary)",
-    )
-    if ran.code == 0:
-        return Outcome(exitcode=0, report=ran.out)
-    if ran.code == 2 and ran.out.strip():
-        message = "live state has drifted from the configuration"
-        if not inputs.fail_on_drift:
-            annotate("warning", message + " (see the job summary)", title="ambraconf drift")
-        return Outcome(
-            exitcode=2,
-            report=ran.out,
-            has_changes=True,
-            failed=inputs.fail_on_drift,
-            error=message if inputs.fail_on_drift else "",
+    argv = [inputs.path, *inputs.account_args, *inputs.args]
+    params = parse_args(drift_command, argv)
+
+    def compare() -> DriftReport:
+        with connection_of(params) as to_ambra:
+            return library.drift(
+                Path(inputs.path),
+                accounts=params["account"],
+                targets=params["target"],
+                include_unmanaged=params["include_unmanaged"],
+                connection=to_ambra,
+            )
+
+    report = call(["drift", *argv], compare)
+    if isinstance(report, Failure):
+        return failed(
+            "ambraconf drift failed",
+            f"ambraconf could not compare `{inputs.path}` with Ambra; nothing was changed.",
+            report,
         )
-    after = ""
-    if "No such command 'drift'" in ran.err:
-        after = "This version of ambraconf has no `drift` command: use a newer ref of the action."
-    return failed(
-        "ambraconf drift failed",
-        f"ambraconf could not compare `{inputs.path}` with Ambra; nothing was changed.",
-        ran,
-        after,
+    markdown = render(report, "markdown").out
+    echo_untrusted(markdown, "The drift report (also in the job summary)")
+    if not report.has_drift:
+        return Outcome(exitcode=0, report=markdown)
+    message = "live state has drifted from the configuration"
+    if not inputs.fail_on_drift:
+        annotate("warning", message + " (see the job summary)", title="ambraconf drift")
+    return Outcome(
+        exitcode=2,
+        report=markdown,
+        has_changes=True,
+        failed=inputs.fail_on_drift,
+        error=message if inputs.fail_on_drift else "",
     )
 
 
-def apply_result(ran: Ran) -> tuple[str, bool]:
-    """What ``apply --format json`` did, as markdown: (text, succeeded)."""
-    try:
-        document = json.loads(ran.out)
-    except ValueError:
-        document = None
-    if not isinstance(document, dict):
-        return f"`{ran.line}` stopped with an error.\n\n{fence(ran.error_text())}", False
+def apply_result(applied: ApplyRun | Failure) -> tuple[str, bool]:
+    """What the apply did, as markdown: (text, succeeded)."""
+    if isinstance(applied, Failure):
+        return (
+            f"`{shell_line(applied.argv)}` stopped with an error.\n\n{fence(applied.text)}",
+            False,
+        )
+    document = json.loads(render(applied, "json").out)
     summary = str(document.get("summary", ""))
     outcomes = document.get("outcomes") or []
     for outcome in outcomes:
@@ -508,19 +546,32 @@ def apply_result(ran: Ran) -> tuple[str, bool]:
                 f"| `{cell(str(o.get('address', '')))}` | {o.get('op', '')} | "
                 f"{o.get('status', '')} | {cell(str(o.get('error') or ''))} |"
             )
-    if ran.code != 0:
-        if ran.err.strip():
-            lines += ["", fence(ran.error_text())]
+    if not applied.ok:
+        if applied.warnings:
+            lines += ["", fence("\n".join(f"Warning: {w}" for w in applied.warnings))]
         lines += ["", "Running apply again finishes what is left."]
-    return "\n".join(lines), ran.code == 0
+    return "\n".join(lines), applied.ok
 
 
-def apply_plan(plan: Path, inputs: Inputs) -> Ran:
-    return run_ambraconf(
-        ["apply", str(plan), *inputs.account_args, "--auto-approve", "--format", "json"]
-        + inputs.args,
-        show_output=False,
-    )
+def apply_plan(plan: Path, inputs: Inputs) -> ApplyRun | Failure:
+    """Apply a saved plan: only if live state and the config still give it."""
+    argv = [str(plan), *inputs.account_args, "--auto-approve", "--format", "json", *inputs.args]
+    params = parse_args(apply_command, argv)
+
+    def apply() -> ApplyRun:
+        with connection_of(params) as to_ambra:
+            return library.apply(
+                plan,
+                accounts=params["account"],
+                targets=params["target"],
+                force=params["force"],
+                connection=to_ambra,
+            )
+
+    applied = call(["apply", *argv], apply)
+    if isinstance(applied, ApplyRun):
+        echo_untrusted("\n".join(f"Warning: {w}" for w in applied.warnings))
+    return applied
 
 
 def apply_report(result: str, notes: list[str], plan_markdown: str) -> str:
@@ -535,10 +586,10 @@ def apply_report(result: str, notes: list[str], plan_markdown: str) -> str:
 def do_apply(inputs: Inputs) -> Outcome:
     title = "ambraconf apply failed"
     fresh = inputs.workdir / "plan.json"
-    ran, error = plan_or_error(inputs, fresh, title)
-    if error:
-        return error
-    changes = ran.code == 2
+    planned = plan_or_error(inputs, fresh, title)
+    if isinstance(planned, Outcome):
+        return planned
+    changes = planned.plan.has_changes
     notes: list[str] = []
 
     if inputs.saved_plan:
@@ -552,19 +603,18 @@ def do_apply(inputs: Inputs) -> Outcome:
         else:
             print(f"Applying the reviewed plan {saved}", flush=True)
             applied = apply_plan(saved, inputs)
-            stale = STALE_PLAN.search(applied.err) if applied.code != 0 else None
-            if not stale:
+            if not (isinstance(applied, Failure) and applied.code == "stale_plan"):
                 result, ok = apply_result(applied)
                 notes.append(f"Applied the plan reviewed on the pull request (`{saved}`).")
                 return Outcome(
                     exitcode=0 if ok else 1,
-                    report=apply_report(result, notes, ran.out),
+                    report=apply_report(result, notes, planned.markdown),
                     has_changes=changes,
                     plan=str(saved),
                     failed=not ok,
                     error="" if ok else "apply failed: " + first_problem(applied),
                 )
-            reason = stale.group(1).strip()
+            reason = str(applied.problem)
             if inputs.on_stale_plan == "fail":
                 result = (
                     "**The reviewed plan is out of date, so nothing was applied** "
@@ -574,7 +624,7 @@ def do_apply(inputs: Inputs) -> Outcome:
                 )
                 return Outcome(
                     exitcode=1,
-                    report=apply_report(result, notes, ran.out),
+                    report=apply_report(result, notes, planned.markdown),
                     has_changes=changes,
                     plan=str(saved),
                     failed=True,
@@ -595,14 +645,14 @@ def do_apply(inputs: Inputs) -> Outcome:
     if not changes:
         return Outcome(
             exitcode=0,
-            report=apply_report("**Nothing to apply.**", notes, ran.out),
+            report=apply_report("**Nothing to apply.**", notes, planned.markdown),
             plan=str(fresh),
         )
     applied = apply_plan(fresh, inputs)
     result, ok = apply_result(applied)
     return Outcome(
         exitcode=0 if ok else 1,
-        report=apply_report(result, notes, ran.out),
+        report=apply_report(result, notes, planned.markdown),
         has_changes=True,
         plan=str(fresh),
         failed=not ok,
@@ -610,15 +660,15 @@ def do_apply(inputs: Inputs) -> Outcome:
     )
 
 
-def first_problem(ran: Ran) -> str:
-    try:
-        document = json.loads(ran.out)
-        for o in document.get("outcomes") or []:
-            if o.get("status") == "failed":
-                return f"{o.get('address')}: {o.get('error')}"
-        return str(document.get("summary"))
-    except (ValueError, AttributeError):
-        return ran.error_text().splitlines()[0]
+def first_problem(applied: ApplyRun | Failure) -> str:
+    if isinstance(applied, Failure):
+        return applied.text.splitlines()[0]
+    result = applied.result
+    if result is None:
+        return "no changes"
+    for o in result.failed:
+        return f"{o.action.address}: {o.error}"
+    return result.summary()
 
 
 def quote(text: str) -> str:

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 import requests
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, ProtocolError
 
-from ambraconf import __version__
 from ambraconf.api.errors import ResponseLost, TransportError
+from ambraconf.version import __version__
 
 log = logging.getLogger("ambraconf.api")
 

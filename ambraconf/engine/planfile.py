@@ -19,6 +19,8 @@ from ambraconf.engine.plan import FORMAT_VERSION, Plan
 class StalePlan(UserError):
     """Live state or the config changed since the plan was saved."""
 
+    code = "stale_plan"
+
 
 def save(plan: Plan, out: Path, config_path: Path) -> None:
     document = plan.to_json()

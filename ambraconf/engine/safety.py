@@ -23,6 +23,8 @@ MIN_OBJECTS = 10
 class UnsafePlan(UserError):
     """The plan touches more of a kind than the safety threshold allows."""
 
+    code = "unsafe_plan"
+
 
 def check_thresholds(
     plan: Plan,

@@ -95,5 +95,5 @@ def sentence(text: str) -> str:
     return f"{text[:1].upper()}{text[1:]}." if text else ""
 
 
-def _style(text: str, colour: bool, **style: object) -> str:
-    return click.style(text, **style) if colour else text
+def _style(text: str, colour: bool, *, fg: str | None = None, bold: bool | None = None) -> str:
+    return click.style(text, fg=fg, bold=bold) if colour else text

@@ -62,5 +62,5 @@ def _change(op: str, change: FieldChange) -> str:
     return f"{show(change.before)} -> {show(change.after)}"
 
 
-def _style(text: str, colour: bool, **style: object) -> str:
-    return click.style(text, **style) if colour else text
+def _style(text: str, colour: bool, *, fg: str | None = None, bold: bool | None = None) -> str:
+    return click.style(text, fg=fg, bold=bold) if colour else text

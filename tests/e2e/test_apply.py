@@ -131,6 +131,14 @@ def test_saved_plan_is_refused_after_an_out_of_band_change(
     assert "Sandbox Hospital/route/Cardiology/STAT to PACS" in run.err
     assert "out of date" in run.err
 
+    as_json = ambraconf("apply", str(saved), "--format", "json")
+    assert as_json.code == 1
+    error = json.loads(as_json.out)["error"]
+    assert error["code"] == "stale_plan"
+    assert "Sandbox Hospital/route/Cardiology/STAT to PACS" in error["message"]
+    assert error["hint"] == "run plan again, review it, and apply the new plan"
+    assert "out of date" in as_json.err  # the message for people stays where it was
+
 
 def test_saved_plan_applies_when_nothing_moved(ambraconf, with_pacs, clinic: Path, tmp_path: Path):
     saved = tmp_path / "plan.json"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ambraconf.config.desired import DesiredAccount
 from ambraconf.config.validate import ValidationResult
 from ambraconf.kinds import KINDS
@@ -27,7 +25,7 @@ def _kind_counts(account: DesiredAccount) -> str:
     return ", ".join(parts) or "no objects"
 
 
-def render_text(result: ValidationResult) -> str:
+def render(result: ValidationResult) -> str:
     """Diagnostics first (capped), then a one-line verdict and, when valid, the counts."""
     lines = [str(d) for d in result.diagnostics[:MAX_SHOWN]]
     hidden = len(result.diagnostics) - MAX_SHOWN
@@ -47,16 +45,3 @@ def render_text(result: ValidationResult) -> str:
     lines.extend(f"  {a.name}: {_kind_counts(a)}" for a in result.accounts)
     lines.append("Checked: " + "\n  ".join(CHECKED))
     return "\n".join(lines)
-
-
-def render_json(result: ValidationResult) -> dict[str, Any]:
-    """The same facts for machines (CI annotations, editors)."""
-    return {
-        "path": result.path,
-        "valid": result.ok,
-        "files": result.files,
-        "errors": len(result.errors),
-        "warnings": len(result.warnings),
-        "accounts": [{"name": a.name, "objects": a.counts()} for a in result.accounts],
-        "diagnostics": [d.to_json() for d in result.diagnostics],
-    }

@@ -1,0 +1,51 @@
+"""Command line: one module per command parses its options, calls the library
+(``ambraconf.library``), renders through the registry (``ambraconf.reports``) and chooses
+the exit code. Nothing else prints, prompts or exits."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ambraconf.cli import errors
+from ambraconf.cli.apply import apply_command
+from ambraconf.cli.drift import drift_command
+from ambraconf.cli.export import export_command
+from ambraconf.cli.plan import plan_command
+from ambraconf.cli.sandbox import sandbox_command
+from ambraconf.cli.schema import schema_command
+from ambraconf.cli.validate import validate_command
+from ambraconf.version import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ambraconf")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors (for bug reports).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Keep Ambra Health account configuration as code.
+
+    Describe roles, groups, locations, routes, webhooks, custom fields,
+    templates and settings in YAML; validate them, plan the change against
+    live state, apply it, and report drift.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+for _command in (
+    validate_command,
+    schema_command,
+    sandbox_command,
+    plan_command,
+    apply_command,
+    drift_command,
+    export_command,
+):
+    cli.add_command(_command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point (the ``ambraconf`` console script)."""
+    errors.run(cli, sys.argv[1:] if argv is None else argv)

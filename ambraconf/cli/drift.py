@@ -1,0 +1,77 @@
+"""``ambraconf drift``: where live state differs from the files; changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ambraconf.cli.options import connection, connection_options, plan_options
+from ambraconf.cli.output import colour, errors_as_json
+from ambraconf.config.errors import UserError
+
+EXIT_DRIFT = 2
+
+
+@click.command("drift")
+@click.argument("path", type=click.Path(path_type=Path))
+@plan_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json", "junit"]),
+    default="text",
+    show_default=True,
+    help="text for logs, markdown for GitHub, json for machines, junit for CI dashboards.",
+)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+)
+@click.option(
+    "--include-unmanaged",
+    is_flag=True,
+    help="Count live objects that no file mentions as drift.",
+)
+@connection_options
+def drift_command(
+    path: Path,
+    account: tuple[str, ...],
+    target: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+    include_unmanaged: bool,
+    **options: Any,
+) -> int:
+    """Report where live state differs from the config at PATH; changes nothing.
+
+    Lists, per account and kind, objects whose managed fields differ (value in git,
+    value live), objects missing live, and live objects no file mentions. Each
+    difference says whether it was made outside ambraconf or is pending apply of the
+    current revision (from what apply records in Ambra). Exit code 0 no drift, 2 drift,
+    1 error.
+    """
+    from ambraconf import library
+    from ambraconf.reports.registry import render
+
+    with errors_as_json(output_format), connection(**options) as to_ambra:
+        report = library.drift(
+            path,
+            accounts=account,
+            targets=target,
+            include_unmanaged=include_unmanaged,
+            connection=to_ambra,
+        )
+    if output is None:
+        click.echo(render(report, output_format, colour=colour()).out.rstrip("\n"))
+    else:
+        _write(output, render(report, output_format).out)
+        click.echo(f"{report.summary()} Wrote the {output_format} report to {output}.")
+    return EXIT_DRIFT if report.has_drift else 0
+
+
+def _write(output: Path, text: str) -> None:
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write the report to {output}: {exc.strerror}") from None

@@ -1,0 +1,80 @@
+"""Options several commands share, and the connection they describe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from ambraconf.api.transport import RequestCounts
+    from ambraconf.engine.session import Connection
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _stack(options: list[Callable[[F], F]]) -> Callable[[F], F]:
+    def decorate(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+connection_options = _stack(
+    [
+        click.option("--url", help="API address (default: $AMBRA_URL)."),
+        click.option("--login", help="User login (default: $AMBRA_LOGIN)."),
+        click.option(
+            "--rate",
+            type=float,
+            default=5.0,
+            show_default=True,
+            help="Most requests per second to send.",
+        ),
+        click.option(
+            "--bundle-size",
+            type=click.IntRange(1, 1000),
+            default=50,
+            show_default=True,
+            help="Calls per /bundle request.",
+        ),
+        click.option("-v", "--verbose", is_flag=True, help="Print the requests made."),
+    ]
+)
+"""Where to connect: options win over AMBRA_URL / AMBRA_LOGIN; the password only ever
+comes from AMBRA_PASSWORD (or AMBRA_SID), never from the command line."""
+
+plan_options = _stack(
+    [
+        click.option("--account", multiple=True, help="Only this account (repeatable)."),
+        click.option(
+            "--target",
+            multiple=True,
+            metavar="KIND/NAME",
+            help="Only this object and what it needs, e.g. route/CT to PACS (repeatable).",
+        ),
+    ]
+)
+
+
+@contextmanager
+def connection(
+    *, url: str | None, login: str | None, rate: float, bundle_size: int, verbose: bool
+) -> Iterator[Connection]:
+    """The connection the options describe; with --verbose, the requests made are printed
+    when the block ends (after what the command said during the session, before its
+    report), also when it ends with an error."""
+    from ambraconf.engine.session import Connection
+
+    made: list[RequestCounts] = []
+    try:
+        yield Connection(url, login, rate, bundle_size, on_requests=made.append)
+    finally:
+        if verbose:
+            for counts in made:
+                detail = ", ".join(f"{path} {n}" for path, n in sorted(counts.by_endpoint.items()))
+                click.echo(f"HTTP requests: {counts.total} ({detail})", err=True)

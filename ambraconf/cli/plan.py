@@ -1,0 +1,56 @@
+"""``ambraconf plan``: what apply would change; changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ambraconf.cli.options import connection, connection_options, plan_options
+from ambraconf.cli.output import emit, errors_as_json
+
+EXIT_CHANGES = 2
+
+
+@click.command("plan")
+@click.argument("path", type=click.Path(path_type=Path))
+@plan_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for terminals, markdown for pull requests, json for machines.",
+)
+@click.option("--out", type=click.Path(path_type=Path), help="Save the plan (JSON) to apply later.")
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 2 when there are changes (0 none, 1 error), as Terraform does.",
+)
+@connection_options
+def plan_command(
+    path: Path,
+    account: tuple[str, ...],
+    target: tuple[str, ...],
+    output_format: str,
+    out: Path | None,
+    detailed_exitcode: bool,
+    **options: Any,
+) -> int:
+    """Show what apply would change in Ambra to match the config at PATH.
+
+    Reads live state through the API (credentials from AMBRA_URL, AMBRA_LOGIN and
+    AMBRA_PASSWORD, or AMBRA_SID) and compares it with the files: only the fields the
+    files set are managed. Nothing is changed.
+    """
+    from ambraconf import library
+
+    with errors_as_json(output_format), connection(**options) as to_ambra:
+        plan = library.plan(path, accounts=account, targets=target, out=out, connection=to_ambra)
+    emit(plan, output_format)
+    if output_format == "text" and out is not None:
+        click.echo(f"\nSaved the plan to {out}; apply it with: ambraconf apply {out}")
+    return EXIT_CHANGES if detailed_exitcode and plan.has_changes else 0

@@ -1,0 +1,80 @@
+"""One client session per run, and the results of apply and export (the other commands'
+results are a plan or a report of their own).
+
+Every live command talks to Ambra through one session (one login, one rate limit, one
+count of requests), opened here; the CLI and the Action differ only in what they do with
+the results and the request counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ambraconf.api import AmbraClient, ClientSettings, Transport
+from ambraconf.api.transport import RequestCounts
+from ambraconf.engine.apply import ApplyResult
+from ambraconf.engine.export import Export
+from ambraconf.engine.plan import Plan
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where and how fast to talk to Ambra. ``url`` and ``login`` default to ``AMBRA_URL``
+    and ``AMBRA_LOGIN``; the password only ever comes from ``AMBRA_PASSWORD`` (or a session
+    from ``AMBRA_SID``), so that it is never on a command line or in a config."""
+
+    url: str | None = None
+    login: str | None = None
+    rate: float = 5.0
+    bundle_size: int = 50
+    on_requests: Callable[[RequestCounts], None] | None = None
+    """Called with the requests made once the session ends, even when the run failed."""
+
+
+@contextmanager
+def connect(connection: Connection) -> Iterator[AmbraClient]:
+    settings = ClientSettings.from_env(url=connection.url, login=connection.login)
+    transport = Transport(
+        settings.url, ca_bundle=settings.ca_bundle, requests_per_second=connection.rate
+    )
+    client = AmbraClient(settings, transport=transport, bundle_size=connection.bundle_size)
+    try:
+        with client:
+            yield client
+    finally:
+        if connection.on_requests is not None:
+            connection.on_requests(client.counts())
+
+
+@dataclass
+class ApplyRun:
+    """What an apply did: the plan it followed and, when it changed something, the outcome
+    of every action. ``result`` is None when there was nothing to change or no one
+    confirmed (``confirmed`` tells which); ``warnings`` are about recording the apply in
+    Ambra, which never turns a good apply into an error."""
+
+    plan: Plan
+    result: ApplyResult | None = None
+    confirmed: bool = True
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Everything asked for was done (a cancelled apply did not do what was asked)."""
+        if self.result is None:
+            return self.confirmed
+        return not (self.result.failed or self.result.skipped)
+
+
+@dataclass
+class ExportRun:
+    """An exported account and where it went: ``written`` pairs with ``export.files``;
+    ``strays`` are YAML files that were in ``out`` before, which validate and plan read too."""
+
+    export: Export
+    out: Path
+    written: list[Path] = field(default_factory=list)
+    strays: list[Path] = field(default_factory=list)

@@ -1,0 +1,160 @@
+"""The Python API: what the commands do, as functions that return data.
+
+The CLI and the GitHub Action are layers over these functions; they print, prompt and
+choose exit codes, these never do. Every problem a user can fix is raised as a
+``UserError`` (with a ``code`` for programs, e.g. ``stale_plan``); see docs/python-api.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ambraconf.api import AmbraClient
+from ambraconf.config.validate import ValidationResult, load_config, validate_path
+from ambraconf.engine import planfile, records
+from ambraconf.engine.apply import Applier
+from ambraconf.engine.drift import DriftReport, build_report
+from ambraconf.engine.export import export_account
+from ambraconf.engine.export_files import other_yaml, write_export
+from ambraconf.engine.plan import Plan
+from ambraconf.engine.read import read_snapshot
+from ambraconf.engine.safety import check_thresholds
+from ambraconf.engine.session import ApplyRun, Connection, ExportRun, connect
+from ambraconf.engine.workflow import PlanRun, catalogue, make_plan
+from ambraconf.kinds import ACCOUNT, KINDS
+
+__all__ = ["EXPORTABLE", "Connection", "apply", "drift", "export", "load", "plan"]
+
+EXPORTABLE = (ACCOUNT.name, *(k.name for k in KINDS))
+"""What ``export`` can write: the account's own fields and settings, then every kind."""
+
+
+def load(path: str | Path) -> ValidationResult:
+    """Validate the config at ``path`` without contacting Ambra. Problems in the files are
+    diagnostics of the result (``result.ok``, ``result.config``), all of them at once, not
+    exceptions; only a path that cannot be read at all raises ``UserError``."""
+    return validate_path(path)
+
+
+def plan(
+    path: str | Path,
+    *,
+    accounts: Sequence[str] = (),
+    targets: Sequence[str] = (),
+    out: str | Path | None = None,
+    connection: Connection | None = None,
+) -> Plan:
+    """What apply would change to make Ambra match the config at ``path``; changes nothing.
+    With ``out``, the plan is also saved there for ``apply(out)``."""
+    with connect(connection or Connection()) as client:
+        run = _plan(Path(path), client, accounts, targets)
+    if out is not None:
+        planfile.save(run.plan, Path(out), Path(path))
+    return run.plan
+
+
+def apply(
+    path: str | Path,
+    *,
+    accounts: Sequence[str] = (),
+    targets: Sequence[str] = (),
+    force: bool = False,
+    on_plan: Callable[[Plan], None] | None = None,
+    confirm: Callable[[Plan], bool] | None = None,
+    progress: Callable[[str], None] | None = None,
+    connection: Connection | None = None,
+) -> ApplyRun:
+    """Change Ambra to match the config at ``path``, or a plan saved by ``plan(out=...)``
+    (applied only if live state and the config still give that plan: ``StalePlan``).
+
+    ``on_plan`` sees the plan before anything changes; ``confirm`` is asked when there are
+    changes, unless the plan is a saved one (it was reviewed already); without it the apply
+    goes ahead. Past the safety thresholds it refuses (``UnsafePlan``) unless ``force``.
+    ``progress`` gets a line per step of the apply.
+    """
+    path = Path(path)
+    saved = planfile.load(path) if planfile.is_saved_plan(path) else None
+    config_path = Path(saved["config_path"]) if saved else path
+    with connect(connection or Connection()) as client:
+        run = _plan(config_path, client, accounts, targets)
+        if saved is not None:
+            planfile.check_unchanged(saved, run.plan)
+        if on_plan is not None:
+            on_plan(run.plan)
+        if not run.plan.has_changes:
+            return ApplyRun(run.plan, warnings=_record(client, run, set(), bool(targets)))
+        if not force:
+            check_thresholds(run.plan, run.live)
+        if confirm is not None and saved is None and not confirm(run.plan):
+            return ApplyRun(run.plan, confirmed=False)
+        applier = Applier(
+            client, run.live, catalogue().specs, progress=progress or (lambda line: None)
+        )
+        result = applier.apply(run.plan)
+        done = {o.action.address for o in result.outcomes if o.status == "done"}
+        warnings = _record(client, run, done, bool(targets))
+    return ApplyRun(run.plan, result, warnings=warnings)
+
+
+def drift(
+    path: str | Path,
+    *,
+    accounts: Sequence[str] = (),
+    targets: Sequence[str] = (),
+    include_unmanaged: bool = False,
+    connection: Connection | None = None,
+) -> DriftReport:
+    """Where live state differs from the config at ``path``, and why (from the records
+    apply leaves in Ambra); changes nothing."""
+    path = Path(path)
+    config = load_config(path)
+    with connect(connection or Connection()) as client:
+        run = make_plan(config, client, accounts=accounts, targets=targets, config_path=path)
+        login = client.settings.login
+    return build_report(
+        run.plan,
+        run.live,
+        run.records,
+        login=login,
+        config_path=str(path),
+        include_unmanaged=include_unmanaged,
+        kind_order=[k.name for k in KINDS],
+    )
+
+
+def export(
+    account: str,
+    out: str | Path,
+    *,
+    kinds: Sequence[str] = EXPORTABLE,
+    force: bool = False,
+    connection: Connection | None = None,
+) -> ExportRun:
+    """Write the live configuration of ``account`` (name or uuid) as YAML files under
+    ``out``, one per kind of ``kinds`` (names from ``EXPORTABLE``); files that exist and
+    are not empty are overwritten only with ``force``."""
+    cat = catalogue()
+    with connect(connection or Connection()) as client:
+        live = read_snapshot(client, account, kinds, cat)
+        source = client.settings.url
+    out = Path(out)
+    exported = export_account(live, kinds, cat.specs)
+    strays = other_yaml(out, exported)
+    written = write_export(exported, out, source=source, force=force)
+    return ExportRun(exported, out, written, strays)
+
+
+def _plan(
+    path: Path, client: AmbraClient, accounts: Sequence[str], targets: Sequence[str]
+) -> PlanRun:
+    config = load_config(path)
+    return make_plan(config, client, accounts=accounts, targets=targets, config_path=path)
+
+
+def _record(client: AmbraClient, run: PlanRun, done: set[str], targeted: bool) -> list[str]:
+    """Leave in Ambra what this apply made true, so drift can tell an out-of-band change
+    from one pending apply (``records``)."""
+    return records.save_after_apply(
+        client, run.live, run.plan, done, run.records, targeted=targeted
+    )

@@ -1,0 +1,53 @@
+"""Every result as JSON for machines (CI, the Action, scripts): pretty-printed, and the
+same documents whatever produced the result. Plans and drift reports build their own
+documents (``to_json``), since a saved plan file is one too."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ambraconf.config.errors import UserError
+from ambraconf.config.validate import ValidationResult
+from ambraconf.engine.drift import DriftReport
+from ambraconf.engine.plan import Plan
+from ambraconf.engine.session import ApplyRun
+
+
+def validation(result: ValidationResult) -> str:
+    document = {
+        "path": result.path,
+        "valid": result.ok,
+        "files": result.files,
+        "errors": len(result.errors),
+        "warnings": len(result.warnings),
+        "accounts": [{"name": a.name, "objects": a.counts()} for a in result.accounts],
+        "diagnostics": [d.to_json() for d in result.diagnostics],
+    }
+    return _dumps(document)
+
+
+def plan(result: Plan) -> str:
+    return _dumps(result.to_json())
+
+
+def apply_run(run: ApplyRun) -> str:
+    if run.result is None:
+        return _dumps({"summary": "no changes", "outcomes": []})
+    outcomes = [o.to_json() for o in run.result.outcomes]
+    return _dumps({"summary": run.result.summary(), "outcomes": outcomes})
+
+
+def drift(report: DriftReport) -> str:
+    return _dumps(report.to_json()) + "\n"
+
+
+def error(problem: UserError) -> str:
+    """A command that stopped with an error, so a program reading ``--format json`` learns
+    what kind of problem it was (``code``) without reading the message on stderr."""
+    document = {"code": problem.code, "message": problem.message, "hint": problem.hint}
+    return _dumps({"error": document})
+
+
+def _dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2)
