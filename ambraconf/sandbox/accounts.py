@@ -8,7 +8,6 @@ as an Admin member, as Ambra's own tools observe.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from ambraconf.facts import DEFAULT_ROLES
@@ -16,9 +15,14 @@ from ambraconf.sandbox import members
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.crud import present as show_one
 from ambraconf.sandbox.listing import ListSource, paged_list
-from ambraconf.sandbox.namespaces import check_role, check_share_code, create_namespace
+from ambraconf.sandbox.namespaces import (
+    NAMESPACE_FLAGS,
+    check_role,
+    check_share_code,
+    create_namespace,
+)
 from ambraconf.sandbox.protocol import ApiError, csv_items
-from ambraconf.sandbox.schema import ACCOUNT_FIELDS, Kind
+from ambraconf.sandbox.schema import Endpoint, Field, Kind, Ref, Seeding, flags
 from ambraconf.sandbox.settings import effective_settings, role_defaults, settings_given
 from ambraconf.sandbox.store import Row, new_uuid
 
@@ -75,29 +79,25 @@ def present(call: Call, row: Row, out: dict[str, Any]) -> None:
         out["has_activity_permission"] = 1 if mine else 0
 
 
-def account_list(kind: Kind) -> Callable[[Call], dict[str, Any]]:
+def account_list(call: Call) -> dict[str, Any]:
     """/account/list: the accounts the caller is a member of."""
+    user_id = call.user.uuid if call.user else ""
 
-    def handle(call: Call) -> dict[str, Any]:
-        user_id = call.user.uuid if call.user else ""
+    def mine() -> list[Row]:
+        links = call.store.find("account_user", "user_id", user_id)
+        accounts = [call.lookup("account", link.account_id) for link in links]
+        return [account for account in accounts if account is not None]
 
-        def mine() -> list[Row]:
-            links = call.store.find("account_user", "user_id", user_id)
-            accounts = [call.lookup("account", link.account_id) for link in links]
-            return [account for account in accounts if account is not None]
+    def show(rows: list[Row]) -> list[dict[str, Any]]:
+        return [show_one(call, ACCOUNT, row) for row in rows]
 
-        def show(rows: list[Row]) -> list[dict[str, Any]]:
-            return [show_one(call, kind, row) for row in rows]
-
-        source = ListSource(
-            count=lambda: len(mine()),
-            page=lambda offset, rows: show(mine()[offset : offset + rows]),
-            everything=lambda: show(mine()),
-            fields=kind.visible(),
-        )
-        return paged_list(call.params, "accounts", source)
-
-    return handle
+    source = ListSource(
+        count=lambda: len(mine()),
+        page=lambda offset, rows: show(mine()[offset : offset + rows]),
+        everything=lambda: show(mine()),
+        fields=ACCOUNT.visible(),
+    )
+    return paged_list(call.params, ACCOUNT.list_key, source)
 
 
 def create_account(call: Call, name: str, creator: Row | None) -> Row:
@@ -118,7 +118,7 @@ def create_account(call: Call, name: str, creator: Row | None) -> Row:
         }
         roles[role_name] = call.store.insert("role", doc, account_id=uuid)
     doc = {
-        **{field.name: field.default for field in ACCOUNT_FIELDS},
+        **ACCOUNT.defaults(),
         "name": name,
         "namespace_id": namespace.uuid,
         "role_id": roles["User"].uuid,
@@ -150,3 +150,38 @@ def account_delete(call: Call) -> dict[str, Any]:
         raise ApiError("NOT_FOUND", "uuid")
     call.store.delete_account(account.uuid)
     return {}
+
+
+ACCOUNT = Kind(
+    "account",
+    "/account",
+    "accounts",
+    [
+        Field("name", ci=True),
+        Field("vanity", "csv"),
+        Field("password_expire", "int", default=0),
+        Field("session_expire", "int", default=0),
+        *flags(*NAMESPACE_FLAGS, "can_request"),
+        Field("share_code"),
+        Field("share_description"),
+        Field("share_settings", "json"),
+        Field("hl7_template"),
+        Field("search_threshold", "int"),
+        Field("css"),
+        Field("vendor"),
+        Field("role_id"),
+        Field("site_management_account_id"),
+    ],
+    readonly=("namespace_id", "role_name", "settings", "connected"),
+    customfield_object="Account",
+    endpoints=("get", "set"),
+    extra={
+        "list": Endpoint(account_list, object_name="account", list_key="accounts"),
+        "add": Endpoint(account_add, undocumented="Ambra's own tools create accounts so"),
+        "delete": Endpoint(account_delete, undocumented="Ambra's own tools delete accounts so"),
+    },
+    seed=Seeding("accounts", refs={"role": Ref("role_id", "role")}, params=("settings",)),
+    check=check,
+    present=present,
+    after_set=renamed,
+)

@@ -12,9 +12,9 @@ import logging
 from typing import Any
 
 from ambraconf.sandbox.context import Call
-from ambraconf.sandbox.endpoints import ENDPOINTS
 from ambraconf.sandbox.listing import limit_fields
 from ambraconf.sandbox.protocol import ApiError, Params, ok
+from ambraconf.sandbox.registry import ENDPOINTS
 from ambraconf.sandbox.sessions import Sessions
 from ambraconf.sandbox.store import Store
 

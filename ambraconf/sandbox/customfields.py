@@ -13,7 +13,7 @@ from typing import Any
 from ambraconf.facts import CUSTOMFIELD_OBJECTS, CUSTOMFIELD_TYPES
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.protocol import ApiError, parse_flag
-from ambraconf.sandbox.schema import Kind
+from ambraconf.sandbox.schema import NO, REQUIRED, Endpoint, Field, Kind, Seeding, flags
 from ambraconf.sandbox.store import Row
 
 HL7_SEGMENTS = frozenset(
@@ -181,7 +181,7 @@ def mapping_add(call: Call) -> dict[str, Any]:
     target = call.lookup("customfield", params.get("to_customfield_id"))
     if target is None:
         raise ApiError("NOT_FOUND", "TO_CUSTOMFIELD")
-    call.require(source.account_id, "customfield_edit")
+    call.require(source.account_id or "", "customfield_edit")
     if target.account_id != source.account_id and not call.sysadmin:
         raise ApiError("NOT_PERMITTED")
     for mapping in call.store.rows("customfield_mapping", parent_id=source.uuid):
@@ -197,3 +197,62 @@ def mapping_add(call: Call) -> dict[str, Any]:
         "customfield_mapping", doc, account_id=source.account_id, parent_id=source.uuid
     )
     return {"uuid": row.uuid}
+
+
+CUSTOMFIELD = Kind(
+    "customfield",
+    "/customfield",
+    "customfields",
+    [
+        Field("name", add=REQUIRED, ci=True),
+        Field("object", add=REQUIRED, set=NO),
+        Field("type", set=NO, default="text"),
+        *flags(
+            "capture_on_share_code",
+            "capture_on_destination_search",
+            "wrapped_dicom_only",
+            "dicom_only",
+            "required",
+            "load_dicom_tag",
+            "dicom_tag_ignore_empty",
+            "load_order",
+        ),
+        Field("display_order", "int"),
+        Field("options", "json", default={}),
+        Field("hl7_segment"),
+        Field("hl7_field", "int"),
+        Field("hl7_component", "int"),
+        Field("load_hl7"),
+        Field("load_hl7_filter"),
+        Field("dicom_tag"),
+        Field("other_dicom_tags", "json"),
+        Field("load_from_sr", "json"),
+        Field("field_flag"),
+        Field("ui_json", "json", default={}),
+        Field("other_customfield_id"),
+        *flags(
+            "other_customfield_no_overwrite_with_blank",
+            "other_customfield_no_refresh_on_reshare",
+            add=NO,
+        ),
+    ],
+    account_missing="ACCOUNT_NOT_FOUND",
+    readonly=("customfield_mapping",),
+    seed=Seeding("customfields"),
+    check=check,
+    present=present,
+    before_delete=before_delete,
+)
+CUSTOMFIELD_MAPPING = Kind(
+    "customfield_mapping",
+    "/customfield/mapping",
+    "",
+    [
+        Field("from_customfield_id", add=REQUIRED, set=NO, hidden=True),
+        Field("to_customfield_id", add=REQUIRED, set=NO),
+        *flags(*MAPPING_FLAGS, default=1),
+        *flags("reverse_refresh_on_edit"),
+    ],
+    endpoints=("set", "delete"),
+    extra={"add": Endpoint(mapping_add)},
+)

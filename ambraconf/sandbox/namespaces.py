@@ -14,11 +14,19 @@ from ambraconf.facts import ACCOUNT_SETTINGS, FIELD_PERMISSION_VALUES, permissio
 from ambraconf.sandbox import members
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.protocol import ApiError, parse_flag, parse_json
-from ambraconf.sandbox.schema import Kind
+from ambraconf.sandbox.schema import NO, REQUIRED, Endpoint, Field, Kind, Ref, Seeding, flags
 from ambraconf.sandbox.settings import setting_value
 from ambraconf.sandbox.store import Row
 
 SHARE_CODE_HOLDERS = ("account", "group", "location")
+NAMESPACE_FLAGS = (
+    "must_approve",
+    "must_approve_upload",
+    "must_approve_harvest",
+    "must_approve_move",
+    "no_share",
+    "share_via_gateway",
+)
 NAMESPACE_OWN = {
     "no_dup_share": "flag",
     "share_related": "flag",
@@ -174,3 +182,55 @@ def _own_value(name: str, value: str) -> Any:
 def namespace_name(call: Call, namespace_id: str | None) -> str | None:
     namespace = call.lookup("namespace", namespace_id)
     return namespace.doc.get("name") if namespace else None
+
+
+NAMESPACE_FIELDS = [
+    Field("name", add=REQUIRED, ci=True),
+    *flags(*NAMESPACE_FLAGS),
+    Field("share_code"),
+    Field("share_description"),
+    Field("share_settings", "json"),
+    Field("hl7_template"),
+    Field("search_threshold", "int"),
+    Field("role_id"),
+]
+
+
+def owner_kind(name: str, fields: list[Field], customfield_object: str) -> Kind:
+    """Groups and locations: alike but for their fields (each owns a namespace and members)."""
+    return Kind(
+        name,
+        f"/{name}",
+        f"{name}s",
+        fields,
+        account_missing="ACCOUNT_NOT_FOUND",
+        readonly=("namespace_id", "role_name"),
+        customfield_object=customfield_object,
+        extra=members.member_endpoints(name),
+        seed=Seeding(
+            f"{name}s",
+            refs={"role": Ref("role_id", "role")},
+            then={"members": members.seed_members(name)},
+        ),
+        check=check_owner,
+        present=present_owner,
+        after_add=owner_added,
+        after_set=owner_renamed,
+        before_delete=owner_deleted,
+    )
+
+
+GROUP = owner_kind(
+    "group",
+    [*NAMESPACE_FIELDS, Field("site_id"), *flags("site_qualified", "site_inactive", add=NO)],
+    "Group",
+)
+LOCATION = owner_kind("location", NAMESPACE_FIELDS, "Location")
+NAMESPACE = Kind(
+    "namespace",
+    "/namespace",
+    "",
+    [],
+    endpoints=(),
+    extra={"settings": Endpoint(namespace_settings)},
+)
