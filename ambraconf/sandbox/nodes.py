@@ -75,7 +75,7 @@ NODE = Kind(
     [
         Field("name", add=REQUIRED, ci=True),
         Field("type", add=REQUIRED, set=NO),
-        Field("os_type"),
+        Field("os_type", set=NO),
         Field("facility_name"),
         Field("facility_zip"),
         Field("facility_contact"),
