@@ -28,6 +28,7 @@ from ambraconf.sandbox.store import Row, new_uuid
 
 HOSTNAME = re.compile(r"(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+")
 ROLE_TYPES = {"Admin": "admin", "User": "user"}
+UNDOCUMENTED = "sysadmin only; not in the documentation, but Ambra's own tools call it"
 
 
 def check(
@@ -177,8 +178,8 @@ ACCOUNT = Kind(
     endpoints=("get", "set"),
     extra={
         "list": Endpoint(account_list, object_name="account", list_key="accounts"),
-        "add": Endpoint(account_add, undocumented="Ambra's own tools create accounts so"),
-        "delete": Endpoint(account_delete, undocumented="Ambra's own tools delete accounts so"),
+        "add": Endpoint(account_add, undocumented=UNDOCUMENTED),
+        "delete": Endpoint(account_delete, undocumented=UNDOCUMENTED),
     },
     seed=Seeding("accounts", refs={"role": Ref("role_id", "role")}, params=("settings",)),
     check=check,

@@ -253,6 +253,7 @@ CUSTOMFIELD_MAPPING = Kind(
         *flags(*MAPPING_FLAGS, default=1),
         *flags("reverse_refresh_on_edit"),
     ],
+    scope_params=(),
     endpoints=("set", "delete"),
     extra={"add": Endpoint(mapping_add)},
 )
