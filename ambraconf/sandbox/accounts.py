@@ -22,6 +22,7 @@ from ambraconf.sandbox.namespaces import (
     create_namespace,
 )
 from ambraconf.sandbox.protocol import ApiError, csv_items
+from ambraconf.sandbox.roles import ROLE
 from ambraconf.sandbox.schema import Endpoint, Field, Kind, Ref, Seeding, flags
 from ambraconf.sandbox.settings import effective_settings, role_defaults, settings_given
 from ambraconf.sandbox.store import Row, new_uuid
@@ -31,9 +32,7 @@ ROLE_TYPES = {"Admin": "admin", "User": "user"}
 UNDOCUMENTED = "sysadmin only; not in the documentation, but Ambra's own tools call it"
 
 
-def check(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """/account/set: unique name, vanity and share code; usable default role; settings merge."""
     if not doc.get("name"):
         raise ApiError("MISSING_FIELDS", ["name"])
@@ -55,7 +54,7 @@ def check(
     doc["settings"] = {**(doc.get("settings") or {}), **settings_given(call.params)}
 
 
-def renamed(call: Call, row: Row, old: dict[str, Any]) -> None:
+def renamed(call: Call, row: Row, old: Row) -> None:
     namespace = call.store.get("namespace", row.doc.get("namespace_id"))
     if namespace is not None and namespace.doc.get("name") != row.doc.get("name"):
         namespace.doc["name"] = row.doc["name"]
@@ -108,11 +107,8 @@ def create_account(call: Call, name: str, creator: Row | None) -> Row:
     roles = {}
     for role_name in DEFAULT_ROLES:
         doc = {
+            **ROLE.defaults(),
             "name": role_name,
-            "description": None,
-            "for_account": 1,
-            "for_group": 1,
-            "for_location": 1,
             "permissions": role_defaults(role_name),
             "settings": {},
             "type": ROLE_TYPES.get(role_name),

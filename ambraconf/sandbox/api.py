@@ -49,7 +49,7 @@ class Api:
                 user = self.store.get("user", user_id) if user_id else None
                 if endpoint.auth and user is None:
                     return 401, dict(UNAUTHORIZED)
-                call = Call(self.store, self.sessions, params, user, sid)
+                call = Call(self.store, self.sessions, params, user, sid, path)
                 reply = ok(endpoint.handler(call))
         except ApiError as error:
             return error.http_status, error.body()

@@ -14,7 +14,7 @@ from typing import Any
 from ambraconf.sandbox import customfields
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.documented import DOCUMENTED
-from ambraconf.sandbox.listing import ListSource, paged_list
+from ambraconf.sandbox.listing import paged_list, stored
 from ambraconf.sandbox.protocol import ApiError, Params, parse_flag, parse_integer, parse_json
 from ambraconf.sandbox.schema import REQUIRED, Endpoint, Field, Handler, Kind
 from ambraconf.sandbox.store import Row
@@ -104,13 +104,16 @@ def list_handler(kind: Kind) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
         account = listed_account(call, kind)
         call.require(account.uuid, *permission(kind, "list")[0])
-        store = call.store
-
-        def show(rows: list[Row]) -> list[dict[str, Any]]:
-            return [present(call, kind, row) for row in rows]
-
+        source = stored(
+            call.store,
+            kind.name,
+            lambda row: present(call, kind, row),
+            kind.visible(),
+            frozenset(f.name for f in kind.fields if f.ci),
+            account_id=account.uuid,
+        )
         if not kind.paged:
-            return {kind.list_key: show(store.rows(kind.name, account_id=account.uuid))}
+            return {kind.list_key: source.everything()}
         params = call.params
         narrowed = Params(
             {
@@ -121,15 +124,6 @@ def list_handler(kind: Kind) -> Handler:
                     if params.filled(n)
                 },
             }
-        )
-        source = ListSource(
-            count=lambda: store.count(kind.name, account_id=account.uuid),
-            page=lambda offset, rows: show(
-                store.rows(kind.name, account_id=account.uuid, limit=rows, offset=offset)
-            ),
-            everything=lambda: show(store.rows(kind.name, account_id=account.uuid)),
-            fields=kind.visible(),
-            ci=frozenset(f.name for f in kind.fields if f.ci),
         )
         return paged_list(narrowed, kind.list_key, source)
 
@@ -161,7 +155,8 @@ def add_handler(kind: Kind) -> Handler:
             customfields.take_values(call, account.uuid, kind.customfield_object, doc)
         if kind.check is not None:
             kind.check(call, kind, doc, None, account)
-        row = call.store.insert(kind.name, doc, account_id=account.uuid)
+        parent_id = doc[kind.parent] if kind.parent else None
+        row = call.store.insert(kind.name, doc, account_id=account.uuid, parent_id=parent_id)
         call.memo[(kind.name, row.uuid)] = row
         extra = kind.after_add(call, row) if kind.after_add is not None else None
         return {"uuid": row.uuid, **(extra or {})}
@@ -173,7 +168,7 @@ def set_handler(kind: Kind) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
         call.params.require("uuid", *required(kind, "set"))
         row = find(call, kind, "set")
-        old = copy.deepcopy(row.doc)
+        old = Row(row.uuid, row.kind, row.account_id, row.parent_id, copy.deepcopy(row.doc))
         row.doc.update(given(kind, call.params, "set"))
         if kind.customfield_object:
             customfields.take_values(call, row.account_id, kind.customfield_object, row.doc)

@@ -25,9 +25,7 @@ REQUIRED_BY_TYPE = {
 QUERY_LEVELS = frozenset({"study", "series", "image"})
 
 
-def check(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """The rules of /destination/add and /destination/set on the resulting destination."""
     if doc["type"] not in DESTINATION_TYPES:
         raise ApiError("INVALID_TYPE", doc["type"])
@@ -52,7 +50,7 @@ def check(
     if doc.get("aetitle"):
         for other in call.store.find("destination", "node_id", doc["node_id"]):
             same = other.doc.get("aetitle") == doc["aetitle"]
-            if same and other.uuid != call.params.get("uuid"):
+            if same and (old is None or other.uuid != old.uuid):
                 raise ApiError("DUP_AETITLE")
     if doc.get("default_query_retrieve_level") not in QUERY_LEVELS:
         raise ApiError("INVALID_VALUE", doc.get("default_query_retrieve_level"))

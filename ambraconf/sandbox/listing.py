@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ambraconf.sandbox.protocol import UUID_RE, ApiError, Params, parse_integer
+from ambraconf.sandbox.store import Row, Store
 
 DEFAULT_ROWS = 100
 MAX_ROWS = 5000
@@ -53,6 +54,31 @@ class ListSource:
     everything: Callable[[], list[dict[str, Any]]]
     fields: frozenset[str]
     ci: frozenset[str] = frozenset({"name"})
+
+
+def stored(
+    store: Store,
+    kind: str,
+    show: Callable[[Row], dict[str, Any]],
+    fields: frozenset[str],
+    ci: frozenset[str],
+    *,
+    account_id: str | None = None,
+    parent_id: str | None = None,
+) -> ListSource:
+    """A list of one kind's stored objects (of an account or a parent)."""
+
+    def read(**page: Any) -> list[dict[str, Any]]:
+        rows = store.rows(kind, account_id=account_id, parent_id=parent_id, **page)
+        return [show(row) for row in rows]
+
+    return ListSource(
+        count=lambda: store.count(kind, account_id=account_id, parent_id=parent_id),
+        page=lambda offset, rows: read(limit=rows, offset=offset),
+        everything=read,
+        fields=fields,
+        ci=ci,
+    )
 
 
 @dataclass(frozen=True)

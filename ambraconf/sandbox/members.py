@@ -14,7 +14,7 @@ from typing import Any
 from ambraconf.sandbox import customfields
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.crud import parsed
-from ambraconf.sandbox.listing import ListSource, paged_list
+from ambraconf.sandbox.listing import paged_list, stored
 from ambraconf.sandbox.protocol import ApiError, Params
 from ambraconf.sandbox.schema import (
     Endpoint,
@@ -160,7 +160,7 @@ def account_user_add(call: Call) -> dict[str, Any]:
     call.params.require("uuid")
     call.params.require_one_of("email", "user_id")
     account = _account(call)
-    call.require(account.uuid, "account_user_edit")
+    call.authorize(account.uuid)
     user = find_user(call)
     if user is None:
         raise ApiError("USER_NOT_FOUND")
@@ -177,10 +177,8 @@ def _account_member(call: Call, *, edit: bool) -> tuple[Row, Row]:
     account = _account(call)
     user_id = call.params.get("user_id")
     is_self = call.user is not None and call.user.uuid == user_id
-    if edit:
-        call.require(account.uuid, "account_user_edit")
-    elif not is_self:
-        call.require(account.uuid, "account_user_view")
+    if edit or not is_self:
+        call.authorize(account.uuid)
     member = call.membership(account.uuid, user_id)
     if member is None:
         raise ApiError("USER_NOT_FOUND")
@@ -229,20 +227,16 @@ def account_user_delete(call: Call) -> dict[str, Any]:
 def account_user_list(call: Call) -> dict[str, Any]:
     call.params.require("uuid")
     account = _account(call)
-    call.require(account.uuid, "account_user_view", "case_edit")
-
-    def show(rows: list[Row]) -> list[dict[str, Any]]:
-        return [present_account_user(call, row) for row in rows]
+    call.authorize(account.uuid)
 
     fields = frozenset({f.name for f in ACCOUNT_USER_FIELDS if not f.hidden} | USER_FIELDS)
-    source = ListSource(
-        count=lambda: call.store.count("account_user", account_id=account.uuid),
-        page=lambda offset, rows: show(
-            call.store.rows("account_user", account_id=account.uuid, limit=rows, offset=offset)
-        ),
-        everything=lambda: show(call.store.rows("account_user", account_id=account.uuid)),
-        fields=fields | {"user_account_id", "last_login", "settings"},
-        ci=frozenset({"user_name", "user_email"}),
+    source = stored(
+        call.store,
+        "account_user",
+        lambda row: present_account_user(call, row),
+        fields | {"user_account_id", "last_login", "settings"},
+        frozenset({"user_name", "user_email"}),
+        account_id=account.uuid,
     )
     return paged_list(call.params, "users", source)
 
@@ -299,11 +293,11 @@ def enrol_global_users(call: Call, owner: Row) -> None:
         _enrol(call, owner, account_user)
 
 
-def _owner(call: Call, kind: str, *, edit: bool) -> Row:
+def _owner(call: Call, kind: str) -> Row:
     owner = call.lookup(kind, call.params.get("uuid"))
     if owner is None:
         raise ApiError("NOT_FOUND", "uuid")
-    call.require(owner.account_id or "", f"{kind}_edit" if edit else f"{kind}_view")
+    call.authorize(owner.account_id or "")
     return owner
 
 
@@ -312,7 +306,7 @@ def member_add(kind: str) -> Handler:
 
     def handle(call: Call) -> dict[str, Any]:
         call.params.require("uuid", "user_id")
-        owner = _owner(call, kind, edit=True)
+        owner = _owner(call, kind)
         user_id = call.params.get("user_id") or ""
         if call.membership(owner.account_id or "", user_id) is None:
             raise ApiError("USER_NOT_FOUND")
@@ -365,7 +359,7 @@ def _check_promotion(
 def member_delete(kind: str) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
         call.params.require("uuid", "user_id")
-        owner = _owner(call, kind, edit=True)
+        owner = _owner(call, kind)
         for row in _members_of(call, kind, owner.uuid, call.params.get("user_id")):
             call.store.delete(row.uuid)
         return {}
@@ -376,23 +370,14 @@ def member_delete(kind: str) -> Handler:
 def member_list(kind: str) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
         call.params.require("uuid")
-        owner = _owner(call, kind, edit=False)
-        store = call.store
-
-        def show(rows: list[Row]) -> list[dict[str, Any]]:
-            return [present_member(call, row) for row in rows]
-
-        table = f"{kind}_user"
-        source = ListSource(
-            count=lambda: store.count(table, parent_id=owner.uuid),
-            page=lambda offset, rows: show(
-                store.rows(table, parent_id=owner.uuid, limit=rows, offset=offset)
-            ),
-            everything=lambda: show(store.rows(table, parent_id=owner.uuid)),
-            fields=frozenset(
-                {f.name for f in MEMBER_FIELDS} | {"user_id", "user_name", "role_name"}
-            ),
-            ci=frozenset({"user_name"}),
+        owner = _owner(call, kind)
+        source = stored(
+            call.store,
+            f"{kind}_user",
+            lambda row: present_member(call, row),
+            frozenset({f.name for f in MEMBER_FIELDS} | {"user_id", "user_name", "role_name"}),
+            frozenset({"user_name"}),
+            parent_id=owner.uuid,
         )
         return paged_list(call.params, "users", source)
 

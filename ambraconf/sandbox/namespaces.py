@@ -70,15 +70,13 @@ def check_share_code(call: Call, code: str | None, own_uuid: str | None) -> None
                 raise ApiError("DUP_SHARE_CODE")
 
 
-def check_owner(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check_owner(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """Group and location rules: default role, share code, namespace name uniqueness."""
-    own = call.params.get("uuid") if old is not None else None
+    own = old.uuid if old is not None else None
     check_role(call, account.uuid, doc.get("role_id"), kind.name, doc.get("namespace_id"))
     check_share_code(call, doc.get("share_code"), own)
     unique = _account_settings(account).get("namespace_names_globally_unique") == "1"
-    if unique and (old is None or old.get("name", "").lower() != doc["name"].lower()):
+    if unique and (old is None or old.doc.get("name", "").lower() != doc["name"].lower()):
         for other_kind in ("group", "location"):
             for other in call.store.find_ci(
                 other_kind, "name", doc["name"], account_id=account.uuid
@@ -100,9 +98,9 @@ def owner_added(call: Call, row: Row) -> dict[str, Any]:
     return {"namespace_id": namespace.uuid}
 
 
-def owner_renamed(call: Call, row: Row, old: dict[str, Any]) -> None:
+def owner_renamed(call: Call, row: Row, old: Row) -> None:
     """The namespace carries its owner's name (routes show it as namespace_name)."""
-    if old.get("name") != row.doc.get("name"):
+    if old.doc.get("name") != row.doc.get("name"):
         namespace = call.store.get("namespace", row.doc.get("namespace_id"))
         if namespace is not None:
             namespace.doc["name"] = row.doc["name"]
@@ -142,7 +140,10 @@ def namespace_settings(call: Call) -> dict[str, Any]:
         for name, value in call.params.raw.items()
         if name not in NAMESPACE_RESERVED and not name.startswith("fields.")
     }
-    call.require(namespace.account_id or "", "account_edit" if changes else "account_view")
+    if changes:
+        call.authorize(namespace.account_id or "")
+    else:
+        call.require(namespace.account_id or "", "account_view")
     for name, value in changes.items():
         if name in NAMESPACE_OWN:
             namespace.doc[name] = _own_value(name, value)

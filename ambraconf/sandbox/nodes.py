@@ -37,9 +37,7 @@ def scope(call: Call) -> tuple[Row, dict[str, Any]]:
     return account, {}
 
 
-def check(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     if doc["type"] not in NODE_TYPES:
         raise ApiError("INVALID_TYPE", doc["type"])
     if doc.get("os_type") not in (None, "") and doc["os_type"] not in NODE_OS_TYPES:

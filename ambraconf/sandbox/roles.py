@@ -36,9 +36,7 @@ def customfield_checker(call: Call, account_id: str) -> Callable[[str], bool]:
     return exists
 
 
-def check(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """Validate and merge permissions and settings; keep one role that can edit roles.
 
     A role added without permissions gets the table's default set (the User column);
@@ -56,18 +54,15 @@ def check(
         raise ApiError("NO_OTHER_ROLE_EDIT")
 
 
-def _drops_last_role_edit(
-    call: Call, account: Row, old: dict[str, Any], doc: dict[str, Any]
-) -> bool:
-    had = str(old.get("permissions", {}).get("role_edit")) == "1"
+def _drops_last_role_edit(call: Call, account: Row, old: Row, doc: dict[str, Any]) -> bool:
+    had = str(old.doc.get("permissions", {}).get("role_edit")) == "1"
     keeps = str(doc["permissions"].get("role_edit")) == "1"
     if not had or keeps:
         return False
     others = [
         role
         for role in call.store.rows("role", account_id=account.uuid)
-        if role.uuid != call.params.get("uuid")
-        and str(role.doc.get("permissions", {}).get("role_edit")) == "1"
+        if role.uuid != old.uuid and str(role.doc.get("permissions", {}).get("role_edit")) == "1"
     ]
     return not others
 
@@ -105,7 +100,10 @@ def role_settings(call: Call) -> dict[str, Any]:
     if role is None:
         raise ApiError("NOT_FOUND", "uuid")
     changing = "settings" in call.params or bool(call.params.prefixed("setting_"))
-    call.require(role.account_id or "", *(("role_setting_edit",) if changing else ()))
+    if changing:
+        call.authorize(role.account_id or "")
+    else:
+        call.require(role.account_id or "")
     changes = settings_given(call.params, override="role_override") if changing else {}
     granted = {} if call.sysadmin else call.permissions(role.account_id or "") or {}
     for name in changes:

@@ -76,9 +76,7 @@ def _account_of(call: Call, row: Row) -> Row:
     return account
 
 
-def check(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """Every documented rule of /route/add and /route/set, on the whole resulting rule."""
     conditions = doc.get("conditions") or []
     if not isinstance(conditions, list):

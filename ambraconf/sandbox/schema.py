@@ -134,10 +134,15 @@ class Kind:
     further verbs (``"settings"`` for ``/role/settings``) to their own handlers.
     Permissions come from the documented endpoint table (``documented.py``);
     ``view``/``edit`` are given only where the sandbox knowingly differs from it.
-    Hooks: ``add_scope(call)`` finds the account of an add (and linkage fields),
+    ``scope_params`` name the account (or what links to one) in an add, and
+    ``parent`` the field holding the object an added one hangs off (its
+    ``parent_id`` in the store, deleted with it).
+
+    Hooks: ``add_scope(call)`` finds the account of an add (and linkage fields);
     ``check(call, kind, doc, old, account)`` enforces the rules on the resulting
-    object (``old`` is None on add), ``present(call, row, out)`` adds read-only
-    fields, ``after_add``/``after_set``/``before_delete`` do side effects.
+    object (``old`` is the object before a set, None on add); ``present(call, row,
+    out)`` adds read-only fields; ``after_add``, ``after_set``, ``before_delete``
+    do side effects and cascades.
     """
 
     name: str
@@ -149,6 +154,7 @@ class Kind:
     readonly: tuple[str, ...] = ()
     customfield_object: str | None = None
     scope_params: tuple[str, ...] = ("account_id",)
+    parent: str | None = None
     list_filters: tuple[str, ...] = ()
     endpoints: tuple[str, ...] = ("list", "get", "add", "set", "delete")
     extra: Mapping[str, Endpoint] = field(default_factory=dict)

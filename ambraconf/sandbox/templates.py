@@ -13,9 +13,7 @@ from ambraconf.sandbox.store import Row
 SEGMENT_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def check_hl7(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check_hl7(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """The body must be an HL7 message: an MSH segment first; its MSH-9 gives the type."""
     segments = [s for s in SEGMENT_BREAK.split(doc["body"].strip()) if s]
     header = segments[0] if segments else ""
@@ -61,7 +59,7 @@ def radreport_by_type(call: Call) -> dict[str, Any]:
     account_id = call.params.get("account_id") or ""
     if call.lookup("account", account_id) is None:
         raise ApiError("NOT_FOUND", "account_id")
-    call.require(account_id, "radreport_view")
+    call.authorize(account_id)
     for template in call.store.find(
         "radreport_template", "type", call.params.get("type"), account_id=account_id
     ):

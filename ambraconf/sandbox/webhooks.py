@@ -27,9 +27,7 @@ AUTH_ERRORS = {"sfdc": "SFDC", "sfdc_jwt": "SFDC_JWT", "custom": "CUSTOM"}
 SECRETS = {"sfdc": "password", "sfdc_jwt": "private_key", "basic": "password"}
 
 
-def check(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """The documented validations of /webhook/add and /webhook/set on the resulting hook."""
     if doc["event"] not in WEBHOOK_EVENTS:
         raise ApiError("INVALID_EVENT", doc["event"])
