@@ -24,7 +24,8 @@ from ambraconf.sandbox.store import Row
 DEFAULT_ACCOUNT = "Sandbox Hospital"
 DEFAULT_USER = ("user@sandbox.local", "sandbox")
 ACCOUNT = next(kind for kind in KINDS if kind.name == "account")
-ACCOUNT_SEED = ACCOUNT.seed or Seeding("accounts")
+assert ACCOUNT.seed is not None, "the account kind says how a seed sets its own fields"
+ACCOUNT_SEED: Seeding = ACCOUNT.seed
 # What an account's seed entry sets on the account itself (``name`` is who it is).
 ACCOUNT_KEYS = (ACCOUNT.accepts("set") | set(ACCOUNT_SEED.refs) | set(ACCOUNT_SEED.params)) - {
     "name"
@@ -129,11 +130,11 @@ class Seeder:
         unknown = set(spec) - {"name", *(seed.key for _, seed in PARTS)} - ACCOUNT_KEYS
         if unknown:
             raise SeedError(f"account {spec['name']}: unknown key(s) {', '.join(sorted(unknown))}")
-        found = self.api.store.find_ci("account", "name", spec["name"])
+        found = self.api.store.find_ci(ACCOUNT.name, "name", spec["name"])
         uuid = (
             found[0].uuid
             if found
-            else self.call("/account/add", {"name": spec["name"]}, spec["name"])["uuid"]
+            else self.call(f"{ACCOUNT.path}/add", {"name": spec["name"]}, spec["name"])["uuid"]
         )
         what = f"account {spec['name']}"
         for kind, seed in PARTS:
