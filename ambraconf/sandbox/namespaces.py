@@ -13,7 +13,8 @@ from typing import Any
 from ambraconf.facts import ACCOUNT_SETTINGS, FIELD_PERMISSION_VALUES, permission_fact
 from ambraconf.sandbox import members
 from ambraconf.sandbox.context import Call
-from ambraconf.sandbox.protocol import ApiError, parse_flag, parse_json
+from ambraconf.sandbox.crud import coerce
+from ambraconf.sandbox.protocol import ApiError
 from ambraconf.sandbox.schema import NO, REQUIRED, Endpoint, Field, Kind, Ref, Seeding, flags
 from ambraconf.sandbox.settings import setting_value
 from ambraconf.sandbox.store import Row
@@ -27,15 +28,14 @@ NAMESPACE_FLAGS = (
     "no_share",
     "share_via_gateway",
 )
-NAMESPACE_OWN = {
-    "no_dup_share": "flag",
-    "share_related": "flag",
-    "ira_namespace": "flag",
-    "study_field_flags": "json",
-    "storage_always_dicom_tags": "json",
-    "download_anonymize": "text",
-    "study_size_soft_threshold_per_user": "text",
-}
+# The namespace's own settings, beside the account settings it may override.
+NAMESPACE_OWN = [
+    *(Field(name, "flag") for name in ("no_dup_share", "share_related", "ira_namespace")),
+    Field("study_field_flags", "json"),
+    Field("storage_always_dicom_tags", "json"),
+    Field("download_anonymize"),
+    Field("study_size_soft_threshold_per_user"),
+]
 NAMESPACE_RESERVED = frozenset({"sid", "uuid"})
 
 
@@ -145,8 +145,8 @@ def namespace_settings(call: Call) -> dict[str, Any]:
     else:
         call.require(namespace.account_id or "", "account_view")
     for name, value in changes.items():
-        if name in NAMESPACE_OWN:
-            namespace.doc[name] = _own_value(name, value)
+        if name in NAMESPACE.by_name:
+            namespace.doc[name] = _own_value(name, coerce(NAMESPACE.by_name[name], value))
         else:
             if name not in ACCOUNT_SETTINGS:
                 raise ApiError("INVALID_SETTING", name)
@@ -155,19 +155,16 @@ def namespace_settings(call: Call) -> dict[str, Any]:
             )
     if changes:
         call.store.update(namespace)
-    out = {name: namespace.doc.get(name) for name in NAMESPACE_OWN}
+    out = {name: namespace.doc.get(name) for name in NAMESPACE.by_name}
     out["study_field_flags"] = out["study_field_flags"] or {}
     out.update(namespace.doc["settings"])
     return out
 
 
-def _own_value(name: str, value: str) -> Any:
-    kind = NAMESPACE_OWN[name]
-    if kind == "flag":
-        return parse_flag(name, value)
-    if kind == "text":
-        return value
-    parsed = parse_json(name, value) if value else None
+def _own_value(name: str, parsed: Any) -> Any:
+    """The JSON ones: study_field_flags a hash of field permissions, the others lists."""
+    if NAMESPACE.by_name[name].type != "json":
+        return parsed
     if name == "study_field_flags":
         if not isinstance(parsed, dict | None):
             raise ApiError("INVALID_SETTING_VALUE", name)
@@ -231,7 +228,7 @@ NAMESPACE = Kind(
     "namespace",
     "/namespace",
     "",
-    [],
+    NAMESPACE_OWN,
     endpoints=(),
     extra={"settings": Endpoint(namespace_settings)},
 )

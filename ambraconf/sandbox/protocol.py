@@ -34,13 +34,17 @@ class ApiError(Exception):
         self.http_status = http_status
 
     def body(self) -> dict[str, Any]:
-        """The JSON hash the documentation describes for an error."""
-        body: dict[str, Any] = {"status": "ERROR", "error_type": self.error_type}
-        if self.subtype is not None:
-            body["error_subtype"] = self.subtype
-        if self.data is not None:
-            body["error_data"] = self.data
-        return body
+        return error_body(self.error_type, self.subtype, self.data)
+
+
+def error_body(error_type: str, subtype: Any = None, data: Any = None) -> dict[str, Any]:
+    """The JSON hash the documentation describes for an error; 401, 404, 429, 5xx use it too."""
+    body: dict[str, Any] = {"status": "ERROR", "error_type": error_type}
+    if subtype is not None:
+        body["error_subtype"] = subtype
+    if data is not None:
+        body["error_data"] = data
+    return body
 
 
 def missing(*names: str) -> ApiError:
