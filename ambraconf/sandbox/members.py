@@ -15,7 +15,7 @@ from ambraconf.sandbox import customfields
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.crud import parsed
 from ambraconf.sandbox.listing import paged_list, stored
-from ambraconf.sandbox.protocol import ApiError, Params
+from ambraconf.sandbox.protocol import ApiError
 from ambraconf.sandbox.schema import (
     Endpoint,
     Field,
@@ -125,23 +125,12 @@ def _check_account_user(call: Call, account: Row, doc: dict[str, Any], user_id: 
     ):
         raise ApiError("BAD_PASSWORD")
     settings = doc.setdefault("settings", {})
-    for name, value in _settings_changes(call.params).items():
+    for name, value in call.params.hash("settings", "setting_").items():
         if value == DELETE:
             settings.pop(name, None)
         else:
             settings[name] = setting_value(name, value, override="user_override")
     customfields.take_values(call, account.uuid, "User_account", doc)
-
-
-def _settings_changes(params: Params) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    if params.filled("settings"):
-        parsed = params.json("settings")
-        if not isinstance(parsed, dict):
-            raise ApiError("INVALID_JSON", "settings")
-        changes.update(parsed)
-    changes.update(params.prefixed("setting_"))
-    return changes
 
 
 def add_account_member(call: Call, account: Row, user: Row, doc: dict[str, Any]) -> Row:

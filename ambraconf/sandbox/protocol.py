@@ -87,6 +87,21 @@ class Params:
     def json(self, name: str) -> Any:
         return parse_json(name, self.raw[name])
 
+    def hash(self, name: str, prefix: str | None = None) -> dict[str, Any]:
+        """A hash parameter: JSON text in ``name``, then ``PREFIX<KEY>`` singles over it.
+
+        Empty text counts as not given; JSON that is not a hash is INVALID_JSON.
+        """
+        changes: dict[str, Any] = {}
+        if self.filled(name):
+            given = self.json(name)
+            if not isinstance(given, dict):
+                raise ApiError("INVALID_JSON", name)
+            changes.update(given)
+        if prefix is not None:
+            changes.update(self.prefixed(prefix))
+        return changes
+
     def prefixed(self, prefix: str) -> dict[str, str]:
         """Parameters named ``PREFIX<rest>`` as {rest: value}, e.g. ``setting_<NAME>``."""
         return {k[len(prefix) :]: v for k, v in self.raw.items() if k.startswith(prefix)}
