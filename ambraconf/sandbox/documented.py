@@ -3,8 +3,8 @@
 For each documented URL the table holds its parameters, required parameters,
 permission and error codes, extracted from the official documentation. The
 sandbox takes the permission an endpoint needs from here, so a permission is
-written once, by the documentation, and the coverage list compares what is
-emulated against every documented path.
+written once, by the documentation; the coverage list and its tests compare the
+emulated paths and parameters with the documented ones.
 """
 
 from __future__ import annotations
@@ -23,13 +23,11 @@ QUALIFIER = re.compile(r",|\n| IF | in the account")
 
 @dataclass(frozen=True)
 class DocumentedEndpoint:
-    """One documented URL; ``required`` lists alternatives: ``[["a", "b"], ["c"]]``."""
+    """One documented URL: the parameters it takes and the permission it needs, as text."""
 
     path: str
     parameters: tuple[str, ...]
-    required: tuple[tuple[str, ...], ...]
     permission: str
-    errors: tuple[str, ...]
 
     def needs(self) -> tuple[str, ...]:
         """The permission names the text offers, any one of which suffices."""
@@ -51,13 +49,7 @@ class DocumentedEndpoint:
 def _load() -> dict[str, DocumentedEndpoint]:
     text = resources.files("ambraconf.facts").joinpath("endpoints.json").read_text("utf-8")
     return {
-        path: DocumentedEndpoint(
-            path,
-            tuple(entry["parameters"]),
-            tuple(tuple(choice) for choice in entry["required"]),
-            entry["permission"],
-            tuple(entry["errors"]),
-        )
+        path: DocumentedEndpoint(path, tuple(entry["parameters"]), entry["permission"])
         for path, entry in json.loads(text).items()
     }
 
