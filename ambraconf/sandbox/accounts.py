@@ -8,7 +8,6 @@ as an Admin member, as Ambra's own tools observe.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from ambraconf.facts import DEFAULT_ROLES
@@ -16,19 +15,24 @@ from ambraconf.sandbox import members
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.crud import present as show_one
 from ambraconf.sandbox.listing import ListSource, paged_list
-from ambraconf.sandbox.namespaces import check_role, check_share_code, create_namespace
+from ambraconf.sandbox.namespaces import (
+    NAMESPACE_FLAGS,
+    check_role,
+    check_share_code,
+    create_namespace,
+)
 from ambraconf.sandbox.protocol import ApiError, csv_items
-from ambraconf.sandbox.schema import ACCOUNT_FIELDS, Kind
+from ambraconf.sandbox.roles import ROLE
+from ambraconf.sandbox.schema import Endpoint, Field, Kind, Ref, Seeding, flags
 from ambraconf.sandbox.settings import effective_settings, role_defaults, settings_given
 from ambraconf.sandbox.store import Row, new_uuid
 
 HOSTNAME = re.compile(r"(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+")
 ROLE_TYPES = {"Admin": "admin", "User": "user"}
+UNDOCUMENTED = "sysadmin only; not in the documentation, but Ambra's own tools call it"
 
 
-def check(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """/account/set: unique name, vanity and share code; usable default role; settings merge."""
     if not doc.get("name"):
         raise ApiError("MISSING_FIELDS", ["name"])
@@ -50,7 +54,7 @@ def check(
     doc["settings"] = {**(doc.get("settings") or {}), **settings_given(call.params)}
 
 
-def renamed(call: Call, row: Row, old: dict[str, Any]) -> None:
+def renamed(call: Call, row: Row, old: Row) -> None:
     namespace = call.store.get("namespace", row.doc.get("namespace_id"))
     if namespace is not None and namespace.doc.get("name") != row.doc.get("name"):
         namespace.doc["name"] = row.doc["name"]
@@ -75,29 +79,25 @@ def present(call: Call, row: Row, out: dict[str, Any]) -> None:
         out["has_activity_permission"] = 1 if mine else 0
 
 
-def account_list(kind: Kind) -> Callable[[Call], dict[str, Any]]:
+def account_list(call: Call) -> dict[str, Any]:
     """/account/list: the accounts the caller is a member of."""
+    user_id = call.user.uuid if call.user else ""
 
-    def handle(call: Call) -> dict[str, Any]:
-        user_id = call.user.uuid if call.user else ""
+    def mine() -> list[Row]:
+        links = call.store.find("account_user", "user_id", user_id)
+        accounts = [call.lookup("account", link.account_id) for link in links]
+        return [account for account in accounts if account is not None]
 
-        def mine() -> list[Row]:
-            links = call.store.find("account_user", "user_id", user_id)
-            accounts = [call.lookup("account", link.account_id) for link in links]
-            return [account for account in accounts if account is not None]
+    def show(rows: list[Row]) -> list[dict[str, Any]]:
+        return [show_one(call, ACCOUNT, row) for row in rows]
 
-        def show(rows: list[Row]) -> list[dict[str, Any]]:
-            return [show_one(call, kind, row) for row in rows]
-
-        source = ListSource(
-            count=lambda: len(mine()),
-            page=lambda offset, rows: show(mine()[offset : offset + rows]),
-            everything=lambda: show(mine()),
-            fields=kind.visible(),
-        )
-        return paged_list(call.params, "accounts", source)
-
-    return handle
+    source = ListSource(
+        count=lambda: len(mine()),
+        page=lambda offset, rows: show(mine()[offset : offset + rows]),
+        everything=lambda: show(mine()),
+        fields=ACCOUNT.visible(),
+    )
+    return paged_list(call.params, ACCOUNT.list_key, source)
 
 
 def create_account(call: Call, name: str, creator: Row | None) -> Row:
@@ -107,18 +107,15 @@ def create_account(call: Call, name: str, creator: Row | None) -> Row:
     roles = {}
     for role_name in DEFAULT_ROLES:
         doc = {
+            **ROLE.defaults(),
             "name": role_name,
-            "description": None,
-            "for_account": 1,
-            "for_group": 1,
-            "for_location": 1,
             "permissions": role_defaults(role_name),
             "settings": {},
             "type": ROLE_TYPES.get(role_name),
         }
         roles[role_name] = call.store.insert("role", doc, account_id=uuid)
     doc = {
-        **{field.name: field.default for field in ACCOUNT_FIELDS},
+        **ACCOUNT.defaults(),
         "name": name,
         "namespace_id": namespace.uuid,
         "role_id": roles["User"].uuid,
@@ -150,3 +147,38 @@ def account_delete(call: Call) -> dict[str, Any]:
         raise ApiError("NOT_FOUND", "uuid")
     call.store.delete_account(account.uuid)
     return {}
+
+
+ACCOUNT = Kind(
+    "account",
+    "/account",
+    "accounts",
+    [
+        Field("name", ci=True),
+        Field("vanity", "csv"),
+        Field("password_expire", "int", default=0),
+        Field("session_expire", "int", default=0),
+        *flags(*NAMESPACE_FLAGS, "can_request"),
+        Field("share_code"),
+        Field("share_description"),
+        Field("share_settings", "json"),
+        Field("hl7_template"),
+        Field("search_threshold", "int"),
+        Field("css"),
+        Field("vendor"),
+        Field("role_id"),
+        Field("site_management_account_id"),
+    ],
+    readonly=("namespace_id", "role_name", "settings", "connected"),
+    customfield_object="Account",
+    endpoints=("get", "set"),
+    extra={
+        "list": Endpoint(account_list, object_name="account", list_key="accounts"),
+        "add": Endpoint(account_add, undocumented=UNDOCUMENTED),
+        "delete": Endpoint(account_delete, undocumented=UNDOCUMENTED),
+    },
+    seed=Seeding("accounts", refs={"role": Ref("role_id", "role")}, params=("settings",)),
+    check=check,
+    present=present,
+    after_set=renamed,
+)

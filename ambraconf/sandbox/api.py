@@ -12,14 +12,14 @@ import logging
 from typing import Any
 
 from ambraconf.sandbox.context import Call
-from ambraconf.sandbox.endpoints import ENDPOINTS
 from ambraconf.sandbox.listing import limit_fields
-from ambraconf.sandbox.protocol import ApiError, Params, ok
+from ambraconf.sandbox.protocol import ApiError, Params, error_body, ok
+from ambraconf.sandbox.registry import ENDPOINTS
 from ambraconf.sandbox.sessions import Sessions
 from ambraconf.sandbox.store import Store
 
 log = logging.getLogger("ambraconf.sandbox")
-UNAUTHORIZED = {"status": "ERROR", "error_type": "AUTHORIZATION_REQUIRED"}
+UNAUTHORIZED = "AUTHORIZATION_REQUIRED"
 
 
 class Api:
@@ -37,27 +37,23 @@ class Api:
         """Run one call; returns the HTTP status and the JSON hash to send."""
         endpoint = ENDPOINTS.get(path)
         if endpoint is None:
-            return 404, {"status": "ERROR", "error_type": "UNKNOWN_ENDPOINT", "error_subtype": path}
+            return 404, error_body("UNKNOWN_ENDPOINT", path)
         params = Params(raw)
         sid = params.get("sid")
         user_id = self.sessions.user_of(sid)
         if endpoint.auth and user_id is None:
-            return 401, dict(UNAUTHORIZED)
+            return 401, error_body(UNAUTHORIZED)
         try:
             limit_fields(params, {}, endpoint.object_name, endpoint.list_key)
             with self.store.transaction():
                 user = self.store.get("user", user_id) if user_id else None
                 if endpoint.auth and user is None:
-                    return 401, dict(UNAUTHORIZED)
-                call = Call(self.store, self.sessions, params, user, sid)
+                    return 401, error_body(UNAUTHORIZED)
+                call = Call(self.store, self.sessions, params, user, sid, path)
                 reply = ok(endpoint.handler(call))
         except ApiError as error:
             return error.http_status, error.body()
         except Exception as error:  # noqa: BLE001 - a handler bug must not crash the server
             log.exception("sandbox bug in %s", path)
-            return 500, {
-                "status": "ERROR",
-                "error_type": "INTERNAL_ERROR",
-                "error_subtype": repr(error),
-            }
+            return 500, error_body("INTERNAL_ERROR", repr(error))
         return 200, limit_fields(params, reply, endpoint.object_name, endpoint.list_key)

@@ -1,8 +1,8 @@
 """One API call in progress: its parameters, its session user, and the permission checks.
 
 Permissions follow the documentation: a user acts in an account through the role of
-their account membership, an endpoint names the permission it needs, and a
-sysadmin passes every check.
+their account membership, an endpoint names the permission it needs (the endpoint
+table, see documented.py), and a sysadmin passes every check.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ambraconf.sandbox.documented import DOCUMENTED
 from ambraconf.sandbox.protocol import ApiError, Params
 from ambraconf.sandbox.sessions import Sessions
 from ambraconf.sandbox.store import Row, Store
@@ -24,6 +25,7 @@ class Call:
     params: Params
     user: Row | None = None
     sid: str | None = None
+    path: str = ""
     memo: dict[tuple[str, str], Row | None] = field(default_factory=dict)
     cache: dict[Any, Any] = field(default_factory=dict)
 
@@ -68,6 +70,13 @@ class Call:
             raise ApiError("NOT_PERMITTED")
         if needed and not any(str(granted.get(name)) == "1" for name in needed):
             raise ApiError("NOT_PERMITTED")
+
+    def authorize(self, account_id: str) -> None:
+        """The check the documentation gives for this endpoint, in the account."""
+        documented = DOCUMENTED[self.path]
+        if documented.sysadmin:
+            self.require_sysadmin()
+        self.require(account_id, *documented.needs())
 
     def require_sysadmin(self, error: str = "NOT_SYSADMIN_OR_SUPPORT") -> None:
         if not self.sysadmin:

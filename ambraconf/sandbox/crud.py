@@ -13,12 +13,11 @@ from typing import Any
 
 from ambraconf.sandbox import customfields
 from ambraconf.sandbox.context import Call
-from ambraconf.sandbox.listing import ListSource, paged_list
+from ambraconf.sandbox.documented import DOCUMENTED
+from ambraconf.sandbox.listing import paged_list, stored
 from ambraconf.sandbox.protocol import ApiError, Params, parse_flag, parse_integer, parse_json
-from ambraconf.sandbox.schema import NO, REQUIRED, Field, Kind
+from ambraconf.sandbox.schema import REQUIRED, Endpoint, Field, Handler, Kind
 from ambraconf.sandbox.store import Row
-
-Handler = Callable[[Call], dict[str, Any]]
 
 
 def coerce(field: Field, raw: str) -> Any:
@@ -32,18 +31,26 @@ def coerce(field: Field, raw: str) -> Any:
     return raw
 
 
+def parsed(fields: list[Field], params: Params) -> dict[str, Any]:
+    """The given ones of ``fields`` as stored values."""
+    return {f.name: coerce(f, params.text(f.name)) for f in fields if f.name in params}
+
+
 def given(kind: Kind, params: Params, mode: str) -> dict[str, Any]:
     """The fields of ``kind`` present in the call that ``mode`` (add or set) accepts."""
-    values = {}
-    for field in kind.fields:
-        allowed = field.add if mode == "add" else field.set
-        if allowed != NO and field.name in params:
-            values[field.name] = coerce(field, params.text(field.name))
-    return values
+    accepted = kind.accepts(mode)
+    return parsed([f for f in kind.fields if f.name in accepted], params)
 
 
 def required(kind: Kind, mode: str) -> list[str]:
     return [f.name for f in kind.fields if (f.add if mode == "add" else f.set) == REQUIRED]
+
+
+def permission(kind: Kind, verb: str) -> tuple[tuple[str, ...], bool]:
+    """What ``/<kind>/<verb>`` needs: permissions (any one suffices), and a sysadmin or not."""
+    documented = DOCUMENTED[f"{kind.path}/{verb}"]
+    own = kind.view if verb in ("list", "get") else kind.edit
+    return (documented.needs() if own is None else own), documented.sysadmin
 
 
 def listed_account(call: Call, kind: Kind) -> Row:
@@ -80,29 +87,33 @@ def present(call: Call, kind: Kind, row: Row) -> dict[str, Any]:
     return out
 
 
-def find(call: Call, kind: Kind, *, edit: bool) -> Row:
+def find(call: Call, kind: Kind, verb: str) -> Row:
     """The object named by ``uuid``, after the existence and permission checks."""
     call.params.require("uuid")
-    if edit and kind.sysadmin_edit:
+    needed, sysadmin = permission(kind, verb)
+    if sysadmin:
         call.require_sysadmin()
     row = call.lookup(kind.name, call.params.get("uuid"))
     if row is None:
         raise ApiError("NOT_FOUND", "uuid")
-    call.require(row.account_id, *(kind.edit if edit else kind.view))
+    call.require(row.account_id or "", *needed)
     return row
 
 
 def list_handler(kind: Kind) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
         account = listed_account(call, kind)
-        call.require(account.uuid, *kind.view)
-        store = call.store
-
-        def show(rows: list[Row]) -> list[dict[str, Any]]:
-            return [present(call, kind, row) for row in rows]
-
+        call.require(account.uuid, *permission(kind, "list")[0])
+        source = stored(
+            call.store,
+            kind.name,
+            lambda row: present(call, kind, row),
+            kind.visible(),
+            frozenset(f.name for f in kind.fields if f.ci),
+            account_id=account.uuid,
+        )
         if not kind.paged:
-            return {kind.list_key: show(store.rows(kind.name, account_id=account.uuid))}
+            return {kind.list_key: source.everything()}
         params = call.params
         narrowed = Params(
             {
@@ -114,15 +125,6 @@ def list_handler(kind: Kind) -> Handler:
                 },
             }
         )
-        source = ListSource(
-            count=lambda: store.count(kind.name, account_id=account.uuid),
-            page=lambda offset, rows: show(
-                store.rows(kind.name, account_id=account.uuid, limit=rows, offset=offset)
-            ),
-            everything=lambda: show(store.rows(kind.name, account_id=account.uuid)),
-            fields=kind.visible(),
-            ci=frozenset(f.name for f in kind.fields if f.ci),
-        )
         return paged_list(narrowed, kind.list_key, source)
 
     return handle
@@ -130,7 +132,7 @@ def list_handler(kind: Kind) -> Handler:
 
 def get_handler(kind: Kind) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
-        return present(call, kind, find(call, kind, edit=False))
+        return present(call, kind, find(call, kind, "get"))
 
     return handle
 
@@ -143,16 +145,18 @@ def add_handler(kind: Kind) -> Handler:
             missing += kind.scope_params
         if missing:
             raise ApiError("MISSING_FIELDS", missing)
-        if kind.sysadmin_edit:
+        needed, sysadmin = permission(kind, "add")
+        if sysadmin:
             call.require_sysadmin()
         account, scoped = added_scope(call, kind)
-        call.require(account.uuid, *kind.edit)
+        call.require(account.uuid, *needed)
         doc = {**kind.defaults(), **scoped, **given(kind, params, "add")}
         if kind.customfield_object:
             customfields.take_values(call, account.uuid, kind.customfield_object, doc)
         if kind.check is not None:
             kind.check(call, kind, doc, None, account)
-        row = call.store.insert(kind.name, doc, account_id=account.uuid)
+        parent_id = doc[kind.parent] if kind.parent else None
+        row = call.store.insert(kind.name, doc, account_id=account.uuid, parent_id=parent_id)
         call.memo[(kind.name, row.uuid)] = row
         extra = kind.after_add(call, row) if kind.after_add is not None else None
         return {"uuid": row.uuid, **(extra or {})}
@@ -163,8 +167,8 @@ def add_handler(kind: Kind) -> Handler:
 def set_handler(kind: Kind) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
         call.params.require("uuid", *required(kind, "set"))
-        row = find(call, kind, edit=True)
-        old = copy.deepcopy(row.doc)
+        row = find(call, kind, "set")
+        old = Row(row.uuid, row.kind, row.account_id, row.parent_id, copy.deepcopy(row.doc))
         row.doc.update(given(kind, call.params, "set"))
         if kind.customfield_object:
             customfields.take_values(call, row.account_id, kind.customfield_object, row.doc)
@@ -181,7 +185,7 @@ def set_handler(kind: Kind) -> Handler:
 
 def delete_handler(kind: Kind) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
-        row = find(call, kind, edit=True)
+        row = find(call, kind, "delete")
         if kind.before_delete is not None:
             kind.before_delete(call, row)
         call.store.delete_children(row.uuid)
@@ -200,6 +204,15 @@ MAKERS: dict[str, Callable[[Kind], Handler]] = {
 }
 
 
-def handlers(kind: Kind) -> dict[str, Handler]:
-    """``{"/role/list": handler, ...}`` for the endpoints the kind has."""
-    return {f"{kind.path}/{verb}": MAKERS[verb](kind) for verb in kind.endpoints}
+def endpoints(kind: Kind) -> dict[str, Endpoint]:
+    """``{"/role/list": Endpoint, ...}``: the generic endpoints of a kind and its extra ones."""
+    table = {
+        f"{kind.path}/{verb}": Endpoint(
+            MAKERS[verb](kind),
+            object_name=kind.name,
+            list_key=kind.list_key if verb == "list" else None,
+        )
+        for verb in kind.endpoints
+    }
+    table.update({f"{kind.path}/{verb}": endpoint for verb, endpoint in kind.extra.items()})
+    return table

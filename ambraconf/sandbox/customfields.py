@@ -12,8 +12,8 @@ from typing import Any
 
 from ambraconf.facts import CUSTOMFIELD_OBJECTS, CUSTOMFIELD_TYPES
 from ambraconf.sandbox.context import Call
-from ambraconf.sandbox.protocol import ApiError, parse_flag
-from ambraconf.sandbox.schema import Kind
+from ambraconf.sandbox.protocol import ApiError
+from ambraconf.sandbox.schema import NO, REQUIRED, Field, Kind, Seeding, flags
 from ambraconf.sandbox.store import Row
 
 HL7_SEGMENTS = frozenset(
@@ -95,9 +95,7 @@ def _value_problem(field_type: str, value: str) -> str | None:
     return None
 
 
-def check(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """The documented validations of /customfield/add and /customfield/set."""
     if doc["object"] not in CUSTOMFIELD_OBJECTS:
         raise ApiError("INVALID_OBJECT", doc["object"])
@@ -171,29 +169,90 @@ def before_delete(call: Call, row: Row) -> None:
         call.store.delete(mapping.uuid)
 
 
-def mapping_add(call: Call) -> dict[str, Any]:
-    """/customfield/mapping/add: ALREADY_EXISTS for a pair, sysadmin across accounts."""
-    params = call.params
-    params.require("from_customfield_id", "to_customfield_id")
-    source = call.lookup("customfield", params.get("from_customfield_id"))
+def mapping_source(call: Call) -> tuple[Row, dict[str, Any]]:
+    """A mapping is added in the account of its source field, which must exist, as the target."""
+    source = call.lookup("customfield", call.params.get("from_customfield_id"))
     if source is None:
         raise ApiError("NOT_FOUND", "FROM_CUSTOMFIELD")
-    target = call.lookup("customfield", params.get("to_customfield_id"))
-    if target is None:
+    if call.lookup("customfield", call.params.get("to_customfield_id")) is None:
         raise ApiError("NOT_FOUND", "TO_CUSTOMFIELD")
-    call.require(source.account_id, "customfield_edit")
-    if target.account_id != source.account_id and not call.sysadmin:
+    account = call.lookup("account", source.account_id)
+    if account is None:
+        raise ApiError("NOT_FOUND", "FROM_CUSTOMFIELD")
+    return account, {}
+
+
+def check_mapping(
+    call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row
+) -> None:
+    """ALREADY_EXISTS for a pair; only a sysadmin maps across accounts."""
+    if old is not None:
+        return
+    target = call.lookup("customfield", doc["to_customfield_id"])
+    if target is not None and target.account_id != account.uuid and not call.sysadmin:
         raise ApiError("NOT_PERMITTED")
-    for mapping in call.store.rows("customfield_mapping", parent_id=source.uuid):
-        if mapping.doc["to_customfield_id"] == target.uuid:
+    for mapping in call.store.rows("customfield_mapping", parent_id=doc["from_customfield_id"]):
+        if mapping.doc["to_customfield_id"] == doc["to_customfield_id"]:
             raise ApiError("ALREADY_EXISTS")
-    doc: dict[str, Any] = {"from_customfield_id": source.uuid, "to_customfield_id": target.uuid}
-    doc.update({name: 1 for name in MAPPING_FLAGS})
-    doc["reverse_refresh_on_edit"] = 0
-    for name in (*MAPPING_FLAGS, "reverse_refresh_on_edit"):
-        if name in params:
-            doc[name] = parse_flag(name, params.text(name))
-    row = call.store.insert(
-        "customfield_mapping", doc, account_id=source.account_id, parent_id=source.uuid
-    )
-    return {"uuid": row.uuid}
+
+
+CUSTOMFIELD = Kind(
+    "customfield",
+    "/customfield",
+    "customfields",
+    [
+        Field("name", add=REQUIRED, ci=True),
+        Field("object", add=REQUIRED, set=NO),
+        Field("type", set=NO, default="text"),
+        *flags(
+            "capture_on_share_code",
+            "capture_on_destination_search",
+            "wrapped_dicom_only",
+            "dicom_only",
+            "required",
+            "load_dicom_tag",
+            "dicom_tag_ignore_empty",
+            "load_order",
+        ),
+        Field("display_order", "int"),
+        Field("options", "json", default={}),
+        Field("hl7_segment"),
+        Field("hl7_field", "int"),
+        Field("hl7_component", "int"),
+        Field("load_hl7"),
+        Field("load_hl7_filter"),
+        Field("dicom_tag"),
+        Field("other_dicom_tags", "json"),
+        Field("load_from_sr", "json"),
+        Field("field_flag"),
+        Field("ui_json", "json", default={}),
+        Field("other_customfield_id"),
+        *flags(
+            "other_customfield_no_overwrite_with_blank",
+            "other_customfield_no_refresh_on_reshare",
+            add=NO,
+        ),
+    ],
+    account_missing="ACCOUNT_NOT_FOUND",
+    readonly=("customfield_mapping",),
+    seed=Seeding("customfields"),
+    check=check,
+    present=present,
+    before_delete=before_delete,
+)
+CUSTOMFIELD_MAPPING = Kind(
+    "customfield_mapping",
+    "/customfield/mapping",
+    "",
+    [
+        Field("from_customfield_id", add=REQUIRED, set=NO, hidden=True),
+        Field("to_customfield_id", add=REQUIRED, set=NO),
+        *flags(*MAPPING_FLAGS, default=1),
+        *flags("reverse_refresh_on_edit"),
+    ],
+    scope_params=(),
+    parent="from_customfield_id",
+    endpoints=("add", "set", "delete"),
+    add_scope=mapping_source,
+    check=check_mapping,
+)

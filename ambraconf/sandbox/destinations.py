@@ -1,15 +1,18 @@
-"""Destinations and the nodes (gateways) that handle them."""
+"""Destinations: the DICOM, folder, linked, distributing and virtual targets of routes.
+
+A destination hangs off a node (a gateway, see nodes.py) of its account; its
+aetitle is unique per node and its type fixes which fields it needs.
+"""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from ambraconf.facts import DESTINATION_TYPES
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.protocol import ApiError, csv_items
 from ambraconf.sandbox.routes import check_schedule
-from ambraconf.sandbox.schema import Kind
+from ambraconf.sandbox.schema import NO, REQUIRED, Field, Kind, Ref, Seeding, flags
 from ambraconf.sandbox.store import Row
 
 REQUIRED_BY_TYPE = {
@@ -20,16 +23,9 @@ REQUIRED_BY_TYPE = {
     "VIRTUAL": ("hl7_address", "hl7_port"),
 }
 QUERY_LEVELS = frozenset({"study", "series", "image"})
-NODE_TYPES = frozenset(
-    {"STORAGE", "HARVESTER", "ACCELERATOR", "CLEARINGHOUSE", "VIRTUAL", "UTILITY", "XDS"}
-)
-NODE_OS_TYPES = frozenset({"WINDOWS", "MACOS"})
-SYSADMIN_NODE_TYPES = frozenset({"STORAGE", "CLEARINGHOUSE"})
 
 
-def check(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """The rules of /destination/add and /destination/set on the resulting destination."""
     if doc["type"] not in DESTINATION_TYPES:
         raise ApiError("INVALID_TYPE", doc["type"])
@@ -54,7 +50,7 @@ def check(
     if doc.get("aetitle"):
         for other in call.store.find("destination", "node_id", doc["node_id"]):
             same = other.doc.get("aetitle") == doc["aetitle"]
-            if same and other.uuid != call.params.get("uuid"):
+            if same and (old is None or other.uuid != old.uuid):
                 raise ApiError("DUP_AETITLE")
     if doc.get("default_query_retrieve_level") not in QUERY_LEVELS:
         raise ApiError("INVALID_VALUE", doc.get("default_query_retrieve_level"))
@@ -84,48 +80,46 @@ def _check_burn_info(info: Any) -> None:
             raise ApiError("INVALID_CD_BURN_INFO", f"{key} must be a list")
 
 
-def node_scope(call: Call) -> tuple[Row, dict[str, Any]]:
-    """A node links to an account, or to a group or location of one."""
-    params = call.params
-    for kind in ("group", "location"):
-        if params.filled(f"{kind}_id") and not params.filled("account_id"):
-            owner = call.lookup(kind, params.get(f"{kind}_id"))
-            account = call.lookup("account", owner.account_id) if owner else None
-            if account is None:
-                raise ApiError("INVALID_LINKAGE")
-            return account, {}
-    account = call.lookup("account", params.get("account_id"))
-    if account is None:
-        raise ApiError("ACCOUNT_NOT_FOUND")
-    return account, {}
-
-
-def check_node(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
-    if doc["type"] not in NODE_TYPES:
-        raise ApiError("INVALID_TYPE", doc["type"])
-    if doc.get("os_type") not in (None, "") and doc["os_type"] not in NODE_OS_TYPES:
-        raise ApiError("INVALID_OS_TYPE", doc["os_type"])
-    if old is None and doc["type"] in SYSADMIN_NODE_TYPES and not call.sysadmin:
-        raise ApiError("NOT_PERMITTED")
-
-
-def node_added(call: Call, row: Row) -> dict[str, Any]:
-    """Every node gets a serial number at add, as /node/add returns."""
-    row.doc["serial_no"] = secrets.token_hex(8).upper()
-    call.store.update(row)
-    return {"serial_no": row.doc["serial_no"]}
-
-
-def present_node(call: Call, row: Row, out: dict[str, Any]) -> None:
-    out["serial_no"] = row.doc.get("serial_no")
-    out["account_id"] = row.account_id
-    out["configuration"] = {}
-    out["settings"] = {}
-
-
-def node_deleted(call: Call, row: Row) -> None:
-    """HAS_DESTINATIONS while a destination is handled by the node."""
-    if call.store.find("destination", "node_id", row.uuid):
-        raise ApiError("HAS_DESTINATIONS")
+DESTINATION = Kind(
+    "destination",
+    "/destination",
+    "destinations",
+    [
+        Field("name", add=REQUIRED, ci=True),
+        Field("node_id", add=REQUIRED),
+        Field("type", set=NO, default="DICOM"),
+        Field("linked_destination", set=NO),
+        *flags("linked_qr_to_referred_account", "linked_qr_activity_in_referred_account"),
+        Field("distributed_destinations", "json"),
+        Field("path"),
+        Field("aetitle"),
+        Field("address"),
+        Field("port", "int"),
+        *flags(
+            "can_query_retrieve",
+            "can_retrieve_thin",
+            "can_search",
+            "can_search_mwl",
+            "can_push_hl7",
+            "sqlch_psh_if_img_unchg",
+            "sqlch_psh_if_route_hl7",
+            "fire_webhooks",
+            "push_related_studies",
+        ),
+        Field("hl7_address"),
+        Field("hl7_port", "int"),
+        Field("c_echo_interval", "int"),
+        Field("c_echo_schedule", "json"),
+        Field("default_query_retrieve_level", default="study"),
+        Field("gateway_settings"),
+        Field("cd_burn_info", "json"),
+        Field("cd_burn_name"),
+        Field("cd_burn_priority", "int"),
+        Field("sort_order", "int"),
+        Field("hl7_fetch_filter"),
+        Field("manual_push_roles", "csv"),
+        Field("ui_json", "json", default={}),
+    ],
+    seed=Seeding("destinations", refs={"node": Ref("node_id", "node")}),
+    check=check,
+)

@@ -10,12 +10,14 @@ INVALID_SORT_ORDER errors.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ambraconf.sandbox.protocol import UUID_RE, ApiError, Params, parse_integer
+from ambraconf.sandbox.store import Row, Store
 
 DEFAULT_ROWS = 100
 MAX_ROWS = 5000
@@ -34,6 +36,7 @@ CONDITIONS = frozenset(
         "in_or_null",
     }
 )
+ORDERS = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}
 CUSTOMFIELD_KEY = re.compile(rf"customfield-({UUID_RE.pattern})")
 
 
@@ -51,6 +54,31 @@ class ListSource:
     everything: Callable[[], list[dict[str, Any]]]
     fields: frozenset[str]
     ci: frozenset[str] = frozenset({"name"})
+
+
+def stored(
+    store: Store,
+    kind: str,
+    show: Callable[[Row], dict[str, Any]],
+    fields: frozenset[str],
+    ci: frozenset[str],
+    *,
+    account_id: str | None = None,
+    parent_id: str | None = None,
+) -> ListSource:
+    """A list of one kind's stored objects (of an account or a parent)."""
+
+    def read(**page: Any) -> list[dict[str, Any]]:
+        rows = store.rows(kind, account_id=account_id, parent_id=parent_id, **page)
+        return [show(row) for row in rows]
+
+    return ListSource(
+        count=lambda: store.count(kind, account_id=account_id, parent_id=parent_id),
+        page=lambda offset, rows: read(limit=rows, offset=offset),
+        everything=read,
+        fields=fields,
+        ci=ci,
+    )
 
 
 @dataclass(frozen=True)
@@ -81,8 +109,8 @@ def paged_list(params: Params, key: str, source: ListSource) -> dict[str, Any]:
 
 def page_params(params: Params) -> tuple[int, int]:
     """``page.rows`` (default 100, capped at 5000 and echoed) and ``page.number`` (from 1)."""
-    rows = parse_integer("page.rows", params.get("page.rows", ""))
-    number = parse_integer("page.number", params.get("page.number", ""))
+    rows = parse_integer("page.rows", params.get("page.rows") or "")
+    number = parse_integer("page.number", params.get("page.number") or "")
     rows = DEFAULT_ROWS if rows is None else rows
     number = 1 if number is None else number
     if rows < 1:
@@ -167,9 +195,7 @@ def _holds(actual: Any, clause: Clause, ci: bool) -> bool:
     left, right = _ordered(actual, ci), _ordered(wanted, ci)
     if type(left) is not type(right):
         left, right = str(left), str(right)
-    return {"gt": left > right, "ge": left >= right, "lt": left < right, "le": left <= right}[
-        condition
-    ]
+    return bool(ORDERS[condition](left, right))
 
 
 def _text(value: Any) -> str:

@@ -13,35 +13,69 @@ from typing import Any
 
 from ambraconf.sandbox import customfields
 from ambraconf.sandbox.context import Call
-from ambraconf.sandbox.listing import ListSource, paged_list
-from ambraconf.sandbox.protocol import ApiError, Params, parse_flag, parse_integer
-from ambraconf.sandbox.schema import ACCOUNT_USER_FIELDS, MEMBER_FIELDS, Field
+from ambraconf.sandbox.crud import parsed
+from ambraconf.sandbox.listing import paged_list, stored
+from ambraconf.sandbox.protocol import ApiError
+from ambraconf.sandbox.schema import (
+    Endpoint,
+    Field,
+    Handler,
+    Kind,
+    Ref,
+    SeedContext,
+    Seeding,
+    defaults,
+    flags,
+)
 from ambraconf.sandbox.settings import setting_value
 from ambraconf.sandbox.store import Row
 
 DELETE = "__DELETE__"
 PASSWORD_DIGITS = re.compile(r"\d")
 PASSWORD_LETTERS = re.compile(r"[A-Za-z]")
-Handler = Callable[[Call], dict[str, Any]]
 USER_FIELDS = frozenset({"user_id", "user_name", "user_email", "role_name", "disabled"})
-
-
-def _values(fields: list[Field], params: Params) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for field in fields:
-        if field.name in params:
-            raw = params.text(field.name)
-            if field.type == "flag":
-                values[field.name] = parse_flag(field.name, raw)
-            elif field.type == "int":
-                values[field.name] = parse_integer(field.name, raw)
-            else:
-                values[field.name] = raw
-    return values
-
-
-def _defaults(fields: list[Field]) -> dict[str, Any]:
-    return {field.name: field.default for field in fields}
+NAMESPACE_EVENTS = (
+    "event_share",
+    "event_approve",
+    "event_upload",
+    "event_upload_fail",
+    "event_harvest",
+    "event_new_report",
+    "event_report_remove",
+    "event_study_comment",
+    "event_status_change",
+    "event_message",
+    "event_node",
+    "event_link",
+    "event_link_mine",
+    "event_thin_study_success",
+    "event_thin_study_fail",
+    "event_case_assignment",
+    "event_incoming_study_request",
+    "event_query_add",
+    "event_query_edit",
+    "event_query_new_recipient",
+    "event_query_reply",
+    "event_site_qualified",
+)
+ACCOUNT_EVENTS = NAMESPACE_EVENTS[:5] + ("event_join", "event_purge") + NAMESPACE_EVENTS[5:]
+ACCOUNT_USER_FIELDS = [
+    Field("role_id"),
+    Field("account_email"),
+    Field("account_alias"),
+    Field("account_login"),
+    Field("account_password", hidden=True),
+    *flags("password_reset", "global", "sso_only"),
+    Field("global_role_id"),
+    Field("epic_user"),
+    Field("session_expire", "int"),
+    Field("max_sessions", "int"),
+    *flags(*ACCOUNT_EVENTS),
+]
+MEMBER_FIELDS = [
+    Field("role_id"),
+    *flags(*NAMESPACE_EVENTS, "no_physician_alias_share"),
+]
 
 
 def find_user(call: Call) -> Row | None:
@@ -91,7 +125,7 @@ def _check_account_user(call: Call, account: Row, doc: dict[str, Any], user_id: 
     ):
         raise ApiError("BAD_PASSWORD")
     settings = doc.setdefault("settings", {})
-    for name, value in _settings_changes(call.params).items():
+    for name, value in call.params.hash("settings", "setting_").items():
         if value == DELETE:
             settings.pop(name, None)
         else:
@@ -99,20 +133,9 @@ def _check_account_user(call: Call, account: Row, doc: dict[str, Any], user_id: 
     customfields.take_values(call, account.uuid, "User_account", doc)
 
 
-def _settings_changes(params: Params) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    if params.filled("settings"):
-        parsed = params.json("settings")
-        if not isinstance(parsed, dict):
-            raise ApiError("INVALID_JSON", "settings")
-        changes.update(parsed)
-    changes.update(params.prefixed("setting_"))
-    return changes
-
-
 def add_account_member(call: Call, account: Row, user: Row, doc: dict[str, Any]) -> Row:
     """Insert an account user (used by /account/user/add, account add and seeding)."""
-    full = {**_defaults(ACCOUNT_USER_FIELDS), "settings": {}, **doc, "user_id": user.uuid}
+    full = {**defaults(ACCOUNT_USER_FIELDS), "settings": {}, **doc, "user_id": user.uuid}
     full["role_id"] = full.get("role_id") or account.doc.get("role_id")
     row = call.store.insert("account_user", full, account_id=account.uuid, parent_id=account.uuid)
     if full.get("global"):
@@ -126,13 +149,13 @@ def account_user_add(call: Call) -> dict[str, Any]:
     call.params.require("uuid")
     call.params.require_one_of("email", "user_id")
     account = _account(call)
-    call.require(account.uuid, "account_user_edit")
+    call.authorize(account.uuid)
     user = find_user(call)
     if user is None:
         raise ApiError("USER_NOT_FOUND")
     if call.membership(account.uuid, user.uuid) is not None:
         raise ApiError("ALREADY_EXISTS")
-    doc = _values(ACCOUNT_USER_FIELDS, call.params)
+    doc = parsed(ACCOUNT_USER_FIELDS, call.params)
     _check_account_user(call, account, doc, user.uuid)
     add_account_member(call, account, user, doc)
     return {"uuid": user.uuid}
@@ -143,10 +166,8 @@ def _account_member(call: Call, *, edit: bool) -> tuple[Row, Row]:
     account = _account(call)
     user_id = call.params.get("user_id")
     is_self = call.user is not None and call.user.uuid == user_id
-    if edit:
-        call.require(account.uuid, "account_user_edit")
-    elif not is_self:
-        call.require(account.uuid, "account_user_view")
+    if edit or not is_self:
+        call.authorize(account.uuid)
     member = call.membership(account.uuid, user_id)
     if member is None:
         raise ApiError("USER_NOT_FOUND")
@@ -155,7 +176,7 @@ def _account_member(call: Call, *, edit: bool) -> tuple[Row, Row]:
 
 def account_user_set(call: Call) -> dict[str, Any]:
     account, member = _account_member(call, edit=True)
-    member.doc.update(_values(ACCOUNT_USER_FIELDS, call.params))
+    member.doc.update(parsed(ACCOUNT_USER_FIELDS, call.params))
     _check_account_user(call, account, member.doc, member.doc["user_id"])
     call.store.update(member)
     return {}
@@ -195,20 +216,16 @@ def account_user_delete(call: Call) -> dict[str, Any]:
 def account_user_list(call: Call) -> dict[str, Any]:
     call.params.require("uuid")
     account = _account(call)
-    call.require(account.uuid, "account_user_view", "case_edit")
-
-    def show(rows: list[Row]) -> list[dict[str, Any]]:
-        return [present_account_user(call, row) for row in rows]
+    call.authorize(account.uuid)
 
     fields = frozenset({f.name for f in ACCOUNT_USER_FIELDS if not f.hidden} | USER_FIELDS)
-    source = ListSource(
-        count=lambda: call.store.count("account_user", account_id=account.uuid),
-        page=lambda offset, rows: show(
-            call.store.rows("account_user", account_id=account.uuid, limit=rows, offset=offset)
-        ),
-        everything=lambda: show(call.store.rows("account_user", account_id=account.uuid)),
-        fields=fields | {"user_account_id", "last_login", "settings"},
-        ci=frozenset({"user_name", "user_email"}),
+    source = stored(
+        call.store,
+        "account_user",
+        lambda row: present_account_user(call, row),
+        fields | {"user_account_id", "last_login", "settings"},
+        frozenset({"user_name", "user_email"}),
+        account_id=account.uuid,
     )
     return paged_list(call.params, "users", source)
 
@@ -254,7 +271,7 @@ def _enrol(call: Call, owner: Row, account_user: Row) -> None:
         or owner.doc.get("role_id")
         or (account.doc.get("role_id") if account else None)
     )
-    doc = {**_defaults(MEMBER_FIELDS), "user_id": account_user.doc["user_id"], "role_id": role_id}
+    doc = {**defaults(MEMBER_FIELDS), "user_id": account_user.doc["user_id"], "role_id": role_id}
     for name in (f.name for f in MEMBER_FIELDS if f.name.startswith("event_")):
         doc[name] = account_user.doc.get(name, 0)
     call.store.insert(f"{owner.kind}_user", doc, account_id=owner.account_id, parent_id=owner.uuid)
@@ -265,11 +282,11 @@ def enrol_global_users(call: Call, owner: Row) -> None:
         _enrol(call, owner, account_user)
 
 
-def _owner(call: Call, kind: str, *, edit: bool) -> Row:
+def _owner(call: Call, kind: str) -> Row:
     owner = call.lookup(kind, call.params.get("uuid"))
     if owner is None:
         raise ApiError("NOT_FOUND", "uuid")
-    call.require(owner.account_id or "", f"{kind}_edit" if edit else f"{kind}_view")
+    call.authorize(owner.account_id or "")
     return owner
 
 
@@ -278,11 +295,11 @@ def member_add(kind: str) -> Handler:
 
     def handle(call: Call) -> dict[str, Any]:
         call.params.require("uuid", "user_id")
-        owner = _owner(call, kind, edit=True)
+        owner = _owner(call, kind)
         user_id = call.params.get("user_id") or ""
         if call.membership(owner.account_id or "", user_id) is None:
             raise ApiError("USER_NOT_FOUND")
-        values = _values(MEMBER_FIELDS, call.params)
+        values = parsed(MEMBER_FIELDS, call.params)
         role_id = values.get("role_id")
         if role_id:
             role = call.lookup("role", role_id)
@@ -302,7 +319,7 @@ def member_add(kind: str) -> Handler:
             call.store.update(row)
             return {}
         account = call.lookup("account", owner.account_id)
-        doc = {**_defaults(MEMBER_FIELDS), **values, "user_id": user_id}
+        doc = {**defaults(MEMBER_FIELDS), **values, "user_id": user_id}
         doc["role_id"] = (
             role_id or owner.doc.get("role_id") or (account.doc.get("role_id") if account else None)
         )
@@ -331,7 +348,7 @@ def _check_promotion(
 def member_delete(kind: str) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
         call.params.require("uuid", "user_id")
-        owner = _owner(call, kind, edit=True)
+        owner = _owner(call, kind)
         for row in _members_of(call, kind, owner.uuid, call.params.get("user_id")):
             call.store.delete(row.uuid)
         return {}
@@ -342,23 +359,14 @@ def member_delete(kind: str) -> Handler:
 def member_list(kind: str) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
         call.params.require("uuid")
-        owner = _owner(call, kind, edit=False)
-        store = call.store
-
-        def show(rows: list[Row]) -> list[dict[str, Any]]:
-            return [present_member(call, row) for row in rows]
-
-        table = f"{kind}_user"
-        source = ListSource(
-            count=lambda: store.count(table, parent_id=owner.uuid),
-            page=lambda offset, rows: show(
-                store.rows(table, parent_id=owner.uuid, limit=rows, offset=offset)
-            ),
-            everything=lambda: show(store.rows(table, parent_id=owner.uuid)),
-            fields=frozenset(
-                {f.name for f in MEMBER_FIELDS} | {"user_id", "user_name", "role_name"}
-            ),
-            ci=frozenset({"user_name"}),
+        owner = _owner(call, kind)
+        source = stored(
+            call.store,
+            f"{kind}_user",
+            lambda row: present_member(call, row),
+            frozenset({f.name for f in MEMBER_FIELDS} | {"user_id", "user_name", "role_name"}),
+            frozenset({"user_name"}),
+            parent_id=owner.uuid,
         )
         return paged_list(call.params, "users", source)
 
@@ -377,3 +385,47 @@ def present_member(call: Call, row: Row) -> dict[str, Any]:
         {f.name: row.doc.get(f.name, f.default) for f in MEMBER_FIELDS if f.name != "role_id"}
     )
     return out
+
+
+def member_endpoints(kind: str) -> dict[str, Endpoint]:
+    """``/group/user/add|delete|list`` (and the location ones)."""
+    return {
+        "user/add": Endpoint(member_add(kind)),
+        "user/delete": Endpoint(member_delete(kind)),
+        "user/list": Endpoint(member_list(kind), object_name="user", list_key="users"),
+    }
+
+
+def seed_members(kind: str) -> Callable[[SeedContext, str, Any], None]:
+    """A seed group's or location's ``members``: by email, role by name."""
+
+    def add(context: SeedContext, uuid: str, entries: Any) -> None:
+        for entry in entries or []:
+            params = {k: v for k, v in entry.items() if k not in ("email", "role")}
+            if "role" in entry:
+                params["role_id"] = context.uuid("role", entry["role"])
+            params["user_id"] = context.user(entry.get("email", ""))
+            context.call(f"/{kind}/user/add", {"uuid": uuid, **params})
+
+    return add
+
+
+ACCOUNT_USER = Kind(
+    "account_user",
+    "/account/user",
+    "users",
+    ACCOUNT_USER_FIELDS,
+    scope_params=("uuid",),
+    endpoints=(),
+    extra={
+        "list": Endpoint(account_user_list, object_name="user", list_key="users"),
+        "add": Endpoint(account_user_add),
+        "get": Endpoint(account_user_get, object_name="user"),
+        "set": Endpoint(account_user_set),
+        "delete": Endpoint(account_user_delete),
+    },
+    seed=Seeding(
+        "members",
+        refs={"role": Ref("role_id", "role"), "global_role": Ref("global_role_id", "role")},
+    ),
+)

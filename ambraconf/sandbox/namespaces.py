@@ -13,21 +13,29 @@ from typing import Any
 from ambraconf.facts import ACCOUNT_SETTINGS, FIELD_PERMISSION_VALUES, permission_fact
 from ambraconf.sandbox import members
 from ambraconf.sandbox.context import Call
-from ambraconf.sandbox.protocol import ApiError, parse_flag, parse_json
-from ambraconf.sandbox.schema import Kind
+from ambraconf.sandbox.crud import coerce
+from ambraconf.sandbox.protocol import ApiError
+from ambraconf.sandbox.schema import NO, REQUIRED, Endpoint, Field, Kind, Ref, Seeding, flags
 from ambraconf.sandbox.settings import setting_value
 from ambraconf.sandbox.store import Row
 
 SHARE_CODE_HOLDERS = ("account", "group", "location")
-NAMESPACE_OWN = {
-    "no_dup_share": "flag",
-    "share_related": "flag",
-    "ira_namespace": "flag",
-    "study_field_flags": "json",
-    "storage_always_dicom_tags": "json",
-    "download_anonymize": "text",
-    "study_size_soft_threshold_per_user": "text",
-}
+NAMESPACE_FLAGS = (
+    "must_approve",
+    "must_approve_upload",
+    "must_approve_harvest",
+    "must_approve_move",
+    "no_share",
+    "share_via_gateway",
+)
+# The namespace's own settings, beside the account settings it may override.
+NAMESPACE_OWN = [
+    *(Field(name, "flag") for name in ("no_dup_share", "share_related", "ira_namespace")),
+    Field("study_field_flags", "json"),
+    Field("storage_always_dicom_tags", "json"),
+    Field("download_anonymize"),
+    Field("study_size_soft_threshold_per_user"),
+]
 NAMESPACE_RESERVED = frozenset({"sid", "uuid"})
 
 
@@ -62,15 +70,13 @@ def check_share_code(call: Call, code: str | None, own_uuid: str | None) -> None
                 raise ApiError("DUP_SHARE_CODE")
 
 
-def check_owner(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check_owner(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """Group and location rules: default role, share code, namespace name uniqueness."""
-    own = call.params.get("uuid") if old is not None else None
+    own = old.uuid if old is not None else None
     check_role(call, account.uuid, doc.get("role_id"), kind.name, doc.get("namespace_id"))
     check_share_code(call, doc.get("share_code"), own)
     unique = _account_settings(account).get("namespace_names_globally_unique") == "1"
-    if unique and (old is None or old.get("name", "").lower() != doc["name"].lower()):
+    if unique and (old is None or old.doc.get("name", "").lower() != doc["name"].lower()):
         for other_kind in ("group", "location"):
             for other in call.store.find_ci(
                 other_kind, "name", doc["name"], account_id=account.uuid
@@ -92,9 +98,9 @@ def owner_added(call: Call, row: Row) -> dict[str, Any]:
     return {"namespace_id": namespace.uuid}
 
 
-def owner_renamed(call: Call, row: Row, old: dict[str, Any]) -> None:
+def owner_renamed(call: Call, row: Row, old: Row) -> None:
     """The namespace carries its owner's name (routes show it as namespace_name)."""
-    if old.get("name") != row.doc.get("name"):
+    if old.doc.get("name") != row.doc.get("name"):
         namespace = call.store.get("namespace", row.doc.get("namespace_id"))
         if namespace is not None:
             namespace.doc["name"] = row.doc["name"]
@@ -134,10 +140,13 @@ def namespace_settings(call: Call) -> dict[str, Any]:
         for name, value in call.params.raw.items()
         if name not in NAMESPACE_RESERVED and not name.startswith("fields.")
     }
-    call.require(namespace.account_id or "", "account_edit" if changes else "account_view")
+    if changes:
+        call.authorize(namespace.account_id or "")
+    else:
+        call.require(namespace.account_id or "", "account_view")
     for name, value in changes.items():
-        if name in NAMESPACE_OWN:
-            namespace.doc[name] = _own_value(name, value)
+        if name in NAMESPACE.by_name:
+            namespace.doc[name] = _own_value(name, coerce(NAMESPACE.by_name[name], value))
         else:
             if name not in ACCOUNT_SETTINGS:
                 raise ApiError("INVALID_SETTING", name)
@@ -146,19 +155,16 @@ def namespace_settings(call: Call) -> dict[str, Any]:
             )
     if changes:
         call.store.update(namespace)
-    out = {name: namespace.doc.get(name) for name in NAMESPACE_OWN}
+    out = {name: namespace.doc.get(name) for name in NAMESPACE.by_name}
     out["study_field_flags"] = out["study_field_flags"] or {}
     out.update(namespace.doc["settings"])
     return out
 
 
-def _own_value(name: str, value: str) -> Any:
-    kind = NAMESPACE_OWN[name]
-    if kind == "flag":
-        return parse_flag(name, value)
-    if kind == "text":
-        return value
-    parsed = parse_json(name, value) if value else None
+def _own_value(name: str, parsed: Any) -> Any:
+    """The JSON ones: study_field_flags a hash of field permissions, the others lists."""
+    if NAMESPACE.by_name[name].type != "json":
+        return parsed
     if name == "study_field_flags":
         if not isinstance(parsed, dict | None):
             raise ApiError("INVALID_SETTING_VALUE", name)
@@ -174,3 +180,55 @@ def _own_value(name: str, value: str) -> Any:
 def namespace_name(call: Call, namespace_id: str | None) -> str | None:
     namespace = call.lookup("namespace", namespace_id)
     return namespace.doc.get("name") if namespace else None
+
+
+NAMESPACE_FIELDS = [
+    Field("name", add=REQUIRED, ci=True),
+    *flags(*NAMESPACE_FLAGS),
+    Field("share_code"),
+    Field("share_description"),
+    Field("share_settings", "json"),
+    Field("hl7_template"),
+    Field("search_threshold", "int"),
+    Field("role_id"),
+]
+
+
+def owner_kind(name: str, fields: list[Field], customfield_object: str) -> Kind:
+    """Groups and locations: alike but for their fields (each owns a namespace and members)."""
+    return Kind(
+        name,
+        f"/{name}",
+        f"{name}s",
+        fields,
+        account_missing="ACCOUNT_NOT_FOUND",
+        readonly=("namespace_id", "role_name"),
+        customfield_object=customfield_object,
+        extra=members.member_endpoints(name),
+        seed=Seeding(
+            f"{name}s",
+            refs={"role": Ref("role_id", "role")},
+            then={"members": members.seed_members(name)},
+        ),
+        check=check_owner,
+        present=present_owner,
+        after_add=owner_added,
+        after_set=owner_renamed,
+        before_delete=owner_deleted,
+    )
+
+
+GROUP = owner_kind(
+    "group",
+    [*NAMESPACE_FIELDS, Field("site_id"), *flags("site_qualified", "site_inactive", add=NO)],
+    "Group",
+)
+LOCATION = owner_kind("location", NAMESPACE_FIELDS, "Location")
+NAMESPACE = Kind(
+    "namespace",
+    "/namespace",
+    "",
+    NAMESPACE_OWN,
+    endpoints=(),
+    extra={"settings": Endpoint(namespace_settings)},
+)

@@ -34,13 +34,17 @@ class ApiError(Exception):
         self.http_status = http_status
 
     def body(self) -> dict[str, Any]:
-        """The JSON hash the documentation describes for an error."""
-        body: dict[str, Any] = {"status": "ERROR", "error_type": self.error_type}
-        if self.subtype is not None:
-            body["error_subtype"] = self.subtype
-        if self.data is not None:
-            body["error_data"] = self.data
-        return body
+        return error_body(self.error_type, self.subtype, self.data)
+
+
+def error_body(error_type: str, subtype: Any = None, data: Any = None) -> dict[str, Any]:
+    """The JSON hash the documentation describes for an error; 401, 404, 429, 5xx use it too."""
+    body: dict[str, Any] = {"status": "ERROR", "error_type": error_type}
+    if subtype is not None:
+        body["error_subtype"] = subtype
+    if data is not None:
+        body["error_data"] = data
+    return body
 
 
 def missing(*names: str) -> ApiError:
@@ -82,6 +86,21 @@ class Params:
 
     def json(self, name: str) -> Any:
         return parse_json(name, self.raw[name])
+
+    def hash(self, name: str, prefix: str | None = None) -> dict[str, Any]:
+        """A hash parameter: JSON text in ``name``, then ``PREFIX<KEY>`` singles over it.
+
+        Empty text counts as not given; JSON that is not a hash is INVALID_JSON.
+        """
+        changes: dict[str, Any] = {}
+        if self.filled(name):
+            given = self.json(name)
+            if not isinstance(given, dict):
+                raise ApiError("INVALID_JSON", name)
+            changes.update(given)
+        if prefix is not None:
+            changes.update(self.prefixed(prefix))
+        return changes
 
     def prefixed(self, prefix: str) -> dict[str, str]:
         """Parameters named ``PREFIX<rest>`` as {rest: value}, e.g. ``setting_<NAME>``."""

@@ -1,4 +1,7 @@
-"""Roles: permissions and settings hashes, the in-use guard, and /role/settings."""
+"""Roles: permissions and settings hashes, the in-use guard, and /role/settings.
+
+Role names are not unique (the documentation lists no DUPLICATE_NAME for roles).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import Any
 from ambraconf.facts import permission_fact
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.protocol import ApiError
-from ambraconf.sandbox.schema import Kind
+from ambraconf.sandbox.schema import NO, REQUIRED, Endpoint, Field, Kind, Seeding, flags
 from ambraconf.sandbox.settings import permissions_given, role_defaults, settings_given
 from ambraconf.sandbox.store import Row
 
@@ -33,9 +36,7 @@ def customfield_checker(call: Call, account_id: str) -> Callable[[str], bool]:
     return exists
 
 
-def check(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """Validate and merge permissions and settings; keep one role that can edit roles.
 
     A role added without permissions gets the table's default set (the User column);
@@ -53,18 +54,15 @@ def check(
         raise ApiError("NO_OTHER_ROLE_EDIT")
 
 
-def _drops_last_role_edit(
-    call: Call, account: Row, old: dict[str, Any], doc: dict[str, Any]
-) -> bool:
-    had = str(old.get("permissions", {}).get("role_edit")) == "1"
+def _drops_last_role_edit(call: Call, account: Row, old: Row, doc: dict[str, Any]) -> bool:
+    had = str(old.doc.get("permissions", {}).get("role_edit")) == "1"
     keeps = str(doc["permissions"].get("role_edit")) == "1"
     if not had or keeps:
         return False
     others = [
         role
         for role in call.store.rows("role", account_id=account.uuid)
-        if role.uuid != call.params.get("uuid")
-        and str(role.doc.get("permissions", {}).get("role_edit")) == "1"
+        if role.uuid != old.uuid and str(role.doc.get("permissions", {}).get("role_edit")) == "1"
     ]
     return not others
 
@@ -102,9 +100,12 @@ def role_settings(call: Call) -> dict[str, Any]:
     if role is None:
         raise ApiError("NOT_FOUND", "uuid")
     changing = "settings" in call.params or bool(call.params.prefixed("setting_"))
-    call.require(role.account_id, *(("role_setting_edit",) if changing else ()))
+    if changing:
+        call.authorize(role.account_id or "")
+    else:
+        call.require(role.account_id or "")
     changes = settings_given(call.params, override="role_override") if changing else {}
-    granted = {} if call.sysadmin else call.permissions(role.account_id) or {}
+    granted = {} if call.sysadmin else call.permissions(role.account_id or "") or {}
     for name in changes:
         fact = permission_fact(f"setting_{name}")
         allowed = granted.get(f"setting_{name}", fact.defaults["User"] if fact else 1)
@@ -113,3 +114,22 @@ def role_settings(call: Call) -> dict[str, Any]:
     role.doc["settings"] = {**role.doc.get("settings", {}), **changes}
     call.store.update(role)
     return dict(role.doc["settings"])
+
+
+ROLE = Kind(
+    "role",
+    "/role",
+    "roles",
+    [
+        Field("name", add=REQUIRED, ci=True),
+        Field("description", add=NO),
+        *flags("for_account", "for_group", "for_location", default=1),
+    ],
+    account_missing="ACCOUNT_NOT_FOUND",
+    readonly=("type", "permissions", "settings"),
+    extra={"settings": Endpoint(role_settings)},
+    seed=Seeding("roles"),
+    check=check,
+    present=present,
+    before_delete=before_delete,
+)

@@ -23,7 +23,16 @@ from ambraconf.facts import (
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.namespaces import namespace_name
 from ambraconf.sandbox.protocol import ApiError, csv_items
-from ambraconf.sandbox.schema import Kind
+from ambraconf.sandbox.schema import (
+    REQUIRED,
+    Field,
+    Kind,
+    Ref,
+    SeedContext,
+    SeedError,
+    Seeding,
+    flags,
+)
 from ambraconf.sandbox.store import Row
 
 CUSTOMFIELD_LV = re.compile(r"customfield-(.+)")
@@ -31,6 +40,7 @@ TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PHYSICIAN_TARGETS = frozenset({"PERSONAL", "GROUP", "LOCATION"})
+NAMESPACE_OWNERS = ("group", "location")
 REFERENCE_ACTIONS = {
     "destination": "destination",
     "destination_hl7_orm": "destination",
@@ -47,7 +57,7 @@ def linkage(call: Call) -> tuple[Row, dict[str, Any]]:
         if account is None:
             raise ApiError("ACCOUNT_NOT_FOUND")
         return account, {"namespace_id": account.doc["namespace_id"]}
-    for kind in ("group", "location"):
+    for kind in NAMESPACE_OWNERS:
         if params.filled(f"{kind}_id"):
             owner = call.lookup(kind, params.get(f"{kind}_id"))
             if owner is None:
@@ -66,9 +76,7 @@ def _account_of(call: Call, row: Row) -> Row:
     return account
 
 
-def check(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """Every documented rule of /route/add and /route/set, on the whole resulting rule."""
     conditions = doc.get("conditions") or []
     if not isinstance(conditions, list):
@@ -216,3 +224,89 @@ def present(call: Call, row: Row, out: dict[str, Any]) -> None:
         actions.append(shown)
     out["actions"] = actions
     out["capture_email"] = int(any(a.get("share_email") == "USER_ENTRY" for a in actions))
+
+
+def seed_names(context: SeedContext, item: dict[str, Any]) -> dict[str, Any]:
+    """A seed's ``lv: customfield:<Name>`` and actions naming their targets, as uuids."""
+    return {
+        **item,
+        "conditions": [_seed_condition(context, c) for c in item.get("conditions") or []],
+        "actions": [_seed_action(context, a) for a in item.get("actions") or []],
+    }
+
+
+def _seed_condition(context: SeedContext, condition: dict[str, Any]) -> dict[str, Any]:
+    lv = str(condition.get("lv", ""))
+    if lv.startswith("customfield:"):
+        uuid = context.uuid("customfield", lv[len("customfield:") :])
+        return {**condition, "lv": f"customfield-{uuid}"}
+    return condition
+
+
+def _seed_action(context: SeedContext, action: dict[str, Any]) -> dict[str, Any]:
+    """Destination, webhook and namespace actions may name their target (or give its uuid)."""
+    resolved: dict[str, Any] = {}
+    for key, value in action.items():
+        if key == "first_working_destination" and isinstance(value, list):
+            resolved[key] = [_seed_target(context, "destination", v) for v in value]
+        elif key == "namespace" and value not in PHYSICIAN_TARGETS:
+            resolved[key] = _seed_namespace(context, value)
+        elif key in REFERENCE_ACTIONS:
+            resolved[key] = _seed_target(context, REFERENCE_ACTIONS[key], value)
+        else:
+            resolved[key] = value
+    return resolved
+
+
+def _seed_target(context: SeedContext, kind: str, value: str) -> str:
+    return value if context.row(kind, value) is not None else context.uuid(kind, value)
+
+
+def _seed_namespace(context: SeedContext, value: str) -> str:
+    if context.row("namespace", value) is not None:
+        return value
+    for kind in NAMESPACE_OWNERS:
+        owner = context.named(kind, value)
+        if owner is not None:
+            return str(owner.doc["namespace_id"])
+    raise SeedError(f"seed: no group or location named {value!r} for a namespace action")
+
+
+ROUTE = Kind(
+    "route",
+    "/route",
+    "routes",
+    [
+        Field("name", add=REQUIRED, ci=True),
+        Field("conditions", "json", add=REQUIRED, default=[]),
+        Field("actions", "json", add=REQUIRED, default=[]),
+        Field("options", "json", default={}),
+        Field("schedule", "json"),
+        *flags("on_share", "on_harvest", add=REQUIRED),
+        *flags(
+            "on_upload",
+            "on_manual_route",
+            "on_thin",
+            "no_re_run",
+            "only_re_run",
+            "suspended",
+            "delay_till_schedule",
+        ),
+        Field("delay", "int"),
+        Field("delay_seconds", "int"),
+        Field("other_namespaces", "csv"),
+        Field("manual_roles", "csv"),
+        Field("delay_from_study_field"),
+        Field("delay_from_study_seconds", "int"),
+    ],
+    readonly=("namespace_id", "namespace_name", "capture_email"),
+    scope_params=("account_id", "group_id", "location_id", "namespace_id"),
+    seed=Seeding(
+        "routes",
+        refs={"group": Ref("group_id", "group"), "location": Ref("location_id", "location")},
+        prepare=seed_names,
+    ),
+    add_scope=linkage,
+    check=check,
+    present=present,
+)

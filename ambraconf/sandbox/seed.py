@@ -17,38 +17,23 @@ import yaml
 
 from ambraconf.sandbox.api import Api
 from ambraconf.sandbox.protocol import wire_value
+from ambraconf.sandbox.registry import KINDS
+from ambraconf.sandbox.schema import Kind, SeedError, Seeding
+from ambraconf.sandbox.store import Row
 
 DEFAULT_ACCOUNT = "Sandbox Hospital"
 DEFAULT_USER = ("user@sandbox.local", "sandbox")
-ACCOUNT_PARTS = (
-    "customfields",
-    "roles",
-    "members",
-    "nodes",
-    "destinations",
-    "groups",
-    "locations",
-    "webhooks",
-    "hl7_templates",
-    "radreport_templates",
-    "routes",
+ACCOUNT = next(kind for kind in KINDS if kind.name == "account")
+assert ACCOUNT.seed is not None, "the account kind says how a seed sets its own fields"
+ACCOUNT_SEED: Seeding = ACCOUNT.seed
+# What an account's seed entry sets on the account itself (``name`` is who it is).
+ACCOUNT_KEYS = (ACCOUNT.accepts("set") | set(ACCOUNT_SEED.refs) | set(ACCOUNT_SEED.params)) - {
+    "name"
+}
+# The objects an account's seed entry lists, in the order of the registry.
+PARTS: tuple[tuple[Kind, Seeding], ...] = tuple(
+    (kind, kind.seed) for kind in KINDS if kind.seed is not None and kind is not ACCOUNT
 )
-NAMED_REFERENCES = {
-    "role": ("role_id", "role"),
-    "global_role": ("global_role_id", "role"),
-    "node": ("node_id", "node"),
-    "group": ("group_id", "group"),
-    "location": ("location_id", "location"),
-}
-ACTION_REFERENCES = {
-    "destination": "destination",
-    "destination_hl7_orm": "destination",
-    "webhook": "webhook",
-}
-
-
-class SeedError(ValueError):
-    """A seed that cannot be loaded; the message names the object and the API's error."""
 
 
 def default_seed(admin_login: str, admin_password: str) -> dict[str, Any]:
@@ -131,7 +116,7 @@ class Seeder:
             else:
                 store.insert("user", doc)
 
-    def _call(self, path: str, params: dict[str, Any], what: str) -> dict[str, Any]:
+    def call(self, path: str, params: dict[str, Any], what: str) -> dict[str, Any]:
         wire = {name: wire_value(value) for name, value in params.items() if value is not None}
         status, reply = self.api.call(path, {**wire, "sid": self.sid})
         if status != 200:
@@ -142,123 +127,73 @@ class Seeder:
     def _account(self, spec: dict[str, Any]) -> None:
         if not isinstance(spec, dict) or not spec.get("name"):
             raise SeedError(f"a seed account needs a name: {spec!r}")
-        unknown = set(spec) - {"name", *ACCOUNT_PARTS} - _ACCOUNT_FIELDS
+        unknown = set(spec) - {"name", *(seed.key for _, seed in PARTS)} - ACCOUNT_KEYS
         if unknown:
             raise SeedError(f"account {spec['name']}: unknown key(s) {', '.join(sorted(unknown))}")
-        found = self.api.store.find_ci("account", "name", spec["name"])
+        found = self.api.store.find_ci(ACCOUNT.name, "name", spec["name"])
         uuid = (
             found[0].uuid
             if found
-            else self._call("/account/add", {"name": spec["name"]}, spec["name"])["uuid"]
+            else self.call(f"{ACCOUNT.path}/add", {"name": spec["name"]}, spec["name"])["uuid"]
         )
-        names = _Names(self, uuid)
         what = f"account {spec['name']}"
-        for part in ACCOUNT_PARTS:
-            for item in spec.get(part) or []:
+        for kind, seed in PARTS:
+            for item in spec.get(seed.key) or []:
                 if not isinstance(item, dict):
-                    raise SeedError(f"{what}: {part} entries must be mappings: {item!r}")
-                getattr(self, f"_{part}")(
-                    uuid, dict(item), names, f"{what}: {part} {item.get('name', '')}"
-                )
-        settings = {k: v for k, v in spec.items() if k in _ACCOUNT_FIELDS}
-        if settings:
-            self._call("/account/set", {"uuid": uuid, **names.resolve(settings)}, what)
-
-    def _simple(self, path: str, uuid: str, item: dict[str, Any], names: _Names, what: str) -> str:
-        return self._call(path, {"account_id": uuid, **names.resolve(item)}, what)["uuid"]
-
-    def _customfields(self, uuid: str, item: dict[str, Any], names: _Names, what: str) -> None:
-        self._simple("/customfield/add", uuid, item, names, what)
-
-    def _roles(self, uuid: str, item: dict[str, Any], names: _Names, what: str) -> None:
-        self._simple("/role/add", uuid, item, names, what)
-
-    def _nodes(self, uuid: str, item: dict[str, Any], names: _Names, what: str) -> None:
-        self._simple("/node/add", uuid, item, names, what)
-
-    def _destinations(self, uuid: str, item: dict[str, Any], names: _Names, what: str) -> None:
-        self._simple("/destination/add", uuid, item, names, what)
-
-    def _webhooks(self, uuid: str, item: dict[str, Any], names: _Names, what: str) -> None:
-        if "sid_user" in item:
-            item["sid_user_id"] = names.user(item.pop("sid_user"))
-        self._simple("/webhook/add", uuid, item, names, what)
-
-    def _hl7_templates(self, uuid: str, item: dict[str, Any], names: _Names, what: str) -> None:
-        self._simple("/hl7/template/add", uuid, item, names, what)
-
-    def _radreport_templates(
-        self, uuid: str, item: dict[str, Any], names: _Names, what: str
-    ) -> None:
-        active = item.pop("active", False)
-        template = self._simple("/radreport/template/add", uuid, item, names, what)
-        if active:
-            self._call("/radreport/template/activate", {"uuid": template}, what)
-
-    def _members(self, uuid: str, item: dict[str, Any], names: _Names, what: str) -> None:
-        self._call("/account/user/add", {"uuid": uuid, **names.resolve(item)}, what)
-
-    def _groups(self, uuid: str, item: dict[str, Any], names: _Names, what: str) -> None:
-        self._owner("group", uuid, item, names, what)
-
-    def _locations(self, uuid: str, item: dict[str, Any], names: _Names, what: str) -> None:
-        self._owner("location", uuid, item, names, what)
-
-    def _owner(self, kind: str, uuid: str, item: dict[str, Any], names: _Names, what: str) -> None:
-        users = item.pop("members", None) or []
-        owner = self._simple(f"/{kind}/add", uuid, item, names, what)
-        for member in users:
-            params = names.resolve({k: v for k, v in member.items() if k != "email"})
-            params["user_id"] = names.user(member.get("email", ""))
-            self._call(f"/{kind}/user/add", {"uuid": owner, **params}, what)
-
-    def _routes(self, uuid: str, item: dict[str, Any], names: _Names, what: str) -> None:
-        params = names.resolve(item)
-        if not any(k in params for k in ("account_id", "group_id", "location_id", "namespace_id")):
-            params["account_id"] = uuid
-        params["conditions"] = [names.condition(c) for c in item.get("conditions") or []]
-        params["actions"] = [names.action(a) for a in item.get("actions") or []]
-        self._call("/route/add", params, what)
+                    raise SeedError(f"{what}: {seed.key} entries must be mappings: {item!r}")
+                context = _Context(self, uuid, f"{what}: {seed.key} {item.get('name', '')}")
+                context.add(kind, seed, dict(item))
+        own = {k: v for k, v in spec.items() if k in ACCOUNT_KEYS}
+        if own:
+            params = _Context(self, uuid, what).resolved(ACCOUNT_SEED, own)
+            self.call(f"{ACCOUNT.path}/set", {"uuid": uuid, **params}, what)
 
 
-_ACCOUNT_FIELDS = frozenset(
-    {
-        "settings",
-        "vanity",
-        "password_expire",
-        "session_expire",
-        "must_approve",
-        "must_approve_upload",
-        "must_approve_harvest",
-        "must_approve_move",
-        "no_share",
-        "can_request",
-        "share_code",
-        "share_description",
-        "share_settings",
-        "share_via_gateway",
-        "hl7_template",
-        "search_threshold",
-        "css",
-        "vendor",
-        "role",
-    }
-)
+class _Context:
+    """One seed entry being loaded in an account: its names resolve there (a SeedContext)."""
 
-
-class _Names:
-    """Resolves names used in a seed to the uuids of objects of one account."""
-
-    def __init__(self, seeder: Seeder, account_id: str) -> None:
+    def __init__(self, seeder: Seeder, account_id: str, what: str) -> None:
         self.seeder = seeder
         self.account_id = account_id
+        self.what = what
+
+    def add(self, kind: Kind, seed: Seeding, item: dict[str, Any]) -> None:
+        """The entry's add call with names resolved, then the calls its ``then`` keys make."""
+        later = {key: item.pop(key) for key in seed.then if key in item}
+        params = self.resolved(seed, item)
+        if seed.prepare is not None:
+            params = seed.prepare(self, params)
+        if not any(name in params for name in kind.scope_params):
+            params[kind.scope_params[0]] = self.account_id
+        reply = self.call(f"{kind.path}/add", params)
+        for key, value in later.items():
+            seed.then[key](self, reply["uuid"], value)
+
+    def resolved(self, seed: Seeding, item: dict[str, Any]) -> dict[str, Any]:
+        """The entry with each name in ``seed.refs`` replaced by its object's uuid."""
+        params = {}
+        for key, value in item.items():
+            ref = seed.refs.get(key)
+            if ref is None:
+                params[key] = value
+            elif ref.kind == "user":
+                params[ref.param] = self.user(value)
+            else:
+                params[ref.param] = self.uuid(ref.kind, value)
+        return params
+
+    def call(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        return self.seeder.call(path, params, self.what)
+
+    def named(self, kind: str, name: str) -> Row | None:
+        found = self.seeder.api.store.find_ci(kind, "name", str(name), account_id=self.account_id)
+        return found[0] if found else None
 
     def uuid(self, kind: str, name: str) -> str:
-        store = self.seeder.api.store
-        found = store.find_ci(kind, "name", str(name), account_id=self.account_id)
-        if not found:
+        found = self.named(kind, name)
+        if found is None:
             raise SeedError(f"seed: no {kind} named {name!r} in this account")
-        return found[0].uuid
+        return found.uuid
 
     def user(self, email: str) -> str:
         found = self.seeder.api.store.find_ci("user", "email", email)
@@ -266,52 +201,5 @@ class _Names:
             raise SeedError(f"seed: no user {email!r}")
         return found[0].uuid
 
-    def resolve(self, item: dict[str, Any]) -> dict[str, Any]:
-        """``role: Name`` → ``role_id``, ``node`` → ``node_id``, ``group``/``location`` → ids."""
-        params = {}
-        for key, value in item.items():
-            if key in NAMED_REFERENCES:
-                field, kind = NAMED_REFERENCES[key]
-                params[field] = self.uuid(kind, value)
-            elif key == "email" or key not in ("conditions", "actions", "members"):
-                params[key] = value
-        return params
-
-    def condition(self, condition: dict[str, Any]) -> dict[str, Any]:
-        """``lv: customfield:Name`` → ``customfield-<uuid>``."""
-        lv = str(condition.get("lv", ""))
-        if lv.startswith("customfield:"):
-            return {
-                **condition,
-                "lv": f"customfield-{self.uuid('customfield', lv[len('customfield:') :])}",
-            }
-        return condition
-
-    def action(self, action: dict[str, Any]) -> dict[str, Any]:
-        """Destination, webhook and namespace actions may name their target."""
-        resolved = {}
-        for key, value in action.items():
-            if key in ACTION_REFERENCES:
-                resolved[key] = self._name_or_uuid(ACTION_REFERENCES[key], value)
-            elif key == "first_working_destination" and isinstance(value, list):
-                resolved[key] = [self._name_or_uuid("destination", v) for v in value]
-            elif key == "namespace" and value not in ("PERSONAL", "GROUP", "LOCATION"):
-                resolved[key] = self._namespace(value)
-            else:
-                resolved[key] = value
-        return resolved
-
-    def _name_or_uuid(self, kind: str, value: str) -> str:
-        if self.seeder.api.store.get(kind, value) is not None:
-            return value
-        return self.uuid(kind, value)
-
-    def _namespace(self, value: str) -> str:
-        store = self.seeder.api.store
-        if store.get("namespace", value) is not None:
-            return value
-        for kind in ("group", "location"):
-            found = store.find_ci(kind, "name", value, account_id=self.account_id)
-            if found:
-                return found[0].doc["namespace_id"]
-        raise SeedError(f"seed: no group or location named {value!r} for a namespace action")
+    def row(self, kind: str, uuid: str) -> Row | None:
+        return self.seeder.api.store.get(kind, uuid)

@@ -27,6 +27,7 @@ from ambraconf.sandbox import bundle
 from ambraconf.sandbox.api import Api
 from ambraconf.sandbox.faults import Fault, FaultInjector, RateLimiter, Stats
 from ambraconf.sandbox.knobs import Knobs
+from ambraconf.sandbox.protocol import error_body
 from ambraconf.sandbox.seed import (
     DEFAULT_ACCOUNT,
     Seeder,
@@ -71,13 +72,6 @@ class BadRequest(ValueError):
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
-
-
-def error_body(error_type: str, subtype: Any = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"status": "ERROR", "error_type": error_type}
-    if subtype is not None:
-        body["error_subtype"] = subtype
-    return body
 
 
 class SandboxApp:

@@ -8,6 +8,7 @@ from typing import Any
 from ambraconf.facts import PERMISSIONS
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.protocol import ApiError
+from ambraconf.sandbox.schema import Endpoint
 from ambraconf.sandbox.settings import NAME
 from ambraconf.sandbox.store import Row
 
@@ -151,3 +152,13 @@ def setting_set(call: Call) -> dict[str, Any]:
     if value != DELETE:
         call.store.insert("user_setting", {"key": key, "value": value}, parent_id=user_id)
     return {}
+
+
+ENDPOINTS = {
+    "/session/login": Endpoint(login, auth=False, post_only=True),
+    "/session/user": Endpoint(session_user, object_name="user"),
+    "/session/permissions": Endpoint(session_permissions),
+    "/session/logout": Endpoint(logout),
+    "/setting/get": Endpoint(setting_get),
+    "/setting/set": Endpoint(setting_set),
+}

@@ -19,7 +19,7 @@ from ambraconf.facts import (
     PERMISSIONS,
     permission_fact,
 )
-from ambraconf.sandbox.protocol import ApiError, Params, parse_json
+from ambraconf.sandbox.protocol import ApiError, Params
 
 # Permission names start with a letter; a separator row of the table ("---") is not one.
 NAME = re.compile(r"[a-z][a-zA-Z0-9_-]*")
@@ -82,13 +82,7 @@ def setting_value(name: str, value: Any, *, override: str | None = None) -> str:
 
 def settings_given(params: Params, *, override: str | None = None) -> dict[str, str]:
     """The ``settings`` JSON hash and ``setting_<NAME>`` parameters of a call, validated."""
-    changes: dict[str, Any] = {}
-    if "settings" in params and params.get("settings") != "":
-        given = parse_json("settings", params.text("settings"))
-        if not isinstance(given, dict):
-            raise ApiError("INVALID_JSON", "settings")
-        changes.update(given)
-    changes.update(params.prefixed("setting_"))
+    changes = params.hash("settings", "setting_")
     return {name: setting_value(name, value, override=override) for name, value in changes.items()}
 
 
@@ -101,13 +95,8 @@ def permissions_given(
     params: Params, customfield_exists: Callable[[str], bool], *, singles: bool
 ) -> dict[str, Any]:
     """The ``permissions`` JSON hash (and ``permission_<NAME>`` on set), validated."""
-    changes: dict[str, Any] = {}
-    if "permissions" in params and params.get("permissions") != "":
-        given = parse_json("permissions", params.text("permissions"))
-        if not isinstance(given, dict):
-            raise ApiError("INVALID_JSON", "permissions")
-        given.pop("role_id", None)
-        changes.update(given)
+    changes = params.hash("permissions")
+    changes.pop("role_id", None)
     if singles:
         for name, value in params.prefixed("permission_").items():
             changes[name] = _single(name, value)

@@ -7,15 +7,13 @@ from typing import Any
 
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.protocol import ApiError
-from ambraconf.sandbox.schema import Kind
+from ambraconf.sandbox.schema import REQUIRED, Endpoint, Field, Kind, SeedContext, Seeding
 from ambraconf.sandbox.store import Row
 
 SEGMENT_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def check_hl7(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check_hl7(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """The body must be an HL7 message: an MSH segment first; its MSH-9 gives the type."""
     segments = [s for s in SEGMENT_BREAK.split(doc["body"].strip()) if s]
     header = segments[0] if segments else ""
@@ -61,10 +59,52 @@ def radreport_by_type(call: Call) -> dict[str, Any]:
     account_id = call.params.get("account_id") or ""
     if call.lookup("account", account_id) is None:
         raise ApiError("NOT_FOUND", "account_id")
-    call.require(account_id, "radreport_view")
+    call.authorize(account_id)
     for template in call.store.find(
         "radreport_template", "type", call.params.get("type"), account_id=account_id
     ):
         if template.doc.get("active"):
             return {"uuid": template.uuid, **template.doc}
     raise ApiError("NOT_FOUND", "type")
+
+
+def seed_active(context: SeedContext, uuid: str, active: Any) -> None:
+    """A seed's ``active: true`` activates the template once it is added."""
+    if active:
+        context.call("/radreport/template/activate", {"uuid": uuid})
+
+
+HL7_TEMPLATE = Kind(
+    "hl7_template",
+    "/hl7/template",
+    "templates",
+    [
+        Field("name", add=REQUIRED, set=REQUIRED, ci=True),
+        Field("body", add=REQUIRED, set=REQUIRED),
+    ],
+    paged=False,
+    readonly=("type",),
+    seed=Seeding("hl7_templates"),
+    check=check_hl7,
+    present=present_hl7,
+)
+RADREPORT_TEMPLATE = Kind(
+    "radreport_template",
+    "/radreport/template",
+    "templates",
+    [
+        Field("type", add=REQUIRED),
+        Field("name", add=REQUIRED, ci=True),
+        Field("body", add=REQUIRED),
+        Field("preview"),
+        Field("options", "json"),
+    ],
+    readonly=("active",),
+    list_filters=("type", "active"),
+    extra={
+        "activate": Endpoint(radreport_activate),
+        "get/type": Endpoint(radreport_by_type, object_name="radreport_template"),
+    },
+    seed=Seeding("radreport_templates", then={"active": seed_active}),
+    present=present_radreport,
+)

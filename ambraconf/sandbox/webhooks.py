@@ -1,4 +1,7 @@
-"""Webhooks: events, methods, URL, cron, filters, auth, and secrets returned as MD5."""
+"""Webhooks: events, methods, URL, cron, filters, auth, and secrets returned as MD5.
+
+Webhook names are not unique; parameters and auth are replaced whole on set.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from urllib.parse import urlparse
 from ambraconf.facts import WEBHOOK_AUTH_TYPES, WEBHOOK_EVENTS, WEBHOOK_METHODS
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.protocol import ApiError
-from ambraconf.sandbox.schema import Kind
+from ambraconf.sandbox.schema import REQUIRED, Field, Kind, Ref, Seeding, flags
 from ambraconf.sandbox.store import Row
 
 CRON_FIELD = re.compile(r"[\w*/,\-]+")
@@ -24,9 +27,7 @@ AUTH_ERRORS = {"sfdc": "SFDC", "sfdc_jwt": "SFDC_JWT", "custom": "CUSTOM"}
 SECRETS = {"sfdc": "password", "sfdc_jwt": "private_key", "basic": "password"}
 
 
-def check(
-    call: Call, kind: Kind, doc: dict[str, Any], old: dict[str, Any] | None, account: Row
-) -> None:
+def check(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account: Row) -> None:
     """The documented validations of /webhook/add and /webhook/set on the resulting hook."""
     if doc["event"] not in WEBHOOK_EVENTS:
         raise ApiError("INVALID_EVENT", doc["event"])
@@ -126,3 +127,35 @@ def masked_auth(auth: Any) -> Any:
 def present(call: Call, row: Row, out: dict[str, Any]) -> None:
     out["auth"] = masked_auth(row.doc.get("auth"))
     out["last_error"] = None
+
+
+WEBHOOK = Kind(
+    "webhook",
+    "/webhook",
+    "webhooks",
+    [
+        Field("name", add=REQUIRED, ci=True),
+        Field("event", add=REQUIRED),
+        Field("url", add=REQUIRED),
+        Field("method", add=REQUIRED),
+        Field("node_id"),
+        Field("parameters", "json", default={}),
+        Field("sid_user_id"),
+        Field("filter_field"),
+        Field("filter_regexp"),
+        *flags("suspended", "retry", "once", "by_uid", "by_accession_number", "by_webhook_event"),
+        Field("delay", "int"),
+        Field("max_age", "int"),
+        Field("auth", "json"),
+        Field("cron"),
+    ],
+    paged=False,
+    account_missing="ACCOUNT_NOT_FOUND",
+    readonly=("last_error",),
+    seed=Seeding(
+        "webhooks",
+        refs={"node": Ref("node_id", "node"), "sid_user": Ref("sid_user_id", "user")},
+    ),
+    check=check,
+    present=present,
+)

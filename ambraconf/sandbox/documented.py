@@ -1,0 +1,57 @@
+"""The documented endpoint table (``ambraconf/facts/endpoints.json``) as the sandbox reads it.
+
+For each documented URL the table holds its parameters, required parameters,
+permission and error codes, extracted from the official documentation. The
+sandbox takes the permission an endpoint needs from here, so a permission is
+written once, by the documentation; the coverage list and its tests compare the
+emulated paths and parameters with the documented ones.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from ambraconf.facts import permission_fact
+
+SYSADMIN = "sysadmin or support"
+# Where a permission text stops naming permissions and starts qualifying them.
+QUALIFIER = re.compile(r",|\n| IF | in the account")
+
+
+@dataclass(frozen=True)
+class DocumentedEndpoint:
+    """One documented URL: the parameters it takes and the permission it needs, as text."""
+
+    path: str
+    parameters: tuple[str, ...]
+    permission: str
+
+    def needs(self) -> tuple[str, ...]:
+        """The permission names the text offers, any one of which suffices."""
+        head = QUALIFIER.split(self.permission, maxsplit=1)[0]
+        names = (word.strip() for word in head.split(" or "))
+        return tuple(name for name in names if permission_fact(name) is not None)
+
+    @property
+    def sysadmin(self) -> bool:
+        return self.permission.startswith(SYSADMIN)
+
+    def takes(self, name: str) -> bool:
+        """Whether ``name`` is a documented parameter, also of a ``prefix_{NAME}`` family."""
+        if name in self.parameters:
+            return True
+        return any(name.startswith(p.split("{", 1)[0]) for p in self.parameters if p.endswith("}"))
+
+
+def _load() -> dict[str, DocumentedEndpoint]:
+    text = resources.files("ambraconf.facts").joinpath("endpoints.json").read_text("utf-8")
+    return {
+        path: DocumentedEndpoint(path, tuple(entry["parameters"]), entry["permission"])
+        for path, entry in json.loads(text).items()
+    }
+
+
+DOCUMENTED: dict[str, DocumentedEndpoint] = _load()

@@ -1,0 +1,50 @@
+"""The emulated kinds, one line each, and the endpoint table built from them.
+
+The order is the order a seed account's objects are created in (docs/sandbox.md):
+a kind comes after the kinds its objects name.
+"""
+
+from __future__ import annotations
+
+from ambraconf.sandbox import (
+    accounts,
+    crud,
+    customfields,
+    destinations,
+    members,
+    namespaces,
+    nodes,
+    roles,
+    routes,
+    session,
+    templates,
+    webhooks,
+)
+from ambraconf.sandbox.schema import Endpoint, Kind
+
+KINDS: tuple[Kind, ...] = (
+    accounts.ACCOUNT,
+    customfields.CUSTOMFIELD,
+    customfields.CUSTOMFIELD_MAPPING,
+    roles.ROLE,
+    members.ACCOUNT_USER,
+    nodes.NODE,
+    destinations.DESTINATION,
+    namespaces.GROUP,
+    namespaces.LOCATION,
+    namespaces.NAMESPACE,
+    webhooks.WEBHOOK,
+    templates.HL7_TEMPLATE,
+    templates.RADREPORT_TEMPLATE,
+    routes.ROUTE,
+)
+
+
+def _table() -> dict[str, Endpoint]:
+    table = dict(session.ENDPOINTS)
+    for kind in KINDS:
+        table.update(crud.endpoints(kind))
+    return table
+
+
+ENDPOINTS: dict[str, Endpoint] = _table()
