@@ -19,9 +19,6 @@ NODES = {p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file()} | {
     p.stem for p in ROOT.glob("*.py") if p.stem != "__init__"
 }
 """The subpackages and top-level modules; ``ambraconf`` itself is one more node."""
-TOLERATED = {("kinds", "ambraconf.config.suggest")}
-"""Imports left out of the graph until they move: the kinds take ``did_you_mean`` from
-config, which imports the kinds (issue 11: move it to a module of its own)."""
 
 
 def node_of(module: str) -> str | None:
@@ -50,11 +47,7 @@ def import_graph() -> dict[str, set[str]]:
     for path in ROOT.rglob("*.py"):
         source = node_of(".".join(["ambraconf", *path.relative_to(ROOT).with_suffix("").parts]))
         assert source is not None
-        targets = {
-            node_of(module)
-            for module in imported(path)
-            if not any(source == s and module.startswith(m) for s, m in TOLERATED)
-        }
+        targets = {node_of(module) for module in imported(path)}
         graph.setdefault(source, set()).update(t for t in targets if t and t != source)
     return graph
 

@@ -15,10 +15,10 @@ from ambraconf.config.desired import DesiredAccount, DesiredObject
 from ambraconf.config.diagnostics import Diagnostics
 from ambraconf.config.interpolate import EnvStr
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark, locate
-from ambraconf.config.suggest import did_you_mean
 from ambraconf.kinds import ACCOUNT, BY_NAME, KEYS, KINDS, KindSpec, Reference
 from ambraconf.kinds.account import is_ignored
 from ambraconf.kinds.spec import fold
+from ambraconf.suggest import did_you_mean
 
 
 class Scoped:

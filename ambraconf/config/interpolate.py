@@ -15,7 +15,7 @@ from typing import Any
 
 from ambraconf.config.diagnostics import Diagnostics
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark
-from ambraconf.config.suggest import closest, did_you_mean
+from ambraconf.suggest import closest, did_you_mean
 
 _TOKEN = re.compile(r"\$\$\{|\$\{([^{}]*)\}")
 _REFERENCE = re.compile(r"(?P<scheme>[a-z]+):(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)")

@@ -16,9 +16,9 @@ from ambraconf.config.diagnostics import Diagnostics
 from ambraconf.config.interpolate import Variable
 from ambraconf.config.loader import Document
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark, unwrap
-from ambraconf.config.suggest import did_you_mean
 from ambraconf.kinds import BY_KEY
 from ambraconf.kinds.base import describe
+from ambraconf.suggest import did_you_mean
 
 TOP_LEVEL = ("variables", "shared", "accounts")
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")

@@ -16,8 +16,8 @@ from pydantic_core import ErrorDetails
 
 from ambraconf.config.diagnostics import Diagnostics
 from ambraconf.config.positions import PathPart, locate
-from ambraconf.config.suggest import did_you_mean
 from ambraconf.kinds.base import describe
+from ambraconf.suggest import did_you_mean
 
 _EXPECTED = {
     "bool_type": "expected true or false",

@@ -24,10 +24,10 @@ from ambraconf.config.loader import load_path
 from ambraconf.config.merge import Merged, check_variables, merge_documents
 from ambraconf.config.model_errors import report_validation_error
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark
-from ambraconf.config.suggest import did_you_mean
 from ambraconf.gc_tuning import bulk_allocations
 from ambraconf.kinds import ACCOUNT, BY_KEY, KINDS, AccountHead
 from ambraconf.kinds.base import describe
+from ambraconf.suggest import did_you_mean
 
 
 @dataclass

@@ -9,11 +9,11 @@ secret, the digest of the desired value is compared instead.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from ambraconf.engine.plan import FieldChange
+from ambraconf.kinds.compare import same
 
 
 @dataclass(frozen=True)
@@ -64,48 +64,6 @@ def _merged(path: str, want: dict, have: Any, merged: frozenset[str]) -> list[Fi
         elif not same(value, have.get(key)):
             changes.append(FieldChange(inner, have.get(key), value))
     return changes
-
-
-def same(a: Any, b: Any) -> bool:
-    """Value equality as users mean it: 1 == True is not a change, '' and None are alike."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        keys = set(a) | set(b)
-        return all(same(a.get(k), b.get(k)) for k in keys)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    if a in ("", None) and b in ("", None):
-        return True
-    if isinstance(a, dict | list) and isinstance(b, str):
-        parsed = _json_or_text(b)
-        return not isinstance(parsed, str) and same(a, parsed)
-    if isinstance(b, dict | list) and isinstance(a, str):
-        return same(b, a)
-    if isinstance(a, bool) or isinstance(b, bool):
-        return _as_bool(a) == _as_bool(b)
-    if (
-        isinstance(a, int | float)
-        and isinstance(b, str)
-        or isinstance(b, int | float)
-        and isinstance(a, str)
-    ):
-        return str(a) == str(b)
-    return a == b
-
-
-def _json_or_text(text: str) -> Any:
-    """Settings hold JSON as text; a config may write it as a mapping. Compare by value."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def _as_bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if value in (0, 1, "0", "1"):
-        return bool(int(value))
-    return None
 
 
 def same_items(want: Any, have: Any) -> bool:

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ambraconf.engine.defaults import account_settings_without_defaults, without_defaults
+from ambraconf.engine.defaults import without_defaults
 from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.kinds.base import META_FIELDS
 from ambraconf.kinds.codec import parse_json_text
@@ -109,12 +109,11 @@ def _document(account: str, content: dict[str, Any]) -> dict[str, Any]:
 def _account_head(spec: KindSpec, live: LiveAccount, result: Export) -> dict[str, Any]:
     """``fields:`` and ``settings:`` of the account, through the account model."""
     own = live.of_kind(spec.name)
-    current = own[0].values if own else {}
-    fields = {k: v for k, v in current.items() if k not in ("name", "settings")}
-    settings = account_settings_without_defaults(current.get("settings") or {})
+    current = without_defaults(spec, own[0].values if own else {})
+    settings = current.pop("settings", {})
     values = {
+        **_escaped(current),
         "name": live.name,
-        **_escaped(without_defaults(spec.name, fields)),
         "settings": _escaped({name: _structured(v) for name, v in settings.items()}),
     }
     model = _validated(
@@ -163,7 +162,7 @@ def _chosen(
 def _export_object(
     spec: KindSpec, obj: LiveObject, pinned: bool, names: _EnvNames, result: Export
 ) -> dict[str, Any] | None:
-    values = without_defaults(spec.name, obj.values)
+    values = without_defaults(spec, obj.values)
     values = _escaped(values)
     display = spec.display(obj.values)
     for path in _secret_leaves(spec):

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 from pydantic import Field, create_model
 
-from ambraconf.config.suggest import did_you_mean
 from ambraconf.kinds.base import (
     AT_KEY,
     Flag,
@@ -31,8 +30,14 @@ from ambraconf.kinds.base import (
 )
 from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, json_text, parse_json_text
 from ambraconf.kinds.namespace import CUSTOMFIELD_VALUES
-from ambraconf.kinds.settings import AccountSettings, settings_from_api, settings_to_api
+from ambraconf.kinds.settings import (
+    AccountSettings,
+    is_default_setting,
+    settings_from_api,
+    settings_to_api,
+)
 from ambraconf.kinds.spec import KEYS, KindSpec, Reference
+from ambraconf.suggest import did_you_mean
 
 ALL_KINDS = "*"
 """``ignore:`` key for patterns that apply to every kind."""
@@ -264,6 +269,8 @@ SPEC = KindSpec(
     model=AccountObject,
     identity=("name",),
     holds_others=True,
+    defaults={"password_expire": 0, "session_expire": 0},  # 0: never expires
+    nested_defaults={"settings": is_default_setting},
     references=(
         Reference(("role",), "role", forbid=(("for_account", False),), label="default role"),
         Reference(

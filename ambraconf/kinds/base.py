@@ -26,7 +26,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
-from ambraconf.config.suggest import did_you_mean
+from ambraconf.suggest import did_you_mean
 
 Problem = tuple[tuple[str | int, ...], str] | tuple[tuple[str | int, ...], str, str]
 """A location relative to the value being checked, what is wrong there, and optionally

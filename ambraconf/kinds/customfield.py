@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from ambraconf.config.suggest import did_you_mean
 from ambraconf.facts import CUSTOMFIELD_OBJECTS, CUSTOMFIELD_TYPES
 from ambraconf.kinds.base import (
     AT_KEY,
@@ -27,6 +26,7 @@ from ambraconf.kinds.base import (
 from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, as_flag, decode_json, encode_json
 from ambraconf.kinds.permissions import FIELD_LETTERS
 from ambraconf.kinds.spec import ANY, KEYS, KindSpec, Reference
+from ambraconf.suggest import did_you_mean
 
 HL7_SEGMENTS = ("NTE", "PID", "PID1", "PV1", "PV2", "OBR", "DG1", "OBX", "CTI", "BLG", "ORC")
 VALIDATE_PAGES = ("study_add", "study_set", "study_set_must_approve", "study_share")
@@ -159,12 +159,14 @@ def _field_schema(schema: dict[str, Any]) -> None:
 CustomFieldOptions.model_config["json_schema_extra"] = _field_schema
 
 
-MAPPING_FLAGS = (
-    "overwrite_with_blank",
-    "refresh_on_reshare",
-    "refresh_on_edit",
-    "reverse_refresh_on_edit",
-)
+MAPPING_DEFAULTS = {
+    "overwrite_with_blank": True,
+    "refresh_on_reshare": True,
+    "refresh_on_edit": True,
+    "reverse_refresh_on_edit": False,
+}
+"""The flags of ``/customfield/mapping/add`` and their documented defaults."""
+MAPPING_FLAGS = tuple(MAPPING_DEFAULTS)
 
 
 def _mappings_from_api(raw: dict[str, Any], names: Names) -> list[dict[str, Any]]:
@@ -266,6 +268,7 @@ SPEC = KindSpec(
     title="custom field",
     model=CustomField,
     identity=("object", "name"),
+    item_defaults={"customfield_mapping": MAPPING_DEFAULTS},
     references=(
         Reference(
             ("options", "show_when", KEYS),

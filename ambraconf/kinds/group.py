@@ -8,7 +8,12 @@ from pydantic import Field
 
 from ambraconf.kinds.base import Flag, Name
 from ambraconf.kinds.codec import Api
-from ambraconf.kinds.namespace import NamespaceObject, namespace_api, namespace_references
+from ambraconf.kinds.namespace import (
+    NAMESPACE_DEFAULTS,
+    NamespaceObject,
+    namespace_api,
+    namespace_references,
+)
 from ambraconf.kinds.spec import KindSpec, Reference
 
 
@@ -32,6 +37,7 @@ SPEC = KindSpec(
     title="group",
     model=Group,
     identity=("name",),
+    nested_defaults=NAMESPACE_DEFAULTS,
     references=(
         *namespace_references("group", "Group"),
         Reference(("site",), "site", managed=False),

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from ambraconf.kinds.namespace import NamespaceObject, namespace_api, namespace_references
+from ambraconf.kinds.namespace import (
+    NAMESPACE_DEFAULTS,
+    NamespaceObject,
+    namespace_api,
+    namespace_references,
+)
 from ambraconf.kinds.spec import KindSpec
 
 
@@ -20,5 +25,6 @@ SPEC = KindSpec(
     title="location",
     model=Location,
     identity=("name",),
+    nested_defaults=NAMESPACE_DEFAULTS,
     references=namespace_references("location", "Location"),
 )

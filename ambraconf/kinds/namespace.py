@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from ambraconf.config.suggest import did_you_mean
 from ambraconf.facts import ACCOUNT_SETTINGS
 from ambraconf.kinds.base import (
     AT_KEY,
@@ -51,6 +50,7 @@ from ambraconf.kinds.settings import (
     settings_to_api,
 )
 from ambraconf.kinds.spec import KEYS, Reference
+from ambraconf.suggest import did_you_mean
 
 _OWN_FLAGS = ("no_dup_share", "share_related", "ira_namespace")
 _OWN_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -172,6 +172,15 @@ class NamespaceObject(ObjectModel):
     namespace_settings: NamespaceSettings | None = Field(
         None, description="/namespace/settings: own keys and namespace-overridable settings."
     )
+
+
+def is_empty_override(name: str, value: Any) -> bool:
+    """A namespace setting override that overrides nothing: an own flag off, or empty (an
+    override equal to the account's value still overrides it, so it is kept)."""
+    return value is False or value is None or value == "" or value in ({}, [])
+
+
+NAMESPACE_DEFAULTS = {"namespace_settings": is_empty_override}
 
 
 def namespace_references(kind_title: str, customfield_object: str) -> tuple[Reference, ...]:

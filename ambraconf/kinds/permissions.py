@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 from pydantic_core import PydanticCustomError
 
-from ambraconf.config.suggest import did_you_mean
 from ambraconf.facts import ACCOUNT_SETTINGS, PERMISSIONS, PermissionFact, permission_fact
 from ambraconf.kinds.base import (
     AT_KEY,
@@ -26,6 +25,8 @@ from ambraconf.kinds.base import (
     to_flag,
     under,
 )
+from ambraconf.kinds.compare import same
+from ambraconf.suggest import did_you_mean
 
 CUSTOMFIELDS_KEY = "study_field_customfields"
 FIELD_LETTERS = ("F", "H", "O", "R")
@@ -219,3 +220,14 @@ def permissions_to_api(permissions: dict[str, Any], names: Any) -> dict[str, Any
         else:
             result[key] = value
     return result
+
+
+NEW_ROLE_COLUMN = "User"
+"""The permissions a new role gets: "if permissions are not passed the role is given the
+default set", the User column of the permissions table."""
+
+
+def is_default_permission(name: str, value: Any) -> bool:
+    """Whether a role permission holds what a new role gets anyway."""
+    fact = permission_fact(name)
+    return fact is not None and same(value, fact.defaults.get(NEW_ROLE_COLUMN))

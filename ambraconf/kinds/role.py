@@ -12,6 +12,7 @@ from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, json_text, parse_jso
 from ambraconf.kinds.permissions import (
     CUSTOMFIELDS_KEY,
     Permissions,
+    is_default_permission,
     permissions_from_api,
     permissions_to_api,
 )
@@ -85,6 +86,9 @@ SPEC = KindSpec(
     identity=("name",),
     builtin=DEFAULT_ROLES,
     api=API,
+    # "default is on" (/role/add)
+    defaults={"for_account": True, "for_group": True, "for_location": True},
+    nested_defaults={"permissions": is_default_permission},
     references=(
         Reference(
             ("permissions", CUSTOMFIELDS_KEY, KEYS),

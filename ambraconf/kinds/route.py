@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from pydantic import Field, PlainValidator, WithJsonSchema, model_validator
 
-from ambraconf.config.suggest import did_you_mean
 from ambraconf.facts import (
     ROUTE_CONDITION_LVS,
     ROUTE_CONDITION_OPS,
@@ -33,6 +32,7 @@ from ambraconf.kinds.base import (
 )
 from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, json_text, parse_json_text, split_csv
 from ambraconf.kinds.spec import ANY, KindSpec, Reference
+from ambraconf.suggest import did_you_mean
 
 PHYSICIAN_ALIAS = "PHYSICIAN_ALIAS"
 NAMESPACE_SPECIALS = ("PERSONAL", "GROUP", "LOCATION")

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 from pydantic_core import PydanticCustomError
 
-from ambraconf.config.suggest import did_you_mean
 from ambraconf.facts import ACCOUNT_SETTINGS, SettingFact
 from ambraconf.kinds.base import (
     AT_KEY,
@@ -24,6 +23,8 @@ from ambraconf.kinds.base import (
     problem_error,
     to_flag,
 )
+from ambraconf.kinds.compare import same
+from ambraconf.suggest import did_you_mean
 
 _TYPE_NAMES = {"flag": "true or false", "number": "a whole number", "text": "text"}
 
@@ -152,3 +153,20 @@ def settings_to_api(settings: dict[str, Any]) -> dict[str, str]:
         else:
             result[name] = str(value)
     return result
+
+
+def is_default_setting(name: str, value: Any) -> bool:
+    """Whether an account setting holds its default in the settings table (the API lists
+    every setting, set or not)."""
+    fact = ACCOUNT_SETTINGS.get(name)
+    if fact is None:
+        return _is_empty(value)
+    try:
+        default = setting_value(fact, fact.default)
+    except ValueError:
+        default = fact.default
+    return same(value, default) or (_is_empty(value) and _is_empty(default))
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, dict | list) and not value)

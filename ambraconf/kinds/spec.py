@@ -10,8 +10,8 @@ the documented endpoints at import.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
@@ -85,6 +85,12 @@ class KindSpec:
     are paths whose values must be masked in every output (``*`` fans out).
     ``holds_others`` marks the account: the objects of every other kind live in it, so a
     new account is created before anything else of it.
+
+    What the server holds when a config says nothing, so export can leave it out:
+    ``defaults`` by field where that is not "off" or "empty" (a role's ``for_group`` is on);
+    ``item_defaults`` for the keys of a list field's items (custom field mappings);
+    ``nested_defaults`` a test per key of a mapping field (a role permission equal to the
+    new-role column of the permissions table).
     """
 
     name: str
@@ -97,6 +103,9 @@ class KindSpec:
     secret_fields: tuple[PathSpec, ...] = ()
     builtin: tuple[str, ...] = ()
     holds_others: bool = False
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    item_defaults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    nested_defaults: Mapping[str, Callable[[str, Any], bool]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # the API mapping's fields come from the model's annotations: declared once
