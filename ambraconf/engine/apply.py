@@ -170,7 +170,7 @@ class Applier:
             if action.op in ("create", "replace"):
                 values = {k: v for k, v in (action.desired or {}).items() if k not in api.set_only}
                 params = {
-                    **dict(api.add_defaults),
+                    **api.add_defaults(values, live.names),
                     **api.add_scope(values, live.names, live.uuid),
                     **api.encode(values, live.names),
                 }
@@ -236,7 +236,7 @@ class Applier:
     def _set_params(self, action: Action, api: ApiMap, uuid: str | None) -> dict[str, str]:
         desired = action.desired or {}
         changed = {c.path.split(".")[0] for c in action.changes}
-        fields = {k: desired[k] for k in desired if k in changed or k in api.set_requires}
+        fields = {k: desired[k] for k in desired if k in changed or k in api.resent}
         if action.cause == "renamed" and "name" in desired:
             fields["name"] = desired["name"]
         return {"uuid": uuid or "", **api.encode(fields, self.live[action.account].names)}

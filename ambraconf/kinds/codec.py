@@ -38,6 +38,8 @@ class Api:
     fields can only be given when the object is created (a change is a replace);
     ``set_only`` ones only in a set (a create sends them right after the add).
     ``compare=False`` fields are sent on add but never diffed (an account's name).
+    ``add_default`` is sent on add when the config leaves the field out (the add requires
+    it); ``resend`` fields go with every set, changed or not (the set requires them).
     """
 
     name: str | None = None
@@ -46,6 +48,8 @@ class Api:
     add_only: bool = False
     set_only: bool = False
     compare: bool = True
+    add_default: Any = None
+    resend: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class Field:
     set_only: bool = False
     compare: bool = True
     shape: type[BaseModel] | None = None
+    add_default: Any = None
+    resend: bool = False
 
     @property
     def api_name(self) -> str:
@@ -89,7 +95,18 @@ def fields_of(model: type[BaseModel]) -> tuple[Field, ...]:
         key = info.alias or name
         codec, shape = _codec(model, key, info.annotation, api)
         found.append(
-            Field(key, codec, api.name, api.ref, api.add_only, api.set_only, api.compare, shape)
+            Field(
+                key,
+                codec,
+                api.name,
+                api.ref,
+                api.add_only,
+                api.set_only,
+                api.compare,
+                shape,
+                api.add_default,
+                api.resend,
+            )
         )
     return tuple(found)
 
@@ -286,7 +303,10 @@ class Hook:
     ``decode(raw, values, names)`` fills config-shaped values from a live object;
     ``encode(desired, params, names)`` adds form parameters; ``after_write(desired,
     live_raw, uuid, names)`` gives the calls that keep sub-objects in step once the
-    object itself is written. ``set_only`` hooks are sent in the set that follows an add.
+    object itself is written. ``set_only`` hooks are sent in the set that follows an add;
+    ``add_only`` ones can only be given on add (a change is a replace). ``scope(desired,
+    names, account_uuid)`` names the owner an add links the object to, instead of the
+    kind's ``scope_param`` (a route belongs to a group's namespace or the account).
     """
 
     fields: tuple[str, ...]
@@ -296,6 +316,8 @@ class Hook:
     params: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
     set_only: bool = False
+    add_only: bool = False
+    scope: Callable[[dict[str, Any], Names, str], dict[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -307,9 +329,9 @@ class ApiMap:
     ``owns_namespace`` marks kinds whose objects each have a namespace (groups,
     locations): routes and namespace settings name them through it. ``partial_items``
     are lists of mappings matched as a set whose items are compared on the keys the
-    config sets. ``scope_param`` is the parameter an add names its owner with (None: the
-    object has no owner, as an account); ``linkage`` picks it per object instead (a route
-    belongs to a group's namespace or the account), among ``linkage_params``. An empty
+    config sets. ``scope_param`` is the parameter an add and a list name the owner with
+    (None: the object has no owner, as an account); a hook's ``scope`` may pick the add's
+    owner per object instead. An empty
     ``delete_path`` means the kind is never deleted. ``undocumented`` lists paths the
     public documentation lacks but Ambra's own tools use (``/account/add``): the
     registry's check lets those through, and only those.
@@ -326,15 +348,9 @@ class ApiMap:
     name_field: str = "name"
     uuid_field: str = "uuid"
     owns_namespace: bool = False
-    system_types: frozenset[str] = frozenset()
     merged_hashes: frozenset[str] = frozenset()
     unordered_lists: frozenset[str] = frozenset()
     hooks: tuple[Hook, ...] = ()
-    set_requires: tuple[str, ...] = ()
-    immutable: frozenset[str] = frozenset()
-    linkage: Callable[[dict[str, Any], Names, str], dict[str, str]] | None = None
-    linkage_params: tuple[str, ...] = ()
-    add_defaults: tuple[tuple[str, str], ...] = ()
     companions: tuple[Companion, ...] = ()
     partial_items: frozenset[str] = frozenset()
     undocumented: frozenset[str] = frozenset()
@@ -342,14 +358,11 @@ class ApiMap:
     def with_fields(self, fields: tuple[Field, ...]) -> ApiMap:
         return replace(self, fields=fields)
 
-    def is_system(self, raw: dict[str, Any]) -> bool:
-        """Objects the system made (an account's admin and user roles) are never deleted."""
-        return str(raw.get("type", "")) in self.system_types
-
     @property
     def add_only(self) -> frozenset[str]:
         """Fields the API takes only on add: changing one means delete and add again."""
-        return self.immutable | {f.name for f in self.fields if f.add_only}
+        hooked = {f for hook in self.hooks if hook.add_only for f in hook.fields}
+        return frozenset(f.name for f in self.fields if f.add_only) | hooked
 
     @property
     def set_only(self) -> frozenset[str]:
@@ -371,9 +384,23 @@ class ApiMap:
 
     def add_scope(self, desired: dict[str, Any], names: Names, account_uuid: str) -> dict[str, str]:
         """What an add names as its owner: the account, or (routes) a namespace."""
-        if self.linkage:
-            return self.linkage(desired, names, account_uuid)
+        for hook in self.hooks:
+            if hook.scope:
+                return hook.scope(desired, names, account_uuid)
         return {self.scope_param: account_uuid} if self.scope_param else {}
+
+    def add_defaults(self, desired: dict[str, Any], names: Names) -> dict[str, str]:
+        """What an add must carry although the config leaves it out."""
+        return {
+            f.api_name: encode_value(f, f.add_default, names)
+            for f in self.fields
+            if f.add_default is not None and desired.get(f.name) is None
+        }
+
+    @property
+    def resent(self) -> frozenset[str]:
+        """Fields every set carries, changed or not."""
+        return frozenset(f.name for f in self.fields if f.resend)
 
     def list_scope(self, account_uuid: str) -> dict[str, str]:
         """The parameters a list call of one account's objects takes."""

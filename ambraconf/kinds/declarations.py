@@ -62,8 +62,6 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         "merged_hashes": {h.split(".")[0] for h in api.merged_hashes},
         "unordered_lists": set(api.unordered_lists),
         "partial_items": set(api.partial_items),
-        "immutable": set(api.immutable),
-        "set_requires": set(api.set_requires),
         "reference": {r.path[0] for r in spec.references},
     }
     for what, fields in named.items():
@@ -100,7 +98,6 @@ def _endpoint_problems(api: ApiMap, endpoints: Mapping[str, EndpointFact]) -> li
             set_ is not None
             and not field.add_only
             and field.compare
-            and field.name not in api.immutable
             and not set_.takes(field.api_name)
         ):
             problems.append(
@@ -129,7 +126,7 @@ def _required_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact]) ->
     }
     always = {f.api_name for f in api.fields if not f.set_only and f.name in required_fields}
     always |= {p for hook in api.hooks for p in hook.params}
-    always |= {k for k, _ in api.add_defaults} | set(api.linkage_params)
+    always |= {f.api_name for f in api.fields if f.add_default is not None}
     if api.scope_param:
         always.add(api.scope_param)
     problems = []

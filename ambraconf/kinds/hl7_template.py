@@ -14,8 +14,8 @@ from ambraconf.kinds.spec import KindSpec
 class Hl7Template(ObjectModel):
     """An HL7 template (``/hl7/template/add``); set re-sends name and body together."""
 
-    name: Annotated[Name, Api()]
-    body: Annotated[Text, Api()] = Field(
+    name: Annotated[Name, Api(resend=True)]
+    body: Annotated[Text, Api(resend=True)] = Field(
         description="The HL7 message with replacement expressions."
     )
 
@@ -27,7 +27,6 @@ API = ApiMap(
     set_path="/hl7/template/set",
     delete_path="/hl7/template/delete",
     paged=False,
-    set_requires=("name", "body"),
 )
 
 

@@ -66,7 +66,6 @@ API = ApiMap(
     set_path="/role/set",
     delete_path="/role/delete",
     merged_hashes=frozenset({"permissions", f"permissions.{CUSTOMFIELDS_KEY}", "settings"}),
-    system_types=frozenset({"admin", "user"}),
     hooks=(
         Hook(
             ("permissions", "settings"),
@@ -85,6 +84,7 @@ SPEC = KindSpec(
     model=Role,
     identity=("name",),
     builtin=DEFAULT_ROLES,
+    system_types=frozenset({"admin", "user"}),
     api=API,
     # "default is on" (/role/add)
     defaults={"for_account": True, "for_group": True, "for_location": True},

@@ -185,8 +185,9 @@ class Route(ObjectModel):
     actions: list[Action] = Field(min_length=1)
     options: Annotated[RouteOptions | None, Api()] = None
     schedule: Annotated[Schedule | None, Api()] = None
-    on_share: Annotated[Flag | None, Api()] = None
-    on_harvest: Annotated[Flag | None, Api()] = None
+    # /route/add requires both; a config that leaves them out means "no"
+    on_share: Annotated[Flag | None, Api(add_default=False)] = None
+    on_harvest: Annotated[Flag | None, Api(add_default=False)] = None
     on_upload: Annotated[Flag | None, Api()] = None
     on_manual_route: Annotated[Flag | None, Api()] = None
     on_thin: Annotated[Flag | None, Api()] = None
@@ -245,11 +246,15 @@ def _namespace_name(names: Names, namespace_id: Any) -> dict[str, str] | str:
     return {owner[0]: owner[1]} if owner else str(namespace_id)
 
 
-def _decode_route(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
-    """Uuids inside the route (its namespace, condition fields, action targets) as names."""
+def _decode_owner(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
+    """The group or location whose namespace the route belongs to, by name."""
     owner = names.namespace_owner(str(raw.get("namespace_id")))
     if owner:
         values[owner[0]] = owner[1]
+
+
+def _decode_route(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
+    """Uuids inside the route (condition fields, action targets) as names."""
     conditions = parse_json_text(raw.get("conditions"))
     if isinstance(conditions, list):
         values["conditions"] = [_condition_from_api(c, names) for c in conditions]
@@ -354,16 +359,19 @@ API = ApiMap(
     delete_path="/route/delete",
     hooks=(
         Hook(
-            ("group", "location", "conditions", "actions", "other_namespaces"),
+            ("group", "location"),
+            decode=_decode_owner,
+            scope=_linkage,
+            params=("namespace_id", "account_id"),
+            add_only=True,
+        ),
+        Hook(
+            ("conditions", "actions", "other_namespaces"),
             decode=_decode_route,
             encode=_encode_route,
             params=("conditions", "actions", "other_namespaces"),
         ),
     ),
-    linkage=_linkage,
-    linkage_params=("namespace_id", "account_id"),
-    immutable=frozenset({"group", "location"}),
-    add_defaults=(("on_share", "0"), ("on_harvest", "0")),
 )
 
 SPEC = KindSpec(

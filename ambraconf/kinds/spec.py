@@ -81,7 +81,9 @@ class KindSpec:
 
     ``identity`` lists the fields of the natural key (compared case-insensitively, as the
     API compares names); ``builtin`` names objects every account has without a config
-    saying so (the default roles), which references may name freely. ``secret_fields``
+    saying so (the default roles), which references may name freely; ``system_types`` are
+    the API ``type`` values of objects the system made (an account's admin and user roles),
+    never deleted. ``secret_fields``
     are paths whose values must be masked in every output (``*`` fans out).
     ``holds_others`` marks the account: the objects of every other kind live in it, so a
     new account is created before anything else of it.
@@ -102,6 +104,7 @@ class KindSpec:
     references: tuple[Reference, ...] = ()
     secret_fields: tuple[PathSpec, ...] = ()
     builtin: tuple[str, ...] = ()
+    system_types: frozenset[str] = frozenset()
     holds_others: bool = False
     defaults: Mapping[str, Any] = field(default_factory=dict)
     item_defaults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -122,7 +125,7 @@ class KindSpec:
     def is_stock(self, raw: dict[str, Any], name: Any) -> bool:
         """A live object the account came with or the system made: never deleted, never
         exported, never reported as unmanaged."""
-        return self.is_builtin(name) or self.api.is_system(raw)
+        return self.is_builtin(name) or str(raw.get("type", "")) in self.system_types
 
     def identity_of(self, values: dict[str, Any]) -> tuple[str, ...]:
         """The natural key of an object's values, folded for comparison."""
