@@ -10,6 +10,8 @@ import click
 
 from ambraconf.cli.options import connection, connection_options, plan_options
 from ambraconf.cli.output import emit, errors_as_json
+from ambraconf.engine.session import ApplyRun
+from ambraconf.reports.registry import formats
 
 if TYPE_CHECKING:
     from ambraconf.engine.plan import Plan
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(formats(ApplyRun)),
     default="text",
     show_default=True,
     help="json prints the outcome of every action.",

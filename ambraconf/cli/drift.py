@@ -10,6 +10,8 @@ import click
 from ambraconf.cli.options import connection, connection_options, plan_options
 from ambraconf.cli.output import colour, errors_as_json
 from ambraconf.config.errors import UserError
+from ambraconf.engine.drift import DriftReport
+from ambraconf.reports.registry import formats
 
 EXIT_DRIFT = 2
 
@@ -20,7 +22,7 @@ EXIT_DRIFT = 2
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "markdown", "json", "junit"]),
+    type=click.Choice(formats(DriftReport)),
     default="text",
     show_default=True,
     help="text for logs, markdown for GitHub, json for machines, junit for CI dashboards.",

@@ -9,6 +9,8 @@ import click
 
 from ambraconf.cli.options import connection, connection_options, plan_options
 from ambraconf.cli.output import emit, errors_as_json
+from ambraconf.engine.plan import Plan
+from ambraconf.reports.registry import formats
 
 EXIT_CHANGES = 2
 
@@ -19,7 +21,7 @@ EXIT_CHANGES = 2
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "markdown", "json"]),
+    type=click.Choice(formats(Plan)),
     default="text",
     show_default=True,
     help="text for terminals, markdown for pull requests, json for machines.",

@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from ambraconf.cli.output import emit, errors_as_json
+from ambraconf.config.validate import ValidationResult
+from ambraconf.reports.registry import formats
 
 
 @click.command("validate")
@@ -14,7 +16,7 @@ from ambraconf.cli.output import emit, errors_as_json
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(formats(ValidationResult)),
     default="text",
     show_default=True,
     help="text for people, json for machines.",

@@ -47,6 +47,11 @@ RENDERERS: dict[tuple[type, str], Renderer] = {
 }
 
 
+def formats(result_type: type) -> list[str]:
+    """The formats ``result_type`` renders in, in registry order (the CLI's choices)."""
+    return [fmt for kind, fmt in RENDERERS if kind is result_type]
+
+
 def render(result: object, fmt: str, *, colour: bool = False) -> Rendered:
     """``result`` in ``fmt``; a subclass renders as its closest registered base (every
     ``UserError`` as one)."""
