@@ -11,6 +11,7 @@ from ambraconf.sandbox import (
     crud,
     customfields,
     destinations,
+    hl7_transforms,
     members,
     namespaces,
     nodes,
@@ -35,6 +36,7 @@ KINDS: tuple[Kind, ...] = (
     namespaces.NAMESPACE,
     webhooks.WEBHOOK,
     templates.HL7_TEMPLATE,
+    hl7_transforms.HL7_TRANSFORM,
     templates.RADREPORT_TEMPLATE,
     routes.ROUTE,
 )
