@@ -10,6 +10,7 @@ from ambraconf.kinds import (
     customfield,
     group,
     hl7_template,
+    hl7_transform,
     location,
     radreport_template,
     role,
@@ -28,6 +29,7 @@ KINDS: tuple[KindSpec, ...] = (
     webhook.SPEC,
     route.SPEC,
     hl7_template.SPEC,
+    hl7_transform.SPEC,
     radreport_template.SPEC,
 )
 

@@ -66,6 +66,10 @@ EVERY_KIND = {
             "hl7_templates": [
                 {"name": "ORU out", "body": "MSH|^~\\&|AMBRA|X|||20240101||ORU^R01|1|P|2.3"}
             ],
+            "hl7_transforms": [
+                {"name": "Mask MRN", "order_by": 10, "conditions": [{"PID_3": "/^TEST/"}]}
+                | {"replacements": [{"PID_3": "XXX-{$PID_3}"}]}
+            ],
             "radreport_templates": [
                 {"name": "CT head", "type": "CT", "body": "<p>Findings</p>", "active": True}
             ],
@@ -170,6 +174,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "customfields.yaml",
         "groups.yaml",
         "hl7_templates.yaml",
+        "hl7_transforms.yaml",
         "locations.yaml",
         "radreport_templates.yaml",
         "roles.yaml",
@@ -186,6 +191,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "webhook": 4,
         "route": 2,
         "hl7_template": 1,
+        "hl7_transform": 1,
         "radreport_template": 1,
     }
     for name, value in SECRETS.items():
