@@ -64,7 +64,8 @@ def check_accounts(
 
 
 def check_duplicates(account: DesiredAccount, scoped: Scoped) -> None:
-    """Natural keys are unique per kind; names compare case-insensitively, as in the API."""
+    """Natural keys are unique per kind; names compare case-insensitively, as in the API.
+    So are the values of a kind's ``unique`` fields (an HL7 transform's ``order_by``)."""
     for spec in KINDS:
         seen: dict[tuple[str, ...], DesiredObject] = {}
         for obj in account.of(spec.name):
@@ -78,6 +79,20 @@ def check_duplicates(account: DesiredAccount, scoped: Scoped) -> None:
                     hint="names are compared without regard to letter case; "
                     "rename one or merge them",
                 )
+        for field in spec.unique:
+            holders: dict[str, DesiredObject] = {}
+            for obj in account.of(spec.name):
+                value = obj.values.get(field)
+                first = holders.setdefault(str(value), obj) if value is not None else obj
+                if first is not obj:
+                    scoped.error(
+                        obj.where(field),
+                        f"{spec.title} '{_braces(obj.display)}' has {field} "
+                        f"{_braces(str(value))}, as '{_braces(first.display)}' does "
+                        f"(at {first.where(field).where}) in {{accounts}}",
+                        account.name,
+                        hint=f"{field} is unique among an account's {spec.plural}",
+                    )
 
 
 def check_renames(account: DesiredAccount, diagnostics: Diagnostics) -> None:

@@ -59,6 +59,7 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
     named = {
         "hook or companion": api.hooked,
         "identity": set(spec.identity),
+        "unique": set(spec.unique),
         "merged_hashes": {h.split(".")[0] for h in api.merged_hashes},
         "unordered_lists": set(api.unordered_lists),
         "partial_items": set(api.partial_items),

@@ -117,4 +117,5 @@ SPEC = KindSpec(
     title="HL7 transform",
     model=Hl7Transform,
     identity=("name",),
+    unique=("order_by",),
 )

@@ -85,8 +85,10 @@ class KindSpec:
     the API ``type`` values of objects the system made (an account's admin and user roles),
     never deleted. ``secret_fields``
     are paths whose values must be masked in every output (``*`` fans out).
-    ``holds_others`` marks the account: the objects of every other kind live in it, so a
-    new account is created before anything else of it.
+    ``unique`` fields hold a different value in each object of an account (the API refuses
+    a duplicate: an HL7 transform's ``order_by``). ``holds_others`` marks the account: the
+    objects of every other kind live in it, so a new account is created before anything
+    else of it.
 
     What the server holds when a config says nothing, so export can leave it out:
     ``defaults`` by field where that is not "off" or "empty" (a role's ``for_group`` is on);
@@ -106,6 +108,7 @@ class KindSpec:
     builtin: tuple[str, ...] = ()
     system_types: frozenset[str] = frozenset()
     holds_others: bool = False
+    unique: tuple[str, ...] = ()
     defaults: Mapping[str, Any] = field(default_factory=dict)
     item_defaults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     nested_defaults: Mapping[str, Callable[[str, Any], bool]] = field(default_factory=dict)

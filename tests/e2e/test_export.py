@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from ambraconf.config.validate import validate_path
+from ambraconf.kinds import KINDS
 from ambraconf.sandbox.harness import SandboxHandle
 
 ACCOUNT = "Sandbox Hospital"
@@ -161,6 +162,13 @@ def exported_objects(folder: Path, key: str) -> list[dict]:
 def every_kind(sandbox: SandboxHandle) -> SandboxHandle:
     seed_every_kind(sandbox)
     return sandbox
+
+
+def test_the_every_kind_seed_holds_an_object_of_every_registered_kind() -> None:
+    """A new kind joins the export round trip below by an object in ``EVERY_KIND``."""
+    seeded = EVERY_KIND["accounts"][0]
+    missing = [spec.key for spec in KINDS if not seeded.get(spec.key)]
+    assert not missing, f"add objects of {missing} to EVERY_KIND"
 
 
 def test_export_validates_plans_no_changes_and_is_stable(

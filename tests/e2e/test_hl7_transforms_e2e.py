@@ -126,6 +126,17 @@ def test_validate_points_at_what_the_api_would_refuse(ambraconf, tmp_path):
     assert f"{where}:7:23: " in run.out + run.err
 
 
+def test_two_transforms_with_one_order_by_are_refused_by_validate_where_written(
+    ambraconf, tmp_path
+):
+    folder = config(tmp_path / "cfg", MASK, {**STAMP, "order_by": MASK["order_by"]})
+    run = ambraconf("validate", str(folder))
+    assert run.code == 1
+    text = run.out + run.err
+    assert "HL7 transform 'Stamp orders' has order_by 10, as 'Mask test MRNs' does" in text
+    assert "order_by is unique among an account's HL7 transforms" in text
+
+
 def test_a_swap_of_order_by_collides_and_goes_through_a_free_value(ambraconf, sandbox, tmp_path):
     folder = tmp_path / "cfg"
     applied(ambraconf, config(folder, MASK, STAMP))
