@@ -17,7 +17,7 @@ from ambraconf.config.errors import UserError
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, Plan
 from ambraconf.gc_tuning import bulk_allocations
-from ambraconf.kinds.codec import ApiMap
+from ambraconf.kinds.apimap import ApiMap
 from ambraconf.kinds.spec import KindSpec
 
 MAX_ATTEMPTS = 3

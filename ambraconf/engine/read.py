@@ -20,7 +20,7 @@ from ambraconf.config.positions import Mark
 from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.planner import kinds_in_play
 from ambraconf.engine.refs import RefIndex
-from ambraconf.kinds.codec import ApiMap, Companion
+from ambraconf.kinds.apimap import ApiMap, Companion
 from ambraconf.kinds.spec import KindSpec
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, create_model
 
+from ambraconf.kinds.apimap import ApiMap, Hook
 from ambraconf.kinds.base import (
     AT_KEY,
     Flag,
@@ -28,7 +29,7 @@ from ambraconf.kinds.base import (
     problem_error,
     to_flag,
 )
-from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, json_text, parse_json_text
+from ambraconf.kinds.codec import Names, json_text, parse_json_text
 from ambraconf.kinds.namespace import CUSTOMFIELD_VALUES
 from ambraconf.kinds.settings import (
     AccountSettings,
@@ -37,6 +38,7 @@ from ambraconf.kinds.settings import (
     settings_to_api,
 )
 from ambraconf.kinds.spec import KEYS, KindSpec, Reference
+from ambraconf.kinds.wiring import Api
 from ambraconf.suggest import did_you_mean
 
 ALL_KINDS = "*"

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 
 from ambraconf.facts import CUSTOMFIELD_OBJECTS, CUSTOMFIELD_TYPES
+from ambraconf.kinds.apimap import ApiMap, Hook
 from ambraconf.kinds.base import (
     AT_KEY,
     Flag,
@@ -23,9 +24,10 @@ from ambraconf.kinds.base import (
     pattern_text,
     problem_error,
 )
-from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, as_flag, decode_json, encode_json
+from ambraconf.kinds.codec import Names, as_flag, decode_json, encode_json
 from ambraconf.kinds.permissions import FIELD_LETTERS
 from ambraconf.kinds.spec import ANY, KEYS, KindSpec, Reference
+from ambraconf.kinds.wiring import Api
 from ambraconf.suggest import did_you_mean
 
 HL7_SEGMENTS = ("NTE", "PID", "PID1", "PV1", "PV2", "OBR", "DG1", "OBX", "CTI", "BLG", "ORC")

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ambraconf.facts import ENDPOINTS, EndpointFact, parameter_matches
+from ambraconf.kinds.apimap import ApiMap
 from ambraconf.kinds.base import META_FIELDS
-from ambraconf.kinds.codec import ApiMap, DeclarationError
 from ambraconf.kinds.spec import KindSpec
+from ambraconf.kinds.wiring import DeclarationError
 
 
 def check_registry(kinds: Sequence[KindSpec]) -> None:

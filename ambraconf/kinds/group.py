@@ -7,7 +7,6 @@ from typing import Annotated
 from pydantic import Field
 
 from ambraconf.kinds.base import Flag, Name
-from ambraconf.kinds.codec import Api
 from ambraconf.kinds.namespace import (
     NAMESPACE_DEFAULTS,
     NamespaceObject,
@@ -15,6 +14,7 @@ from ambraconf.kinds.namespace import (
     namespace_references,
 )
 from ambraconf.kinds.spec import KindSpec, Reference
+from ambraconf.kinds.wiring import Api
 
 
 class Group(NamespaceObject):

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ambraconf.kinds.apimap import ApiMap
 from ambraconf.kinds.base import Name, ObjectModel, Text
-from ambraconf.kinds.codec import Api, ApiMap
 from ambraconf.kinds.spec import KindSpec
+from ambraconf.kinds.wiring import Api
 
 
 class Hl7Template(ObjectModel):

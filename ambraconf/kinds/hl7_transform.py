@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from ambraconf.kinds.apimap import ApiMap
 from ambraconf.kinds.base import (
     AT_KEY,
     Integer,
@@ -24,8 +25,8 @@ from ambraconf.kinds.base import (
     describe,
     problem_error,
 )
-from ambraconf.kinds.codec import Api, ApiMap
 from ambraconf.kinds.spec import KindSpec
+from ambraconf.kinds.wiring import Api
 
 FIELD_SPECIFIER = r"[A-Z][A-Z0-9]{2}(-[1-9][0-9]*)?_[1-9][0-9]*(_[1-9][0-9]*)?"
 """``/hl7/transform/add``: SEGMENT_FIELD or SEGMENT_FIELD_COMPONENT, one-based positions,

@@ -7,7 +7,7 @@ plan fails clearly when one does not exist.
 
 from __future__ import annotations
 
-from ambraconf.kinds.codec import ApiMap
+from ambraconf.kinds.apimap import ApiMap
 
 
 def lookup(

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from ambraconf.facts import ACCOUNT_SETTINGS
+from ambraconf.kinds.apimap import ApiMap, Companion, Hook
 from ambraconf.kinds.base import (
     AT_KEY,
     FLAG_SCHEMA,
@@ -25,16 +26,7 @@ from ambraconf.kinds.base import (
     problem_error,
     to_flag,
 )
-from ambraconf.kinds.codec import (
-    Api,
-    ApiMap,
-    Companion,
-    Hook,
-    Names,
-    as_flag,
-    json_text,
-    parse_json_text,
-)
+from ambraconf.kinds.codec import Names, as_flag, json_text, parse_json_text
 from ambraconf.kinds.permissions import (
     CUSTOMFIELDS_KEY,
     FIELD_FLAGS_SCHEMA,
@@ -50,6 +42,7 @@ from ambraconf.kinds.settings import (
     settings_to_api,
 )
 from ambraconf.kinds.spec import KEYS, Reference
+from ambraconf.kinds.wiring import Api
 from ambraconf.suggest import did_you_mean
 
 _OWN_FLAGS = ("no_dup_share", "share_related", "ira_namespace")

@@ -6,9 +6,11 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
+from ambraconf.kinds.apimap import ApiMap, Hook
 from ambraconf.kinds.base import Flag, JsonObject, Name, ObjectModel, Text, fail
-from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, as_flag
+from ambraconf.kinds.codec import Names, as_flag
 from ambraconf.kinds.spec import KindSpec
+from ambraconf.kinds.wiring import Api
 
 
 class RadreportTemplate(ObjectModel):

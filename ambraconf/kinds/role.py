@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from ambraconf.facts import DEFAULT_ROLES
+from ambraconf.kinds.apimap import ApiMap, Hook
 from ambraconf.kinds.base import Flag, Name, ObjectModel, Text
-from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, json_text, parse_json_text
+from ambraconf.kinds.codec import Names, json_text, parse_json_text
 from ambraconf.kinds.permissions import (
     CUSTOMFIELDS_KEY,
     Permissions,
@@ -18,6 +19,7 @@ from ambraconf.kinds.permissions import (
 )
 from ambraconf.kinds.settings import RoleSettings, settings_from_api, settings_to_api
 from ambraconf.kinds.spec import KEYS, KindSpec, Reference
+from ambraconf.kinds.wiring import Api
 
 
 class Role(ObjectModel):

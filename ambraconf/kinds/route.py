@@ -14,6 +14,7 @@ from ambraconf.facts import (
     SCHEDULE_TIMEZONES,
     is_route_condition_lv,
 )
+from ambraconf.kinds.apimap import ApiMap, Hook
 from ambraconf.kinds.base import (
     Flag,
     Integer,
@@ -30,8 +31,9 @@ from ambraconf.kinds.base import (
     pattern_text,
     problem_error,
 )
-from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, json_text, parse_json_text, split_csv
+from ambraconf.kinds.codec import Names, json_text, parse_json_text, split_csv
 from ambraconf.kinds.spec import ANY, KindSpec, Reference
+from ambraconf.kinds.wiring import Api
 from ambraconf.suggest import did_you_mean
 
 PHYSICIAN_ALIAS = "PHYSICIAN_ALIAS"

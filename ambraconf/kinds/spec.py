@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ambraconf.kinds.codec import ApiMap, fields_of
+from ambraconf.kinds.apimap import ApiMap
+from ambraconf.kinds.wiring import fields_of
 
 ANY = "*"
 """In a reference path: every item of a list, or every value of a mapping."""

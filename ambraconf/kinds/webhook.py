@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 from pydantic.json_schema import JsonDict
 
 from ambraconf.facts import WEBHOOK_EVENTS, WEBHOOK_METHODS
+from ambraconf.kinds.apimap import ApiMap, Hook
 from ambraconf.kinds.base import (
     UUID_RE,
     Flag,
@@ -25,8 +26,9 @@ from ambraconf.kinds.base import (
     problem_error,
     secret_paths,
 )
-from ambraconf.kinds.codec import Api, ApiMap, Hook, Names, json_text, parse_json_text
+from ambraconf.kinds.codec import Names, json_text, parse_json_text
 from ambraconf.kinds.spec import ANY, KindSpec, Reference
+from ambraconf.kinds.wiring import Api
 
 SECRET: JsonDict = {"secret": True}
 

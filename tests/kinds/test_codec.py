@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ambraconf.engine.refs import RefIndex
 from ambraconf.kinds import kind
-from ambraconf.kinds.codec import ApiMap, Field
+from ambraconf.kinds.apimap import ApiMap
+from ambraconf.kinds.codec import Field
 
 ROUTE_LIKE = ApiMap(
     list_path="/thing/list",

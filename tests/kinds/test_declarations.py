@@ -14,8 +14,9 @@ import pytest
 from pydantic import create_model
 
 from ambraconf.kinds import ACCOUNT, KINDS, KindSpec
-from ambraconf.kinds.codec import Api, DeclarationError, Hook
+from ambraconf.kinds.apimap import Hook
 from ambraconf.kinds.declarations import check_registry, kind_problems, registry_problems
+from ambraconf.kinds.wiring import Api, DeclarationError
 
 ALL = (ACCOUNT, *KINDS)
 WIRED = [(spec, f.name) for spec in ALL for f in spec.api.fields]
