@@ -18,6 +18,7 @@ from ambraconf.sandbox import (
     routes,
     session,
     templates,
+    validation_rules,
     webhooks,
 )
 from ambraconf.sandbox.schema import Endpoint, Kind
@@ -36,6 +37,7 @@ KINDS: tuple[Kind, ...] = (
     webhooks.WEBHOOK,
     templates.HL7_TEMPLATE,
     templates.RADREPORT_TEMPLATE,
+    validation_rules.VALIDATE,
     routes.ROUTE,
 )
 
