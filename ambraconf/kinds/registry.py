@@ -14,6 +14,7 @@ from ambraconf.kinds import (
     radreport_template,
     role,
     route,
+    validation_rule,
     webhook,
 )
 from ambraconf.kinds.account import account_models
@@ -26,6 +27,7 @@ KINDS: tuple[KindSpec, ...] = (
     group.SPEC,
     location.SPEC,
     webhook.SPEC,
+    validation_rule.SPEC,
     route.SPEC,
     hl7_template.SPEC,
     radreport_template.SPEC,
