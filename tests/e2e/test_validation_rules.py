@@ -222,3 +222,19 @@ def test_a_route_naming_no_rule_is_an_error(ambraconf, config: Path):
         "condition validation rule 'Complete studies': no validation rule of that name in "
         "account 'Sandbox Hospital'"
     ) in run.out
+
+
+def test_a_pruned_rule_is_deleted_after_the_route_stops_naming_it(
+    ambraconf, sandbox: SandboxHandle, config: Path
+):
+    applied(ambraconf, config)
+    path = config / "account.yaml"
+    text = path.read_text()
+    start, end = text.index("    validation_rules:\n"), text.index("    routes:\n")
+    path.write_text(text[:start] + "    prune: {validation_rules: true}\n" + text[end:])
+    edit(config, "{validate: Complete study,", "{lv: modality,")
+    out = applied(ambraconf, config)
+    assert "1 updated, 1 deleted" in out
+    assert live_rules(sandbox) == {}
+    assert live_route(sandbox)["conditions"][0]["lv"] == "modality"
+    converged(ambraconf, config)
