@@ -172,7 +172,7 @@ def test_a_renamed_rule_keeps_the_route_that_names_it(
     plan = ambraconf("plan", str(config)).out
     assert '~ validation_rule "Complete series"' in plan
     assert "(renamed from 'Complete study')" in plan
-    assert "route" not in plan  # it names the same rule, whose uuid stays
+    assert 'route "Well formed"' not in plan  # it names the same rule, whose uuid stays
     applied(ambraconf, config)
     assert list(live_rules(sandbox)) == ["Complete series"]
     assert live_rules(sandbox)["Complete series"]["uuid"] == before
