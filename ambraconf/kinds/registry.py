@@ -15,6 +15,7 @@ from ambraconf.kinds import (
     radreport_template,
     role,
     route,
+    validation_rule,
     webhook,
 )
 from ambraconf.kinds.account import account_models
@@ -27,6 +28,7 @@ KINDS: tuple[KindSpec, ...] = (
     group.SPEC,
     location.SPEC,
     webhook.SPEC,
+    validation_rule.SPEC,
     route.SPEC,
     hl7_template.SPEC,
     hl7_transform.SPEC,

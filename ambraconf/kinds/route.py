@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from pydantic import Field, PlainValidator, WithJsonSchema, model_validator
@@ -39,17 +38,28 @@ from ambraconf.suggest import did_you_mean
 PHYSICIAN_ALIAS = "PHYSICIAN_ALIAS"
 NAMESPACE_SPECIALS = ("PERSONAL", "GROUP", "LOCATION")
 Clock = Annotated[str, pattern_text(r"([01]\d|2[0-3]):[0-5]\d", "a time as HH:MM (24 hour clock)")]
-_CUSTOMFIELD_LV = re.compile(r"customfield-.*")
+NAMED_LVS = {
+    "customfield": ("customfield", "custom field"),
+    "validate": ("validation_rule", "validation rule"),
+}
+"""Left values the API gives as ``<key>-<UUID>`` and a condition names by name instead, with
+``<key>: <name>``: the kind named, and what people call it."""
 _LVS = sorted(ROUTE_CONDITION_LVS)
-_LV_HINT = "a study field (modality, study_description...), hl7_SEG_N[_N] or validate-<uuid>"
+_LV_HINT = "a study field (modality, study_description...) or hl7_SEG_N[_N]"
 
 
 class Condition(Model):
     """``{lv, op, rv, lv_transform}``; a custom field is named with ``customfield:`` instead
-    of ``lv: customfield-<UUID>``."""
+    of ``lv: customfield-<UUID>``, a validation rule (its study's score) with ``validate:``
+    instead of ``lv: validate-<UUID>``: uuids differ from account to account."""
 
     lv: Text | None = Field(None, description=f"Left value: {_LV_HINT}.")
     customfield: Name | None = Field(None, description="Left value: a Study custom field, by name.")
+    validate_rule: Name | None = Field(
+        None,
+        alias="validate",
+        description="Left value: the study's score by this validation rule, by name.",
+    )
     op: Annotated[str, one_of(ROUTE_CONDITION_OPS, "operator")]
     rv: TextOrList = Field(description="Right value; a list only with op 'in'; PHYSICIAN_ALIAS.")
     lv_transform: Annotated[str, one_of(ROUTE_LV_TRANSFORMS, "lv_transform")] | None = None
@@ -57,13 +67,15 @@ class Condition(Model):
     @model_validator(mode="after")
     def _operands(self) -> Condition:
         problems: list[Problem] = []
-        either = exactly_one(self.__dict__, ("lv", "customfield"), "a condition")
+        operands = {"lv": self.lv, "customfield": self.customfield, "validate": self.validate_rule}
+        either = exactly_one(operands, operands, "a condition")
         if either:
             problems.append(((), either))
-        if self.lv is not None and _CUSTOMFIELD_LV.fullmatch(self.lv):
-            problems.append(
-                (("lv",), "name the custom field instead: customfield: <custom field name>")
-            )
+        lv = self.lv or ""
+        named = next((key for key in NAMED_LVS if lv.startswith(f"{key}-")), None)
+        if named:
+            what = NAMED_LVS[named][1]
+            problems.append((("lv",), f"name the {what} instead: {named}: <{what} name>"))
         elif self.lv is not None and not is_route_condition_lv(self.lv):
             problems.append(
                 (
@@ -273,9 +285,10 @@ def _condition_from_api(condition: Any, names: Names) -> Any:
         return condition
     result = {k: v for k, v in condition.items() if v is not None}
     lv = str(result.get("lv", ""))
-    if lv.startswith("customfield-"):
-        del result["lv"]
-        result = {"customfield": names.name("customfield", lv[12:]) or lv, **result}
+    for key, (kind, _) in NAMED_LVS.items():
+        if lv.startswith(f"{key}-"):
+            del result["lv"]
+            result = {key: names.name(kind, lv[len(key) + 1 :]) or lv, **result}
     if result.get("op") == "in":
         result["rv"] = parse_json_text(result.get("rv"))
     return result
@@ -317,11 +330,9 @@ def _namespace_id(names: Names, ref: dict[str, str]) -> str:
 
 def _condition_to_api(condition: dict[str, Any], names: Names) -> dict[str, Any]:
     result = dict(condition)
-    if "customfield" in result:
-        result = {
-            "lv": f"customfield-{names.uuid('customfield', result.pop('customfield'))}",
-            **result,
-        }
+    for key, (kind, _) in NAMED_LVS.items():
+        if key in result:
+            result = {"lv": f"{key}-{names.uuid(kind, result.pop(key))}", **result}
     if isinstance(result.get("rv"), list):
         result["rv"] = json_text(result["rv"])
     return result
@@ -391,6 +402,9 @@ SPEC = KindSpec(
             "customfield",
             where=_STUDY,
             label="condition custom field",
+        ),
+        Reference(
+            ("conditions", ANY, "validate"), "validation_rule", label="condition validation rule"
         ),
         Reference(("actions", ANY, "webhook"), "webhook", label="webhook action"),
         Reference(("actions", ANY, "destination"), "destination", managed=False),

@@ -19,6 +19,7 @@ from ambraconf.sandbox import (
     routes,
     session,
     templates,
+    validation_rules,
     webhooks,
 )
 from ambraconf.sandbox.schema import Endpoint, Kind
@@ -38,6 +39,7 @@ KINDS: tuple[Kind, ...] = (
     templates.HL7_TEMPLATE,
     hl7_transforms.HL7_TRANSFORM,
     templates.RADREPORT_TEMPLATE,
+    validation_rules.VALIDATE,
     routes.ROUTE,
 )
 

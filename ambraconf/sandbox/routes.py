@@ -35,7 +35,9 @@ from ambraconf.sandbox.schema import (
 )
 from ambraconf.sandbox.store import Row
 
-CUSTOMFIELD_LV = re.compile(r"customfield-(.+)")
+NAMED_LVS = {"customfield": "customfield", "validate": "validate"}
+"""Left values naming an object of the account, ``<prefix>-<UUID>``: the prefix, the kind."""
+NAMED_LV = re.compile(rf"({'|'.join(NAMED_LVS)})-(.+)")
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -104,10 +106,10 @@ def _check_condition(call: Call, condition: Any, account: Row) -> None:
     if not isinstance(condition, dict) or "lv" not in condition or "op" not in condition:
         raise ApiError("INVALID_CONDITION", condition)
     lv, op, rv = condition["lv"], condition["op"], condition.get("rv")
-    found = CUSTOMFIELD_LV.fullmatch(str(lv))
+    found = NAMED_LV.fullmatch(str(lv))
     if found:
-        field = call.lookup("customfield", found.group(1))
-        if field is None or field.account_id != account.uuid:
+        named = call.lookup(NAMED_LVS[found.group(1)], found.group(2))
+        if named is None or named.account_id != account.uuid:
             raise ApiError("INVALID_CONDITION", condition)
     elif not is_route_condition_lv(str(lv)):
         raise ApiError("INVALID_CONDITION", condition)
@@ -227,7 +229,8 @@ def present(call: Call, row: Row, out: dict[str, Any]) -> None:
 
 
 def seed_names(context: SeedContext, item: dict[str, Any]) -> dict[str, Any]:
-    """A seed's ``lv: customfield:<Name>`` and actions naming their targets, as uuids."""
+    """A seed's ``lv: customfield:<Name>``, ``lv: validate:<Name>`` and actions naming their
+    targets, as uuids."""
     return {
         **item,
         "conditions": [_seed_condition(context, c) for c in item.get("conditions") or []],
@@ -236,10 +239,9 @@ def seed_names(context: SeedContext, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _seed_condition(context: SeedContext, condition: dict[str, Any]) -> dict[str, Any]:
-    lv = str(condition.get("lv", ""))
-    if lv.startswith("customfield:"):
-        uuid = context.uuid("customfield", lv[len("customfield:") :])
-        return {**condition, "lv": f"customfield-{uuid}"}
+    prefix, colon, name = str(condition.get("lv", "")).partition(":")
+    if colon and prefix in NAMED_LVS:
+        return {**condition, "lv": f"{prefix}-{context.uuid(NAMED_LVS[prefix], name)}"}
     return condition
 
 

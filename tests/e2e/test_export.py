@@ -74,6 +74,12 @@ EVERY_KIND = {
             "radreport_templates": [
                 {"name": "CT head", "type": "CT", "body": "<p>Findings</p>", "active": True}
             ],
+            "validation_rules": [
+                {
+                    "name": "Complete study",
+                    "conditions": [{"tag": "(0010,0020)", "check": "exists"}],
+                }
+            ],
             "routes": [
                 {
                     "name": "STAT to PACS",
@@ -94,7 +100,9 @@ EVERY_KIND = {
                     "name": "Failover",
                     "on_share": 0,
                     "on_harvest": 1,
-                    "conditions": [],
+                    "conditions": [
+                        {"lv": "validate:Complete study", "op": "greater_than", "rv": "90"}
+                    ],
                     "actions": [{"first_working_destination": ["PACS", "PACS Backup"]}],
                     "schedule": {"start": "07:00", "stop": "19:00", "mon": 1, "tz": "US/Central"},
                 },
@@ -187,6 +195,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "radreport_templates.yaml",
         "roles.yaml",
         "routes.yaml",
+        "validation_rules.yaml",
         "webhooks.yaml",
     ]
     result = validate_path(first)
@@ -201,6 +210,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "hl7_template": 1,
         "hl7_transform": 1,
         "radreport_template": 1,
+        "validation_rule": 1,
     }
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)

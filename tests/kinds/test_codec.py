@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from ambraconf.engine.refs import RefIndex
 from ambraconf.kinds import kind
 from ambraconf.kinds.apimap import ApiMap
@@ -91,3 +93,25 @@ def test_documented_flags_inside_json_travel_as_numbers_whatever_the_kind() -> N
     }
     live = customfield.api.decode({"options": '{"admin_only": 1, "hint": "1"}'}, names())
     assert live["options"] == {"admin_only": True, "hint": "1"}
+
+
+def test_route_conditions_name_custom_fields_and_validation_rules() -> None:
+    """``lv: <key>-<UUID>`` reads as ``<key>: <name>`` and back; a uuid that names nothing
+    in the account stays readable, as the text the API gave."""
+    route = kind("route").api
+    index = names()
+    index.add("customfield", "Priority", "c-1")
+    index.add("validation_rule", "Complete study", "v-1")
+    live = [
+        {"lv": "customfield-c-1", "op": "equals", "rv": "STAT"},
+        {"lv": "validate-v-1", "op": "greater_than", "rv": "90"},
+        {"lv": "validate-v-9", "op": "equals", "rv": "100"},
+    ]
+    decoded = route.decode({"conditions": live}, index)["conditions"]
+    assert decoded == [
+        {"customfield": "Priority", "op": "equals", "rv": "STAT"},
+        {"validate": "Complete study", "op": "greater_than", "rv": "90"},
+        {"validate": "validate-v-9", "op": "equals", "rv": "100"},
+    ]
+    sent = route.encode({"conditions": decoded[:2]}, index)["conditions"]
+    assert json.loads(sent) == live[:2]
