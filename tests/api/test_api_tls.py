@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 from ambra_standin import StandIn, ok
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from ambraconf.api import AmbraClient, ClientSettings, RetryPolicy, Transport, TransportError
-
-x509 = pytest.importorskip("cryptography.x509")
-from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
-from cryptography.x509.oid import NameOID  # noqa: E402
 
 
 def self_signed(directory: Path) -> tuple[str, str]:
