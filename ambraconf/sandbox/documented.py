@@ -1,4 +1,4 @@
-"""The documented endpoint table (``ambraconf/facts/endpoints.json``) as the sandbox reads it.
+"""The documented endpoint table (``ambraconf.facts.ENDPOINTS``) as the sandbox reads it.
 
 For each documented URL the table holds its parameters, required parameters,
 permission and error codes, extracted from the official documentation. The
@@ -9,12 +9,10 @@ emulated paths and parameters with the documented ones.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 
-from ambraconf.facts import permission_fact
+from ambraconf.facts import ENDPOINTS, EndpointFact, permission_fact
 
 SYSADMIN = "sysadmin or support"
 # Where a permission text stops naming permissions and starts qualifying them.
@@ -23,11 +21,13 @@ QUALIFIER = re.compile(r",|\n| IF | in the account")
 
 @dataclass(frozen=True)
 class DocumentedEndpoint:
-    """One documented URL: the parameters it takes and the permission it needs, as text."""
+    """One documented URL as the sandbox reads it: the permission its text names."""
 
-    path: str
-    parameters: tuple[str, ...]
-    permission: str
+    fact: EndpointFact
+
+    @property
+    def permission(self) -> str:
+        return self.fact.permission
 
     def needs(self) -> tuple[str, ...]:
         """The permission names the text offers, any one of which suffices."""
@@ -41,17 +41,9 @@ class DocumentedEndpoint:
 
     def takes(self, name: str) -> bool:
         """Whether ``name`` is a documented parameter, also of a ``prefix_{NAME}`` family."""
-        if name in self.parameters:
-            return True
-        return any(name.startswith(p.split("{", 1)[0]) for p in self.parameters if p.endswith("}"))
+        return self.fact.takes(name)
 
 
-def _load() -> dict[str, DocumentedEndpoint]:
-    text = resources.files("ambraconf.facts").joinpath("endpoints.json").read_text("utf-8")
-    return {
-        path: DocumentedEndpoint(path, tuple(entry["parameters"]), entry["permission"])
-        for path, entry in json.loads(text).items()
-    }
-
-
-DOCUMENTED: dict[str, DocumentedEndpoint] = _load()
+DOCUMENTED: dict[str, DocumentedEndpoint] = {
+    path: DocumentedEndpoint(fact) for path, fact in ENDPOINTS.items()
+}
