@@ -71,6 +71,11 @@ class DesiredObject:
     def renamed_from(self) -> str | None:
         return getattr(self.model, "renamed_from", None)
 
+    @property
+    def exact(self) -> bool | None:
+        """``exact:`` as written on the object (None: the account's default applies)."""
+        return getattr(self.model, "exact", None)
+
     def where(self, *path: Any, key: bool = False) -> Mark:
         """The position of a field (or of the object when ``path`` is empty)."""
         return locate(self.source, path, key=key)[0]
@@ -86,6 +91,7 @@ class DesiredAccount:
     source: LocatedDict
     uuid: str | None = None
     create: bool = False
+    exact: bool = False
     fields: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     variables: dict[str, Any] = field(default_factory=dict)
@@ -144,6 +150,11 @@ class DesiredAccount:
 
     def counts(self) -> dict[str, int]:
         return {spec.name: len(self.objects.get(spec.name, [])) for spec in KINDS}
+
+    def is_exact(self, obj: DesiredObject) -> bool:
+        """Whether ``obj``'s merged hashes mean exactly what they say (its own ``exact:``,
+        else the account's)."""
+        return bool(obj.spec.exact) and (self.exact if obj.exact is None else obj.exact)
 
 
 @dataclass

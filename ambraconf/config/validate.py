@@ -175,6 +175,7 @@ def _build_account(
         source=head_data,
         uuid=getattr(head, "uuid", None),
         create=bool(getattr(head, "create", False)),
+        exact=bool(getattr(head, "exact", False)),
         fields=_dump(getattr(head, "fields", None)),
         settings=dict(getattr(head, "settings", None) or {}),
         variables={n: v.value for n, v in {**top_variables, **own}.items()},

@@ -14,6 +14,7 @@ from typing import Any
 from ambraconf.api.client import AmbraClient
 from ambraconf.api.errors import ApiError, ResponseLost, TransportError
 from ambraconf.config.errors import UserError
+from ambraconf.engine.exact import laid_under
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, Plan
 from ambraconf.gc_tuning import bulk_allocations
@@ -168,7 +169,8 @@ class Applier:
             if action.op == "delete":
                 return _Call(outcome, api.delete_path, {"uuid": action.uuid or ""}, "delete")
             if action.op in ("create", "replace"):
-                values = {k: v for k, v in (action.desired or {}).items() if k not in api.set_only}
+                desired = laid_under(action.resets, action.desired or {})
+                values = {k: v for k, v in desired.items() if k not in api.set_only}
                 params = {
                     **api.add_defaults(values, live.names),
                     **api.add_scope(values, live.names, live.uuid),
@@ -185,7 +187,8 @@ class Applier:
         """After an add: the fields add does not take, in a set."""
         action = outcome.action
         api = self._api(action.kind)
-        set_only = {k: v for k, v in (action.desired or {}).items() if k in api.set_only}
+        desired = laid_under(action.resets, action.desired or {})
+        set_only = {k: v for k, v in desired.items() if k in api.set_only}
         if action.op in ("create", "replace") and set_only and outcome.uuid:
             params = {"uuid": outcome.uuid, **api.encode(set_only, self.live[action.account].names)}
             return _Call(outcome, api.set_path, params, "set")
@@ -234,7 +237,7 @@ class Applier:
         )
 
     def _set_params(self, action: Action, api: ApiMap, uuid: str | None) -> dict[str, str]:
-        desired = action.desired or {}
+        desired = laid_under(action.resets, action.desired or {})
         changed = {c.path.split(".")[0] for c in action.changes}
         fields = {k: desired[k] for k in desired if k in changed or k in api.resent}
         if action.cause == "renamed" and "name" in desired:

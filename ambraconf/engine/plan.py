@@ -65,6 +65,8 @@ class Action:
     desired: dict[str, Any] | None = None
     secret_fields: tuple[str, ...] = ()
     cause: Cause = "changed"
+    resets: dict[str, Any] = field(default_factory=dict)
+    """Under ``exact``: keys of merged hashes the files do not list, at their off value."""
 
     @property
     def address(self) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from ambraconf.config.desired import DesiredAccount, DesiredObject
 from ambraconf.config.errors import UserError
 from ambraconf.engine.diff import DiffRules, diff_object
+from ambraconf.engine.exact import laid_under, resets
 from ambraconf.engine.graph import CycleError, levels
 from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.plan import Action, Cause, FieldChange, Op, fingerprint
@@ -63,7 +64,9 @@ def plan_account(
             found = matcher.claim(obj)
             if found is not None and obj.renamed_from:
                 _record_rename(live, spec, obj, found, renames)
-            action = _object_action(desired.name, spec, obj, found, applied)
+            action = _object_action(
+                desired.name, spec, obj, found, applied, exact=desired.is_exact(obj)
+            )
             actions.append(action)
             if found is not None:
                 raws[action.address] = found.raw
@@ -107,10 +110,11 @@ def _note_dropped_keys(
     applied_keys: Mapping[str, Mapping[str, list[str]]],
 ) -> None:
     """Settings and permissions merge on set: a key removed from the config is not reset
-    by the API, so the plan says so instead of promising a change apply cannot make."""
+    by the API, so the plan says so instead of promising a change apply cannot make
+    (unless the object is exact: then apply turns the key off)."""
     for action in actions:
         before = applied_keys.get(f"{action.kind}/{action.name}", {})
-        desired = action.desired or {}
+        desired = laid_under(action.resets, action.desired or {})
         live = live_values.get(action.address, {})
         for field, keys in before.items():
             kept = _mapping(desired.get(field))
@@ -297,9 +301,13 @@ def _object_action(
     obj: DesiredObject,
     live: LiveObject | None,
     applied: frozenset[str] = frozenset(),
+    *,
+    exact: bool = False,
 ) -> Action:
     name = spec.display(obj.values)
     secret = tuple(path[0] for path in spec.secret_fields)
+    turned_off = resets(spec, obj.values, live.values if live else {}) if exact else {}
+    notes = [_exact_note(spec)] if exact else []
     if live is None:
         changes = [FieldChange(k, None, v, secret=k in secret) for k, v in obj.values.items()]
         recreated = f"{spec.name}/{name}" in applied
@@ -310,11 +318,13 @@ def _object_action(
             name,
             "deleted outside ambraconf since the last apply" if recreated else "not in live state",
             changes=changes,
+            notes=notes,
             desired=obj.values,
             secret_fields=secret,
             cause="recreated" if recreated else "created",
+            resets=turned_off,
         )
-    changes = diff_object(obj.values, live.values, diff_rules(spec))
+    changes = diff_object(laid_under(turned_off, obj.values), live.values, diff_rules(spec))
     reason: str = "managed fields differ"
     cause: Cause = "changed"
     if obj.renamed_from and fold(live.values.get("name")) != fold(obj.values.get("name")):
@@ -344,10 +354,17 @@ def _object_action(
         reason,
         uuid=live.uuid,
         changes=changes,
+        notes=notes if op != "noop" else [],
         desired=obj.values,
         secret_fields=secret,
         cause=cause,
+        resets=turned_off,
     )
+
+
+def _exact_note(spec: KindSpec) -> str:
+    hashes = ", ".join(sorted({path.split(".")[0] for path in spec.exact}))
+    return f"exact: keys of {hashes} that the files do not list are turned off"
 
 
 def _order(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:

@@ -195,6 +195,14 @@ def account_models(kinds: Sequence[KindSpec]) -> tuple[type[Model], type[Model],
             Field(None, description="Shared blocks whose objects this account also holds."),
         ),
         prune=(_prune_type(keys) | None, None),
+        exact=(
+            Flag | None,
+            Field(
+                None,
+                description="The default of its objects' exact (roles): keys of their "
+                "permissions the files do not list are turned off.",
+            ),
+        ),
         ignore=(_ignore_type(keys) | None, None),
         fields=(AccountFields | None, Field(None, description="Fields set by /account/set.")),
         settings=(

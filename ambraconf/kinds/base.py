@@ -277,7 +277,18 @@ class ObjectModel(Model):
     )
 
 
-META_FIELDS: frozenset[str] = frozenset(ObjectModel.model_fields)
+class ExactObject(ObjectModel):
+    """An object whose merged hashes (role permissions) may mean exactly what they say."""
+
+    exact: Flag | None = Field(
+        None,
+        description="Keys of its hashes (permissions) that the files do not list are turned "
+        "off on apply, and any other live value is drift (default: the account's exact, "
+        "else merge: unlisted keys are left alone).",
+    )
+
+
+META_FIELDS: frozenset[str] = frozenset(ExactObject.model_fields)
 
 
 def exactly_one(values: dict[str, Any], keys: Iterable[str], what: str) -> str | None:

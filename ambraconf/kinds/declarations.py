@@ -71,6 +71,17 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
             f"{what} names field {f!r}, which the model does not have"
             for f in sorted(fields - model_fields)
         ]
+    exact_model = "exact" in spec.model.model_fields
+    if bool(spec.exact) != exact_model:
+        problems.append(
+            "exact: the model takes it (ExactObject) but the kind declares no ExactHash"
+            if exact_model
+            else "exact: ExactHash declared, but the model does not take exact (ExactObject)"
+        )
+    problems += [
+        f"exact names {path!r}, which is not one of its merged_hashes"
+        for path in sorted(set(spec.exact) - api.merged_hashes)
+    ]
     problems += _endpoint_problems(api, endpoints)
     problems += _required_problems(spec, endpoints)
     return problems

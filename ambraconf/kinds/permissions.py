@@ -222,6 +222,21 @@ def permissions_to_api(permissions: dict[str, Any], names: Any) -> dict[str, Any
     return result
 
 
+def exact_permission_keys() -> tuple[str, ...]:
+    """Every documented permission that can be turned off (JSON ones cannot)."""
+    return tuple(n for n in _KNOWN if PERMISSIONS[n].kind != "json")
+
+
+def permission_off(name: str) -> Any:
+    """The value that turns a permission off: a flag false, a study field F (full: the
+    documented default of every role, so no restriction); None for JSON permissions
+    (viewer configurations) and names the table does not have."""
+    fact = permission_fact(name)
+    if fact is None or fact.kind == "json":
+        return None
+    return "F" if fact.kind == "field" else False
+
+
 NEW_ROLE_COLUMN = "User"
 """The permissions a new role gets: "if permissions are not passed the role is given the
 default set", the User column of the permissions table."""

@@ -8,21 +8,23 @@ from pydantic import Field
 
 from ambraconf.facts import DEFAULT_ROLES
 from ambraconf.kinds.apimap import ApiMap, Hook
-from ambraconf.kinds.base import Flag, Name, ObjectModel, Text
+from ambraconf.kinds.base import ExactObject, Flag, Name, Text
 from ambraconf.kinds.codec import Names, json_text, parse_json_text
 from ambraconf.kinds.permissions import (
     CUSTOMFIELDS_KEY,
     Permissions,
+    exact_permission_keys,
     is_default_permission,
+    permission_off,
     permissions_from_api,
     permissions_to_api,
 )
 from ambraconf.kinds.settings import RoleSettings, settings_from_api, settings_to_api
-from ambraconf.kinds.spec import KEYS, KindSpec, Reference
+from ambraconf.kinds.spec import KEYS, ExactHash, KindSpec, Reference
 from ambraconf.kinds.wiring import Api
 
 
-class Role(ObjectModel):
+class Role(ExactObject):
     """A role (``/role/add``, ``/role/set``); permissions the config omits are left alone."""
 
     name: Annotated[Name, Api()]
@@ -91,6 +93,10 @@ SPEC = KindSpec(
     # "default is on" (/role/add)
     defaults={"for_account": True, "for_group": True, "for_location": True},
     nested_defaults={"permissions": is_default_permission},
+    exact={
+        "permissions": ExactHash(exact_permission_keys, permission_off),
+        f"permissions.{CUSTOMFIELDS_KEY}": ExactHash(tuple, lambda name: "F"),
+    },
     references=(
         Reference(
             ("permissions", CUSTOMFIELDS_KEY, KEYS),

@@ -10,7 +10,7 @@ the documented endpoints at import.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +77,17 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class ExactHash:
+    """How one merged hash means exactly what the files say (``exact: true``): every key
+    it does not list is turned off. ``keys()`` are the keys known without live state (the
+    documented permissions: a new object gets them all); ``off(key)`` is the value that
+    turns one off, None for a key that cannot be (left alone, as in merge mode)."""
+
+    keys: Callable[[], Iterable[str]]
+    off: Callable[[str], Any]
+
+
+@dataclass(frozen=True)
 class KindSpec:
     """One kind of object ambraconf manages inside an account.
 
@@ -89,7 +100,9 @@ class KindSpec:
     ``unique`` fields hold a different value in each object of an account (the API refuses
     a duplicate: an HL7 transform's ``order_by``). ``holds_others`` marks the account: the
     objects of every other kind live in it, so a new account is created before anything
-    else of it.
+    else of it. ``exact`` says, per merged hash (``permissions``, or one level down
+    ``permissions.study_field_customfields``), how ``exact: true`` turns off what the files
+    do not list; the model then takes ``exact`` (``ExactObject``).
 
     What the server holds when a config says nothing, so export can leave it out:
     ``defaults`` by field where that is not "off" or "empty" (a role's ``for_group`` is on);
@@ -110,6 +123,7 @@ class KindSpec:
     system_types: frozenset[str] = frozenset()
     holds_others: bool = False
     unique: tuple[str, ...] = ()
+    exact: Mapping[str, ExactHash] = field(default_factory=dict)
     defaults: Mapping[str, Any] = field(default_factory=dict)
     item_defaults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     nested_defaults: Mapping[str, Callable[[str, Any], bool]] = field(default_factory=dict)

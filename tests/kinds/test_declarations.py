@@ -109,3 +109,14 @@ def test_two_kinds_with_one_name_or_key_are_refused_at_import() -> None:
         check_registry((*ALL, role))
     with pytest.raises(DeclarationError, match="two kinds have the key 'roles'"):
         check_registry((*ALL, replace(role, name="role2")))
+
+
+def test_exact_is_declared_on_both_the_model_and_the_kind() -> None:
+    role = next(k for k in KINDS if k.name == "role")
+    assert "exact: ExactHash declared" not in "\n".join(kind_problems(role))
+    broken = replace(role, exact={})
+    assert "exact: the model takes it (ExactObject) but the kind declares no ExactHash" in (
+        kind_problems(broken)
+    )
+    stray = replace(role, exact={**role.exact, "settings.x": role.exact["permissions"]})
+    assert "exact names 'settings.x', which is not one of its merged_hashes" in kind_problems(stray)
