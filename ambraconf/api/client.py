@@ -412,7 +412,7 @@ class AmbraClient:
         status = response.status_code
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past any real answer
             body = None
         if isinstance(body, dict) and (status == 412 or body.get("status") == "ERROR"):
             raise ApiError.from_reply(path, status, body)

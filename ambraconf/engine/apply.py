@@ -279,8 +279,17 @@ class Applier:
             _fail(outcome, str(error), error)
             return
         if call.phase == "add":
+            uuid = (data or {}).get("uuid")
+            if not isinstance(uuid, str) or not uuid:
+                _fail(
+                    outcome,
+                    f"{call.path} answered OK without the new object's uuid, so nothing that "
+                    "needs it was sent; run plan to see whether it was created (apply looks "
+                    "before creating again)",
+                )
+                return
             outcome.reply = data or {}
-            outcome.uuid = str((data or {}).get("uuid", ""))
+            outcome.uuid = uuid
             if outcome.action.op == "replace" and outcome.action.uuid:
                 self.live[outcome.action.account].names.forget(
                     outcome.action.kind, outcome.action.uuid

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ambraconf.api.client import AmbraClient, ListRequest
 from ambraconf.config.desired import DesiredAccount
@@ -26,6 +27,11 @@ from ambraconf.kinds.spec import KindSpec
 
 class AccountNotFound(UserError):
     """A config names an account the user cannot see."""
+
+
+class UnexpectedAnswer(UserError):
+    """The API answered without what its documentation promises (an object without its
+    uuid): nothing can be planned safely on it."""
 
 
 @dataclass(frozen=True)
@@ -254,7 +260,8 @@ def build_account(
     """One account's live state from its raw record and the lists read for it (by kind):
     every listed object named in the reference index, managed kinds decoded to config shape.
     The account itself is an object of its kind, from its own record."""
-    name = str(raw["name"]) if read.live_name else read.name
+    _uuid_of("/account/list", "uuid", raw)
+    name = str(raw.get("name")) if read.live_name else read.name
     names = RefIndex(name, account_namespace=raw.get("namespace_id"))
     lists = {
         **{k: [raw] for k, spec in catalogue.specs.items() if spec.api.scope_param is None},
@@ -273,7 +280,19 @@ def build_account(
             continue
         api = catalogue.specs[kind].api
         live.objects[kind] = [
-            LiveObject(kind, str(item[api.uuid_field]), item, api.decode(item, names))
+            LiveObject(
+                kind, _uuid_of(api.list_path, api.uuid_field, item), item, api.decode(item, names)
+            )
             for item in items
         ]
     return live
+
+
+def _uuid_of(path: str, field: str, item: Any) -> str:
+    if not isinstance(item, dict) or item.get(field) in (None, ""):
+        raise UnexpectedAnswer(
+            f"{path} returned an object without its {field}: {str(item)[:200]}",
+            hint="the API's answer is not what its documentation describes; nothing was "
+            "changed. Try again, or report it to Ambra support",
+        )
+    return str(item[field])

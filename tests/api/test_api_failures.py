@@ -197,3 +197,11 @@ def test_connection_refused_is_retried_then_reported_without_traceback(
     assert str(caught.value) == f"cannot reach {url}/role/add: Connection refused"
     assert client.counts().total == 3
     assert len(sleeps) == 2
+
+
+def test_json_nested_past_any_real_answer_is_a_transport_error(standin: StandIn, connect: Connect):
+    depth = 100_000
+    standin.script("/role/list", raw(200, "[" * depth + "]" * depth))
+
+    with pytest.raises(TransportError, match="unexpected reply"):
+        connect().call("/role/list")
