@@ -144,3 +144,30 @@ def test_saved_plan_is_written_without_secrets(
     assert run.code == 0, run.err
     assert "hunter2" not in out.read_text() and "hunter2" not in run.out
     assert json.loads(out.read_text())["summary"]["create"] == 5
+
+
+def test_a_secret_rotated_after_review_makes_the_saved_plan_stale(
+    ambraconf, with_pacs, clinic: Path, tmp_path: Path, monkeypatch
+):
+    monkeypatch.setenv("EHR_PASSWORD", "hunter2")
+    config = clinic / "clinic.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "        parameters:\n",
+            "        auth:\n          basic: {username: svc, password: '${env:EHR_PASSWORD}'}\n"
+            "        parameters:\n",
+        )
+    )
+    out = tmp_path / "plan.json"
+    assert ambraconf("plan", str(clinic), "--out", str(out)).code == 0
+    assert "hunter2" not in out.read_text()
+
+    monkeypatch.setenv("EHR_PASSWORD", "correct-horse")
+    run = ambraconf("apply", str(out))
+    assert run.code == 1
+    assert "a secret it sends is not the one reviewed: Sandbox Hospital/webhook/Notify EHR" in (
+        run.err
+    )
+    monkeypatch.setenv("EHR_PASSWORD", "hunter2")
+    run = ambraconf("apply", str(out))
+    assert run.code == 0, run.out + run.err
