@@ -147,6 +147,12 @@ def enumerations(endpoints: dict[str, dict], global_md: str) -> dict[str, list[s
     }
 
 
+CONDITIONAL = re.compile(r"\(opional\)|\(required if [^)]*\)|\bfor [A-Z]{3,} destinations\b")
+"""Descriptions that make a parameter the JSON marks required conditional: the typo
+"(opional)", "(required if FOLDER type)", "uuid of the destination for LINKED destinations"
+(api-notes §3.11). A kind's model checks those per case; the table lists them as optional."""
+
+
 PARAM_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?:\{[^}]*\}[A-Za-z0-9_\-]*)*")
 
 
@@ -172,7 +178,7 @@ def endpoint_table(endpoints: dict[str, dict]) -> dict[str, dict]:
         for param in entry["parameters"]:
             names = [n for n in _parameter_names(param["name"]) if n != "sid"]
             parameters.extend(n for n in names if n not in parameters)
-            if not param["optional"] and names:
+            if not param["optional"] and names and not CONDITIONAL.search(param["description"]):
                 required.append(names)
         table[url] = {
             "parameters": parameters,

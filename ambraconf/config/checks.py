@@ -180,7 +180,10 @@ def _target_key(
 
 
 def _resolved_elsewhere(account: DesiredAccount, target: KindSpec, name: str) -> bool:
-    """Builtin objects (default roles) and ignored live objects need no definition."""
+    """Builtin objects (default roles), ignored live objects and objects of kinds that may
+    be named unmanaged need no definition (plan resolves those from live state)."""
+    if target.nameable_unmanaged:
+        return True
     known = [*target.builtin, *account.invalid_names.get(target.name, [])]
     if fold(name) in {fold(k) for k in known}:
         return True

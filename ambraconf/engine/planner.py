@@ -55,6 +55,7 @@ def plan_account(
     live_values: dict[str, dict[str, Any]] = {}
     raws: dict[str, dict[str, Any]] = {}
     renames: dict[str, dict[str, str]] = {}
+    named = _named_in(desired, specs)
     for kind in kinds_in_play(desired, specs):
         spec = specs[kind]
         wanted = desired.of(kind)
@@ -73,8 +74,10 @@ def plan_account(
                 live_values[action.address] = found.values
         for leftover in matcher.unclaimed():
             name = spec.display(leftover.values)
-            if desired.ignores(kind, name) or spec.is_stock(
-                leftover.raw, leftover.values.get("name")
+            if (
+                desired.ignores(kind, name)
+                or spec.is_stock(leftover.raw, leftover.values.get("name"))
+                or (kind, spec.identity_of(leftover.values)) in named
             ):
                 continue
             if desired.prunes(kind):
@@ -102,6 +105,19 @@ def plan_account(
         if a.op != "noop" and a.address in raws
     }
     return actions, unmanaged, fingerprints
+
+
+def _named_in(
+    desired: DesiredAccount, specs: Mapping[str, KindSpec]
+) -> set[tuple[str, tuple[str, ...]]]:
+    """(kind, natural key) of every object the config names: one it names but does not
+    define (a route's destination on someone else's gateway) is in use, never pruned."""
+    return {
+        target
+        for kind in specs
+        for obj in desired.of(kind)
+        for _, target in _named_by_field(specs, specs[kind], obj.values)
+    }
 
 
 def _note_dropped_keys(
@@ -212,7 +228,7 @@ def _check_references(
 ) -> None:
     """Every name the config uses must be live or in the config, before anything changes.
 
-    Objects ambraconf does not manage (destinations, nodes, users) can only be live.
+    Objects ambraconf does not manage (nodes, users) can only be live.
     """
     defined = {(kind, fold(o.values.get("name"))) for kind in specs for o in desired.of(kind)}
     problems = []
@@ -241,9 +257,10 @@ def _check_references(
 
 def _may_be_live_only(target: str, desired: DesiredAccount, specs: Mapping[str, KindSpec]) -> bool:
     """Whether a config may name a ``target`` it does not define: objects ambraconf does
-    not manage, stock ones (roles), and ones the account's ``ignore:`` leaves alone."""
+    not manage, stock ones (roles), kinds that may be named unmanaged (destinations), and
+    ones the account's ``ignore:`` leaves alone."""
     spec = specs.get(target)
-    if spec is None or spec.builtin:
+    if spec is None or spec.builtin or spec.nameable_unmanaged:
         return True
     return bool(desired.ignore.get(spec.key) or desired.ignore.get("*"))
 

@@ -91,8 +91,13 @@ class AccountObject(AccountFields):
 Scalar = str | int | float | bool
 
 
-def _prune_type(keys: Sequence[str]) -> Any:
-    """``prune: true`` or ``prune: {roles: true, ...}``; normalised to a mapping per kind."""
+def _prune_type(keys: Sequence[str], every: Sequence[str]) -> Any:
+    """``prune: true`` or ``prune: {roles: true, ...}``; normalised to a mapping per kind.
+
+    ``prune: true`` covers the ``every`` kinds; a kind whose objects a config may name
+    without defining (destinations on gateways someone else manages) is pruned only when
+    named, ``prune: {destinations: true}``.
+    """
 
     def check(value: dict[str, Any]) -> dict[str, Any]:
         problems: list[Problem] = []
@@ -120,7 +125,7 @@ def _prune_type(keys: Sequence[str]) -> Any:
         ],
         "description": "Which live objects no file mentions may be deleted: true, or per kind.",
     }
-    return Annotated[dict[str, Any], checked_mapping(check, schema, _prune_shorthand(keys))]
+    return Annotated[dict[str, Any], checked_mapping(check, schema, _prune_shorthand(every))]
 
 
 def _ignore_type(keys: Sequence[str]) -> Any:
@@ -194,7 +199,10 @@ def account_models(kinds: Sequence[KindSpec]) -> tuple[type[Model], type[Model],
             list[Name] | None,
             Field(None, description="Shared blocks whose objects this account also holds."),
         ),
-        prune=(_prune_type(keys) | None, None),
+        prune=(
+            _prune_type(keys, [k.key for k in kinds if not k.nameable_unmanaged]) | None,
+            None,
+        ),
         exact=(
             Flag | None,
             Field(

@@ -1,6 +1,6 @@
 """Kinds ambraconf does not manage but lets a config name: resolved from live state.
 
-A route pushes to a destination tied to a gateway; a webhook runs as an account user.
+A webhook proxies through a gateway node and runs as an account user.
 Those objects are read (name and uuid only) so the names in the config resolve, and a
 plan fails clearly when one does not exist.
 """
@@ -32,7 +32,6 @@ def lookup(
 
 
 LOOKUPS: dict[str, ApiMap] = {
-    "destination": lookup("destination", "destinations"),
     "node": lookup("node", "nodes"),
     "site": lookup("site", "sites"),
     "user": lookup(

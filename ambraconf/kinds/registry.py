@@ -8,6 +8,7 @@ from __future__ import annotations
 from ambraconf.kinds import (
     account,
     customfield,
+    destination,
     group,
     hl7_template,
     hl7_transform,
@@ -25,6 +26,7 @@ from ambraconf.kinds.spec import KindSpec
 KINDS: tuple[KindSpec, ...] = (
     customfield.SPEC,
     role.SPEC,
+    destination.SPEC,
     group.SPEC,
     location.SPEC,
     webhook.SPEC,

@@ -407,9 +407,17 @@ SPEC = KindSpec(
             ("conditions", ANY, "validate"), "validation_rule", label="condition validation rule"
         ),
         Reference(("actions", ANY, "webhook"), "webhook", label="webhook action"),
-        Reference(("actions", ANY, "destination"), "destination", managed=False),
-        Reference(("actions", ANY, "first_working_destination", ANY), "destination", managed=False),
-        Reference(("actions", ANY, "destination_hl7_orm"), "destination", managed=False),
+        Reference(("actions", ANY, "destination"), "destination", label="destination action"),
+        Reference(
+            ("actions", ANY, "first_working_destination", ANY),
+            "destination",
+            label="first_working_destination action",
+        ),
+        Reference(
+            ("actions", ANY, "destination_hl7_orm"),
+            "destination",
+            label="destination_hl7_orm action",
+        ),
         Reference(("actions", ANY, "namespace", "group"), "group", label="namespace action group"),
         Reference(
             ("actions", ANY, "namespace", "location"), "location", label="namespace action location"

@@ -32,8 +32,8 @@ class Reference:
     """A field that names another object, e.g. a group's ``role`` names a role.
 
     ``path`` walks the object's YAML shape; ``*`` and ``<keys>`` fan out over lists and
-    mappings. ``managed=False`` marks targets ambraconf does not manage (destinations,
-    nodes, users): those are resolved from live state at plan time, never dangling here.
+    mappings. ``managed=False`` marks targets ambraconf does not manage (nodes, users):
+    those are resolved from live state at plan time, never dangling here.
     The target's natural key beyond its name comes from ``where`` (fixed values, e.g. a
     route condition names a Study custom field) or ``same`` (copied from the holder,
     e.g. a custom field's ``show_when`` names fields of its own object).
@@ -94,8 +94,8 @@ class KindSpec:
     ``identity`` lists the fields of the natural key (compared case-insensitively, as the
     API compares names); ``builtin`` names objects every account has without a config
     saying so (the default roles), which references may name freely; ``system_types`` are
-    the API ``type`` values of objects the system made (an account's admin and user roles),
-    never deleted. ``secret_fields``
+    the API ``type`` values of objects the system or a sysadmin made (an account's admin and
+    user roles, LINKED destinations), never deleted. ``secret_fields``
     are paths whose values must be masked in every output (``*`` fans out).
     ``unique`` fields hold a different value in each object of an account (the API refuses
     a duplicate: an HL7 transform's ``order_by``). ``holds_others`` marks the account: the
@@ -103,6 +103,9 @@ class KindSpec:
     else of it. ``exact`` says, per merged hash (``permissions``, or one level down
     ``permissions.study_field_customfields``), how ``exact: true`` turns off what the files
     do not list; the model then takes ``exact`` (``ExactObject``).
+    ``nameable_unmanaged`` lets a config name objects of the kind that no file
+    defines (destinations tied to gateways someone else manages): those resolve from live
+    state at plan time, while ones the files define are created first.
 
     What the server holds when a config says nothing, so export can leave it out:
     ``defaults`` by field where that is not "off" or "empty" (a role's ``for_group`` is on);
@@ -122,6 +125,7 @@ class KindSpec:
     builtin: tuple[str, ...] = ()
     system_types: frozenset[str] = frozenset()
     holds_others: bool = False
+    nameable_unmanaged: bool = False
     unique: tuple[str, ...] = ()
     exact: Mapping[str, ExactHash] = field(default_factory=dict)
     defaults: Mapping[str, Any] = field(default_factory=dict)

@@ -188,6 +188,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
     assert sorted(read(first)) == [
         "account.yaml",
         "customfields.yaml",
+        "destinations.yaml",
         "groups.yaml",
         "hl7_templates.yaml",
         "hl7_transforms.yaml",
@@ -203,6 +204,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
     assert result.config.counts() == {
         "customfield": 4,
         "role": 2,
+        "destination": 2,
         "group": 1,
         "location": 1,
         "webhook": 4,
