@@ -9,7 +9,13 @@ from ambraconf.config.errors import UserError
 
 @click.command("sandbox")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on.",
+)
 @click.option(
     "--db", type=click.Path(dir_okay=False), help="SQLite file to keep state in across restarts."
 )
@@ -36,9 +42,7 @@ from ambraconf.config.errors import UserError
 @click.option(
     "--rate-limit-bundle-items", is_flag=True, help="A bundle counts as one request per item."
 )
-@click.option(
-    "--fault-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of requests that fail."
-)
+@click.option("--fault-rate", default=0.0, type=float, help="Fraction (0-1) of requests that fail.")
 @click.option(
     "--fault-seed", default=0, type=int, help="Seed of the fault generator (repeatable runs)."
 )

@@ -9,19 +9,20 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ambraconf.sandbox.knobs import Knobs
+from ambraconf.sandbox.knobs import KnobError, Knobs
 from ambraconf.sandbox.seed import DEFAULT_USER, SeedError
 from ambraconf.sandbox.server import SandboxConfig, SandboxServer
 
-KNOB_OPTIONS = (
-    "latency_ms",
-    "rate_limit",
-    "rate_limit_bundle_items",
-    "fault_rate",
-    "fault_seed",
-    "fault_kinds",
-    "fault_timings",
-)
+KNOB_OPTIONS = {
+    "latency_ms": "--latency",
+    "rate_limit": "--rate-limit",
+    "rate_limit_bundle_items": "--rate-limit-bundle-items",
+    "fault_rate": "--fault-rate",
+    "fault_seed": "--fault-seed",
+    "fault_kinds": "--fault-kinds",
+    "fault_timings": "--fault-timings",
+}
+"""The knobs the command line sets, and the option that sets each (for error messages)."""
 
 
 class SandboxStartError(Exception):
@@ -29,11 +30,13 @@ class SandboxStartError(Exception):
 
 
 def config_from_options(options: dict[str, Any]) -> SandboxConfig:
-    """The command line's options as a config; bad knob values are a SandboxStartError."""
+    """The command line's options as a config; a bad knob is a SandboxStartError naming
+    the option."""
     try:
         knobs = Knobs().updated({name: options[name] for name in KNOB_OPTIONS if name in options})
-    except ValueError as error:
-        raise SandboxStartError(str(error)) from None
+    except KnobError as error:
+        option = KNOB_OPTIONS.get(error.knob, error.knob)
+        raise SandboxStartError(f"{option}: {error.reason}") from None
     return SandboxConfig(
         host=options["host"],
         port=options["port"],

@@ -26,7 +26,7 @@ from werkzeug.wrappers import Request
 from ambraconf.sandbox import bundle
 from ambraconf.sandbox.api import Api
 from ambraconf.sandbox.faults import Fault, FaultInjector, RateLimiter, Stats
-from ambraconf.sandbox.knobs import Knobs
+from ambraconf.sandbox.knobs import KnobError, Knobs
 from ambraconf.sandbox.protocol import error_body
 from ambraconf.sandbox.seed import (
     DEFAULT_ACCOUNT,
@@ -240,7 +240,7 @@ class SandboxApp:
     def _config(self, changes: dict[str, Any]) -> Reply:
         try:
             self.set_knobs(self.knobs.updated(changes))
-        except (TypeError, ValueError) as error:
+        except KnobError as error:
             return Reply(400, error_body("INVALID_KNOB", str(error)))
         return Reply(200, {"status": "OK", **self.knobs.as_dict()})
 

@@ -11,6 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 import requests
 
 
@@ -133,3 +134,33 @@ def test_custom_credentials_are_printed_and_work() -> None:
     login(values["AMBRA_URL"], values)
     code, _ = running.interrupt()
     assert code == 0
+
+
+def sandbox_command(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`ambraconf sandbox ARGS` run to its end (for starts that must fail)."""
+    return subprocess.run(
+        [sys.executable, "-c", "from ambraconf.cli import main; main()", "sandbox", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--latency", "nan"], "--latency: must be milliseconds, from 0 to 3600000, not nan"),
+        (["--latency", "-1"], "--latency: must be milliseconds"),
+        (["--rate-limit", "inf"], "--rate-limit: must be requests per second"),
+        (["--fault-rate", "1.5"], "--fault-rate: must be a fraction from 0 to 1"),
+        (["--fault-rate", "nan"], "--fault-rate: must be a fraction from 0 to 1"),
+        (["--fault-kinds", "404"], "--fault-kinds: must be a non-empty subset of 500, 503, drop"),
+    ],
+)
+def test_bad_options_stop_the_start_with_a_clear_message(args: list[str], message: str) -> None:
+    result = sandbox_command("--port", str(free_port()), *args)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "listening on" not in result.stdout
