@@ -8,7 +8,12 @@ from ambraconf.config.errors import UserError
 
 
 @click.command("sandbox")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback lets other machines in (a warning says so).",
+)
 @click.option(
     "--port",
     default=8765,
@@ -29,6 +34,11 @@ from ambraconf.config.errors import UserError
 )
 @click.option(
     "--admin-password", default="sandbox", show_default=True, help="The sysadmin's password."
+)
+@click.option(
+    "--admin-token",
+    envvar="AMBRACONF_SANDBOX_TOKEN",
+    help="Token the /_sandbox endpoints require (default: a random one, printed at start).",
 )
 @click.option(
     "--latency", "latency_ms", default=0.0, type=float, help="Milliseconds added to every request."
@@ -63,7 +73,7 @@ def sandbox_command(**options: object) -> int:
     from ambraconf.sandbox.runner import SandboxStartError, config_from_options, run
 
     try:
-        run(config_from_options(options), click.echo)
+        run(config_from_options(options), click.echo, lambda text: click.echo(text, err=True))
     except SandboxStartError as error:
         raise UserError(str(error)) from None
     return 0

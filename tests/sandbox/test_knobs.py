@@ -109,12 +109,20 @@ def test_config_round_trip_and_bad_knobs(sandbox: SandboxHandle) -> None:
     config = sandbox.configure(latency_ms=5, fault_kinds="500,drop")
     assert (config["latency_ms"], config["fault_kinds"]) == (5.0, ["500", "drop"])
     for bad in ({"fault_rate": 2}, {"fault_kinds": ["404"]}, {"speed": 1}, {"fault_match": "("}):
-        reply = requests.post(sandbox.base_url + "/_sandbox/config", json=bad, timeout=10)
+        reply = requests.post(
+            sandbox.base_url + "/_sandbox/config",
+            json=bad,
+            headers=sandbox.admin_headers,
+            timeout=10,
+        )
         assert reply.status_code == 400, bad
-    assert (
-        requests.post(sandbox.base_url + "/_sandbox/config", data=b"[", timeout=10).status_code
-        == 400
+    broken = requests.post(
+        sandbox.base_url + "/_sandbox/config",
+        data=b"[",
+        headers={**sandbox.admin_headers, "Content-Type": "application/json"},
+        timeout=10,
     )
+    assert broken.status_code == 400
 
 
 def test_reset_restores_knobs_and_data(sandbox: SandboxHandle, acc: str) -> None:
@@ -135,7 +143,12 @@ def test_admin_endpoints_are_not_api_requests(sandbox: SandboxHandle) -> None:
     sandbox.reset_stats()
     sandbox.configure()
     assert sandbox.stats()["requests"] == 0
-    assert requests.get(sandbox.base_url + "/_sandbox/nothing", timeout=10).status_code == 404
+    assert (
+        requests.get(
+            sandbox.base_url + "/_sandbox/nothing", headers=sandbox.admin_headers, timeout=10
+        ).status_code
+        == 404
+    )
     assert requests.get(sandbox.base_url + "/elsewhere", timeout=10).status_code == 404
 
 
@@ -171,7 +184,7 @@ def test_bad_knobs_are_refused_and_change_nothing(
     reply = requests.post(
         sandbox.base_url + "/_sandbox/config",
         data=body,
-        headers={"Content-Type": "application/json"},
+        headers={**sandbox.admin_headers, "Content-Type": "application/json"},
         timeout=10,
     )
     assert reply.status_code == 400, body
@@ -186,7 +199,7 @@ def test_a_request_still_gets_an_answer_after_bad_latencies(sandbox: SandboxHand
         requests.post(
             sandbox.base_url + "/_sandbox/config",
             data=f'{{"latency_ms": {bad}}}',
-            headers={"Content-Type": "application/json"},
+            headers={**sandbox.admin_headers, "Content-Type": "application/json"},
             timeout=10,
         )
     assert sandbox.call("/account/list").status == 200
