@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from ambraconf.sandbox.harness import SandboxHandle
+from ambraconf.sandbox.server import SandboxConfig, SandboxServer
 
 ATTACKER = "attacker@evil.example"
 
@@ -194,3 +195,43 @@ def test_api_form_posts_need_no_token(sandbox: SandboxHandle) -> None:
     )
     assert reply.status_code == 200
     assert "sid" in reply.json()
+
+
+def test_a_preflight_is_never_approved(sandbox: SandboxHandle) -> None:
+    """A page's fetch with the token header needs a CORS preflight; no answer allows it."""
+    for path in ("/_sandbox/seed", "/api/v3/session/login"):
+        reply = requests.options(
+            sandbox.base_url + path,
+            headers={
+                "Origin": "https://evil.example",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization, content-type",
+            },
+            timeout=10,
+        )
+        assert not any(name.lower().startswith("access-control-") for name in reply.headers)
+
+
+def test_every_interface_accepts_addresses_but_not_names() -> None:
+    """Listening on 0.0.0.0, clients come through other addresses and ports (NAT, a
+    container's port mapping): IP addresses pass, a rebinding page's name does not."""
+    server = SandboxServer(SandboxConfig(host="0.0.0.0", port=0))
+    server.start()
+    try:
+        handle = SandboxHandle(server)
+        for host, status in (
+            ("192.0.2.7:9000", 200),
+            ("[2001:db8::1]:80", 200),
+            ("localhost:9000", 200),
+            ("evil.example:{port}", 421),
+        ):
+            got, text = raw_request(
+                handle,
+                host.format(port=server.port),
+                "/api/v3/session/login",
+                login_body(handle),
+                Content_Type="application/x-www-form-urlencoded",
+            )
+            assert got == status, (host, text)
+    finally:
+        server.stop()
