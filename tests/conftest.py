@@ -17,6 +17,8 @@ start state before each test (cheap: in-memory SQLite, re-seeded). It is a
 - ``sandbox.seed({"users": [...], "accounts": [...]})`` — load more (docs/sandbox.md)
 - ``sandbox.configure(latency_ms=..., rate_limit=..., fault_rate=..., fault_seed=...)``
   — knobs at runtime (reset after the test); ``sandbox.stats()`` — request counts
+- ``sandbox.admin_headers`` — the admin token as the header every ``/_sandbox/...``
+  request needs (the helpers above send it; raw ``requests`` calls pass it themselves)
 
 ``sandbox_factory(**knobs, db=None, seed=None)`` starts a separate sandbox with its
 own start-up knobs (e.g. ``sandbox_factory(fault_rate=0.2, fault_seed=7)``); each

@@ -8,8 +8,19 @@ from ambraconf.config.errors import UserError
 
 
 @click.command("sandbox")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback lets other machines in (a warning says so).",
+)
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on.",
+)
 @click.option(
     "--db", type=click.Path(dir_okay=False), help="SQLite file to keep state in across restarts."
 )
@@ -25,6 +36,11 @@ from ambraconf.config.errors import UserError
     "--admin-password", default="sandbox", show_default=True, help="The sysadmin's password."
 )
 @click.option(
+    "--admin-token",
+    envvar="AMBRACONF_SANDBOX_TOKEN",
+    help="Token the /_sandbox endpoints require (default: a random one, printed at start).",
+)
+@click.option(
     "--latency", "latency_ms", default=0.0, type=float, help="Milliseconds added to every request."
 )
 @click.option(
@@ -36,9 +52,7 @@ from ambraconf.config.errors import UserError
 @click.option(
     "--rate-limit-bundle-items", is_flag=True, help="A bundle counts as one request per item."
 )
-@click.option(
-    "--fault-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of requests that fail."
-)
+@click.option("--fault-rate", default=0.0, type=float, help="Fraction (0-1) of requests that fail.")
 @click.option(
     "--fault-seed", default=0, type=int, help="Seed of the fault generator (repeatable runs)."
 )
@@ -59,7 +73,7 @@ def sandbox_command(**options: object) -> int:
     from ambraconf.sandbox.runner import SandboxStartError, config_from_options, run
 
     try:
-        run(config_from_options(options), click.echo)
+        run(config_from_options(options), click.echo, lambda text: click.echo(text, err=True))
     except SandboxStartError as error:
         raise UserError(str(error)) from None
     return 0

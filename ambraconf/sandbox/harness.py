@@ -13,6 +13,7 @@ from typing import Any
 
 import requests
 
+from ambraconf.sandbox.guard import TOKEN_SCHEME
 from ambraconf.sandbox.knobs import Knobs
 from ambraconf.sandbox.seed import DEFAULT_ACCOUNT, DEFAULT_USER
 from ambraconf.sandbox.server import SandboxConfig, SandboxServer
@@ -55,7 +56,9 @@ class SandboxHandle:
     ``account_id`` ("Sandbox Hospital"). ``call("/role/list", account_id=...)`` posts
     form parameters with the admin's sid unless ``sid=`` says otherwise (``sid=None``
     sends none). ``reset()`` restores the start state, ``configure(**knobs)`` changes
-    knobs at runtime, ``seed({...})`` loads more objects, ``stats()`` counts requests.
+    knobs at runtime, ``seed({...})`` loads more objects, ``stats()`` counts requests;
+    these send ``admin_headers`` (the admin token), which raw requests to ``/_sandbox``
+    need too.
     """
 
     def __init__(self, server: SandboxServer) -> None:
@@ -105,6 +108,15 @@ class SandboxHandle:
     @property
     def admin_password(self) -> str:
         return self.server.config.admin_password
+
+    @property
+    def admin_token(self) -> str:
+        return self.server.config.admin_token
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """The header every ``/_sandbox`` request needs."""
+        return {"Authorization": f"{TOKEN_SCHEME} {self.admin_token}"}
 
     user_login, user_password = DEFAULT_USER
 
@@ -179,7 +191,9 @@ class SandboxHandle:
         self, method: Any, path: str, payload: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         kwargs = {"json": payload} if payload is not None else {}
-        response = method(self.base_url + "/_sandbox" + path, timeout=30, **kwargs)
+        response = method(
+            self.base_url + "/_sandbox" + path, headers=self.admin_headers, timeout=30, **kwargs
+        )
         assert response.status_code == 200, response.text
         return response.json()
 

@@ -6,7 +6,9 @@ One dataclass holds them so the command line, the pytest fixture and
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -42,13 +44,11 @@ class Knobs:
     max_body_bytes: int = MAX_BODY_BYTES
 
     def updated(self, changes: dict[str, Any]) -> Knobs:
-        """A copy with ``changes`` applied; ValueError names what is wrong."""
+        """A copy with ``changes`` applied; KnobError names the first bad one and why."""
         known = {f.name for f in dataclasses.fields(self)}
         unknown = sorted(set(changes) - known)
         if unknown:
-            raise ValueError(
-                f"unknown knob(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-            )
+            raise KnobError(", ".join(unknown), f"unknown knob; known: {', '.join(sorted(known))}")
         values = dataclasses.asdict(self)
         for name, value in changes.items():
             values[name] = _convert(name, value)
@@ -61,27 +61,99 @@ class Knobs:
         return values
 
 
+class KnobError(ValueError):
+    """A knob value the sandbox refuses; ``knob`` is its name, ``reason`` what is wrong."""
+
+    def __init__(self, knob: str, reason: str) -> None:
+        super().__init__(f"{knob}: {reason}")
+        self.knob = knob
+        self.reason = reason
+
+
+MAX_LATENCY_MS = 3_600_000.0
+"""An hour: longer than any client waits, and short enough for time.sleep to accept."""
+
+NUMBERS = {
+    "latency_ms": (0.0, MAX_LATENCY_MS, f"milliseconds, from 0 to {MAX_LATENCY_MS:.0f}"),
+    "rate_limit": (0.0, math.inf, "requests per second, 0 (off) or more"),
+    "fault_rate": (0.0, 1.0, "a fraction from 0 to 1"),
+}
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def _convert(name: str, value: Any) -> Any:
-    if name in ("latency_ms", "rate_limit", "fault_rate"):
-        number = float(value)
-        if number < 0 or (name == "fault_rate" and number > 1):
-            raise ValueError(f"{name} out of range: {value}")
+    """The knob's value in its type, or KnobError: a knob nobody can act on is refused
+    (nan, inf, negative, out of range, not a regular expression) instead of breaking
+    every later request."""
+    if name in NUMBERS:
+        low, high, meaning = NUMBERS[name]
+        number = _finite(name, value, meaning)
+        if not low <= number <= high:
+            raise KnobError(name, f"must be {meaning}, not {value!r}")
         return number
-    if name in ("fault_seed", "max_body_bytes"):
-        return int(value)
+    if name == "fault_seed":
+        return _integer(name, value, "an integer")
+    if name == "max_body_bytes":
+        size = _integer(name, value, "a size in bytes, 0 or more")
+        if size < 0:
+            raise KnobError(name, f"must be a size in bytes, 0 or more, not {value!r}")
+        return size
     if name == "rate_limit_bundle_items":
-        if isinstance(value, str):
-            return value.lower() in ("1", "true", "yes", "on")
-        return bool(value)
+        return _flag(name, value)
     if name in ("fault_kinds", "fault_timings"):
-        allowed = FAULT_KINDS if name == "fault_kinds" else FAULT_TIMINGS
-        items = value.split(",") if isinstance(value, str) else list(value)
-        items = [str(item).strip() for item in items if str(item).strip()]
-        if not items or any(item not in allowed for item in items):
-            raise ValueError(f"{name} must be a non-empty subset of {', '.join(allowed)}")
-        return tuple(items)
+        return _subset(name, value, FAULT_KINDS if name == "fault_kinds" else FAULT_TIMINGS)
+    return _pattern(name, value)
+
+
+def _finite(name: str, value: Any, meaning: str) -> float:
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(number):
+                return number
+    raise KnobError(name, f"must be {meaning}, not {value!r}")
+
+
+def _integer(name: str, value: Any, meaning: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return int(value.strip())
+    raise KnobError(name, f"must be {meaning}, not {value!r}")
+
+
+def _flag(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS + FALSE_WORDS:
+        return value.strip().lower() in TRUE_WORDS
+    raise KnobError(name, f"must be true or false, not {value!r}")
+
+
+def _subset(name: str, value: Any, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = value.split(",")
+    if isinstance(value, list | tuple):
+        items = [str(item).strip() for item in value if str(item).strip()]
+        if items and all(item in allowed for item in items):
+            return tuple(items)
+    raise KnobError(name, f"must be a non-empty subset of {', '.join(allowed)}, not {value!r}")
+
+
+def _pattern(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise KnobError(name, f"must be a regular expression as text, not {value!r}")
     try:
-        re.compile(str(value))
+        re.compile(value)
     except re.error as error:
-        raise ValueError(f"{name} is not a regular expression: {error}") from None
-    return str(value)
+        raise KnobError(name, f"is not a regular expression ({error}): {value!r}") from None
+    return value

@@ -1,9 +1,13 @@
 """The HTTP side: a WSGI app for ``/api/v3`` and the sandbox-only ``/_sandbox`` endpoints.
 
-Requests pass, in order: body cap (413), parsing (400 for bytes that are not
-UTF-8 or a bundle that is not a JSON array), latency, rate limit (429 with
-Retry-After), fault injection before the call, the call itself, fault injection
-after it. Each request is logged on one line: method, path, status, milliseconds.
+Every request first passes the Host check (421 for a name that is not the sandbox's,
+see ``guard.py``). Admin requests then need the admin token (401/403) and, with a
+body, ``Content-Type: application/json`` (415): a web page can send neither without a
+CORS preflight, which the sandbox never approves. API requests pass, in order: body
+cap (413), parsing (400 for bytes that are not UTF-8 or a bundle that is not a JSON
+array), latency, rate limit (429 with Retry-After), fault injection before the call,
+the call itself, fault injection after it. Each request is logged on one line: method,
+path, status, milliseconds.
 """
 
 from __future__ import annotations
@@ -26,7 +30,14 @@ from werkzeug.wrappers import Request
 from ambraconf.sandbox import bundle
 from ambraconf.sandbox.api import Api
 from ambraconf.sandbox.faults import Fault, FaultInjector, RateLimiter, Stats
-from ambraconf.sandbox.knobs import Knobs
+from ambraconf.sandbox.guard import (
+    HostCheck,
+    Refusal,
+    check_admin_token,
+    check_token_text,
+    new_token,
+)
+from ambraconf.sandbox.knobs import KnobError, Knobs
 from ambraconf.sandbox.protocol import error_body
 from ambraconf.sandbox.seed import (
     DEFAULT_ACCOUNT,
@@ -47,7 +58,11 @@ DRAIN_LIMIT = 64 * 1024 * 1024
 
 @dataclass
 class SandboxConfig:
-    """How to start a sandbox: where, what state, which credentials, which knobs."""
+    """How to start a sandbox: where, what state, which credentials, which knobs.
+
+    ``admin_token`` guards the ``/_sandbox`` endpoints; a random one unless given
+    (InvalidToken when the given one cannot travel in a header).
+    """
 
     host: str = "127.0.0.1"
     port: int = 8765
@@ -56,6 +71,10 @@ class SandboxConfig:
     admin_login: str = "admin@sandbox.local"
     admin_password: str = "sandbox"
     knobs: Knobs = field(default_factory=Knobs)
+    admin_token: str = field(default_factory=new_token)
+
+    def __post_init__(self) -> None:
+        check_token_text(self.admin_token)
 
 
 @dataclass
@@ -77,8 +96,9 @@ class BadRequest(ValueError):
 class SandboxApp:
     """The WSGI application: the emulated API plus its knobs and admin endpoints."""
 
-    def __init__(self, config: SandboxConfig) -> None:
+    def __init__(self, config: SandboxConfig, hosts: HostCheck) -> None:
         self.config = config
+        self.hosts = hosts
         self.store = Store(config.db)
         self.sessions = Sessions()
         self.api = Api(self.store, self.sessions)
@@ -148,6 +168,9 @@ class SandboxApp:
         return [payload]
 
     def route(self, request: Request) -> Reply:
+        refused = self.hosts.check(request.headers.get("Host"))
+        if refused is not None:
+            return _refusal(refused)
         path = request.path
         if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
             api_path = path[len(API_PREFIX) :].rstrip("/") or "/"
@@ -221,7 +244,14 @@ class SandboxApp:
         return Reply(200, bundle.run(items, one))
 
     def admin_request(self, request: Request, path: str) -> Reply:
-        """``/_sandbox/config`` (GET/POST), ``reset``, ``stats`` (+ ``stats/reset``), ``seed``."""
+        """``/_sandbox/config`` (GET/POST), ``reset``, ``stats`` (+ ``stats/reset``), ``seed``.
+
+        The token is checked before anything else, so that without it nothing is
+        revealed either (not even which paths exist).
+        """
+        refused = check_admin_token(self.config.admin_token, request.headers.get("Authorization"))
+        if refused is not None:
+            return _refusal(refused)
         handlers = {
             ("GET", "/config"): lambda: self._config({}),
             ("POST", "/config"): lambda: self._config(_admin_json(request)),
@@ -231,16 +261,26 @@ class SandboxApp:
             ("POST", "/seed"): lambda: self._seed(_admin_json(request)),
         }
         handler = handlers.get((request.method, path))
-        if handler is not None:
-            return handler()
-        if any(known == path for _, known in handlers):
-            return Reply(405, error_body("METHOD_NOT_ALLOWED", request.method))
-        return Reply(404, error_body("UNKNOWN_ENDPOINT", ADMIN_PREFIX + path))
+        if handler is None:
+            if any(known == path for _, known in handlers):
+                return Reply(405, error_body("METHOD_NOT_ALLOWED", request.method))
+            return Reply(404, error_body("UNKNOWN_ENDPOINT", ADMIN_PREFIX + path))
+        declared = request.mimetype
+        if request.method == "POST" and (declared or request.get_data()) and declared != JSON_TYPE:
+            return Reply(
+                415,
+                error_body(
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    f"admin requests take JSON: send the body with Content-Type: {JSON_TYPE}, "
+                    f"not {declared or 'no Content-Type'}",
+                ),
+            )
+        return handler()
 
     def _config(self, changes: dict[str, Any]) -> Reply:
         try:
             self.set_knobs(self.knobs.updated(changes))
-        except (TypeError, ValueError) as error:
+        except KnobError as error:
             return Reply(400, error_body("INVALID_KNOB", str(error)))
         return Reply(200, {"status": "OK", **self.knobs.as_dict()})
 
@@ -258,6 +298,12 @@ class SandboxApp:
         except SeedError as error:
             return Reply(400, error_body("INVALID_SEED", str(error)))
         return Reply(200, {"status": "OK"})
+
+
+def _refusal(refused: Refusal) -> Reply:
+    return Reply(
+        refused.status, error_body(refused.error_type, refused.message), list(refused.headers)
+    )
 
 
 def _client(request: Request) -> str:
@@ -334,7 +380,8 @@ class SandboxServer:
         family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
         listening = socket.create_server((config.host, config.port), family=family)
         try:
-            self.app = SandboxApp(config)
+            hosts = HostCheck.listening_on(config.host, listening.getsockname()[1])
+            self.app = SandboxApp(config, hosts)
             logging.getLogger("werkzeug").setLevel(logging.ERROR)
             self._server: BaseWSGIServer = make_server(
                 config.host, config.port, self.app, threaded=True, fd=listening.fileno()

@@ -11,6 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 import requests
 
 
@@ -23,8 +24,8 @@ def free_port() -> int:
 class Running:
     """`ambraconf sandbox ...` in a subprocess, with its output read as it comes."""
 
-    def __init__(self, *args: str) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from ambraconf.cli import main; main()", "sandbox", *args],
             stdout=subprocess.PIPE,
@@ -133,3 +134,90 @@ def test_custom_credentials_are_printed_and_work() -> None:
     login(values["AMBRA_URL"], values)
     code, _ = running.interrupt()
     assert code == 0
+
+
+def sandbox_command(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`ambraconf sandbox ARGS` run to its end (for starts that must fail)."""
+    return subprocess.run(
+        [sys.executable, "-c", "from ambraconf.cli import main; main()", "sandbox", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_the_admin_token_is_printed_at_start_and_required() -> None:
+    port = free_port()
+    running = Running("--port", str(port))
+    token = running.wait_for("  admin token:").split(":", 1)[1].strip()
+    curl = running.wait_for("curl ")
+    assert f"Authorization: Bearer {token}" in curl
+    stats = f"http://127.0.0.1:{port}/_sandbox/stats"
+    assert stats in curl
+    assert requests.get(stats, timeout=10).status_code == 401
+    auth = {"Authorization": f"Bearer {token}"}
+    assert requests.get(stats, headers=auth, timeout=10).status_code == 200
+    code, _ = running.interrupt()
+    assert code == 0
+
+    again = Running("--port", str(port))
+    other = again.wait_for("  admin token:").split(":", 1)[1].strip()
+    assert other != token
+    assert requests.get(stats, headers=auth, timeout=10).status_code == 403
+    again.interrupt()
+
+
+def test_the_admin_token_can_be_given_by_option_or_environment() -> None:
+    port = free_port()
+    by_env = Running("--port", str(port), env={"AMBRACONF_SANDBOX_TOKEN": "from-the-env-123"})
+    assert by_env.wait_for("  admin token:").split(":", 1)[1].strip() == "from-the-env-123"
+    stats = f"http://127.0.0.1:{port}/_sandbox/stats"
+    auth = {"Authorization": "Bearer from-the-env-123"}
+    assert requests.get(stats, headers=auth, timeout=10).status_code == 200
+    by_env.interrupt()
+    by_option = Running("--port", str(port), "--admin-token", "from-the-option")
+    by_option.wait_for("AMBRA_URL=")
+    auth = {"Authorization": "Bearer from-the-option"}
+    assert requests.get(stats, headers=auth, timeout=10).status_code == 200
+    by_option.interrupt()
+
+
+def test_a_host_other_than_loopback_is_warned_about() -> None:
+    port = free_port()
+    running = Running("--host", "0.0.0.0", "--port", str(port))
+    values = env_line(running.wait_for("AMBRA_URL="))
+    login(f"http://127.0.0.1:{port}/api/v3", values)
+    code, stderr = running.interrupt()
+    assert code == 0
+    assert "Warning: --host 0.0.0.0 is not a loopback address" in stderr
+    assert "no real security" in stderr
+    assert "--host 127.0.0.1" in stderr
+
+
+def test_loopback_starts_without_a_warning() -> None:
+    running = Running("--port", str(free_port()))
+    running.wait_for("AMBRA_URL=")
+    _, stderr = running.interrupt()
+    assert "Warning" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--latency", "nan"], "--latency: must be milliseconds, from 0 to 3600000, not nan"),
+        (["--latency", "-1"], "--latency: must be milliseconds"),
+        (["--rate-limit", "inf"], "--rate-limit: must be requests per second"),
+        (["--fault-rate", "1.5"], "--fault-rate: must be a fraction from 0 to 1"),
+        (["--fault-rate", "nan"], "--fault-rate: must be a fraction from 0 to 1"),
+        (["--fault-kinds", "404"], "--fault-kinds: must be a non-empty subset of 500, 503, drop"),
+        (["--admin-token", ""], "--admin-token: the admin token must not be empty"),
+        (["--admin-token", "two words"], "--admin-token: the admin token must be visible ASCII"),
+    ],
+)
+def test_bad_options_stop_the_start_with_a_clear_message(args: list[str], message: str) -> None:
+    result = sandbox_command("--port", str(free_port()), *args)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "listening on" not in result.stdout

@@ -149,6 +149,8 @@ def test_seed_entries_are_added_in_the_account(sandbox: SandboxHandle, acc: str)
     (seeded,) = sandbox.ok("/hl7/transform/list", account_id=acc)["transforms"]
     assert every_field(seeded) == entry
     twice = {"accounts": [{"name": "Sandbox Hospital", "hl7_transforms": [entry]}]}
-    reply = requests.post(sandbox.base_url + "/_sandbox/seed", json=twice, timeout=10)
+    reply = requests.post(
+        sandbox.base_url + "/_sandbox/seed", json=twice, headers=sandbox.admin_headers, timeout=10
+    )
     assert reply.status_code == 400
     assert "DUPLICATE_ORDER_BY" in reply.json()["error_subtype"]

@@ -109,12 +109,20 @@ def test_config_round_trip_and_bad_knobs(sandbox: SandboxHandle) -> None:
     config = sandbox.configure(latency_ms=5, fault_kinds="500,drop")
     assert (config["latency_ms"], config["fault_kinds"]) == (5.0, ["500", "drop"])
     for bad in ({"fault_rate": 2}, {"fault_kinds": ["404"]}, {"speed": 1}, {"fault_match": "("}):
-        reply = requests.post(sandbox.base_url + "/_sandbox/config", json=bad, timeout=10)
+        reply = requests.post(
+            sandbox.base_url + "/_sandbox/config",
+            json=bad,
+            headers=sandbox.admin_headers,
+            timeout=10,
+        )
         assert reply.status_code == 400, bad
-    assert (
-        requests.post(sandbox.base_url + "/_sandbox/config", data=b"[", timeout=10).status_code
-        == 400
+    broken = requests.post(
+        sandbox.base_url + "/_sandbox/config",
+        data=b"[",
+        headers={**sandbox.admin_headers, "Content-Type": "application/json"},
+        timeout=10,
     )
+    assert broken.status_code == 400
 
 
 def test_reset_restores_knobs_and_data(sandbox: SandboxHandle, acc: str) -> None:
@@ -135,5 +143,63 @@ def test_admin_endpoints_are_not_api_requests(sandbox: SandboxHandle) -> None:
     sandbox.reset_stats()
     sandbox.configure()
     assert sandbox.stats()["requests"] == 0
-    assert requests.get(sandbox.base_url + "/_sandbox/nothing", timeout=10).status_code == 404
+    assert (
+        requests.get(
+            sandbox.base_url + "/_sandbox/nothing", headers=sandbox.admin_headers, timeout=10
+        ).status_code
+        == 404
+    )
     assert requests.get(sandbox.base_url + "/elsewhere", timeout=10).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "knob"),
+    [
+        ('{"latency_ms": NaN}', "latency_ms"),
+        ('{"latency_ms": "nan"}', "latency_ms"),
+        ('{"latency_ms": Infinity}', "latency_ms"),
+        ('{"latency_ms": 1e9}', "latency_ms"),
+        ('{"latency_ms": -5}', "latency_ms"),
+        ('{"latency_ms": true}', "latency_ms"),
+        ('{"rate_limit": "inf"}', "rate_limit"),
+        ('{"rate_limit": -1}', "rate_limit"),
+        ('{"fault_rate": -0.1}', "fault_rate"),
+        ('{"fault_rate": 1.5}', "fault_rate"),
+        ('{"fault_rate": NaN}', "fault_rate"),
+        ('{"fault_seed": 1.5}', "fault_seed"),
+        ('{"fault_seed": "seven"}', "fault_seed"),
+        ('{"max_body_bytes": -1}', "max_body_bytes"),
+        ('{"rate_limit_bundle_items": "maybe"}', "rate_limit_bundle_items"),
+        ('{"fault_kinds": []}', "fault_kinds"),
+        ('{"fault_timings": {"before": 1}}', "fault_timings"),
+        ('{"fault_match": "(unclosed"}', "fault_match"),
+        ('{"fault_match": "*add"}', "fault_match"),
+        ('{"fault_match": ["/add$"]}', "fault_match"),
+    ],
+)
+def test_bad_knobs_are_refused_and_change_nothing(
+    sandbox: SandboxHandle, body: str, knob: str
+) -> None:
+    before = sandbox.configure(latency_ms=1, fault_seed=4)
+    reply = requests.post(
+        sandbox.base_url + "/_sandbox/config",
+        data=body,
+        headers={**sandbox.admin_headers, "Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert reply.status_code == 400, body
+    assert reply.json()["error_type"] == "INVALID_KNOB"
+    assert reply.json()["error_subtype"].startswith(f"{knob}: ")
+    assert sandbox.configure() == before
+
+
+def test_a_request_still_gets_an_answer_after_bad_latencies(sandbox: SandboxHandle) -> None:
+    """A latency nobody can wait out (or that time.sleep cannot take) never reaches requests."""
+    for bad in ("1e300", "NaN", "-1"):
+        requests.post(
+            sandbox.base_url + "/_sandbox/config",
+            data=f'{{"latency_ms": {bad}}}',
+            headers={**sandbox.admin_headers, "Content-Type": "application/json"},
+            timeout=10,
+        )
+    assert sandbox.call("/account/list").status == 200

@@ -139,7 +139,9 @@ def test_seed_endpoint_adds_to_an_existing_account(sandbox: SandboxHandle, acc: 
     ],
 )
 def test_bad_seeds_are_explained(sandbox: SandboxHandle, seed: dict, message: str) -> None:
-    reply = requests.post(sandbox.base_url + "/_sandbox/seed", json=seed, timeout=10)
+    reply = requests.post(
+        sandbox.base_url + "/_sandbox/seed", json=seed, headers=sandbox.admin_headers, timeout=10
+    )
     assert reply.status_code == 400
     assert message in reply.json()["error_subtype"]
 
