@@ -361,3 +361,16 @@ def test_unreadable_file_suspends_reference_checks(write: Write) -> None:
     result = check()
     assert len(result.errors) == 1 and result.errors[0].file == "cfg/groups.yaml"
     assert "references between objects were not checked" in str(result.warnings[0])
+
+
+def test_settings_whose_table_rows_have_an_empty_cell_are_known(write: Write) -> None:
+    write(
+        "a.yaml",
+        ACCOUNT
+        + """
+    settings:
+      update_phi_hl7_namespaces: ""
+      update_accession_from_orm: {hl7_field: OBR_5_2}
+""",
+    )
+    assert check().errors == []
