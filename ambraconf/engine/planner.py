@@ -54,6 +54,7 @@ def plan_account(
     live_values: dict[str, dict[str, Any]] = {}
     raws: dict[str, dict[str, Any]] = {}
     renames: dict[str, dict[str, str]] = {}
+    matched: list[tuple[KindSpec, DesiredObject, LiveObject | None]] = []
     for kind in kinds_in_play(desired, specs):
         spec = specs[kind]
         wanted = desired.of(kind)
@@ -63,11 +64,7 @@ def plan_account(
             found = matcher.claim(obj)
             if found is not None and obj.renamed_from:
                 _record_rename(live, spec, obj, found, renames)
-            action = _object_action(desired.name, spec, obj, found, applied)
-            actions.append(action)
-            if found is not None:
-                raws[action.address] = found.raw
-                live_values[action.address] = found.values
+            matched.append((spec, obj, found))
         for leftover in matcher.unclaimed():
             name = spec.display(leftover.values)
             if desired.ignores(kind, name) or spec.is_stock(
@@ -88,6 +85,16 @@ def plan_account(
                 raws[action.address] = leftover.raw
             else:
                 unmanaged.setdefault(kind, []).append(name)
+    # diffed once every rename is known: the account, first of the kinds, may name a
+    # custom field renamed further down (its settings do)
+    for spec, obj, found in matched:
+        if found is not None:
+            found = _renamed(found, spec, renames)
+        action = _object_action(desired.name, spec, obj, found, applied)
+        actions.append(action)
+        if found is not None:
+            raws[action.address] = found.raw
+            live_values[action.address] = found.values
     _check_references(desired, live, specs)
     _note_dropped_keys(actions, live_values, applied_keys or {})
     _repoint(actions, specs)
@@ -414,5 +421,6 @@ def _named_by_field(
             if not isinstance(name, str):
                 continue
             key_values = {"name": name, **dict(ref.where), **{f: values.get(f) for f in ref.same}}
-            found.append((ref.path[0], (ref.target, specs[ref.target].identity_of(key_values))))
+            target = (ref.target, specs[ref.target].identity_of(key_values))
+            found.append((str(ref.path[0]), target))
     return found

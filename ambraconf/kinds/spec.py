@@ -25,6 +25,9 @@ KEYS = "<keys>"
 """In a reference path: the keys of a mapping (``show_when: {Other field: [...]}``)."""
 
 PathSpec = tuple[str, ...]
+RefPath = tuple[str | int, ...]
+"""A reference's path: keys, ``*``, ``<keys>``, and list indexes (``study_stat_filter``'s
+first item is a custom field)."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class Reference:
     name; texts it does not match name nothing.
     """
 
-    path: PathSpec
+    path: RefPath
     target: str
     managed: bool = True
     where: tuple[tuple[str, str], ...] = ()
@@ -73,7 +76,7 @@ class Reference:
         """How the message names the field: ``default role``, ``show_when``."""
         if self.label:
             return self.label
-        return ".".join(p for p in self.path if p not in (ANY, KEYS))
+        return ".".join(str(p) for p in self.path if p not in (ANY, KEYS))
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ def fold(value: Any) -> str:
 
 
 def walk(
-    value: Any, path: PathSpec, prefix: tuple[Any, ...] = ()
+    value: Any, path: RefPath, prefix: tuple[Any, ...] = ()
 ) -> Iterator[tuple[tuple[Any, ...], Any]]:
     """Every (concrete path, value) that ``path`` matches in ``value`` (plain dicts/lists)."""
     if not path:
@@ -164,5 +167,8 @@ def walk(
         if isinstance(value, dict):
             for key in value:
                 yield (*prefix, key), key
+    elif isinstance(head, int):
+        if isinstance(value, list) and head < len(value):
+            yield from walk(value[head], rest, (*prefix, head))
     elif isinstance(value, dict) and value.get(head) is not None:
         yield from walk(value[head], rest, (*prefix, head))
