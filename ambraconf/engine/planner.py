@@ -165,19 +165,19 @@ def _renamed(
         table = renames[ref.target]
         for path, name in list(ref.names_in(values)):
             if isinstance(name, str) and fold(name) in table:
-                _replace(values, path, ref, table[fold(name)])
+                _replace(values, path, ref, name, table[fold(name)])
                 changed = True
     return LiveObject(obj.kind, obj.uuid, obj.raw, values) if changed else obj
 
 
-def _replace(values: Any, path: tuple[Any, ...], ref: Reference, new: str) -> None:
+def _replace(values: Any, path: tuple[Any, ...], ref: Reference, old: str, new: str) -> None:
     parent = values
     for part in path[:-1]:
         parent = parent[part]
     if ref.path[-1] == KEYS:
         parent[new] = parent.pop(path[-1])
     else:
-        parent[path[-1]] = ref.with_name(parent[path[-1]], new)
+        parent[path[-1]] = ref.with_name(parent[path[-1]], new, old)
 
 
 def _repoint(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:

@@ -45,7 +45,8 @@ class Reference:
     ``cycle`` label must not form a cycle (``show_when`` chains, webhook token chains).
     ``pattern`` is for names inside a text (a webhook parameter
     ``study.customfield:Referral Priority``): a regular expression whose one group is the
-    name; texts it does not match name nothing.
+    name; texts it does not match name nothing. With ``many`` the pattern is searched
+    through the text, each match one name (an HL7 template body names several fields).
     """
 
     path: RefPath
@@ -57,17 +58,31 @@ class Reference:
     cycle: str | None = None
     label: str | None = None
     pattern: str | None = None
+    many: bool = False
 
     def names_in(self, values: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
         """Every (concrete path, name) this reference finds in an object's values."""
         for path, value in walk(values, self.path):
             if self.pattern is None:
                 yield path, value
+            elif isinstance(value, str) and self.many:
+                for found in re.finditer(self.pattern, value):
+                    yield path, found.group(1)
             elif isinstance(value, str) and (match := re.fullmatch(self.pattern, value)):
                 yield path, match.group(1)
 
-    def with_name(self, value: str, name: str) -> str:
-        """``value`` naming ``name`` instead (the text around a patterned name is kept)."""
+    def with_name(self, value: str, name: str, old: str = "") -> str:
+        """``value`` naming ``name`` instead of ``old`` (the text around a patterned name is
+        kept; in a text of ``many`` names, only those that were ``old`` change)."""
+        if self.pattern and self.many:
+
+            def renamed(match: re.Match[str]) -> str:
+                if fold(match.group(1)) != fold(old):
+                    return match.group(0)
+                start, end = match.start(1) - match.start(), match.end(1) - match.start()
+                return match.group(0)[:start] + name + match.group(0)[end:]
+
+            return re.sub(self.pattern, renamed, value)
         match = re.fullmatch(self.pattern, value) if self.pattern else None
         return value[: match.start(1)] + name + value[match.end(1) :] if match else name
 
