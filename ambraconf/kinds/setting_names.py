@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ambraconf.facts import ACCOUNT_SETTINGS, SettingFact
-from ambraconf.kinds.base import UUID_RE
+from ambraconf.kinds.base import OWN_NAMESPACE, UUID_RE
 from ambraconf.kinds.codec import Names, parse_json_text, split_csv
 from ambraconf.kinds.spec import ANY, Reference, RefPath, walk
 
@@ -38,8 +38,8 @@ class Spelling:
     ``by_name``: the uuid itself, named by the object's name. ``prefixed``: a study field
     list's ``customfield-<UUID>``, written ``customfield:<name>`` as webhooks write it
     (other texts are study fields and pass). ``namespace``: a namespace uuid, written
-    ``{group: <name>}`` or ``{location: <name>}`` as route actions write it, or kept as a
-    uuid (another account's namespace).
+    ``{group: <name>}`` or ``{location: <name>}`` as route actions write it, ``ACCOUNT``
+    for the account's own, or kept as a uuid (another account's namespace).
     """
 
     style: str
@@ -57,7 +57,9 @@ class Spelling:
             return value
         if self.style == "namespace":
             owner = names.namespace_owner(value)
-            return {owner[0]: owner[1]} if owner else value
+            if owner:
+                return {owner[0]: owner[1]}
+            return OWN_NAMESPACE if names.is_own_namespace(value) else value
         if self.style == "prefixed":
             match = re.fullmatch(rf"customfield-({UUID_RE})", value)
             name = names.name("customfield", match.group(1)) if match else None
@@ -69,7 +71,7 @@ class Spelling:
             if isinstance(value, dict) and len(value) == 1:
                 kind, name = next(iter(value.items()))
                 return names.namespace_id(kind, name)
-            return value
+            return names.own_namespace() if value == OWN_NAMESPACE else value
         if not isinstance(value, str):
             return value
         if self.style == "prefixed":
@@ -81,7 +83,7 @@ class Spelling:
         """Why ``value`` cannot stand for an object here, or None."""
         if self.style != "namespace":
             return None if isinstance(value, str) else f"expected a {self.what}, got {value!r}"
-        if isinstance(value, str) and re.fullmatch(UUID_RE, value):
+        if value == OWN_NAMESPACE or isinstance(value, str) and re.fullmatch(UUID_RE, value):
             return None
         if (
             isinstance(value, dict)
@@ -91,8 +93,8 @@ class Spelling:
         ):
             return None
         return (
-            "expected {group: <name>}, {location: <name>} or the uuid of another account's "
-            f"namespace, got {value!r}"
+            f"expected {{group: <name>}}, {{location: <name>}}, {OWN_NAMESPACE} or the uuid "
+            f"of another account's namespace, got {value!r}"
         )
 
     @property

@@ -417,4 +417,4 @@ def test_settings_that_name_objects_take_yaml_not_uuid_text(write: Write) -> Non
     text = at(errors[0], "cfg/a.yaml", 5, 41)
     assert "names objects of the account: write it as a list of names" in text
     text = at(errors[1], "cfg/a.yaml", 6, 37)
-    assert "expected {group: <name>}, {location: <name>} or the uuid of another account's" in text
+    assert "expected {group: <name>}, {location: <name>}, ACCOUNT or the uuid of another" in text
