@@ -59,12 +59,13 @@ def plan_account(
         spec = specs[kind]
         wanted = desired.of(kind)
         current = [_renamed(o, spec, renames) for o in live.of_kind(kind)]
+        as_read = {o.uuid: o for o in live.of_kind(kind)}
         matcher = _Matcher(spec, current, desired.name)
         for obj in wanted:
             found = matcher.claim(obj)
             if found is not None and obj.renamed_from:
                 _record_rename(live, spec, obj, found, renames)
-            matched.append((spec, obj, found))
+            matched.append((spec, obj, as_read[found.uuid] if found is not None else None))
         for leftover in matcher.unclaimed():
             name = spec.display(leftover.values)
             if desired.ignores(kind, name) or spec.is_stock(
@@ -86,7 +87,8 @@ def plan_account(
             else:
                 unmanaged.setdefault(kind, []).append(name)
     # diffed once every rename is known: the account, first of the kinds, may name a
-    # custom field renamed further down (its settings do)
+    # custom field renamed further down (its settings do); each live object is renamed
+    # once, from the object as read
     for spec, obj, found in matched:
         if found is not None:
             found = _renamed(found, spec, renames)
