@@ -206,11 +206,18 @@ def shape_problem(name: str, value: Any) -> str | None:
             f"setting '{name}' names objects of the account: write it as {form} "
             f"of names, not as text"
         )
-    for path in entry.paths:
-        for _, item in walk(value, path):
-            problem = entry.spelling.problem(item)
-            if problem:
-                return f"setting '{name}': {problem}"
+    places = [place for path in entry.paths for place in walk(value, path)]
+    whole = {at for at, item in places if entry.spelling.problem(item) is None}
+    for at, item in places:
+        # ``source_namespace`` is one namespace or a list of them, so both of its paths
+        # match either: a place inside a good item is part of it (X in {group: X}), and a
+        # place with places below it is the list holding them
+        inside = any(at[:i] in whole for i in range(len(at)))
+        if inside or any(len(o) > len(at) and o[: len(at)] == at for o, _ in places):
+            continue
+        problem = entry.spelling.problem(item)
+        if problem:
+            return f"setting '{name}': {problem}"
     return None
 
 

@@ -418,3 +418,31 @@ def test_settings_that_name_objects_take_yaml_not_uuid_text(write: Write) -> Non
     assert "names objects of the account: write it as a list of names" in text
     text = at(errors[1], "cfg/a.yaml", 6, 37)
     assert "expected {group: <name>}, {location: <name>}, ACCOUNT or the uuid of another" in text
+
+
+def test_a_setting_that_takes_one_namespace_or_a_list_takes_both(write: Write) -> None:
+    write(
+        "a.yaml",
+        ACCOUNT
+        + """
+    settings:
+      patient_portal_options: {source_namespace: {group: Portal}}
+      sso_second_opinion_workflow: {namespace_id: [{group: Portal}]}
+    groups:
+      - name: Portal
+""",
+    )
+    [error] = check().errors
+    text = at(error, "cfg/a.yaml", 6, 36)
+    assert "setting 'sso_second_opinion_workflow': expected {group: <name>}" in text
+    write(
+        "a.yaml",
+        ACCOUNT
+        + """
+    settings:
+      patient_portal_options: {source_namespace: [{group: Portal}, ACCOUNT]}
+    groups:
+      - name: Portal
+""",
+    )
+    assert check().errors == []
