@@ -6,8 +6,8 @@ settings block written with them does not carry from UAT to production. The conf
 those objects instead, as everywhere else; ``NAMED_SETTINGS`` says, per setting, how its
 value travels (``container``), where the objects sit inside it (``paths``) and how each is
 spelled (``spelling``). From it come the references validate and plan follow
-(``setting_references``), the conversion both ways (``settings_names_to_api``,
-``settings_names_from_api``) and the shape check (``shape_problem``).
+(``setting_references``), the conversion both ways (``setting_to_api``,
+``setting_from_api``) and the shape check (``shape_problem``).
 
 A uuid read live that names nothing of the account (a deleted object, another account's
 namespace) is kept as the uuid, as route conditions keep theirs. A config may write a uuid
@@ -29,6 +29,8 @@ from ambraconf.kinds.spec import ANY, Reference, RefPath, walk
 
 _STUDY = (("object", "Study"),)
 NAMESPACE_KINDS = ("group", "location")
+CUSTOMFIELD_BY_NAME = r"customfield:(.+)"
+"""A study field list's custom field as the config writes it (the API: customfield-<UUID>)."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class Spelling:
     def references(self, path: RefPath, label: str) -> tuple[Reference, ...]:
         if self.style == "namespace":
             return tuple(Reference((*path, k), k, label=label) for k in NAMESPACE_KINDS)
-        pattern = r"customfield:(.+)" if self.style == "prefixed" else None
+        pattern = CUSTOMFIELD_BY_NAME if self.style == "prefixed" else None
         return (Reference(path, self.target, where=self.where, label=label, pattern=pattern),)
 
     def from_api(self, value: Any, names: Names) -> Any:
@@ -75,7 +77,7 @@ class Spelling:
         if not isinstance(value, str):
             return value
         if self.style == "prefixed":
-            match = re.fullmatch(r"customfield:(.+)", value)
+            match = re.fullmatch(CUSTOMFIELD_BY_NAME, value)
             return f"customfield-{names.uuid('customfield', match.group(1))}" if match else value
         return names.uuid(self.target, value)
 
