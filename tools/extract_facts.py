@@ -66,19 +66,33 @@ def _permission(name: str, kind: str, values: list[str], description: str) -> di
     }
 
 
+SETTINGS_START = "Account settings Account setting"
+SETTINGS_END = "Study AI questions"
+SETTING_ROW = re.compile(rf"^({NAME}) \| ")
+SETTING_CELLS = re.compile(
+    rf"^({NAME}) \| (Flag|Text|Number) \|([^|]*)\|" + r"(( [01]? \|){4,5})(.*)$"
+)
+
+
 def account_settings(global_md: str) -> list[dict]:
-    """Rows of the account settings table: name | type | default | 5 flags | description."""
-    section = global_md[global_md.index("Account settings Account setting") :]
+    """Rows of the account settings table: name | type | default | 5 flags | description.
+
+    A row is any line of the table that starts with a setting name and a cell; one this
+    cannot read stops the extraction with the row in the message, instead of leaving a
+    documented setting out of the facts (validate would then call it unknown).
+    """
+    start = global_md.index(SETTINGS_START)
+    section = global_md[start : global_md.index(SETTINGS_END, start)]
+    body = section[section.index("---|") :].splitlines()[1:]
     rows = []
-    pattern = re.compile(
-        rf"^({NAME}) \| (Flag|Text|Number) \|([^|]*)\|" + r"(( [01] \|){4,5})(.*)$"
-    )
-    for line in section.splitlines():
-        match = pattern.match(line)
+    for line in body:
+        if not SETTING_ROW.match(line):
+            continue  # a description running on over several lines
+        match = SETTING_CELLS.match(line)
         if not match:
-            continue
+            raise SystemExit(f"account settings table: cannot read this row:\n{line}")
         name, typ, default, flags, _, description = match.groups()
-        # A few rows of the table have four flag columns; the missing one reads as 0.
+        # A few rows have four flag columns, two an empty one; missing or empty reads as 0.
         unauth, user, namespace, node, role = ([*flags.split("|")[:-1], "0"])[:5]
         rows.append(
             {

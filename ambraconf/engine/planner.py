@@ -56,22 +56,18 @@ def plan_account(
     raws: dict[str, dict[str, Any]] = {}
     renames: dict[str, dict[str, str]] = {}
     named = _named_in(desired, specs)
+    matched: list[tuple[KindSpec, DesiredObject, LiveObject | None]] = []
     for kind in kinds_in_play(desired, specs):
         spec = specs[kind]
         wanted = desired.of(kind)
         current = [_renamed(o, spec, renames) for o in live.of_kind(kind)]
+        as_read = {o.uuid: o for o in live.of_kind(kind)}
         matcher = _Matcher(spec, current, desired.name)
         for obj in wanted:
             found = matcher.claim(obj)
             if found is not None and obj.renamed_from:
                 _record_rename(live, spec, obj, found, renames)
-            action = _object_action(
-                desired.name, spec, obj, found, applied, exact=desired.is_exact(obj)
-            )
-            actions.append(action)
-            if found is not None:
-                raws[action.address] = found.raw
-                live_values[action.address] = found.values
+            matched.append((spec, obj, as_read[found.uuid] if found is not None else None))
         for leftover in matcher.unclaimed():
             name = spec.display(leftover.values)
             if (
@@ -94,6 +90,19 @@ def plan_account(
                 raws[action.address] = leftover.raw
             else:
                 unmanaged.setdefault(kind, []).append(name)
+    # diffed once every rename is known: the account, first of the kinds, may name a
+    # custom field renamed further down (its settings do); each live object is renamed
+    # once, from the object as read
+    for spec, obj, found in matched:
+        if found is not None:
+            found = _renamed(found, spec, renames)
+        action = _object_action(
+            desired.name, spec, obj, found, applied, exact=desired.is_exact(obj)
+        )
+        actions.append(action)
+        if found is not None:
+            raws[action.address] = found.raw
+            live_values[action.address] = found.values
     _check_references(desired, live, specs)
     _note_dropped_keys(actions, live_values, applied_keys or {})
     _repoint(actions, specs)
@@ -178,19 +187,19 @@ def _renamed(
         table = renames[ref.target]
         for path, name in list(ref.names_in(values)):
             if isinstance(name, str) and fold(name) in table:
-                _replace(values, path, ref, table[fold(name)])
+                _replace(values, path, ref, name, table[fold(name)])
                 changed = True
     return LiveObject(obj.kind, obj.uuid, obj.raw, values) if changed else obj
 
 
-def _replace(values: Any, path: tuple[Any, ...], ref: Reference, new: str) -> None:
+def _replace(values: Any, path: tuple[Any, ...], ref: Reference, old: str, new: str) -> None:
     parent = values
     for part in path[:-1]:
         parent = parent[part]
     if ref.path[-1] == KEYS:
         parent[new] = parent.pop(path[-1])
     else:
-        parent[path[-1]] = ref.with_name(parent[path[-1]], new)
+        parent[path[-1]] = ref.with_name(parent[path[-1]], new, old)
 
 
 def _repoint(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
@@ -448,5 +457,6 @@ def _named_by_field(
             if not isinstance(name, str):
                 continue
             key_values = {"name": name, **dict(ref.where), **{f: values.get(f) for f in ref.same}}
-            found.append((ref.path[0], (ref.target, specs[ref.target].identity_of(key_values))))
+            target = (ref.target, specs[ref.target].identity_of(key_values))
+            found.append((str(ref.path[0]), target))
     return found

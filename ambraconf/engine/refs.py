@@ -73,6 +73,19 @@ class RefIndex:
         self.uuid(kind, name)
         return self._namespace_of[(kind, name.casefold())]
 
+    def own_namespace(self) -> str:
+        """The account's own namespace (no group or location owns it)."""
+        if not self.account_namespace:
+            raise UnresolvedReference(
+                f"{self.account}: the account's own namespace is not known (the account "
+                "list did not give its namespace_id)",
+                hint="name a group or a location instead of ACCOUNT",
+            )
+        return self.account_namespace
+
+    def is_own_namespace(self, namespace_id: str) -> bool:
+        return bool(self.account_namespace) and namespace_id == self.account_namespace
+
     def namespace_owner(self, namespace_id: str) -> tuple[str, str] | None:
         """("group", "Cardiology") for a group's namespace; None for the account's own."""
         return self._namespaces.get(namespace_id)

@@ -31,6 +31,7 @@ from ambraconf.kinds.base import (
 )
 from ambraconf.kinds.codec import Names, json_text, parse_json_text
 from ambraconf.kinds.namespace import CUSTOMFIELD_VALUES
+from ambraconf.kinds.setting_names import setting_references
 from ambraconf.kinds.settings import (
     AccountSettings,
     is_default_setting,
@@ -249,12 +250,12 @@ def is_ignored(ignore: dict[str, list[str]] | None, key: str, name: str) -> bool
 def _decode_settings(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
     settings = parse_json_text(raw.get("settings"))
     if isinstance(settings, dict):
-        values["settings"] = settings_from_api(settings)
+        values["settings"] = settings_from_api(settings, names)
 
 
 def _encode_settings(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
     if desired.get("settings") is not None:
-        params["settings"] = json_text(settings_to_api(desired["settings"]))
+        params["settings"] = json_text(settings_to_api(desired["settings"], names))
 
 
 API = ApiMap(
@@ -297,5 +298,6 @@ SPEC = KindSpec(
             where=(("object", "Account"),),
             label="custom field value",
         ),
+        *setting_references("settings", lambda fact: True),
     ),
 )

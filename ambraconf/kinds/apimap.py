@@ -50,7 +50,8 @@ class Hook:
     ``encode(desired, params, names)`` adds form parameters; ``after_write(desired,
     live_raw, uuid, names)`` gives the calls that keep sub-objects in step once the
     object itself is written. ``set_only`` hooks are sent in the set that follows an add;
-    ``add_only`` ones can only be given on add (a change is a replace). ``scope(desired,
+    ``add_only`` ones can only be given on add (a change is a replace); ``resend`` ones go
+    with every set, changed or not (an HL7 template's body). ``scope(desired,
     names, account_uuid)`` names the owner an add links the object to, instead of the
     kind's ``scope_param`` (a route belongs to a group's namespace or the account).
     """
@@ -63,6 +64,7 @@ class Hook:
     paths: tuple[str, ...] = ()
     set_only: bool = False
     add_only: bool = False
+    resend: bool = False
     scope: Callable[[dict[str, Any], Names, str], dict[str, str]] | None = None
 
 
@@ -146,7 +148,8 @@ class ApiMap:
     @property
     def resent(self) -> frozenset[str]:
         """Fields every set carries, changed or not."""
-        return frozenset(f.name for f in self.fields if f.resend)
+        hooked = {f for hook in self.hooks if hook.resend for f in hook.fields}
+        return frozenset(f.name for f in self.fields if f.resend) | hooked
 
     def list_scope(self, account_uuid: str) -> dict[str, str]:
         """The parameters a list call of one account's objects takes."""

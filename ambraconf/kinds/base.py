@@ -35,6 +35,9 @@ Problem = tuple[tuple[str | int, ...], str] | tuple[tuple[str | int, ...], str, 
 AT_KEY = "key"
 
 UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+OWN_NAMESPACE = "ACCOUNT"
+"""How the config names the account's own namespace, which no group or location owns (a
+route action, a setting that names namespaces): the API takes its uuid."""
 
 
 class Model(BaseModel):

@@ -34,6 +34,7 @@ from ambraconf.kinds.permissions import (
     permissions_from_api,
     permissions_to_api,
 )
+from ambraconf.kinds.setting_names import setting_references
 from ambraconf.kinds.settings import (
     namespace_overridable,
     setting_schema,
@@ -197,6 +198,7 @@ def namespace_references(kind_title: str, customfield_object: str) -> tuple[Refe
             where=(("object", "Study"),),
             label="custom field flag",
         ),
+        *setting_references("namespace_settings", namespace_overridable),
     )
 
 
@@ -264,7 +266,7 @@ def namespace_settings_from_api(reply: dict[str, Any], names: Names) -> dict[str
         elif name == "storage_always_dicom_tags":
             result[name] = parse_json_text(value)
         elif name in ACCOUNT_SETTINGS:
-            result.update(settings_from_api({name: value}))
+            result.update(settings_from_api({name: value}, names))
         else:
             result[name] = value
     return result
@@ -279,5 +281,5 @@ def namespace_settings_to_api(values: dict[str, Any], names: Names) -> dict[str,
         elif name == "storage_always_dicom_tags":
             params[name] = json_text(value)
         else:
-            params.update(settings_to_api({name: value}))
+            params.update(settings_to_api({name: value}, names))
     return params

@@ -19,7 +19,13 @@ from ambraconf.kinds.permissions import (
     permissions_from_api,
     permissions_to_api,
 )
-from ambraconf.kinds.settings import RoleSettings, settings_from_api, settings_to_api
+from ambraconf.kinds.setting_names import setting_references
+from ambraconf.kinds.settings import (
+    RoleSettings,
+    role_overridable,
+    settings_from_api,
+    settings_to_api,
+)
 from ambraconf.kinds.spec import KEYS, ExactHash, KindSpec, Reference
 from ambraconf.kinds.wiring import Api
 
@@ -53,14 +59,14 @@ def _decode_permissions(raw: dict[str, Any], values: dict[str, Any], names: Name
         values["permissions"] = permissions_from_api(permissions, names)
     settings = parse_json_text(raw.get("settings"))
     if isinstance(settings, dict):
-        values["settings"] = settings_from_api(settings)
+        values["settings"] = settings_from_api(settings, names)
 
 
 def _encode_permissions(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
     if desired.get("permissions") is not None:
         params["permissions"] = json_text(permissions_to_api(desired["permissions"], names))
     if desired.get("settings") is not None:
-        params["settings"] = json_text(settings_to_api(desired["settings"]))
+        params["settings"] = json_text(settings_to_api(desired["settings"], names))
 
 
 API = ApiMap(
@@ -104,5 +110,6 @@ SPEC = KindSpec(
             where=(("object", "Study"),),
             label="custom field permission",
         ),
+        *setting_references("settings", role_overridable),
     ),
 )

@@ -15,6 +15,7 @@ from ambraconf.facts import (
 )
 from ambraconf.kinds.apimap import ApiMap, Hook
 from ambraconf.kinds.base import (
+    OWN_NAMESPACE,
     Flag,
     Integer,
     Model,
@@ -37,6 +38,8 @@ from ambraconf.suggest import did_you_mean
 
 PHYSICIAN_ALIAS = "PHYSICIAN_ALIAS"
 NAMESPACE_SPECIALS = ("PERSONAL", "GROUP", "LOCATION")
+"""Namespace action targets the API takes as words, resolved by the study's PHYSICIAN_ALIAS."""
+ACCOUNT = OWN_NAMESPACE
 Clock = Annotated[str, pattern_text(r"([01]\d|2[0-3]):[0-5]\d", "a time as HH:MM (24 hour clock)")]
 NAMED_LVS = {
     "customfield": ("customfield", "custom field"),
@@ -108,15 +111,25 @@ class NamespaceRef(Model):
 
 def _namespace_target(value: Any) -> str | NamespaceRef:
     if isinstance(value, str):
-        if value not in NAMESPACE_SPECIALS:
+        if value not in (ACCOUNT, *NAMESPACE_SPECIALS):
             raise fail(
-                f"expected {{group: <name>}}, {{location: <name>}} or one of "
+                f"expected {{group: <name>}}, {{location: <name>}}, {ACCOUNT} or one of "
                 f"{', '.join(NAMESPACE_SPECIALS)}, got {describe(value)}"
             )
         return value
     if isinstance(value, dict):
         return NamespaceRef.model_validate(value)
     raise fail(f"expected {{group: <name>}} or {{location: <name>}}, got {describe(value)}")
+
+
+def _other_namespace(value: Any) -> str | NamespaceRef:
+    if value == ACCOUNT:
+        return value
+    if isinstance(value, dict):
+        return NamespaceRef.model_validate(value)
+    raise fail(
+        f"expected {{group: <name>}}, {{location: <name>}} or {ACCOUNT}, got {describe(value)}"
+    )
 
 
 _NAMESPACE_REF_SCHEMA: dict[str, Any] = {
@@ -129,7 +142,12 @@ _NAMESPACE_REF_SCHEMA: dict[str, Any] = {
 NamespaceTarget = Annotated[
     Any,
     PlainValidator(_namespace_target),
-    WithJsonSchema({"anyOf": [{"enum": list(NAMESPACE_SPECIALS)}, _NAMESPACE_REF_SCHEMA]}),
+    WithJsonSchema({"anyOf": [{"enum": [ACCOUNT, *NAMESPACE_SPECIALS]}, _NAMESPACE_REF_SCHEMA]}),
+]
+OtherNamespace = Annotated[
+    Any,
+    PlainValidator(_other_namespace),
+    WithJsonSchema({"anyOf": [{"enum": [ACCOUNT]}, _NAMESPACE_REF_SCHEMA]}),
 ]
 
 
@@ -143,7 +161,9 @@ class Action(Model):
     destination_hl7_orm: Name | None = Field(None, description="Send an HL7 ORM to it.")
     share_code: Text | None = None
     namespace: NamespaceTarget | None = Field(
-        None, description="Share into {group: X}, {location: X}, or PERSONAL/GROUP/LOCATION."
+        None,
+        description="Share into {group: X}, {location: X}, ACCOUNT (the account's own "
+        "namespace), or PERSONAL/GROUP/LOCATION.",
     )
     webhook: Name | None = Field(None, description="Run this webhook (by name).")
     share_email: Text | None = Field(None, description="An email address or USER_ENTRY.")
@@ -211,7 +231,9 @@ class Route(ObjectModel):
     delay: Annotated[Integer | None, Api()] = Field(None, ge=0, description="Minutes.")
     delay_seconds: Annotated[Integer | None, Api()] = Field(None, ge=0)
     delay_till_schedule: Annotated[Flag | None, Api()] = None
-    other_namespaces: list[NamespaceRef] | None = None
+    other_namespaces: list[OtherNamespace] | None = Field(
+        None, description="Also run for these: {group: X}, {location: X}, ACCOUNT."
+    )
     manual_roles: Annotated[list[Name] | None, Api(codec="refs_csv", ref="role")] = Field(
         None, description="Roles that may run it manually."
     )
@@ -232,7 +254,11 @@ class Route(ObjectModel):
                 problems.append(
                     (("actions", index, kind), f"'{kind}' is not valid on an on_thin rule")
                 )
-            if kind == "namespace" and isinstance(action.namespace, str) and not physician_alias:
+            if (
+                kind == "namespace"
+                and action.namespace in NAMESPACE_SPECIALS
+                and not physician_alias
+            ):
                 problems.append(
                     (
                         ("actions", index, kind),
@@ -257,7 +283,9 @@ _STUDY = (("object", "Study"),)
 
 def _namespace_name(names: Names, namespace_id: Any) -> dict[str, str] | str:
     owner = names.namespace_owner(str(namespace_id))
-    return {owner[0]: owner[1]} if owner else str(namespace_id)
+    if owner:
+        return {owner[0]: owner[1]}
+    return ACCOUNT if names.is_own_namespace(str(namespace_id)) else str(namespace_id)
 
 
 def _decode_owner(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
@@ -323,7 +351,10 @@ def _encode_route(desired: dict[str, Any], params: dict[str, str], names: Names)
         )
 
 
-def _namespace_id(names: Names, ref: dict[str, str]) -> str:
+def _namespace_id(names: Names, ref: dict[str, str] | str) -> str:
+    if ref == ACCOUNT:
+        return names.own_namespace()
+    assert isinstance(ref, dict)  # validated: {group: X}, {location: X} or ACCOUNT
     kind, name = next(iter(ref.items()))
     return names.namespace_id(kind, name)
 
@@ -340,7 +371,7 @@ def _condition_to_api(condition: dict[str, Any], names: Names) -> dict[str, Any]
 
 def _action_to_api(action: dict[str, Any], names: Names) -> dict[str, Any]:
     kind, value = next(iter(action.items()))
-    if kind == "namespace" and isinstance(value, dict):
+    if kind == "namespace" and (isinstance(value, dict) or value == ACCOUNT):
         return {kind: _namespace_id(names, value)}
     if kind == "first_working_destination":
         return {kind: [names.uuid("destination", v) for v in value]}

@@ -23,7 +23,9 @@ from ambraconf.kinds.base import (
     problem_error,
     to_flag,
 )
+from ambraconf.kinds.codec import Names
 from ambraconf.kinds.compare import same
+from ambraconf.kinds.setting_names import setting_from_api, setting_to_api, shape_problem
 from ambraconf.suggest import did_you_mean
 
 _TYPE_NAMES = {"flag": "true or false", "number": "a whole number", "text": "text"}
@@ -44,6 +46,9 @@ def setting_value(fact: SettingFact, value: Any) -> Any:
         raise ValueError(_wrong_type(fact, value))
     if value is None or isinstance(value, bool):
         raise ValueError(_wrong_type(fact, value))
+    problem = shape_problem(fact.name, value)
+    if problem:
+        raise ValueError(problem)
     return value if isinstance(value, (dict, list, str)) else str(value)
 
 
@@ -107,7 +112,7 @@ AccountSettings = Annotated[dict[str, Any], checked_mapping(check_settings, sett
 """``settings:`` of an account: any documented account setting."""
 
 
-def _role_overridable(fact: SettingFact) -> bool:
+def role_overridable(fact: SettingFact) -> bool:
     return fact.role_override
 
 
@@ -115,13 +120,13 @@ def _check_role_settings(values: dict[str, Any]) -> dict[str, Any]:
     overridable = ", ".join(sorted(n for n, f in ACCOUNT_SETTINGS.items() if f.role_override))
     return check_settings(
         values,
-        _role_overridable,
+        role_overridable,
         f"cannot be overridden by a role (the settings table allows: {overridable})",
     )
 
 
 RoleSettings = Annotated[
-    dict[str, Any], checked_mapping(_check_role_settings, settings_schema(_role_overridable))
+    dict[str, Any], checked_mapping(_check_role_settings, settings_schema(role_overridable))
 ]
 """``settings:`` of a role: only settings the table marks as role-overridable."""
 
@@ -130,11 +135,13 @@ def namespace_overridable(fact: SettingFact) -> bool:
     return fact.namespace_override
 
 
-def settings_from_api(settings: dict[str, Any]) -> dict[str, Any]:
-    """Live settings (the API returns every value as text) typed per the settings table."""
+def settings_from_api(settings: dict[str, Any], names: Names) -> dict[str, Any]:
+    """Live settings (the API returns every value as text) typed per the settings table,
+    the objects some hold by uuid by name (``setting_names``)."""
     result: dict[str, Any] = {}
     for name, value in settings.items():
         fact = ACCOUNT_SETTINGS.get(name)
+        value = setting_from_api(name, value, names)
         try:
             result[name] = setting_value(fact, value) if fact and value is not None else value
         except ValueError:
@@ -142,10 +149,12 @@ def settings_from_api(settings: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def settings_to_api(settings: dict[str, Any]) -> dict[str, str]:
-    """The API's settings hash: every value text; flags 1/0; JSON settings as JSON text."""
+def settings_to_api(settings: dict[str, Any], names: Names) -> dict[str, str]:
+    """The API's settings hash: every value text; flags 1/0; JSON settings as JSON text;
+    objects named by uuid."""
     result: dict[str, str] = {}
     for name, value in settings.items():
+        value = setting_to_api(name, value, names)
         if isinstance(value, bool):
             result[name] = "1" if value else "0"
         elif isinstance(value, dict | list):

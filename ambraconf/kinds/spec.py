@@ -25,6 +25,9 @@ KEYS = "<keys>"
 """In a reference path: the keys of a mapping (``show_when: {Other field: [...]}``)."""
 
 PathSpec = tuple[str, ...]
+RefPath = tuple[str | int, ...]
+"""A reference's path: keys, ``*``, ``<keys>``, and list indexes (``study_stat_filter``'s
+first item is a custom field)."""
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,11 @@ class Reference:
     ``cycle`` label must not form a cycle (``show_when`` chains, webhook token chains).
     ``pattern`` is for names inside a text (a webhook parameter
     ``study.customfield:Referral Priority``): a regular expression whose one group is the
-    name; texts it does not match name nothing.
+    name; texts it does not match name nothing. With ``many`` the pattern is searched
+    through the text, each match one name (an HL7 template body names several fields).
     """
 
-    path: PathSpec
+    path: RefPath
     target: str
     managed: bool = True
     where: tuple[tuple[str, str], ...] = ()
@@ -54,17 +58,31 @@ class Reference:
     cycle: str | None = None
     label: str | None = None
     pattern: str | None = None
+    many: bool = False
 
     def names_in(self, values: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
         """Every (concrete path, name) this reference finds in an object's values."""
         for path, value in walk(values, self.path):
             if self.pattern is None:
                 yield path, value
+            elif isinstance(value, str) and self.many:
+                for found in re.finditer(self.pattern, value):
+                    yield path, found.group(1)
             elif isinstance(value, str) and (match := re.fullmatch(self.pattern, value)):
                 yield path, match.group(1)
 
-    def with_name(self, value: str, name: str) -> str:
-        """``value`` naming ``name`` instead (the text around a patterned name is kept)."""
+    def with_name(self, value: str, name: str, old: str = "") -> str:
+        """``value`` naming ``name`` instead of ``old`` (the text around a patterned name is
+        kept; in a text of ``many`` names, only those that were ``old`` change)."""
+        if self.pattern and self.many:
+
+            def renamed(match: re.Match[str]) -> str:
+                if fold(match.group(1)) != fold(old):
+                    return match.group(0)
+                start, end = match.start(1) - match.start(), match.end(1) - match.start()
+                return match.group(0)[:start] + name + match.group(0)[end:]
+
+            return re.sub(self.pattern, renamed, value)
         match = re.fullmatch(self.pattern, value) if self.pattern else None
         return value[: match.start(1)] + name + value[match.end(1) :] if match else name
 
@@ -73,7 +91,7 @@ class Reference:
         """How the message names the field: ``default role``, ``show_when``."""
         if self.label:
             return self.label
-        return ".".join(p for p in self.path if p not in (ANY, KEYS))
+        return ".".join(str(p) for p in self.path if p not in (ANY, KEYS))
 
 
 @dataclass(frozen=True)
@@ -164,7 +182,7 @@ def fold(value: Any) -> str:
 
 
 def walk(
-    value: Any, path: PathSpec, prefix: tuple[Any, ...] = ()
+    value: Any, path: RefPath, prefix: tuple[Any, ...] = ()
 ) -> Iterator[tuple[tuple[Any, ...], Any]]:
     """Every (concrete path, value) that ``path`` matches in ``value`` (plain dicts/lists)."""
     if not path:
@@ -182,5 +200,8 @@ def walk(
         if isinstance(value, dict):
             for key in value:
                 yield (*prefix, key), key
+    elif isinstance(head, int):
+        if isinstance(value, list) and head < len(value):
+            yield from walk(value[head], rest, (*prefix, head))
     elif isinstance(value, dict) and value.get(head) is not None:
         yield from walk(value[head], rest, (*prefix, head))

@@ -361,3 +361,88 @@ def test_unreadable_file_suspends_reference_checks(write: Write) -> None:
     result = check()
     assert len(result.errors) == 1 and result.errors[0].file == "cfg/groups.yaml"
     assert "references between objects were not checked" in str(result.warnings[0])
+
+
+def test_settings_whose_table_rows_have_an_empty_cell_are_known(write: Write) -> None:
+    write(
+        "a.yaml",
+        ACCOUNT
+        + """
+    settings:
+      update_phi_hl7_namespaces: ""
+      update_accession_from_orm: {hl7_field: OBR_5_2}
+""",
+    )
+    assert check().errors == []
+
+
+def test_settings_name_objects_that_must_be_defined(write: Write) -> None:
+    write(
+        "a.yaml",
+        ACCOUNT
+        + """
+    settings:
+      study_stat_filter: [Priorty, STAT]
+      study_status_role_tags: {READ: [Radiologist]}
+      default_query_owner_namespace: {group: Cardiolgy}
+    customfields:
+      - {name: Priority, object: Study, type: text}
+    groups:
+      - name: Cardiology
+""",
+    )
+    errors = check().errors
+    assert len(errors) == 3, errors
+    text = at(errors[0], "cfg/a.yaml", 5, 27)
+    assert "setting study_stat_filter 'Priorty': no Study custom field of that name" in text
+    assert "did you mean 'Priority'?" in text
+    text = at(errors[1], "cfg/a.yaml", 6, 39)
+    assert "setting study_status_role_tags 'Radiologist': no role of that name" in text
+    text = at(errors[2], "cfg/a.yaml", 7, 46)
+    assert "setting default_query_owner_namespace 'Cardiolgy': no group of that name" in text
+
+
+def test_settings_that_name_objects_take_yaml_not_uuid_text(write: Write) -> None:
+    write(
+        "a.yaml",
+        ACCOUNT
+        + """
+    settings:
+      vanity_registration_customfields: "0b3c6d5e-1f2a-4b3c-8d9e-0a1b2c3d4e5f"
+      study_requestable_namespaces: [Cardiology]
+""",
+    )
+    errors = check().errors
+    assert len(errors) == 2, errors
+    text = at(errors[0], "cfg/a.yaml", 5, 41)
+    assert "names objects of the account: write it as a list of names" in text
+    text = at(errors[1], "cfg/a.yaml", 6, 37)
+    assert "expected {group: <name>}, {location: <name>}, ACCOUNT or the uuid of another" in text
+
+
+def test_a_setting_that_takes_one_namespace_or_a_list_takes_both(write: Write) -> None:
+    write(
+        "a.yaml",
+        ACCOUNT
+        + """
+    settings:
+      patient_portal_options: {source_namespace: {group: Portal}}
+      sso_second_opinion_workflow: {namespace_id: [{group: Portal}]}
+    groups:
+      - name: Portal
+""",
+    )
+    [error] = check().errors
+    text = at(error, "cfg/a.yaml", 6, 36)
+    assert "setting 'sso_second_opinion_workflow': expected {group: <name>}" in text
+    write(
+        "a.yaml",
+        ACCOUNT
+        + """
+    settings:
+      patient_portal_options: {source_namespace: [{group: Portal}, ACCOUNT]}
+    groups:
+      - name: Portal
+""",
+    )
+    assert check().errors == []

@@ -8,6 +8,7 @@ from ambraconf.engine.refs import RefIndex
 from ambraconf.kinds import kind
 from ambraconf.kinds.apimap import ApiMap
 from ambraconf.kinds.codec import Field
+from ambraconf.kinds.settings import settings_from_api, settings_to_api
 
 ROUTE_LIKE = ApiMap(
     list_path="/thing/list",
@@ -115,3 +116,26 @@ def test_route_conditions_name_custom_fields_and_validation_rules() -> None:
     ]
     sent = route.encode({"conditions": decoded[:2]}, index)["conditions"]
     assert json.loads(sent) == live[:2]
+
+
+def test_settings_name_namespaces_in_each_documented_form() -> None:
+    index = RefIndex("Acme")
+    index.add("group", "Portal", "g-1", namespace_id="ns-1")
+    index.add("location", "Main", "l-1", namespace_id="ns-2")
+    live = {
+        "patient_portal_options": '{"source_namespace":["ns-1","ns-2"],"x":1}',
+        "sso_second_opinion_workflow": '{"namespace_id":"ns-2"}',
+        "update_phi_hl7_namespaces": '{"ns-1":"A08"}',  # its hash form: kept as written
+        "take_study_source_namespace": "ns-9",  # another account's: kept as the uuid
+    }
+    config = {
+        "patient_portal_options": {
+            "source_namespace": [{"group": "Portal"}, {"location": "Main"}],
+            "x": 1,
+        },
+        "sso_second_opinion_workflow": {"namespace_id": {"location": "Main"}},
+        "update_phi_hl7_namespaces": '{"ns-1":"A08"}',
+        "take_study_source_namespace": "ns-9",
+    }
+    assert settings_from_api(live, index) == config
+    assert settings_to_api(config, index) == live

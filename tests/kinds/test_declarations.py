@@ -97,9 +97,9 @@ def test_a_required_add_parameter_never_sent_is_refused() -> None:
     template = next(k for k in KINDS if k.name == "hl7_template")
     broken = replace(template, api=replace(template.api, scope_param=None))
     assert "/hl7/template/add requires account_id, but nothing sends it" in kind_problems(broken)
-    optional_body = redeclare(template, "body", Api(), optional=True)
-    assert "/hl7/template/add requires body, but the model lets body be left out" in (
-        kind_problems(optional_body)
+    optional_name = redeclare(template, "name", Api(), optional=True)
+    assert "/hl7/template/add requires name, but the model lets name be left out" in (
+        kind_problems(optional_name)
     )
 
 
