@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from e2e_helpers import no_changes
 
 from ambraconf.sandbox.harness import SandboxHandle
 
@@ -36,12 +37,6 @@ def config(tmp_path: Path) -> Path:
     return folder
 
 
-def converged(ambraconf, config: Path) -> None:
-    run = ambraconf("plan", str(config), "--detailed-exitcode")
-    assert run.code == 0, run.out + run.err
-    assert "No changes." in run.out
-
-
 def test_account_namespace_is_sent_as_its_uuid_and_read_back_as_account(
     ambraconf, sandbox: SandboxHandle, config: Path, tmp_path: Path
 ):
@@ -54,14 +49,14 @@ def test_account_namespace_is_sent_as_its_uuid_and_read_back_as_account(
     assert route["other_namespaces"] == f"{own},{group['namespace_id']}"
     settings = sandbox.ok("/account/get", uuid=sandbox.account_id)["settings"]
     assert settings["default_query_owner_namespace"] == own
-    converged(ambraconf, config)
+    no_changes(ambraconf, config)
     exported = tmp_path / "exported"
     run = ambraconf("export", "--account", ACCOUNT, "--out", str(exported))
     assert run.code == 0, run.err
     [route] = yaml.safe_load((exported / "routes.yaml").read_text())["accounts"][0]["routes"]
     assert route["actions"] == [{"namespace": "ACCOUNT"}]
     assert route["other_namespaces"] == ["ACCOUNT", {"group": "Cardiology"}]
-    converged(ambraconf, exported)
+    no_changes(ambraconf, exported)
 
 
 def test_physician_alias_words_still_need_their_condition(ambraconf, config: Path):

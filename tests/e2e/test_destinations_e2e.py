@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from e2e_helpers import applied, no_changes
 
 from ambraconf.sandbox.harness import SandboxHandle
 
@@ -52,18 +53,6 @@ def pushed_to(sandbox: SandboxHandle, name: str = "CT to PACS") -> list[str]:
     routes = sandbox.ok("/route/list", account_id=sandbox.account_id)["routes"]
     [found] = [r for r in routes if r["name"] == name]
     return [a["destination"] for a in found["actions"]]
-
-
-def applied(ambraconf, folder: Path) -> str:
-    run = ambraconf("apply", str(folder), "--auto-approve")
-    assert run.code == 0, run.out + run.err
-    return run.out
-
-
-def no_changes(ambraconf, folder: Path) -> None:
-    run = ambraconf("plan", str(folder), "--detailed-exitcode")
-    assert run.code == 0, run.out + run.err
-    assert "No changes." in run.out
 
 
 def test_apply_creates_destinations_before_the_route_that_pushes_to_them(

@@ -8,6 +8,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import markdown
+from e2e_helpers import applied
 
 from ambraconf.engine.records import key
 from ambraconf.sandbox.harness import SandboxHandle
@@ -17,11 +18,6 @@ ROLE = f"{ACCOUNT}/role/Radiologist"
 ROUTE = f"{ACCOUNT}/route/Cardiology/STAT to PACS"
 WEBHOOK = f"{ACCOUNT}/webhook/Notify EHR"
 LOCUM = f"{ACCOUNT}/role/Locum"
-
-
-def applied(ambraconf, clinic: Path) -> None:
-    run = ambraconf("apply", str(clinic), "--auto-approve")
-    assert run.code == 0, run.out + run.err
 
 
 def uuid_of(sandbox: SandboxHandle, endpoint: str, key_: str, name: str) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from e2e_helpers import applied, no_changes
 
 from ambraconf.sandbox.harness import SandboxHandle
 
@@ -36,18 +37,6 @@ def config(tmp_path: Path) -> Path:
     return folder
 
 
-def applied(ambraconf, config: Path) -> str:
-    run = ambraconf("apply", str(config), "--auto-approve")
-    assert run.code == 0, run.out + run.err
-    return run.out
-
-
-def converged(ambraconf, config: Path) -> None:
-    run = ambraconf("plan", str(config), "--detailed-exitcode")
-    assert run.code == 0, run.out + run.err
-    assert "No changes." in run.out
-
-
 def live_body(sandbox: SandboxHandle) -> str:
     [template] = sandbox.ok("/hl7/template/list", account_id=sandbox.account_id)["templates"]
     return template["body"]
@@ -66,7 +55,7 @@ def test_apply_sends_uuids_export_writes_names(
     assert body.count(f"{{$customfield_h{{'{fields['Priority']}'}}}}") == 2
     assert f"{{$customfield_h{{'{fields['Reader']}'}}}}" in body
     assert f"{{$customfield_h{{'{FOREIGN}'}}}}" in body  # names nothing: sent as written
-    converged(ambraconf, config)
+    no_changes(ambraconf, config)
     exported = tmp_path / "exported"
     run = ambraconf("export", "--account", ACCOUNT, "--out", str(exported))
     assert run.code == 0, run.err
@@ -76,7 +65,7 @@ def test_apply_sends_uuids_export_writes_names(
     assert "{$customfield_h{'Priority'}}" in template["body"]
     assert "{$customfield_h{'Reader'}}" in template["body"]
     assert f"{{$customfield_h{{'{FOREIGN}'}}}}" in template["body"]
-    converged(ambraconf, exported)
+    no_changes(ambraconf, exported)
 
 
 def test_a_renamed_custom_field_is_followed_in_the_body(
@@ -93,7 +82,7 @@ def test_a_renamed_custom_field_is_followed_in_the_body(
     assert "hl7_template" not in run.out  # the body holds the same uuids
     applied(ambraconf, config)
     assert live_body(sandbox) == before
-    converged(ambraconf, config)
+    no_changes(ambraconf, config)
 
 
 def test_validate_names_an_unknown_field_in_the_body(ambraconf, config: Path):

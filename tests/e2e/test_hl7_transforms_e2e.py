@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from e2e_helpers import applied, no_changes
 
 from ambraconf.sandbox.harness import SandboxHandle
 
@@ -38,18 +39,6 @@ def live(sandbox: SandboxHandle) -> dict[str, dict[str, Any]]:
     """The account's transforms as the API returns them, by name."""
     items = sandbox.ok("/hl7/transform/list", account_id=sandbox.account_id)["transforms"]
     return {t["name"]: {k: v for k, v in t.items() if k != "uuid"} for t in items}
-
-
-def applied(ambraconf, folder: Path) -> str:
-    run = ambraconf("apply", str(folder), "--auto-approve")
-    assert run.code == 0, run.out + run.err
-    return run.out
-
-
-def no_changes(ambraconf, folder: Path) -> None:
-    run = ambraconf("plan", str(folder), "--detailed-exitcode")
-    assert run.code == 0, run.out + run.err
-    assert "No changes." in run.out
 
 
 def test_apply_creates_them_as_written_and_plan_is_then_empty(ambraconf, sandbox, tmp_path):

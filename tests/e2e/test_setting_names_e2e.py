@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from e2e_helpers import applied, no_changes
 
 from ambraconf.sandbox.harness import SandboxHandle
 
@@ -47,18 +48,6 @@ def config(tmp_path: Path) -> Path:
     return folder
 
 
-def applied(ambraconf, config: Path) -> str:
-    run = ambraconf("apply", str(config), "--auto-approve")
-    assert run.code == 0, run.out + run.err
-    return run.out
-
-
-def converged(ambraconf, config: Path) -> None:
-    run = ambraconf("plan", str(config), "--detailed-exitcode")
-    assert run.code == 0, run.out + run.err
-    assert "No changes." in run.out
-
-
 def uuids(sandbox: SandboxHandle, path: str, key: str) -> dict[str, dict]:
     return {o["name"]: o for o in sandbox.ok(path, account_id=sandbox.account_id)[key]}
 
@@ -94,7 +83,7 @@ def test_apply_sends_uuids_and_plans_no_changes(ambraconf, sandbox: SandboxHandl
     assert overrides["try_update_original_study_to_namespaces"] == (
         f"{location['namespace_id']},0f8e0a1c-1b2c-4d5e-8f90-a1b2c3d4e5f6"
     )
-    converged(ambraconf, config)
+    no_changes(ambraconf, config)
 
 
 def test_export_writes_names_and_plans_no_changes(
@@ -118,7 +107,7 @@ def test_export_writes_names_and_plans_no_changes(
         {"location": "Main Campus"},
         "0f8e0a1c-1b2c-4d5e-8f90-a1b2c3d4e5f6",
     ]
-    converged(ambraconf, exported)
+    no_changes(ambraconf, exported)
 
 
 def test_a_renamed_custom_field_is_followed(ambraconf, sandbox: SandboxHandle, config: Path):
@@ -132,4 +121,4 @@ def test_a_renamed_custom_field_is_followed(ambraconf, sandbox: SandboxHandle, c
     assert "renamed from 'Priority'" in run.out
     assert "study_stat_filter" not in run.out  # the uuid the setting holds does not change
     applied(ambraconf, config)
-    converged(ambraconf, config)
+    no_changes(ambraconf, config)

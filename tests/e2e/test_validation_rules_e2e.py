@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from e2e_helpers import applied, no_changes
 
 from ambraconf.sandbox.harness import SandboxHandle
 
@@ -50,18 +51,6 @@ def edit(folder: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
-def applied(ambraconf, config: Path) -> str:
-    run = ambraconf("apply", str(config), "--auto-approve")
-    assert run.code == 0, run.out + run.err
-    return run.out
-
-
-def converged(ambraconf, config: Path) -> None:
-    run = ambraconf("plan", str(config), "--detailed-exitcode")
-    assert run.code == 0, run.out + run.err
-    assert "No changes." in run.out
-
-
 def live_rules(sandbox: SandboxHandle) -> dict[str, dict]:
     rules = sandbox.ok("/validate/list", account_id=sandbox.account_id)["validates"]
     return {r["name"]: r for r in rules}
@@ -85,7 +74,7 @@ def test_apply_creates_the_rule_before_the_route_that_names_it(
         "op": "greater_than_or_equals",
         "rv": "100",
     }
-    converged(ambraconf, config)
+    no_changes(ambraconf, config)
 
 
 def test_drift_names_the_changed_field_with_git_and_live_values(
@@ -135,7 +124,7 @@ def test_export_names_the_rule_in_the_route_and_plans_no_changes(
     assert routes[0]["conditions"] == [
         {"validate": "Complete study", "op": "greater_than_or_equals", "rv": "100"}
     ]
-    converged(ambraconf, exported)
+    no_changes(ambraconf, exported)
 
 
 def test_an_unmanaged_rule_is_deleted_only_under_prune(
@@ -155,7 +144,7 @@ def test_an_unmanaged_rule_is_deleted_only_under_prune(
     assert '- validation_rule "Legacy"' in out
     assert "1 deleted" in out
     assert sorted(live_rules(sandbox)) == ["Complete study"]
-    converged(ambraconf, config)
+    no_changes(ambraconf, config)
 
 
 def test_a_renamed_rule_keeps_the_route_that_names_it(
@@ -177,7 +166,7 @@ def test_a_renamed_rule_keeps_the_route_that_names_it(
     assert list(live_rules(sandbox)) == ["Complete series"]
     assert live_rules(sandbox)["Complete series"]["uuid"] == before
     assert live_route(sandbox)["conditions"][0]["lv"] == f"validate-{before}"
-    converged(ambraconf, config)
+    no_changes(ambraconf, config)
 
 
 def test_validate_points_at_each_mistake(ambraconf, config: Path):
@@ -237,4 +226,4 @@ def test_a_pruned_rule_is_deleted_after_the_route_stops_naming_it(
     assert "1 updated, 1 deleted" in out
     assert live_rules(sandbox) == {}
     assert live_route(sandbox)["conditions"][0]["lv"] == "modality"
-    converged(ambraconf, config)
+    no_changes(ambraconf, config)
