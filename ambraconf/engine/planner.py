@@ -76,7 +76,7 @@ def plan_account(
             name = spec.display(leftover.values)
             if (
                 desired.ignores(kind, name)
-                or spec.is_stock(leftover.raw, leftover.values.get("name"))
+                or spec.is_stock(leftover.raw, leftover.values.get(spec.name_key))
                 or (kind, spec.identity_of(leftover.values)) in named
             ):
                 continue
@@ -230,7 +230,9 @@ def _check_references(
 
     Objects ambraconf does not manage (nodes, users) can only be live.
     """
-    defined = {(kind, fold(o.values.get("name"))) for kind in specs for o in desired.of(kind)}
+    defined = {
+        (kind, fold(o.values.get(specs[kind].name_key))) for kind in specs for o in desired.of(kind)
+    }
     problems = []
     for kind in kinds_in_play(desired, specs):
         # validate has seen that every other name is defined in the config
@@ -328,6 +330,12 @@ def _object_action(
     if live is None:
         changes = [FieldChange(k, None, v, secret=k in secret) for k, v in obj.values.items()]
         recreated = f"{spec.name}/{name}" in applied
+        if spec.exists_outside:
+            notes.append(
+                f"must already exist outside the account: apply adds it before any other "
+                f"change, and stops without changing anything if the API answers "
+                f"{spec.exists_outside.error}"
+            )
         return Action(
             "create",
             account,
@@ -447,6 +455,11 @@ def _named_by_field(
         for _, name in ref.names_in(values):
             if not isinstance(name, str):
                 continue
-            key_values = {"name": name, **dict(ref.where), **{f: values.get(f) for f in ref.same}}
-            found.append((ref.path[0], (ref.target, specs[ref.target].identity_of(key_values))))
+            target = specs[ref.target]
+            key_values = {
+                target.name_key: name,
+                **dict(ref.where),
+                **{f: values.get(f) for f in ref.same},
+            }
+            found.append((ref.path[0], (ref.target, target.identity_of(key_values))))
     return found
