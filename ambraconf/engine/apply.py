@@ -168,14 +168,14 @@ class Applier:
         stuck = [o.action.address for o in linked if o.status == "failed"]
         named = ", ".join(f"{o.action.name!r} ({o.action.account})" for o in missing)
         kinds = {o.action.kind: self._outside(o) for o in missing}
-        what = " and ".join(f"{self.specs[k].plural} ({o.error})" for k, o in kinds.items())
+        what = " or ".join(f"{self.specs[k].title} ({o.error})" for k, o in kinds.items())
         head = (
             f"apply stopped, and could not undo the add of {', '.join(stuck)}"
             if stuck
             else "apply stopped before changing anything"
         )
         raise MissingOutside(
-            f"{head}: {len(missing)} {what} to add do not exist: {named}",
+            f"{head}: no such {what} to add: {named}",
             hint=" ".join(o.hint for o in kinds.values()),
         )
 
