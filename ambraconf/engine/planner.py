@@ -228,7 +228,7 @@ def _check_references(
 ) -> None:
     """Every name the config uses must be live or in the config, before anything changes.
 
-    Objects ambraconf does not manage (nodes, users) can only be live.
+    Objects ambraconf does not manage (nodes, sites) can only be live.
     """
     defined = {
         (kind, fold(o.values.get(specs[kind].name_key))) for kind in specs for o in desired.of(kind)
@@ -259,7 +259,7 @@ def _check_references(
 
 def _may_be_live_only(target: str, desired: DesiredAccount, specs: Mapping[str, KindSpec]) -> bool:
     """Whether a config may name a ``target`` it does not define: objects ambraconf does
-    not manage, stock ones (roles), kinds that may be named unmanaged (destinations), and
+    not manage, stock ones (roles), kinds that may be named unmanaged (destinations, users), and
     ones the account's ``ignore:`` leaves alone."""
     spec = specs.get(target)
     if spec is None or spec.builtin or spec.nameable_unmanaged:
