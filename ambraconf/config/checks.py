@@ -72,9 +72,9 @@ def check_duplicates(account: DesiredAccount, scoped: Scoped) -> None:
             first = seen.setdefault(obj.identity, obj)
             if first is not obj:
                 scoped.error(
-                    obj.where("name"),
+                    obj.where(spec.name_key),
                     f"duplicate {spec.title} '{_braces(obj.display)}' in {{accounts}} "
-                    f"(first defined at {first.where('name').where})",
+                    f"(first defined at {first.where(spec.name_key).where})",
                     account.name,
                     hint="names are compared without regard to letter case; "
                     "rename one or merge them",
@@ -174,7 +174,7 @@ class _Index:
 def _target_key(
     target: KindSpec, reference: Reference, holder: DesiredObject, name: str
 ) -> dict[str, str]:
-    key = {"name": name, **dict(reference.where)}
+    key = {target.name_key: name, **dict(reference.where)}
     key.update({f: str(holder.values.get(f, "")) for f in reference.same})
     return {f: v for f, v in key.items() if f in target.identity}
 

@@ -48,7 +48,7 @@ class DesiredObject:
 
     @property
     def name(self) -> str:
-        return str(self.values.get("name", ""))
+        return str(self.values.get(self.spec.name_key, ""))
 
     @property
     def identity(self) -> tuple[str, ...]:

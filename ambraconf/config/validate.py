@@ -201,8 +201,8 @@ def _build_account(
             model = _validated(spec.model, item, diagnostics)
             if model is not None:
                 account.objects[spec.name].append(DesiredObject.from_model(spec, model, item, name))
-            elif isinstance(item.get("name"), str):
-                account.invalid_names.setdefault(spec.name, []).append(item["name"])
+            elif isinstance(item.get(spec.name_key), str):
+                account.invalid_names.setdefault(spec.name, []).append(item[spec.name_key])
     return account
 
 

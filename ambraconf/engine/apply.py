@@ -19,9 +19,14 @@ from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, Plan
 from ambraconf.gc_tuning import bulk_allocations
 from ambraconf.kinds.apimap import ApiMap
-from ambraconf.kinds.spec import KindSpec
+from ambraconf.kinds.spec import KindSpec, Outside
 
 MAX_ATTEMPTS = 3
+
+
+class MissingOutside(UserError):
+    """Objects the config links into an account that exist nowhere to link (grid users no
+    one has created): found by the adds apply sends first, and undone, so nothing changed."""
 
 
 @dataclass
@@ -96,6 +101,7 @@ class Applier:
         self.live = live
         self.specs = specs
         self.progress = progress
+        self._linked: set[int] = set()
 
     @bulk_allocations()
     def apply(self, plan: Plan) -> ApplyResult:
@@ -103,9 +109,12 @@ class Applier:
         outcomes = {a.address: Outcome(a) for a in plan.actions if a.op != "noop"}
 
         result.outcomes = list(outcomes.values())
+        self._link_first(result.outcomes, outcomes)
         levels = sorted({o.action.level for o in result.outcomes})
         for number, level in enumerate(levels, start=1):
-            batch = [o for o in result.outcomes if o.action.level == level]
+            batch = [
+                o for o in result.outcomes if o.action.level == level and o.status == "pending"
+            ]
             ready = []
             for outcome in batch:
                 blocked = [
@@ -123,12 +132,67 @@ class Applier:
         self._retire_replaced(result.outcomes)
         return result
 
+    def _link_first(self, pending: list[Outcome], by_address: Mapping[str, Outcome]) -> None:
+        """Adds that link an identity kept outside the account (``exists_outside``: a grid
+        user) go before any other change, all in one bundle, because only the add can tell
+        whether the identity exists. If any is refused as missing, the ones that linked are
+        unlinked again and apply stops with every missing one named: nothing has changed.
+        Those that wait for an object this run creates (a new role) go at their level."""
+        first = [
+            o
+            for o in pending
+            if o.action.op == "create"
+            and self.specs[o.action.kind].exists_outside
+            and not any(d in by_address for d in o.action.depends_on)
+        ]
+        if not first:
+            return
+        self.progress(f"Adding {len(first)} object(s) that must exist outside the account")
+        self._send([c for c in (self._first_call(o) for o in first) if c is not None])
+        missing = [o for o in first if o.error_type == self._outside(o).error]
+        linked = [o for o in first if o.status == "pending" and o.uuid]
+        if not missing:
+            self._linked = {id(o) for o in linked}
+            return
+        self._send(
+            [
+                _Call(
+                    o,
+                    self._api(o.action.kind).delete_path,
+                    self._target(o.action, o.uuid),
+                    "delete",
+                )
+                for o in linked
+            ]
+        )
+        stuck = [o.action.address for o in linked if o.status == "failed"]
+        named = ", ".join(f"{o.action.name!r} ({o.action.account})" for o in missing)
+        kinds = {o.action.kind: self._outside(o) for o in missing}
+        what = " or ".join(f"{self.specs[k].title} ({o.error})" for k, o in kinds.items())
+        head = (
+            f"apply stopped, and could not undo the add of {', '.join(stuck)}"
+            if stuck
+            else "apply stopped before changing anything"
+        )
+        raise MissingOutside(
+            f"{head}: no such {what} to add: {named}",
+            hint=" ".join(o.hint for o in kinds.values()),
+        )
+
+    def _outside(self, outcome: Outcome) -> Outside:
+        outside = self.specs[outcome.action.kind].exists_outside
+        assert outside is not None  # only such outcomes are linked first
+        return outside
+
     def _retire_replaced(self, outcomes: list[Outcome]) -> None:
         """Old objects of replaces go last, once everything that named them points at the
         new ones (an API that refused to delete a referenced object would say IN_USE)."""
         calls = [
             _Call(
-                o, self._api(o.action.kind).delete_path, {"uuid": o.action.uuid or ""}, "delete-old"
+                o,
+                self._api(o.action.kind).delete_path,
+                self._target(o.action, o.action.uuid),
+                "delete-old",
             )
             for o in outcomes
             if o.action.op == "replace" and o.status == "done"
@@ -138,7 +202,7 @@ class Applier:
             self._send(calls)
 
     def _run_level(self, outcomes: list[Outcome]) -> None:
-        first = [self._first_call(o) for o in outcomes]
+        first = [self._first_call(o) for o in outcomes if id(o) not in self._linked]
         self._send([c for c in first if c is not None])
         second = [self._second_call(o) for o in outcomes if o.status == "pending"]
         self._send([c for c in second if c is not None])
@@ -147,6 +211,7 @@ class Applier:
         children = [c for o in outcomes if o.status == "pending" for c in self._children(o)]
         self._send(children)
         sent = {id(c.outcome) for c in (*first, *second, *companions, *children) if c is not None}
+        sent |= self._linked
         for outcome in outcomes:
             if outcome.status == "pending" and id(outcome) not in sent:
                 _fail(
@@ -167,7 +232,7 @@ class Applier:
         live = self.live[action.account]
         try:
             if action.op == "delete":
-                return _Call(outcome, api.delete_path, {"uuid": action.uuid or ""}, "delete")
+                return _Call(outcome, api.delete_path, self._target(action, action.uuid), "delete")
             if action.op in ("create", "replace"):
                 desired = laid_under(action.resets, action.desired or {})
                 values = {k: v for k, v in desired.items() if k not in api.set_only}
@@ -178,7 +243,8 @@ class Applier:
                 }
                 return _Call(outcome, api.add_path, params, "add")
             params = self._set_params(action, api, action.uuid)
-            return _Call(outcome, api.set_path, params, "set") if len(params) > 1 else None
+            named = len(self._target(action, action.uuid))
+            return _Call(outcome, api.set_path, params, "set") if len(params) > named else None
         except UserError as exc:
             _fail(outcome, str(exc))
             return None
@@ -190,7 +256,10 @@ class Applier:
         desired = laid_under(action.resets, action.desired or {})
         set_only = {k: v for k, v in desired.items() if k in api.set_only}
         if action.op in ("create", "replace") and set_only and outcome.uuid:
-            params = {"uuid": outcome.uuid, **api.encode(set_only, self.live[action.account].names)}
+            params = {
+                **self._target(action, outcome.uuid),
+                **api.encode(set_only, self.live[action.account].names),
+            }
             return _Call(outcome, api.set_path, params, "set")
         return None
 
@@ -242,7 +311,11 @@ class Applier:
         fields = {k: desired[k] for k in desired if k in changed or k in api.resent}
         if action.cause == "renamed" and "name" in desired:
             fields["name"] = desired["name"]
-        return {"uuid": uuid or "", **api.encode(fields, self.live[action.account].names)}
+        return {**self._target(action, uuid), **api.encode(fields, self.live[action.account].names)}
+
+    def _target(self, action: Action, uuid: str | None) -> dict[str, str]:
+        """How a set or delete names the object (its uuid, or its id in the account)."""
+        return self._api(action.kind).target(uuid or "", self.live[action.account].uuid)
 
     def _send(self, calls: list[_Call]) -> None:
         pending = calls
@@ -304,7 +377,7 @@ class Applier:
             self._adopt_account(self.live[action.account], uuid, namespace_id)
             return
         api = self._api(action.kind)
-        name = (action.desired or {}).get(api.name_field)
+        name = (action.desired or {}).get(self.specs[action.kind].name_key)
         if name and uuid:
             namespace = str(namespace_id) if api.owns_namespace and namespace_id else None
             self.live[action.account].names.add(action.kind, str(name), uuid, namespace)

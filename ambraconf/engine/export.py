@@ -143,7 +143,7 @@ def _chosen(
     Two live objects may share a natural key (the API does not make every name unique);
     the config cannot hold both, so the first by uuid is exported pinned with ``uuid:``.
     """
-    kept = [o for o in objects if not spec.is_stock(o.raw, o.values.get("name"))]
+    kept = [o for o in objects if not spec.is_stock(o.raw, o.values.get(spec.name_key))]
     kept.sort(key=lambda o: (spec.identity_of(o.values), spec.display(o.values), o.uuid))
     chosen: list[tuple[LiveObject, bool]] = []
     for obj in kept:

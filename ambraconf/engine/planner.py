@@ -72,7 +72,7 @@ def plan_account(
             name = spec.display(leftover.values)
             if (
                 desired.ignores(kind, name)
-                or spec.is_stock(leftover.raw, leftover.values.get("name"))
+                or spec.is_stock(leftover.raw, leftover.values.get(spec.name_key))
                 or (kind, spec.identity_of(leftover.values)) in named
             ):
                 continue
@@ -237,9 +237,11 @@ def _check_references(
 ) -> None:
     """Every name the config uses must be live or in the config, before anything changes.
 
-    Objects ambraconf does not manage (nodes, users) can only be live.
+    Objects ambraconf does not manage (nodes, sites) can only be live.
     """
-    defined = {(kind, fold(o.values.get("name"))) for kind in specs for o in desired.of(kind)}
+    defined = {
+        (kind, fold(o.values.get(specs[kind].name_key))) for kind in specs for o in desired.of(kind)
+    }
     problems = []
     for kind in kinds_in_play(desired, specs):
         # validate has seen that every other name is defined in the config
@@ -266,7 +268,7 @@ def _check_references(
 
 def _may_be_live_only(target: str, desired: DesiredAccount, specs: Mapping[str, KindSpec]) -> bool:
     """Whether a config may name a ``target`` it does not define: objects ambraconf does
-    not manage, stock ones (roles), kinds that may be named unmanaged (destinations), and
+    not manage, stock ones (roles), kinds that may be named unmanaged (destinations, users), and
     ones the account's ``ignore:`` leaves alone."""
     spec = specs.get(target)
     if spec is None or spec.builtin or spec.nameable_unmanaged:
@@ -337,6 +339,12 @@ def _object_action(
     if live is None:
         changes = [FieldChange(k, None, v, secret=k in secret) for k, v in obj.values.items()]
         recreated = f"{spec.name}/{name}" in applied
+        if spec.exists_outside:
+            notes.append(
+                f"must already exist outside the account: apply adds it before any other "
+                f"change, and stops without changing anything if the API answers "
+                f"{spec.exists_outside.error}"
+            )
         return Action(
             "create",
             account,
@@ -456,7 +464,11 @@ def _named_by_field(
         for _, name in ref.names_in(values):
             if not isinstance(name, str):
                 continue
-            key_values = {"name": name, **dict(ref.where), **{f: values.get(f) for f in ref.same}}
-            target = (ref.target, specs[ref.target].identity_of(key_values))
-            found.append((str(ref.path[0]), target))
+            target = specs[ref.target]
+            key_values = {
+                target.name_key: name,
+                **dict(ref.where),
+                **{f: values.get(f) for f in ref.same},
+            }
+            found.append((str(ref.path[0]), (ref.target, target.identity_of(key_values))))
     return found

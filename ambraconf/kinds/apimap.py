@@ -51,7 +51,8 @@ class Hook:
     live_raw, uuid, names)`` gives the calls that keep sub-objects in step once the
     object itself is written. ``set_only`` hooks are sent in the set that follows an add;
     ``add_only`` ones can only be given on add (a change is a replace); ``resend`` ones go
-    with every set, changed or not (an HL7 template's body). ``scope(desired,
+    with every set, changed or not (an HL7 template's body); ``compare=False`` ones are sent
+    and never diffed (an identity the match compares without case). ``scope(desired,
     names, account_uuid)`` names the owner an add links the object to, instead of the
     kind's ``scope_param`` (a route belongs to a group's namespace or the account).
     """
@@ -65,6 +66,7 @@ class Hook:
     set_only: bool = False
     add_only: bool = False
     resend: bool = False
+    compare: bool = True
     scope: Callable[[dict[str, Any], Names, str], dict[str, str]] | None = None
 
 
@@ -79,7 +81,9 @@ class ApiMap:
     are lists of mappings matched as a set whose items are compared on the keys the
     config sets. ``scope_param`` is the parameter an add and a list name the owner with
     (None: the object has no owner, as an account); a hook's ``scope`` may pick the add's
-    owner per object instead. An empty
+    owner per object instead. ``object_param`` is how set and delete name the object: its
+    ``uuid``, or its own id within the owner (an account user is ``user_id`` in account
+    ``uuid``; see ``target``). An empty
     ``delete_path`` means the kind is never deleted. ``undocumented`` lists paths the
     public documentation lacks but Ambra's own tools use (``/account/add``): the
     registry's check lets those through, and only those.
@@ -95,6 +99,7 @@ class ApiMap:
     scope_param: str | None = "account_id"
     name_field: str = "name"
     uuid_field: str = "uuid"
+    object_param: str = "uuid"
     owns_namespace: bool = False
     merged_hashes: frozenset[str] = frozenset()
     unordered_lists: frozenset[str] = frozenset()
@@ -121,7 +126,8 @@ class ApiMap:
     @property
     def uncompared(self) -> frozenset[str]:
         """Fields sent on add and never diffed."""
-        return frozenset(f.name for f in self.fields if not f.compare)
+        hooked = {f for hook in self.hooks if not hook.compare for f in hook.fields}
+        return frozenset(f.name for f in self.fields if not f.compare) | hooked
 
     @property
     def hooked(self) -> frozenset[str]:
@@ -150,6 +156,12 @@ class ApiMap:
         """Fields every set carries, changed or not."""
         hooked = {f for hook in self.hooks if hook.resend for f in hook.fields}
         return frozenset(f.name for f in self.fields if f.resend) | hooked
+
+    def target(self, uuid: str, account_uuid: str) -> dict[str, str]:
+        """The parameters a set or delete names one object with."""
+        if self.object_param == "uuid":
+            return {"uuid": uuid}
+        return {self.object_param: uuid, **self.list_scope(account_uuid)}
 
     def list_scope(self, account_uuid: str) -> dict[str, str]:
         """The parameters a list call of one account's objects takes."""

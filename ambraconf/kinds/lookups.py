@@ -1,6 +1,6 @@
 """Kinds ambraconf does not manage but lets a config name: resolved from live state.
 
-A webhook proxies through a gateway node and runs as an account user.
+A webhook or destination goes through a gateway node; a group belongs to a site.
 Those objects are read (name and uuid only) so the names in the config resolve, and a
 plan fails clearly when one does not exist.
 """
@@ -10,31 +10,12 @@ from __future__ import annotations
 from ambraconf.kinds.apimap import ApiMap
 
 
-def lookup(
-    path: str,
-    key: str,
-    *,
-    scope_param: str = "account_id",
-    name_field: str = "name",
-    uuid_field: str = "uuid",
-) -> ApiMap:
-    """A read-only list used only to turn names into uuids."""
-    return ApiMap(
-        list_path=f"/{path}/list",
-        list_key=key,
-        add_path="",
-        set_path="",
-        delete_path="",
-        scope_param=scope_param,
-        name_field=name_field,
-        uuid_field=uuid_field,
-    )
+def lookup(path: str, key: str) -> ApiMap:
+    """A read-only list of an account's objects, used only to turn names into uuids."""
+    return ApiMap(list_path=f"/{path}/list", list_key=key, add_path="", set_path="", delete_path="")
 
 
 LOOKUPS: dict[str, ApiMap] = {
     "node": lookup("node", "nodes"),
     "site": lookup("site", "sites"),
-    "user": lookup(
-        "account/user", "users", scope_param="uuid", name_field="user_email", uuid_field="user_id"
-    ),
 }

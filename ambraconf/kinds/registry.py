@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ambraconf.kinds import (
     account,
+    account_user,
     customfield,
     destination,
     group,
@@ -26,6 +27,7 @@ from ambraconf.kinds.spec import KindSpec
 KINDS: tuple[KindSpec, ...] = (
     customfield.SPEC,
     role.SPEC,
+    account_user.SPEC,
     destination.SPEC,
     group.SPEC,
     location.SPEC,

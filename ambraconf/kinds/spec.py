@@ -106,6 +106,16 @@ class ExactHash:
 
 
 @dataclass(frozen=True)
+class Outside:
+    """Objects that are identities kept outside the account (grid users): an add only links
+    one into the account, and answers ``error`` when it does not exist; ``hint`` says what
+    to do then (ambraconf never creates them)."""
+
+    error: str
+    hint: str
+
+
+@dataclass(frozen=True)
 class KindSpec:
     """One kind of object ambraconf manages inside an account.
 
@@ -124,6 +134,11 @@ class KindSpec:
     ``nameable_unmanaged`` lets a config name objects of the kind that no file
     defines (destinations tied to gateways someone else manages): those resolve from live
     state at plan time, while ones the files define are created first.
+    ``name_key`` is the identity field a reference names an object by (``name``; an
+    account user's ``email``). ``exists_outside`` marks objects that are identities kept
+    outside the account (``Outside``: grid users). No read can tell beforehand whether one
+    exists, so apply sends those adds before any other change and, if any is refused as
+    missing, undoes the others and stops, naming every missing one.
 
     What the server holds when a config says nothing, so export can leave it out:
     ``defaults`` by field where that is not "off" or "empty" (a role's ``for_group`` is on);
@@ -144,6 +159,8 @@ class KindSpec:
     system_types: frozenset[str] = frozenset()
     holds_others: bool = False
     nameable_unmanaged: bool = False
+    name_key: str = "name"
+    exists_outside: Outside | None = None
     unique: tuple[str, ...] = ()
     exact: Mapping[str, ExactHash] = field(default_factory=dict)
     defaults: Mapping[str, Any] = field(default_factory=dict)

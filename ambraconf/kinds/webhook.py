@@ -99,8 +99,10 @@ class Webhook(ObjectModel):
         None, description="Parameter name to value; study.<field> values are filled in."
     )
     retry: Annotated[Flag | None, Api()] = None
-    sid_user: Annotated[Text | None, Api("sid_user_id", ref="user")] = Field(
-        None, description="Email of the account user to generate a sid as (sid_user_id)."
+    sid_user: Annotated[Text | None, Api("sid_user_id", ref="account_user")] = Field(
+        None,
+        description="Email of the account user to generate a sid as (sid_user_id); "
+        "the user may be one no file lists.",
     )
     filter_field: TextOrList | None = None
     filter_regexp: TextOrList | None = None
@@ -254,7 +256,7 @@ SPEC = KindSpec(
     secret_fields=secret_paths(Webhook),
     references=(
         Reference(("node",), "node", managed=False),
-        Reference(("sid_user",), "user", managed=False),
+        Reference(("sid_user",), "account_user", label="sid_user"),
         *(
             Reference(path, "customfield", where=_STUDY, pattern=pattern, label=field)
             for field, pattern, _ in CUSTOMFIELD_TEXT

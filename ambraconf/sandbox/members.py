@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ambraconf.facts import ACCOUNT_SETTINGS
 from ambraconf.sandbox import customfields
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.crud import parsed
@@ -93,12 +94,16 @@ def _account(call: Call) -> Row:
     return account
 
 
-def _check_account_role(call: Call, account: Row, role_id: str | None, field: str) -> None:
+def _check_account_role(
+    call: Call, account: Row, role_id: str | None, field: str, missing: str
+) -> None:
+    """``missing`` is the error for a role not in the account: /account/user/set documents
+    ROLE_NOT_FOUND; /account/user/add documents none, so it answers NOT_FOUND naming it."""
     if not role_id:
         return
     role = call.lookup("role", role_id)
     if role is None or role.account_id != account.uuid:
-        raise ApiError("NOT_FOUND", field)
+        raise ApiError(missing, field)
     if field == "role_id" and not role.doc.get("for_account", 1):
         raise ApiError(
             "ROLE_NAMESPACE_MISMATCH",
@@ -107,9 +112,11 @@ def _check_account_role(call: Call, account: Row, role_id: str | None, field: st
         )
 
 
-def _check_account_user(call: Call, account: Row, doc: dict[str, Any], user_id: str) -> None:
-    _check_account_role(call, account, doc.get("role_id"), "role_id")
-    _check_account_role(call, account, doc.get("global_role_id"), "global_role_id")
+def _check_account_user(
+    call: Call, account: Row, doc: dict[str, Any], user_id: str, missing_role: str
+) -> None:
+    _check_account_role(call, account, doc.get("role_id"), "role_id", missing_role)
+    _check_account_role(call, account, doc.get("global_role_id"), "global_role_id", missing_role)
     login = doc.get("account_login")
     if login:
         for other in call.store.find_ci(
@@ -126,10 +133,13 @@ def _check_account_user(call: Call, account: Row, doc: dict[str, Any], user_id: 
         raise ApiError("BAD_PASSWORD")
     settings = doc.setdefault("settings", {})
     for name, value in call.params.hash("settings", "setting_").items():
+        fact = ACCOUNT_SETTINGS.get(name)
+        if fact is not None and not fact.user_override:
+            raise ApiError("NO_USER_OVERRIDE", name)
         if value == DELETE:
             settings.pop(name, None)
         else:
-            settings[name] = setting_value(name, value, override="user_override")
+            settings[name] = setting_value(name, value)
     customfields.take_values(call, account.uuid, "User_account", doc)
 
 
@@ -156,7 +166,7 @@ def account_user_add(call: Call) -> dict[str, Any]:
     if call.membership(account.uuid, user.uuid) is not None:
         raise ApiError("ALREADY_EXISTS")
     doc = parsed(ACCOUNT_USER_FIELDS, call.params)
-    _check_account_user(call, account, doc, user.uuid)
+    _check_account_user(call, account, doc, user.uuid, "NOT_FOUND")
     add_account_member(call, account, user, doc)
     return {"uuid": user.uuid}
 
@@ -177,7 +187,7 @@ def _account_member(call: Call, *, edit: bool) -> tuple[Row, Row]:
 def account_user_set(call: Call) -> dict[str, Any]:
     account, member = _account_member(call, edit=True)
     member.doc.update(parsed(ACCOUNT_USER_FIELDS, call.params))
-    _check_account_user(call, account, member.doc, member.doc["user_id"])
+    _check_account_user(call, account, member.doc, member.doc["user_id"], "ROLE_NOT_FOUND")
     call.store.update(member)
     return {}
 

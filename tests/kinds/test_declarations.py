@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Annotated, Any
 
 import pytest
-from pydantic import create_model
+from pydantic import Field, create_model
 
 from ambraconf.kinds import ACCOUNT, KINDS, KindSpec
 from ambraconf.kinds.apimap import Hook
@@ -32,13 +32,18 @@ def redeclare(
     spec: KindSpec, field: str, api: Api | None = None, *, optional: bool = False
 ) -> KindSpec:
     """``spec`` with ``field`` re-declared on a subclass of its model: without its ``Api``
-    annotation, or with ``api`` instead; ``optional`` lets it be left out."""
-    info = spec.model.model_fields[field]
+    annotation, or with ``api`` instead; ``optional`` lets it be left out. ``field`` is the
+    YAML key, which may be an alias (an account user's ``global``, a Python keyword)."""
+    attribute, info = next(
+        (n, i) for n, i in spec.model.model_fields.items() if (i.alias or n) == field
+    )
     annotation: Any = info.annotation | None if optional else info.annotation
     if api is not None:
         annotation = Annotated[annotation, api]
-    default = None if optional or not info.is_required() else ...
-    model = create_model(spec.model.__name__, __base__=spec.model, **{field: (annotation, default)})
+    default = Field(None if optional or not info.is_required() else ..., alias=info.alias)
+    model = create_model(
+        spec.model.__name__, __base__=spec.model, **{attribute: (annotation, default)}
+    )
     return replace(spec, model=model)
 
 
