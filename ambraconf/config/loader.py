@@ -53,7 +53,7 @@ _TAG_EXPECTS = {
     ),
 }
 # YAML 1.2 core schema forms that the YAML 1.1 resolver of plain scalars does not give the
-# tag: an explicit ``!!float 5`` or ``!!float 1e3`` is a float, ``!!int 0o17`` an integer.
+# tag: an explicit ``!!float 1e3`` is a float, ``!!int 0o17`` an integer.
 _CORE_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _CORE_OCTAL = re.compile(r"0o[0-7]+")
 _MISSING = object()
@@ -368,10 +368,17 @@ class _Builder:
                 mark,
                 hint="quote it if it is text",
             )
+        if tag == _FLOAT and written == _INT:  # !!float 5, !!float 1_000: an integer's value
+            return float(self._constructed(event, _INT))
         if written != tag:  # only an explicit tag differs from what the text reads as
             return self._core(tag, text, mark)
         if tag == _TIMESTAMP:
             return text
+        return self._constructed(event, tag)
+
+    def _constructed(self, event: events.ScalarEvent, tag: str) -> Any:
+        """The value the safe loader's constructor makes of ``event`` read as ``tag``."""
+        text = event.value
         cached = self.constructed.get((tag, text), _MISSING)
         if cached is not _MISSING:
             return cached
@@ -385,7 +392,7 @@ class _Builder:
     @staticmethod
     def _core(tag: str, text: str, mark: Mark) -> Any:
         """An explicitly tagged value in a YAML 1.2 core form the 1.1 resolver reads otherwise."""
-        if tag == _FLOAT and _CORE_FLOAT.fullmatch(text):
+        if tag == _FLOAT and _CORE_FLOAT.fullmatch(text):  # 1e3: YAML 1.1 wants a dot
             return float(text)
         if tag == _INT and _CORE_OCTAL.fullmatch(text):
             return int(text[2:], 8)

@@ -63,6 +63,7 @@ def test_a_tag_on_a_key_other_than_a_scalar_one_is_refused(write: Write) -> None
         ('!!int "12"', 12),
         ("!!float 5", 5.0),
         ("!!float 1e3", 1000.0),
+        ("!!float 1_000", 1000.0),
         ("!!float 1.5", 1.5),
         ("!!bool yes", True),
         ("!!bool false", False),
