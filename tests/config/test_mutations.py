@@ -1,6 +1,7 @@
 """Mutated example configurations never make validation raise: whatever a user's editor
 leaves in a file (a scalar replaced by odd text, a number or a tag, a key deleted or written
-twice, deep nesting, aliases) comes back as diagnostics, never an exception."""
+twice, deep nesting, aliases) comes back as diagnostics, never an exception (which the CLI
+would print as "Internal error")."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ambraconf.config.validate import validate_path
+from ambraconf.reports.registry import render
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = {
@@ -126,7 +128,7 @@ def _files(example: Path) -> list[Path]:
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 @settings(
-    max_examples=30,
+    max_examples=50,
     deadline=timedelta(seconds=10),  # a guard against hangs, not a speed test
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -145,6 +147,8 @@ def test_a_mutated_example_is_diagnosed_never_raised(
         original = yaml.safe_load((example / target).read_text(encoding="utf-8"))
         _write(copy.deepcopy(original), changes, config / target)
         result = validate_path(config, env=ENV)
+    for fmt in ("text", "json"):  # what the CLI prints of it renders too
+        assert render(result, fmt).parts
     for diagnostic in result.diagnostics:
         text = str(diagnostic)
         assert "Internal error" not in text and "Traceback" not in text, text
