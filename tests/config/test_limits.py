@@ -4,6 +4,7 @@ limits are lowered here so that small files cross them; the real values are docu
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from config_helpers import Write, at, check, only_error, run_cli
 
 from ambraconf import suggest
 from ambraconf.config import loader, validate
+from benchmarks import workload
 
 ROLE = """\
 accounts:
@@ -19,6 +21,21 @@ accounts:
       - name: R
         description: {value}
 """
+
+
+def test_a_ten_thousand_object_account_in_one_file_is_within_every_limit(
+    tmp_path: Path,
+) -> None:
+    """The benchmark's account, at the size the limits are chosen to leave room for, written
+    as one file (the benchmark splits it by kind) so that the per-file limits see it all,
+    in JSON (which is YAML) because PyYAML's dumper would take longer than the check."""
+    document = {"accounts": [workload.account(10_000)]}
+    (tmp_path / "account.yaml").write_text(json.dumps(document, indent=2), encoding="utf-8")
+    result = validate.validate_path(tmp_path / "account.yaml", env={})
+    assert result.ok, result.errors[:3]
+    (account,) = result.accounts
+    objects = sum(len(items) for kind, items in account.objects.items() if kind != "account")
+    assert objects >= 10_000
 
 
 def test_a_number_with_too_many_digits_is_refused_and_quoted_it_is_text(tmp_path: Path) -> None:
