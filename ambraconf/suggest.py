@@ -3,18 +3,49 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+# Suggestions one validation run computes afresh (repeats come from the cache for free).
+# Each costs a difflib pass over every candidate, about a millisecond against the
+# permissions table: a file of 50,000 distinct unknown keys would spend a minute on
+# suggestions nobody reads (the CLI shows the first 200 errors).
+SUGGESTIONS_PER_RUN = 1_000
+
+_CACHE_MAX = 4096
+_cache: dict[tuple[str, tuple[str, ...]], str | None] = {}
+_budget: ContextVar[list[int] | None] = ContextVar("suggestion_budget", default=None)
+
+
+@contextmanager
+def suggestion_budget(limit: int | None = None) -> Iterator[None]:
+    """Within this block at most ``limit`` (``SUGGESTIONS_PER_RUN``) new suggestions are
+    worked out; past that a word gets none (its message is still given, without one)."""
+    token = _budget.set([SUGGESTIONS_PER_RUN if limit is None else limit])
+    try:
+        yield
+    finally:
+        _budget.reset(token)
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate nearest to ``word``, compared case-insensitively, if any is close."""
-    return _closest(word, tuple(candidates))
+    key = (word, tuple(candidates))
+    if key in _cache:  # a big file repeats the same typo thousands of times
+        return _cache[key]
+    budget = _budget.get()
+    if budget is not None:
+        if budget[0] <= 0:
+            return None
+        budget[0] -= 1
+    match = _closest(*key)
+    if len(_cache) < _CACHE_MAX:
+        _cache[key] = match
+    return match
 
 
-@lru_cache(maxsize=4096)
 def _closest(word: str, candidates: tuple[str, ...]) -> str | None:
-    """Cached: a big file repeats the same typo thousands of times, and difflib is slow."""
     by_folded: dict[str, str] = {}
     for candidate in candidates:
         by_folded.setdefault(candidate.casefold(), candidate)

@@ -9,6 +9,7 @@ Duplicate keys are errors (PyYAML would silently keep the last one).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,15 +23,39 @@ from ambraconf.config.errors import UserError
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark
 
 CONFIG_SUFFIXES = (".yaml", ".yml")
+# Limits: each is many times what a real account needs (a 10,000-object account is about
+# 2 MB and 125,000 values in all), and each stops a hostile or broken file with a message
+# before it costs minutes or gigabytes. docs/config.md lists them.
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_VALUES = 2_000_000
+MAX_VALUES = 500_000  # values (scalars, lists, mappings; keys not counted) written in a file
+MAX_ALIASED_VALUES = 250_000  # values that aliases bring in (their anchor's), per file
+MAX_TEXT_CHARS = 1_000_000  # one text value
+MAX_KEY_CHARS = 1_000  # one mapping key: names of fields, permissions, settings, blocks
+MAX_NUMBER_CHARS = 100  # one number, sign and digits included
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null")}
-_KEPT_AS_TEXT = {f"{_TAG}timestamp"}  # dates stay text: the API takes them as strings
-_MERGE_TAG = f"{_TAG}merge"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null"))
+_TIMESTAMP = f"{_TAG}timestamp"  # dates stay text: the API takes them as strings
+_MAP, _SEQ = f"{_TAG}map", f"{_TAG}seq"
+_SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL}
+_NUMBER_TAGS = {_INT, _FLOAT}
+# what an explicitly tagged value must be and how to write it, for the message when it is not
+_TAG_EXPECTS = {
+    _INT: ("an integer", "a whole number such as 42"),
+    _FLOAT: ("a number", "a number such as 1.5"),
+    _BOOL: ("true or false", "true or false"),
+    _NULL: ("null", "null, ~ or nothing"),
+    _TIMESTAMP: (
+        "a date or time",
+        "a date such as 2024-01-31 or a time such as 2024-01-31T09:30:00Z",
+    ),
+}
+# YAML 1.2 core schema forms that the YAML 1.1 resolver of plain scalars does not give the
+# tag: an explicit ``!!float 1e3`` is a float, ``!!int 0o17`` an integer.
+_CORE_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_CORE_OCTAL = re.compile(r"0o[0-7]+")
 _MISSING = object()
 _PLAIN_TAGS: dict[str, str] = {}
 _PLAIN_TAGS_MAX = 10_000
@@ -181,6 +206,11 @@ def _mark(name: str, yaml_mark: Any, path: tuple[Any, ...] = ()) -> Mark:
     return Mark(name, yaml_mark.line + 1, yaml_mark.column + 1, path)
 
 
+def _short(tag: str) -> str:
+    """A tag as it is written: ``!!int`` rather than ``tag:yaml.org,2002:int``."""
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
 class _Frame:
     """A mapping or sequence under construction, and the key waiting for its value."""
 
@@ -211,6 +241,7 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.values = 0
+        self.aliased = 0
         self.root: Any = None
         self.root_mark: Mark | None = None
         # numbers, booleans and nulls (immutable) by tag and text: each is built once
@@ -249,12 +280,13 @@ class _Builder:
         # a value's path is its key's, which _key has just built
         return frame.key_mark.path if frame.key_mark is not None else container.mark.path
 
-    def _count(self, size: int, mark: Mark) -> None:
-        self.values += size
+    def _count(self, mark: Mark) -> None:
+        self.values += 1
         if self.values > MAX_VALUES:
             raise _FileProblem(
-                f"document too large: more than {MAX_VALUES:,} values (after expanding aliases)",
+                f"document too large: more than {MAX_VALUES:,} values in one file",
                 mark,
+                hint="split the configuration into several files in one directory",
             )
 
     def _scalar(self, event: events.ScalarEvent) -> None:
@@ -264,15 +296,26 @@ class _Builder:
             return
         mark = _mark(self.name, event.start_mark, self._child_path())
         value = self._construct(event, mark)
-        self._count(1, mark)
+        self._count(mark)
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
         self._attach(value, mark, 1)
 
     def _key(self, frame: _Frame, event: events.ScalarEvent) -> None:
         key = event.value
-        is_merge = key == "<<" and event.implicit[0] and event.tag is None
         container = frame.container
+        if event.tag not in (None, "!") and event.tag not in _SCALAR_TAGS:
+            raise _FileProblem(
+                f"unsupported YAML tag {_short(event.tag)!r} on a key",
+                _mark(self.name, event.start_mark, container.mark.path),
+                hint="keys are plain text: remove the tag",
+            )
+        if len(key) > MAX_KEY_CHARS:
+            raise _FileProblem(
+                f"key too long ({len(key):,} characters; the limit is {MAX_KEY_CHARS:,})",
+                _mark(self.name, event.start_mark, container.mark.path),
+            )
+        is_merge = key == "<<" and event.implicit[0] and event.tag is None
         if not is_merge and key in container:
             assert isinstance(container, LocatedDict)  # keys are read only into mappings
             first = container.key_mark(key)
@@ -286,30 +329,79 @@ class _Builder:
         frame.key_mark = _mark(self.name, event.start_mark, (*container.mark.path, key))
 
     def _construct(self, event: events.ScalarEvent, mark: Mark) -> Any:
+        """The value of a scalar: text, or what its tag (written or resolved) makes of it.
+
+        An explicit tag is checked against the text: ``!!int abc`` is an error here, where
+        the constructor would raise ``ValueError``.
+        """
+        text = event.value
+        if len(text) > MAX_TEXT_CHARS:
+            raise _FileProblem(
+                f"text too long ({len(text):,} characters; the limit is {MAX_TEXT_CHARS:,})",
+                mark,
+            )
         if event.tag in (None, "!"):
-            implicit = event.implicit
-            if not implicit[0]:  # quoted or block text: a string, whatever it reads like
-                return event.value
-            tag = _resolve_plain(self.loader, event.value, implicit)
+            if not event.implicit[0]:  # quoted or block text: a string, whatever it reads like
+                return text
+            tag = written = _resolve_plain(self.loader, text, event.implicit)
         else:
             tag = event.tag
-        if tag in _KEPT_AS_TEXT or tag == f"{_TAG}str":
-            return event.value
-        if tag not in _SCALAR_TAGS:
+            written = _resolve_plain(self.loader, text, (True, False))
+        if tag == _STR:
+            return text
+        if tag in (_MAP, _SEQ):
             raise _FileProblem(
-                f"unsupported YAML tag {tag!r}",
+                f"{text!r} is not {'a mapping' if tag == _MAP else 'a list'} "
+                f"(it is tagged {_short(tag)})",
+                mark,
+                hint="remove the tag",
+            )
+        if tag not in _SCALAR_TAGS and tag != _TIMESTAMP:
+            raise _FileProblem(
+                f"unsupported YAML tag {_short(tag)!r}",
                 mark,
                 hint="use plain strings, numbers, booleans, lists and mappings",
             )
-        cached = self.constructed.get((tag, event.value), _MISSING)
+        if tag in _NUMBER_TAGS and len(text) > MAX_NUMBER_CHARS:
+            raise _FileProblem(
+                f"number too long ({len(text):,} characters; the limit is {MAX_NUMBER_CHARS})",
+                mark,
+                hint="quote it if it is text",
+            )
+        if tag == _FLOAT and written == _INT:  # !!float 5, !!float 1_000: an integer's value
+            return float(self._constructed(event, _INT))
+        if written != tag:  # only an explicit tag differs from what the text reads as
+            return self._core(tag, text, mark)
+        if tag == _TIMESTAMP:
+            return text
+        return self._constructed(event, tag)
+
+    def _constructed(self, event: events.ScalarEvent, tag: str) -> Any:
+        """The value the safe loader's constructor makes of ``event`` read as ``tag``."""
+        text = event.value
+        cached = self.constructed.get((tag, text), _MISSING)
         if cached is not _MISSING:
             return cached
         # types-PyYAML types events' marks as either Mark class (the C parser makes
         # yaml._yaml.Mark) but nodes' as the pure-Python one only; nodes just keep them
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
+        node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
         value = self.loader.construct_object(node, deep=True)
-        self.constructed[(tag, event.value)] = value
+        self.constructed[(tag, text)] = value
         return value
+
+    @staticmethod
+    def _core(tag: str, text: str, mark: Mark) -> Any:
+        """An explicitly tagged value in a YAML 1.2 core form the 1.1 resolver reads otherwise."""
+        if tag == _FLOAT and _CORE_FLOAT.fullmatch(text):  # 1e3: YAML 1.1 wants a dot
+            return float(text)
+        if tag == _INT and _CORE_OCTAL.fullmatch(text):
+            return int(text[2:], 8)
+        expected, example = _TAG_EXPECTS[tag]
+        raise _FileProblem(
+            f"{text!r} is not {expected} (it is tagged {_short(tag)})",
+            mark,
+            hint=f"write {example}, or remove the tag",
+        )
 
     def _start(self, event: Any) -> None:
         if len(self.stack) >= MAX_DEPTH:
@@ -317,15 +409,21 @@ class _Builder:
                 f"document nested too deeply (more than {MAX_DEPTH} levels)",
                 _mark(self.name, event.start_mark),
             )
-        if event.tag not in (None, "!", f"{_TAG}map", f"{_TAG}seq"):
+        is_map = isinstance(event, events.MappingStartEvent)
+        if event.tag not in (None, "!", _MAP if is_map else _SEQ):
+            what = "a mapping" if is_map else "a list"
+            fits = event.tag in (_MAP, _SEQ, *_SCALAR_TAGS, *_TAG_EXPECTS)
             raise _FileProblem(
-                f"unsupported YAML tag {event.tag!r}", _mark(self.name, event.start_mark)
+                f"{what} cannot be tagged {_short(event.tag)}"
+                if fits
+                else f"unsupported YAML tag {_short(event.tag)!r}",
+                _mark(self.name, event.start_mark, self._child_path()),
+                hint="remove the tag" if fits else "use plain lists and mappings",
             )
         parent = self.stack[-1] if self.stack else None
         mark = _mark(self.name, event.start_mark, self._child_path())
         if parent is not None and isinstance(parent.container, LocatedDict) and parent.key is None:
             raise _FileProblem("a mapping key must be a plain value, not a list or mapping", mark)
-        is_map = isinstance(event, events.MappingStartEvent)
         container = LocatedDict(mark) if is_map else LocatedList(mark)
         self.stack.append(_Frame(container, event.anchor))
 
@@ -334,7 +432,7 @@ class _Builder:
         container = frame.container
         if isinstance(container, LocatedDict):
             self._apply_merges(frame)
-        self._count(1, container.mark)
+        self._count(container.mark)
         if frame.anchor:
             self.anchors[frame.anchor] = (container, frame.size)
         self._attach(container, container.mark, frame.size)
@@ -347,7 +445,16 @@ class _Builder:
         if frame is not None and isinstance(frame.container, LocatedDict) and frame.key is None:
             raise _FileProblem("an alias cannot be used as a mapping key", mark)
         value, size = self.anchors[event.anchor]
-        self._count(size, mark)
+        # the alias shares its anchor's value, but every later stage walks it as a copy:
+        # count what it brings in (a "billion laughs" file is refused here, before any work)
+        self.aliased += size
+        if self.aliased > MAX_ALIASED_VALUES:
+            raise _FileProblem(
+                f"document too large: aliases bring in more than {MAX_ALIASED_VALUES:,} "
+                f"values in one file (this one, *{event.anchor}, {size:,})",
+                mark,
+                hint="an alias repeats everything under its anchor; use fewer or smaller ones",
+            )
         self._attach(value, mark, size)
 
     def _attach(self, value: Any, mark: Mark, size: int) -> None:

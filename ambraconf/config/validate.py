@@ -21,13 +21,18 @@ from ambraconf.config.diagnostics import Diagnostic, Diagnostics
 from ambraconf.config.errors import InvalidConfig
 from ambraconf.config.interpolate import Interpolator, Variable
 from ambraconf.config.loader import load_path
-from ambraconf.config.merge import Merged, check_variables, merge_documents
+from ambraconf.config.merge import Merged, SharedBlock, check_variables, merge_documents
 from ambraconf.config.model_errors import report_validation_error
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark
 from ambraconf.gc_tuning import bulk_allocations
 from ambraconf.kinds import ACCOUNT, BY_KEY, KINDS, AccountHead
 from ambraconf.kinds.base import describe
-from ambraconf.suggest import did_you_mean
+from ambraconf.suggest import did_you_mean, suggestion_budget
+
+# Values that accounts take from shared blocks, all accounts together. Each include is a copy
+# (interpolated for its account) and then validated: a large block included by many
+# accounts multiplies, so past this the include is refused instead of copied.
+MAX_INCLUDED_VALUES = 1_000_000
 
 
 @dataclass
@@ -69,8 +74,13 @@ def validate_path(
     A secret whose environment variable is unset is a warning unless ``need_secrets``:
     validate runs where secrets are not (a pull request's CI); plan and apply need them.
     """
+    with suggestion_budget():
+        return _validate(Path(path), env, need_secrets)
+
+
+def _validate(path: Path, env: Mapping[str, str] | None, need_secrets: bool) -> ValidationResult:
     diagnostics = Diagnostics()
-    loaded = load_path(Path(path), diagnostics)
+    loaded = load_path(path, diagnostics)
     merged = merge_documents(loaded.documents, diagnostics)
     environment = dict(os.environ if env is None else env)
     accounts = _build_accounts(merged, environment, diagnostics, need_secrets)
@@ -103,14 +113,14 @@ def _build_accounts(
     merged: Merged, env: dict[str, str], diagnostics: Diagnostics, need_secrets: bool
 ) -> list[DesiredAccount]:
     variables = _resolve_variables(merged.variables, env, diagnostics)
-    included: set[str] = set()
+    included = _Included()
     accounts = []
     for raw in merged.accounts:
         accounts.append(
             _build_account(raw, merged, variables, env, included, diagnostics, need_secrets)
         )
     for key, block in merged.shared.items():
-        if key not in included:
+        if key not in included.names:
             diagnostics.warning(
                 block.mark,
                 f"shared block '{block.name}' is not included by any account",
@@ -132,7 +142,7 @@ def _build_account(
     merged: Merged,
     top_variables: dict[str, Variable],
     env: dict[str, str],
-    included: set[str],
+    included: _Included,
     diagnostics: Diagnostics,
     need_secrets: bool,
 ) -> DesiredAccount:
@@ -206,11 +216,38 @@ def _build_account(
     return account
 
 
+@dataclass
+class _Included:
+    """Which shared blocks accounts include, and how many values they have taken so far."""
+
+    names: set[str] = field(default_factory=set)
+    values: int = 0
+    sizes: dict[str, int] = field(default_factory=dict)  # per block, counted once
+
+    def size(self, key: str, block: SharedBlock) -> int:
+        if key not in self.sizes:
+            self.sizes[key] = sum(_count_values(items) for items in block.lists.values())
+        return self.sizes[key]
+
+
+def _count_values(value: Any) -> int:
+    """The values in ``value``, itself included, counting what aliases share as copies."""
+    count, pending = 0, [value]
+    while pending:
+        item = pending.pop()
+        count += 1
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return count
+
+
 def _include_shared(
     body: LocatedDict,
     merged: Merged,
     interpolator: Interpolator,
-    included: set[str],
+    included: _Included,
     diagnostics: Diagnostics,
 ) -> None:
     """Add the objects of each included shared block, interpolated for this account."""
@@ -230,7 +267,18 @@ def _include_shared(
                 hint="define it under the top-level 'shared:' key",
             )
             continue
-        included.add(name.casefold())
+        included.names.add(name.casefold())
+        size = included.size(name.casefold(), block)
+        if included.values + size > MAX_INCLUDED_VALUES:
+            diagnostics.error(
+                mark,
+                f"too much included: shared block '{name}' holds {size:,} values, and the "
+                f"accounts that include shared blocks would take more than "
+                f"{MAX_INCLUDED_VALUES:,} from them in all",
+                hint="include large blocks in fewer accounts, or make them smaller",
+            )
+            continue
+        included.values += size
         for key, items in block.lists.items():
             expanded = interpolator.value(items, items.mark, (key,))
             current = body.get(key)
