@@ -37,6 +37,9 @@ send about 25. 50 keeps a plan of a large account to a handful of requests."""
 
 MAX_PAGE_ROWS = 5000
 """The documented maximum of ``page.rows``; asking for it keeps lists to one page mostly."""
+MAX_PAGES = 200
+"""Pages read of one list at most (a million rows at 5000 a page, ten times the largest
+account planned for): a server that keeps saying ``page.more`` is refused, not followed."""
 
 LOGIN = "/session/login"
 LOGOUT = "/session/logout"
@@ -184,6 +187,7 @@ class AmbraClient:
             if not more:
                 return items
             number += 1
+            _check_page_count(request, number)
 
     def bundle(
         self,
@@ -242,6 +246,7 @@ class AmbraClient:
                 items, more = _read_page(requests[index], result.unwrap(), number, page_rows)
                 lists[index].extend(items)
                 if more:
+                    _check_page_count(requests[index], number + 1)
                     next_page[index] = number + 1
                 else:
                     del next_page[index]
@@ -481,6 +486,16 @@ def _page_params(request: ListRequest, number: int, page_rows: int) -> dict[str,
     if not request.paged:
         return dict(request.params)
     return {**request.params, "page.rows": page_rows, "page.number": number}
+
+
+def _check_page_count(request: ListRequest, number: int) -> None:
+    if number > MAX_PAGES:
+        raise TransportError(
+            f"{request.path}: the server promises more than {MAX_PAGES} pages "
+            f"({MAX_PAGES * MAX_PAGE_ROWS:,} rows); refusing to read on",
+            endpoint=request.path,
+            hint="the answer is not what the API documents (page.more never ends)",
+        )
 
 
 def _read_page(

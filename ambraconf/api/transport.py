@@ -42,6 +42,9 @@ flat 5/s keeps runs short without hammering the server."""
 
 DEFAULT_TIMEOUT = (10.0, 120.0)
 """(connect, read) seconds; a 5000-row list page can take a while to build."""
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+"""The largest answer read (a 5000-row page of the largest objects is a few MB): past it the
+answer is refused as it streams in, not read whole into memory."""
 
 
 @dataclass(frozen=True)
@@ -121,8 +124,10 @@ class Transport:
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
+        max_answer: int = MAX_ANSWER_BYTES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._max_answer = max_answer
         self._verify: str | bool = ca_bundle or True
         self._timeout = timeout
         self._retry = retry or RetryPolicy()
@@ -168,7 +173,9 @@ class Transport:
                     timeout=self._timeout,
                     verify=self._verify,
                     allow_redirects=False,
+                    stream=True,
                 )
+                too_large = not _read_within(response, self._max_answer)
             except requests.exceptions.SSLError as exc:
                 raise TransportError(
                     f"cannot reach {url}: TLS error: {_cause(exc)}",
@@ -189,6 +196,14 @@ class Transport:
                 self._back_off(path, attempt, reason, retry_after=None)
                 continue
 
+            if too_large:
+                message = (
+                    f"{path}: the answer from {url} is larger than {self._max_answer:,} "
+                    "bytes; refusing to read it"
+                )
+                if not idempotent:
+                    raise ResponseLost(message + "; the call may have run", endpoint=path, calls=())
+                raise TransportError(message, endpoint=path)
             status = response.status_code
             log.debug("POST %s -> HTTP %d", path, status)
             if status != 429 and status < 500:
@@ -250,6 +265,21 @@ class Transport:
         if isinstance(cause, ProtocolError):
             return "connection closed without an answer"
         return str(cause)
+
+
+def _read_within(response: requests.Response, limit: int) -> bool:
+    """Read the body as it streams in, keeping it on the response; False (and the
+    connection closed) once it passes ``limit`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(chunk_size=1 << 16):
+        size += len(chunk)
+        if size > limit:
+            response.close()
+            return False
+        chunks.append(chunk)
+    response._content = b"".join(chunks)  # what requests keeps for .json() and .text
+    return True
 
 
 def body_excerpt(response: requests.Response, limit: int = 160) -> str:

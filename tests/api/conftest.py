@@ -9,6 +9,7 @@ from ambra_standin import ADMIN_LOGIN, ADMIN_PASSWORD, StandIn
 from api_helpers import Connect
 
 from ambraconf.api import AmbraClient, ClientSettings, RetryPolicy, Transport
+from ambraconf.api.transport import MAX_ANSWER_BYTES
 
 
 @pytest.fixture
@@ -38,6 +39,7 @@ def connect(standin: StandIn, sleeps: list[float]) -> Iterator[Connect]:
         max_attempts: int = 4,
         read_timeout: float = 5.0,
         bundle_size: int = 50,
+        max_answer: int = MAX_ANSWER_BYTES,
     ) -> AmbraClient:
         settings = ClientSettings.from_env(
             {}, url=url or standin.url, login=login, password=password, sid=sid
@@ -48,6 +50,7 @@ def connect(standin: StandIn, sleeps: list[float]) -> Iterator[Connect]:
             requests_per_second=None,
             retry=RetryPolicy(max_attempts=max_attempts),
             sleep=sleeps.append,
+            max_answer=max_answer,
         )
         client = AmbraClient(settings, transport=transport, bundle_size=bundle_size)
         clients.append(client)

@@ -8,8 +8,9 @@ from __future__ import annotations
 import socket
 
 import pytest
-from ambra_standin import DROP, StandIn, error, ok, raw, slow
+from ambra_standin import DROP, Seen, StandIn, error, ok, raw, slow
 from api_helpers import Connect
+from werkzeug.wrappers import Response
 
 from ambraconf.api import ApiError, ResponseLost, TransportError
 from ambraconf.config.errors import UserError
@@ -205,3 +206,28 @@ def test_json_nested_past_any_real_answer_is_a_transport_error(standin: StandIn,
 
     with pytest.raises(TransportError, match="unexpected reply"):
         connect().call("/role/list")
+
+
+def test_an_answer_larger_than_the_limit_is_refused_as_it_streams_in(
+    standin: StandIn, connect: Connect
+):
+    client = connect(max_answer=1000)
+    standin.script("/role/list", raw(200, "x" * 5000))
+    with pytest.raises(TransportError, match="larger than 1,000 bytes; refusing to read it"):
+        client.call("/role/list")
+    standin.script("/role/add", raw(200, "x" * 5000))
+    with pytest.raises(ResponseLost, match="the call may have run"):
+        client.call("/role/add", {"name": "R"})
+
+
+def test_a_list_that_never_stops_promising_more_pages_is_refused(
+    standin: StandIn, connect: Connect
+):
+    def endless(seen: Seen) -> Response:
+        number = int(seen.form.get("page.number", "1"))
+        return ok(roles=[{"uuid": f"r-{number}"}], page={"more": 1, "rows": 1, "number": number})
+
+    standin.script("/role/list", endless)
+    with pytest.raises(TransportError, match="more than 200 pages"):
+        connect().list_all("/role/list", "roles", page_rows=1)
+    assert len([s for s in standin.requests if s.path == "/role/list"]) == 200
