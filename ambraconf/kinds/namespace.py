@@ -29,6 +29,7 @@ from ambraconf.kinds.base import (
     Text,
     checked_mapping,
     describe,
+    one_of,
     problem_error,
     to_flag,
 )
@@ -199,7 +200,8 @@ _CUSTOMFIELD_KEY = re.compile(rf"customfield-({UUID_RE})")
 
 
 def _default_text(value: Any) -> str:
-    """A default value: text (YAML numbers taken as text, as the API keeps them)."""
+    """A default value: text (a YAML number is taken as its text; true/false must be quoted,
+    since which spelling a study field wants is not documented)."""
     if value is None or isinstance(value, dict | list):
         raise ValueError(f"expected text, got {describe(value)}")
     if isinstance(value, bool):
@@ -394,6 +396,92 @@ def coverpage_to_api(values: dict[str, Any], names: Names) -> dict[str, str]:
     return {"coverpage": json_text(values) if values else ""}
 
 
+# --- /namespace/share/pricing -----------------------------------------------------------
+
+_PRICE_MINIMUM = 50
+"""Cents: "The price can be either zero or greater than or equal to 50 cents"."""
+
+
+def check_pricing(values: dict[str, Any]) -> dict[str, Any]:
+    """Modality to price in cents; ``ANY`` (any other modality) is required, unless ``ALL``
+    (every study of one upload) stands alone; ``{}`` clears the table."""
+    result: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for modality, price in values.items():
+        if isinstance(price, bool) or not isinstance(price, int):
+            problems.append(((modality,), f"expected a price in cents, got {describe(price)}"))
+        elif price != 0 and price < _PRICE_MINIMUM:
+            problems.append(((modality,), f"a price is 0 or at least 50 cents, got {price}"))
+        result[str(modality)] = price
+    if values and "ALL" in values and len(values) > 1:
+        others = ", ".join(str(k) for k in values if k != "ALL")
+        problems.append(((), f"ALL prices every study alone: it takes no other keys ({others})"))
+    elif values and "ANY" not in values and "ALL" not in values:
+        problems.append(((), "the table needs ANY, the price of every other modality"))
+    if problems:
+        raise problem_error(problems, "pricing")
+    return result
+
+
+PRICING_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Modality to price in cents (0, or 50 and more); ANY is required unless "
+    "ALL stands alone; {} clears it.",
+    "additionalProperties": {"type": "integer", "minimum": 0},
+}
+
+
+class SharePricing(Model):
+    """``/namespace/share/pricing``: what sharing into the namespace costs, and its second
+    opinion workflow. Each key the config sets is managed; the pricing table is replaced
+    whole. (``customfields_pricing``, whose conditions name custom fields by uuid inside
+    expressions, is not managed.)"""
+
+    currency: Annotated[str, one_of(("USD", "GBP"), "currency")] | None = None
+    charge_description: Text | None = None
+    pricing: Annotated[dict[str, Any], checked_mapping(check_pricing, PRICING_SCHEMA)] | None = None
+    sum_price_matches: Flag | None = None
+    second_opinion_share: Flag | None = Field(
+        None, description="Shares start the second opinion workflow."
+    )
+    second_opinion_config: JsonObject | None = None
+    share_charge_by_modality: Flag | None = Field(
+        None, description="Charge by the shared study's modality (the pricing table)."
+    )
+
+
+_PRICING_FLAGS = ("sum_price_matches", "second_opinion_share", "share_charge_by_modality")
+_PRICING_JSON = ("pricing", "second_opinion_config")
+
+
+def share_pricing_from_api(reply: dict[str, Any], names: Names) -> dict[str, Any]:
+    """The keys ``SharePricing`` manages; JSON ones parsed, flags as booleans."""
+    result: dict[str, Any] = {}
+    for name in SharePricing.model_fields:
+        value = reply.get(name)
+        if name in _PRICING_FLAGS:
+            result[name] = as_flag(value)
+        elif name in _PRICING_JSON:
+            parsed = parse_json_text(value)
+            result[name] = {} if parsed is None else parsed
+        elif value is not None:
+            result[name] = value
+    return result
+
+
+def share_pricing_to_api(values: dict[str, Any], names: Names) -> dict[str, str]:
+    """One parameter per key the config sets."""
+    params: dict[str, str] = {}
+    for name, value in values.items():
+        if name in _PRICING_FLAGS:
+            params[name] = "1" if value else "0"
+        elif name in _PRICING_JSON:
+            params[name] = json_text(value)
+        else:
+            params[name] = str(value)
+    return params
+
+
 class NamespaceCompanions(Model):
     """What a namespace keeps beside its owner's own fields, each field through its own
     get-or-set endpoint: groups, locations and the account all have them."""
@@ -404,6 +492,7 @@ class NamespaceCompanions(Model):
     study_defaults: StudyDefaults | None = None
     event_defaults: EventDefaults | None = None
     coverpage: Coverpage | None = None
+    share_pricing: SharePricing | None = None
 
 
 class NamespaceObject(NamespaceCompanions, _NamespaceFields):
@@ -416,7 +505,11 @@ def is_empty_override(name: str, value: Any) -> bool:
     return value is False or value is None or value == "" or value in ({}, [])
 
 
-NAMESPACE_DEFAULTS = {"namespace_settings": is_empty_override, "event_defaults": is_empty_override}
+NAMESPACE_DEFAULTS = {
+    "namespace_settings": is_empty_override,
+    "event_defaults": is_empty_override,
+    "share_pricing": is_empty_override,
+}
 """What export leaves out of the companions: empty overrides and flags that are off."""
 
 
@@ -560,8 +653,15 @@ NAMESPACE_COMPANIONS = (
     Companion(
         "coverpage", "/namespace/coverpage", "namespace_id", coverpage_from_api, coverpage_to_api
     ),
+    Companion(
+        "share_pricing",
+        "/namespace/share/pricing",
+        "namespace_id",
+        share_pricing_from_api,
+        share_pricing_to_api,
+    ),
 )
 """The companion fields of a namespace and their endpoints, all keyed by ``namespace_id``."""
-NAMESPACE_MERGED = frozenset({"namespace_settings", "event_defaults"})
-"""Companions whose endpoint changes only the keys given (study defaults and the cover page
-are replaced whole)."""
+NAMESPACE_MERGED = frozenset({"namespace_settings", "event_defaults", "share_pricing"})
+"""Companions whose endpoint changes only the keys given (study defaults, the cover page and
+the pricing table inside share pricing are replaced whole)."""

@@ -2,10 +2,10 @@
 
 Each account, group and location has a namespace (its own uuid, returned as
 ``namespace_id``); routes hang off namespaces, and the get-or-set endpoints
-/namespace/settings, /namespace/study/defaults, /namespace/event/defaults and
-/namespace/coverpage read and write what a namespace holds besides its owner's fields
-(called with ``uuid`` alone they read). Share codes are unique system-wide, role_id must
-name a role of the account that may be used at this level.
+/namespace/settings, /namespace/study/defaults, /namespace/event/defaults,
+/namespace/coverpage and /namespace/share/pricing read and write what a namespace holds
+besides its owner's fields (called with ``uuid`` alone they read). Share codes are unique
+system-wide, role_id must name a role of the account that may be used at this level.
 """
 
 from __future__ import annotations
@@ -239,6 +239,72 @@ def coverpage(call: Call) -> dict[str, Any]:
     return {"coverpage": namespace.doc.get("coverpage")}
 
 
+PRICING_CURRENCIES = ("USD", "GBP")
+PRICING_FLAGS = ("sum_price_matches", "second_opinion_share", "share_charge_by_modality")
+
+
+def share_pricing(call: Call) -> dict[str, Any]:
+    """/namespace/share/pricing: each parameter given changes (account_edit; reading needs
+    account_view), ``pricing`` and ``customfields_pricing`` replaced whole (empty clears).
+
+    ``pricing`` is a hash of modality to cents: it needs ``ANY`` or ``ALL``
+    (NEEDS_ANY_OR_ALL), ``ALL`` stands alone (ONLY_ALL), prices are whole numbers
+    (INVALID_INTEGER) of 0 or at least 50 (INVALID_AMOUNT, the subtype the amount).
+    """
+    namespace, sets = _namespace(call)
+    if sets:
+        call.require(namespace.account_id or "", "account_edit")
+    stored = dict(namespace.doc.get("share_pricing") or {})
+    params = call.params
+    if "currency" in params:
+        if params.text("currency") not in PRICING_CURRENCIES:
+            raise ApiError("INVALID_CURRENCY", params.text("currency"))
+        stored["currency"] = params.text("currency")
+    if "charge_description" in params:
+        stored["charge_description"] = params.text("charge_description")
+    if "pricing" in params:
+        stored["pricing"] = _pricing(parse_json("pricing", params.text("pricing") or "{}"))
+    if "customfields_pricing" in params:
+        table = parse_json("customfields_pricing", params.text("customfields_pricing") or "[]")
+        if not isinstance(table, list):
+            raise ApiError("NOT_LIST", "customfields_pricing")
+        stored["customfields_pricing"] = table
+    if "second_opinion_config" in params:
+        stored["second_opinion_config"] = parse_json(
+            "second_opinion_config", params.text("second_opinion_config") or "null"
+        )
+    for name in PRICING_FLAGS:
+        if name in params:
+            stored[name] = parse_flag(name, params.text(name))
+    if sets:
+        namespace.doc["share_pricing"] = stored
+        call.store.update(namespace)
+    return {
+        "currency": stored.get("currency"),
+        "is_production": 0,
+        "charge_description": stored.get("charge_description"),
+        "pricing": stored.get("pricing") or {},
+        "customfields_pricing": stored.get("customfields_pricing") or [],
+        "second_opinion_config": stored.get("second_opinion_config"),
+        **{name: stored.get(name, 0) for name in PRICING_FLAGS},
+    }
+
+
+def _pricing(table: Any) -> dict[str, int]:
+    if not isinstance(table, dict):
+        raise ApiError("NOT_HASH", "pricing")
+    if table and "ANY" not in table and "ALL" not in table:
+        raise ApiError("NEEDS_ANY_OR_ALL")
+    if "ALL" in table and len(table) > 1:
+        raise ApiError("ONLY_ALL")
+    for price in table.values():
+        if isinstance(price, bool) or not isinstance(price, int):
+            raise ApiError("INVALID_INTEGER", "pricing")
+        if price != 0 and price < 50:
+            raise ApiError("INVALID_AMOUNT", price)
+    return table
+
+
 def _own_value(name: str, parsed: Any) -> Any:
     """The JSON ones: study_field_flags a hash of field permissions, the others lists."""
     if NAMESPACE.by_name[name].type != "json":
@@ -313,5 +379,6 @@ NAMESPACE = Kind(
         "study/defaults": Endpoint(study_defaults),
         "event/defaults": Endpoint(event_defaults),
         "coverpage": Endpoint(coverpage),
+        "share/pricing": Endpoint(share_pricing),
     },
 )

@@ -142,6 +142,7 @@ def seed_every_kind(sandbox: SandboxHandle) -> None:
     sandbox.ok("/namespace/study/defaults", uuid=group["namespace_id"], defaults=defaults)
     sandbox.ok("/namespace/event/defaults", uuid=group["namespace_id"], event_share=1)
     sandbox.ok("/namespace/coverpage", uuid=group["namespace_id"], coverpage={"title": "{$x}"})
+    sandbox.ok("/namespace/share/pricing", uuid=group["namespace_id"], pricing={"ANY": 900})
     own = sandbox.ok("/account/get", uuid=account)["namespace_id"]
     sandbox.ok("/namespace/settings", uuid=own, share_related=1)
     sandbox.ok("/namespace/study/defaults", uuid=own, defaults={"study_description": "Outside"})
@@ -246,6 +247,7 @@ def test_references_are_names_and_server_defaults_are_left_out(
             "study_defaults": {"customfields": {"Priority": "Routine"}, "modality": "US"},
             "event_defaults": {"event_share": True},
             "coverpage": {"title": "{$x}"},
+            "share_pricing": {"pricing": {"ANY": 900}},
         }
     ]
     routes = {r["name"]: r for r in exported_objects(tmp_path, "routes")}

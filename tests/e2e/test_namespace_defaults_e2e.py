@@ -1,5 +1,5 @@
-"""Namespace defaults end to end: study defaults, event defaults, the cover page and
-namespace settings, on a group and on the account's own namespace."""
+"""Namespace defaults end to end: study defaults, event defaults, the cover page, share
+pricing and namespace settings, on a group and on the account's own namespace."""
 
 from __future__ import annotations
 
@@ -36,6 +36,10 @@ accounts:
         coverpage:
           title: Outside study
           uploadedBy: "{$created_by_name}"
+        share_pricing:
+          currency: USD
+          pricing: {ANY: 2500, MR: 0}
+          share_charge_by_modality: true
 """
 
 
@@ -78,6 +82,9 @@ def test_apply_writes_every_namespace_and_plans_nothing_after(
     assert (events["event_upload"], events["event_share"]) == (1, 0)
     page = json.loads(sandbox.ok("/namespace/coverpage", uuid=group)["coverpage"])
     assert page == {"title": "Outside study", "uploadedBy": "{$created_by_name}"}
+    pricing = sandbox.ok("/namespace/share/pricing", uuid=group)
+    assert (pricing["currency"], pricing["pricing"]) == ("USD", {"ANY": 2500, "MR": 0})
+    assert pricing["share_charge_by_modality"] == 1
     assert sandbox.ok("/namespace/study/defaults", uuid=own)["defaults"] == {
         "study_description": "Outside study"
     }
@@ -121,6 +128,7 @@ def test_drift_shows_a_change_made_by_hand(ambraconf, sandbox: SandboxHandle, co
     own, group = namespaces(sandbox)
     sandbox.ok("/namespace/event/defaults", uuid=group, event_upload=0)
     sandbox.ok("/namespace/study/defaults", uuid=own, defaults='{"study_description": "X"}')
+    sandbox.ok("/namespace/share/pricing", uuid=group, pricing='{"ANY": 100}')
     run = ambraconf("drift", str(config), "--format", "json")
     assert run.code == 2, run.err
     found = {
@@ -130,6 +138,10 @@ def test_drift_shows_a_change_made_by_hand(ambraconf, sandbox: SandboxHandle, co
         for d in o.get("differences", [])
     }
     assert found[(f"{ACCOUNT}/group/Cardiology", "event_defaults.event_upload")] == (True, False)
+    assert found[(f"{ACCOUNT}/group/Cardiology", "share_pricing.pricing")] == (
+        {"ANY": 2500, "MR": 0},
+        {"ANY": 100},
+    )
     assert found[(f"{ACCOUNT}/account/{ACCOUNT}", "study_defaults")] == (
         {"study_description": "Outside study"},
         {"study_description": "X"},
@@ -153,6 +165,11 @@ def test_export_writes_what_is_set_and_plans_no_changes(
     }
     assert group["event_defaults"] == {"event_upload": True}
     assert group["coverpage"] == {"title": "Outside study", "uploadedBy": "{$created_by_name}"}
+    assert group["share_pricing"] == {
+        "currency": "USD",
+        "pricing": {"ANY": 2500, "MR": 0},
+        "share_charge_by_modality": True,
+    }
     converged(ambraconf, exported)
 
 
@@ -168,6 +185,9 @@ def test_export_writes_what_is_set_and_plans_no_changes(
         ("event_upload: true", "event_uplod: true", "unknown event default 'event_uplod'"),
         ('"{$created_by_name}"', '"{$created_by_name"', "a '{' is never closed"),
         ("upload_settings: {max_files: 10}", "allow_phr_upload: true", "cannot be overridden"),
+        ("currency: USD", "currency: EUR", "unknown currency 'EUR'"),
+        ("{ANY: 2500, MR: 0}", "{ANY: 2500, MR: 20}", "a price is 0 or at least 50 cents"),
+        ("{ANY: 2500, MR: 0}", "{MR: 2500}", "the table needs ANY"),
     ],
 )
 def test_validate_reports_the_mistake_at_its_place(

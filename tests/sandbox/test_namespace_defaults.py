@@ -1,5 +1,6 @@
 """The namespace get-or-set endpoints beside /namespace/settings: study defaults, event
-defaults and the cover page, on the namespaces of groups, locations and the account."""
+defaults, the cover page and share pricing, on the namespaces of groups, locations and the
+account."""
 
 from __future__ import annotations
 
@@ -89,7 +90,13 @@ def test_coverpage_is_set_and_removed_with_an_empty_string(
 
 
 @pytest.mark.parametrize(
-    "path", ["/namespace/study/defaults", "/namespace/event/defaults", "/namespace/coverpage"]
+    "path",
+    [
+        "/namespace/study/defaults",
+        "/namespace/event/defaults",
+        "/namespace/coverpage",
+        "/namespace/share/pricing",
+    ],
 )
 def test_unknown_namespace_and_missing_uuid(sandbox: SandboxHandle, path: str) -> None:
     assert sandbox.call(path).error_type == "MISSING_FIELDS"
@@ -118,3 +125,34 @@ def test_settings_the_endpoint_names_are_overridable(
     assert (reply["link_defaults"], reply["upload_settings"]) == ('{"max_hits": 1}', "{}")
     barred = sandbox.call("/namespace/settings", uuid=namespace, allow_phr_upload="1")
     assert (barred.error_type, barred.error_subtype) == ("INVALID_SETTING", "allow_phr_upload")
+
+
+def test_share_pricing_merges_parameters_and_replaces_the_table(
+    sandbox: SandboxHandle, namespace: str
+) -> None:
+    sandbox.ok("/namespace/share/pricing", uuid=namespace, currency="GBP", pricing='{"ANY": 500}')
+    sandbox.ok("/namespace/share/pricing", uuid=namespace, pricing='{"ANY": 0, "MR": 1500}')
+    read = sandbox.ok("/namespace/share/pricing", uuid=namespace)
+    assert (read["currency"], read["pricing"]) == ("GBP", {"ANY": 0, "MR": 1500})
+    sandbox.ok("/namespace/share/pricing", uuid=namespace, pricing="{}")
+    assert sandbox.ok("/namespace/share/pricing", uuid=namespace)["pricing"] == {}
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ({"currency": "EUR"}, ("INVALID_CURRENCY", "EUR")),
+        ({"pricing": '{"MR": 500}'}, ("NEEDS_ANY_OR_ALL", None)),
+        ({"pricing": '{"ALL": 500, "MR": 600}'}, ("ONLY_ALL", None)),
+        ({"pricing": '{"ANY": 49}'}, ("INVALID_AMOUNT", 49)),
+        ({"pricing": '{"ANY": "5.5"}'}, ("INVALID_INTEGER", "pricing")),
+        ({"pricing": "[]"}, ("NOT_HASH", "pricing")),
+        ({"customfields_pricing": "{}"}, ("NOT_LIST", "customfields_pricing")),
+        ({"second_opinion_share": "2"}, ("INVALID_FLAG", "second_opinion_share")),
+    ],
+)
+def test_share_pricing_errors(
+    sandbox: SandboxHandle, namespace: str, params: dict[str, str], error: tuple
+) -> None:
+    reply = sandbox.call("/namespace/share/pricing", uuid=namespace, **params)
+    assert (reply.error_type, reply.error_subtype) == error
