@@ -202,3 +202,25 @@ def test_validate_reports_the_mistake_at_its_place(
     assert run.code == 1
     [error] = [row for row in run.out.splitlines() if message in row]
     assert f"account.yaml:{line}:" in error
+
+
+def test_an_account_the_apply_creates_gets_its_namespace_defaults(
+    ambraconf, sandbox: SandboxHandle, tmp_path: Path
+):
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(
+        "accounts:\n  - name: Lakeside Imaging\n    create: true\n    fields:\n"
+        "      event_defaults: {event_new_report: true}\n"
+        "      coverpage: {footer: Lakeside}\n"
+    )
+    applied(ambraconf, folder)
+    [account] = [
+        a for a in sandbox.ok("/account/list")["accounts"] if a["name"] == "Lakeside Imaging"
+    ]
+    own = account["namespace_id"]
+    assert sandbox.ok("/namespace/event/defaults", uuid=own)["event_new_report"] == 1
+    assert json.loads(sandbox.ok("/namespace/coverpage", uuid=own)["coverpage"]) == {
+        "footer": "Lakeside"
+    }
+    converged(ambraconf, folder)
