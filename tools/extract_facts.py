@@ -13,6 +13,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 OUT = Path(__file__).resolve().parent.parent / "ambraconf" / "facts"
 ROLE_COLUMNS = ("Admin", "User", "PHR", "Anonymous")
@@ -122,8 +123,9 @@ def _enum(description: str) -> list[str]:
     return found.group(1).split("|")
 
 
-def enumerations(endpoints: dict[str, dict], global_md: str) -> dict[str, list[str]]:
-    """Documented value lists for route conditions and actions, webhooks, custom fields."""
+def enumerations(endpoints: dict[str, dict], global_md: str) -> dict[str, Any]:
+    """Documented value lists for route conditions and actions, webhooks, custom fields, and
+    the study fields with their DICOM tags."""
     route_notes = endpoints["/route/add"]["notes"]
     lvs = _between(route_notes, "The available left values are", "customfield-CUSTOMFIELD_UUID")
     ops = _between(route_notes, "The available operators are", "rv - right value")
@@ -144,6 +146,7 @@ def enumerations(endpoints: dict[str, dict], global_md: str) -> dict[str, list[s
     cf_params = {p["name"]: p["description"] for p in endpoints["/customfield/add"]["parameters"]}
     dest = {p["name"]: p["description"] for p in endpoints["/destination/add"]["parameters"]}
     schedule = global_md[global_md.index("Schedules Objects") : global_md.index("Account settings")]
+    study = {p["name"]: p["description"] for p in endpoints["/study/set"]["parameters"]}
     return {
         "route_condition_lvs": [v for v in lvs if re.fullmatch(r"[a-z_]+", v)],
         "route_condition_ops": ops,
@@ -158,6 +161,13 @@ def enumerations(endpoints: dict[str, dict], global_md: str) -> dict[str, list[s
         "destination_types": re.findall(r"[A-Z]{3,}", dest["type"].split("Defaults")[0]),
         "schedule_keys": re.findall(r"^\s+\* (\w+) - ", schedule, re.M),
         "schedule_timezones": re.findall(r"^\s+\* ([A-Z][A-Za-z]+/[A-Za-z_]+)\s*$", schedule, re.M),
+        # "_patient_name_ • DICOM tag (0010,0010)": the study fields a DICOM tag fills, which
+        # /namespace/study/defaults lists in its ``fields`` hash "with the DICOM tag as the value"
+        "study_dicom_fields": {
+            name: found.group(1)
+            for name, text in study.items()
+            if (found := re.match(r"DICOM tag (\([0-9A-F]{4},[0-9A-F]{4}\))", text))
+        },
     }
 
 

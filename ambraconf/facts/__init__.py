@@ -89,6 +89,8 @@ CUSTOMFIELD_TYPES: frozenset[str] = frozenset(_ENUMS["customfield_types"])
 DESTINATION_TYPES: frozenset[str] = frozenset(_ENUMS["destination_types"])
 SCHEDULE_KEYS: frozenset[str] = frozenset(_ENUMS["schedule_keys"])
 SCHEDULE_TIMEZONES: frozenset[str] = frozenset(_ENUMS["schedule_timezones"])
+STUDY_DICOM_FIELDS: dict[str, str] = dict(_ENUMS["study_dicom_fields"])
+"""Study fields a DICOM tag fills (``/study/set``), by name, with the tag as their value."""
 
 
 def is_route_condition_lv(value: str) -> bool:

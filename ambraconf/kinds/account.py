@@ -30,7 +30,14 @@ from ambraconf.kinds.base import (
     to_flag,
 )
 from ambraconf.kinds.codec import Names, json_text, parse_json_text
-from ambraconf.kinds.namespace import CUSTOMFIELD_VALUES
+from ambraconf.kinds.namespace import (
+    COMPANION_REFERENCES,
+    CUSTOMFIELD_VALUES,
+    NAMESPACE_COMPANIONS,
+    NAMESPACE_DEFAULTS,
+    NAMESPACE_MERGED,
+    NamespaceCompanions,
+)
 from ambraconf.kinds.setting_names import setting_references
 from ambraconf.kinds.settings import (
     AccountSettings,
@@ -50,7 +57,7 @@ SET = Api(set_only=True)
 """An account is added by name alone (``/account/add``); everything else follows in a set."""
 
 
-class AccountFields(Model):
+class _AccountSetFields(Model):
     """Fields of ``/account/set`` that ambraconf manages (``name`` and ``vanity`` are not)."""
 
     password_expire: Annotated[Integer | None, SET] = Field(
@@ -79,6 +86,11 @@ class AccountFields(Model):
     customfields: dict[str, Text] | None = Field(
         None, description="Account custom field values by custom field name."
     )
+
+
+class AccountFields(NamespaceCompanions, _AccountSetFields):
+    """The account's ``fields:``: those of ``/account/set``, then what its own namespace
+    (``namespace_id``) keeps, as a group's or a location's namespace does."""
 
 
 class AccountObject(AccountFields):
@@ -266,7 +278,8 @@ API = ApiMap(
     delete_path="",
     scope_param=None,
     undocumented=frozenset({"/account/add"}),
-    merged_hashes=frozenset({"settings"}),
+    merged_hashes=frozenset({"settings"}) | NAMESPACE_MERGED,
+    companions=NAMESPACE_COMPANIONS,
     hooks=(
         Hook(
             ("settings",),
@@ -289,7 +302,7 @@ SPEC = KindSpec(
     identity=("name",),
     holds_others=True,
     defaults={"password_expire": 0, "session_expire": 0},  # 0: never expires
-    nested_defaults={"settings": is_default_setting},
+    nested_defaults={"settings": is_default_setting, **NAMESPACE_DEFAULTS},
     references=(
         Reference(("role",), "role", forbid=(("for_account", False),), label="default role"),
         Reference(
@@ -299,5 +312,6 @@ SPEC = KindSpec(
             label="custom field value",
         ),
         *setting_references("settings", lambda fact: True),
+        *COMPANION_REFERENCES,
     ),
 )

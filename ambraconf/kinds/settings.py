@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic_core import PydanticCustomError
 
-from ambraconf.facts import ACCOUNT_SETTINGS, SettingFact
+from ambraconf.facts import ACCOUNT_SETTINGS, ENDPOINTS, SettingFact
 from ambraconf.kinds.base import (
     AT_KEY,
     FLAG_SCHEMA,
@@ -131,8 +131,18 @@ RoleSettings = Annotated[
 """``settings:`` of a role: only settings the table marks as role-overridable."""
 
 
+NAMESPACE_ENDPOINT_SETTINGS = frozenset(
+    name for name in ENDPOINTS["/namespace/settings"].parameters if name in ACCOUNT_SETTINGS
+)
+"""The account settings ``/namespace/settings`` lists as ones "that can be over-ridden in the
+namespace". Two of them (``link_defaults``, ``upload_settings``) the settings table does not
+mark namespace-overridable: the endpoint is the contract for what it takes, so they are."""
+
+
 def namespace_overridable(fact: SettingFact) -> bool:
-    return fact.namespace_override
+    """A setting a namespace may override: marked so by the settings table, or listed by
+    ``/namespace/settings`` itself (docs/config.md, "Namespace settings")."""
+    return fact.namespace_override or fact.name in NAMESPACE_ENDPOINT_SETTINGS
 
 
 def settings_from_api(settings: dict[str, Any], names: Names) -> dict[str, Any]:

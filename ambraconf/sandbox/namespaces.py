@@ -1,20 +1,29 @@
 """Namespaces and the objects that own one: accounts, groups and locations.
 
 Each account, group and location has a namespace (its own uuid, returned as
-``namespace_id``); routes hang off namespaces, and /namespace/settings reads and
-writes per-namespace settings. Share codes are unique system-wide, role_id must
-name a role of the account that may be used at this level.
+``namespace_id``); routes hang off namespaces, and the get-or-set endpoints
+/namespace/settings, /namespace/study/defaults, /namespace/event/defaults,
+/namespace/coverpage and /namespace/share/pricing read and write what a namespace holds
+besides its owner's fields (called with ``uuid`` alone they read). Share codes are unique
+system-wide, role_id must name a role of the account that may be used at this level.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ambraconf.facts import ACCOUNT_SETTINGS, FIELD_PERMISSION_VALUES, permission_fact
+from ambraconf.facts import (
+    ACCOUNT_SETTINGS,
+    ENDPOINTS,
+    FIELD_PERMISSION_VALUES,
+    STUDY_DICOM_FIELDS,
+    permission_fact,
+)
 from ambraconf.sandbox import members
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.crud import coerce
-from ambraconf.sandbox.protocol import ApiError
+from ambraconf.sandbox.customfields import account_fields
+from ambraconf.sandbox.protocol import ApiError, parse_flag, parse_json
 from ambraconf.sandbox.schema import NO, REQUIRED, Endpoint, Field, Kind, Ref, Seeding, flags
 from ambraconf.sandbox.settings import setting_value
 from ambraconf.sandbox.store import Row
@@ -37,6 +46,13 @@ NAMESPACE_OWN = [
     Field("study_size_soft_threshold_per_user"),
 ]
 NAMESPACE_RESERVED = frozenset({"sid", "uuid"})
+# "-- The following account settings can be over-ridden in the namespace --": the endpoint
+# names link_defaults and upload_settings there although the settings table does not mark
+# them namespace-overridable; the endpoint's own list is its contract, so both are taken.
+ENDPOINT_OVERRIDES = frozenset(
+    name for name in ENDPOINTS["/namespace/settings"].parameters if name in ACCOUNT_SETTINGS
+)
+EVENT_FLAGS = tuple(p for p in ENDPOINTS["/namespace/event/defaults"].parameters if p != "uuid")
 
 
 def create_namespace(call: Call, account_id: str, owner: str, owner_type: str, name: str) -> Row:
@@ -150,15 +166,143 @@ def namespace_settings(call: Call) -> dict[str, Any]:
         else:
             if name not in ACCOUNT_SETTINGS:
                 raise ApiError("INVALID_SETTING", name)
-            namespace.doc["settings"][name] = setting_value(
-                name, value, override="namespace_override"
-            )
+            override = None if name in ENDPOINT_OVERRIDES else "namespace_override"
+            namespace.doc["settings"][name] = setting_value(name, value, override=override)
     if changes:
         call.store.update(namespace)
     out = {name: namespace.doc.get(name) for name in NAMESPACE.by_name}
     out["study_field_flags"] = out["study_field_flags"] or {}
     out.update(namespace.doc["settings"])
     return out
+
+
+def _namespace(call: Call) -> tuple[Row, bool]:
+    """The namespace a get-or-set call names, and whether the call sets (any parameter
+    beside ``uuid``): setting needs the documented permission, reading account_view."""
+    call.params.require("uuid")
+    namespace = call.lookup("namespace", call.params.get("uuid"))
+    if namespace is None:
+        raise ApiError("NOT_FOUND", "uuid")
+    sets = any(name not in NAMESPACE_RESERVED for name in call.params.raw)
+    if sets:
+        call.authorize(namespace.account_id or "")
+    else:
+        call.require(namespace.account_id or "", "account_view")
+    return namespace, sets
+
+
+def study_defaults(call: Call) -> dict[str, Any]:
+    """/namespace/study/defaults: ``defaults`` replaces the whole hash (``{}`` clears it).
+
+    Keys are the study fields a DICOM tag fills or ``customfield-<UUID>`` of the account's
+    Study custom fields (INVALID_FIELD_NAME otherwise); ``fields`` lists them, "the study
+    fields [with] the DICOM tag as the value and the custom fields [with] the field name".
+    """
+    namespace, sets = _namespace(call)
+    studies = account_fields(call, namespace.account_id, "Study")
+    fields = {
+        **STUDY_DICOM_FIELDS,
+        **{f"customfield-{row.uuid}": row.doc.get("name") for row in studies},
+    }
+    if sets and "defaults" in call.params:
+        given = parse_json("defaults", call.params.text("defaults"))
+        if not isinstance(given, dict):
+            raise ApiError("NOT_HASH", "defaults")
+        for key in given:
+            if key not in fields:
+                raise ApiError("INVALID_FIELD_NAME", key)
+        namespace.doc["study_defaults"] = given
+        call.store.update(namespace)
+    return {"defaults": namespace.doc.get("study_defaults") or {}, "fields": fields}
+
+
+def event_defaults(call: Call) -> dict[str, Any]:
+    """/namespace/event/defaults: the ``event_*`` flags members get; each one given
+    changes (INVALID_FLAG for a value other than 0/1), the others stay."""
+    namespace, sets = _namespace(call)
+    stored = dict(namespace.doc.get("event_defaults") or {})
+    for name in EVENT_FLAGS:
+        if name in call.params:
+            stored[name] = parse_flag(name, call.params.text(name))
+    if sets:
+        namespace.doc["event_defaults"] = stored
+        call.store.update(namespace)
+    return {name: stored.get(name, 0) for name in EVENT_FLAGS}
+
+
+def coverpage(call: Call) -> dict[str, Any]:
+    """/namespace/coverpage: the cover page template text; an empty string removes it."""
+    namespace, sets = _namespace(call)
+    if sets and "coverpage" in call.params:
+        namespace.doc["coverpage"] = call.params.text("coverpage") or None
+        call.store.update(namespace)
+    return {"coverpage": namespace.doc.get("coverpage")}
+
+
+PRICING_CURRENCIES = ("USD", "GBP")
+PRICING_FLAGS = ("sum_price_matches", "second_opinion_share", "share_charge_by_modality")
+
+
+def share_pricing(call: Call) -> dict[str, Any]:
+    """/namespace/share/pricing: each parameter given changes (account_edit; reading needs
+    account_view), ``pricing`` and ``customfields_pricing`` replaced whole (empty clears).
+
+    ``pricing`` is a hash of modality to cents: it needs ``ANY`` or ``ALL``
+    (NEEDS_ANY_OR_ALL), ``ALL`` stands alone (ONLY_ALL), prices are whole numbers
+    (INVALID_INTEGER) of 0 or at least 50 (INVALID_AMOUNT, the subtype the amount).
+    """
+    namespace, sets = _namespace(call)
+    if sets:
+        call.require(namespace.account_id or "", "account_edit")
+    stored = dict(namespace.doc.get("share_pricing") or {})
+    params = call.params
+    if "currency" in params:
+        if params.text("currency") not in PRICING_CURRENCIES:
+            raise ApiError("INVALID_CURRENCY", params.text("currency"))
+        stored["currency"] = params.text("currency")
+    if "charge_description" in params:
+        stored["charge_description"] = params.text("charge_description")
+    if "pricing" in params:
+        stored["pricing"] = _pricing(parse_json("pricing", params.text("pricing") or "{}"))
+    if "customfields_pricing" in params:
+        table = parse_json("customfields_pricing", params.text("customfields_pricing") or "[]")
+        if not isinstance(table, list):
+            raise ApiError("NOT_LIST", "customfields_pricing")
+        stored["customfields_pricing"] = table
+    if "second_opinion_config" in params:
+        stored["second_opinion_config"] = parse_json(
+            "second_opinion_config", params.text("second_opinion_config") or "null"
+        )
+    for name in PRICING_FLAGS:
+        if name in params:
+            stored[name] = parse_flag(name, params.text(name))
+    if sets:
+        namespace.doc["share_pricing"] = stored
+        call.store.update(namespace)
+    return {
+        "currency": stored.get("currency"),
+        "is_production": 0,
+        "charge_description": stored.get("charge_description"),
+        "pricing": stored.get("pricing") or {},
+        "customfields_pricing": stored.get("customfields_pricing") or [],
+        "second_opinion_config": stored.get("second_opinion_config"),
+        **{name: stored.get(name, 0) for name in PRICING_FLAGS},
+    }
+
+
+def _pricing(table: Any) -> dict[str, int]:
+    if not isinstance(table, dict):
+        raise ApiError("NOT_HASH", "pricing")
+    if table and "ANY" not in table and "ALL" not in table:
+        raise ApiError("NEEDS_ANY_OR_ALL")
+    if "ALL" in table and len(table) > 1:
+        raise ApiError("ONLY_ALL")
+    for price in table.values():
+        if isinstance(price, bool) or not isinstance(price, int):
+            raise ApiError("INVALID_INTEGER", "pricing")
+        if price != 0 and price < 50:
+            raise ApiError("INVALID_AMOUNT", price)
+    return table
 
 
 def _own_value(name: str, parsed: Any) -> Any:
@@ -230,5 +374,11 @@ NAMESPACE = Kind(
     "",
     NAMESPACE_OWN,
     endpoints=(),
-    extra={"settings": Endpoint(namespace_settings)},
+    extra={
+        "settings": Endpoint(namespace_settings),
+        "study/defaults": Endpoint(study_defaults),
+        "event/defaults": Endpoint(event_defaults),
+        "coverpage": Endpoint(coverpage),
+        "share/pricing": Endpoint(share_pricing),
+    },
 )

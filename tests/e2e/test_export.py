@@ -124,7 +124,7 @@ EVERY_KIND = {
 
 def seed_every_kind(sandbox: SandboxHandle) -> None:
     """Every managed kind, made through the API as people made them by hand; the seed
-    format cannot say some of it (namespace settings, a custom field permission, a mapping,
+    format cannot say some of it (what namespaces keep, a custom field permission, a mapping,
     custom field values, a webhook taking its token from another), so raw calls do."""
     sandbox.seed(EVERY_KIND)
     account = sandbox.account_id
@@ -141,6 +141,14 @@ def seed_every_kind(sandbox: SandboxHandle) -> None:
         "/role/set", uuid=role["uuid"], permissions={f"study_field_customfield_{priority}": "R"}
     )
     sandbox.ok("/namespace/settings", uuid=group["namespace_id"], no_dup_share=1)
+    defaults = {"modality": "US", f"customfield-{priority}": "Routine"}
+    sandbox.ok("/namespace/study/defaults", uuid=group["namespace_id"], defaults=defaults)
+    sandbox.ok("/namespace/event/defaults", uuid=group["namespace_id"], event_share=1)
+    sandbox.ok("/namespace/coverpage", uuid=group["namespace_id"], coverpage={"title": "{$x}"})
+    sandbox.ok("/namespace/share/pricing", uuid=group["namespace_id"], pricing={"ANY": 900})
+    own = sandbox.ok("/account/get", uuid=account)["namespace_id"]
+    sandbox.ok("/namespace/settings", uuid=own, share_related=1)
+    sandbox.ok("/namespace/study/defaults", uuid=own, defaults={"study_description": "Outside"})
     sandbox.ok(
         "/customfield/mapping/add",
         from_customfield_id=priority,
@@ -246,6 +254,10 @@ def test_references_are_names_and_server_defaults_are_left_out(
             "role": "Radiologist",
             "customfields": {"Cost Center": "CC-42"},
             "namespace_settings": {"no_dup_share": True},
+            "study_defaults": {"customfields": {"Priority": "Routine"}, "modality": "US"},
+            "event_defaults": {"event_share": True},
+            "coverpage": {"title": "{$x}"},
+            "share_pricing": {"pricing": {"ANY": 900}},
         }
     ]
     routes = {r["name"]: r for r in exported_objects(tmp_path, "routes")}
@@ -268,6 +280,8 @@ def test_references_are_names_and_server_defaults_are_left_out(
     assert mapping == [{"to_customfield": "Callback"}]
     account = yaml.safe_load((tmp_path / "account.yaml").read_text())["accounts"][0]
     assert account["fields"]["customfields"] == {"Region": "North"}
+    assert account["fields"]["namespace_settings"] == {"share_related": True}
+    assert account["fields"]["study_defaults"] == {"study_description": "Outside"}
     assert account["settings"] == {
         "enable_dicom_wrapping": True,
         "ui_json": {"is_utility_account": False},
