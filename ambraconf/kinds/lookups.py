@@ -1,6 +1,6 @@
 """Kinds ambraconf does not manage but lets a config name: resolved from live state.
 
-A webhook proxies through a gateway node and runs as an account user.
+A webhook runs as an account user; a group may name a site.
 Those objects are read (name and uuid only) so the names in the config resolve, and a
 plan fails clearly when one does not exist.
 """
@@ -32,7 +32,6 @@ def lookup(
 
 
 LOOKUPS: dict[str, ApiMap] = {
-    "node": lookup("node", "nodes"),
     "site": lookup("site", "sites"),
     "user": lookup(
         "account/user", "users", scope_param="uuid", name_field="user_email", uuid_field="user_id"

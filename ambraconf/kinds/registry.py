@@ -13,6 +13,7 @@ from ambraconf.kinds import (
     hl7_template,
     hl7_transform,
     location,
+    node,
     radreport_template,
     role,
     route,
@@ -26,6 +27,7 @@ from ambraconf.kinds.spec import KindSpec
 KINDS: tuple[KindSpec, ...] = (
     customfield.SPEC,
     role.SPEC,
+    node.SPEC,
     destination.SPEC,
     group.SPEC,
     location.SPEC,

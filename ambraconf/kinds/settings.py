@@ -61,8 +61,13 @@ def check_settings(
     values: Mapping[str, Any],
     allowed: Callable[[SettingFact], bool] = lambda fact: True,
     refusal: str = "",
+    *,
+    revertible: bool = False,
 ) -> dict[str, Any]:
-    """Settings checked against the table; ``allowed`` narrows which may be set here."""
+    """Settings checked against the table; ``allowed`` narrows which may be set here.
+
+    ``revertible``: null is a value too, dropping an override so the account's value applies
+    again (a node's ``__DELETE__``)."""
     problems: list[Problem] = []
     result: dict[str, Any] = {}
     for name, value in values.items():
@@ -73,6 +78,9 @@ def check_settings(
             continue
         if not allowed(fact):
             problems.append(((name,), f"setting '{name}' {refusal}", AT_KEY))
+            continue
+        if value is None and revertible:
+            result[name] = None
             continue
         try:
             result[name] = setting_value(fact, value)
@@ -129,6 +137,10 @@ RoleSettings = Annotated[
     dict[str, Any], checked_mapping(_check_role_settings, settings_schema(role_overridable))
 ]
 """``settings:`` of a role: only settings the table marks as role-overridable."""
+
+
+def node_overridable(fact: SettingFact) -> bool:
+    return fact.node_override
 
 
 def namespace_overridable(fact: SettingFact) -> bool:

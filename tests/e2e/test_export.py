@@ -24,6 +24,7 @@ EVERY_KIND = {
         {
             "name": ACCOUNT,
             "members": [{"email": "hooks@clinic.example", "role": "User"}],
+            "nodes": [{"name": "Imaging Gateway", "type": "HARVESTER", "facility_name": "North"}],
             "destinations": [
                 {"name": "PACS", "node": "Sandbox Gateway", "aetitle": "PACS"}
                 | {"address": "10.0.0.5", "port": 104},
@@ -122,7 +123,8 @@ EVERY_KIND = {
 def seed_every_kind(sandbox: SandboxHandle) -> None:
     """Every managed kind, made through the API as people made them by hand; the seed
     format cannot say some of it (namespace settings, a custom field permission, a mapping,
-    custom field values, a webhook taking its token from another), so raw calls do."""
+    custom field values, a webhook taking its token from another, node settings), so raw
+    calls do."""
     sandbox.seed(EVERY_KIND)
     account = sandbox.account_id
 
@@ -138,6 +140,14 @@ def seed_every_kind(sandbox: SandboxHandle) -> None:
         "/role/set", uuid=role["uuid"], permissions={f"study_field_customfield_{priority}": "R"}
     )
     sandbox.ok("/namespace/settings", uuid=group["namespace_id"], no_dup_share=1)
+    gateway = by_name("/node/list", "nodes")["Imaging Gateway"]
+    sandbox.ok(
+        "/node/set",
+        uuid=gateway["uuid"],
+        settings={"report_from_hl7": "ORU"},
+        configuration={"port": 104},
+        monitor_node_ping=1,
+    )
     sandbox.ok(
         "/customfield/mapping/add",
         from_customfield_id=priority,
@@ -193,6 +203,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "hl7_templates.yaml",
         "hl7_transforms.yaml",
         "locations.yaml",
+        "nodes.yaml",
         "radreport_templates.yaml",
         "roles.yaml",
         "routes.yaml",
@@ -204,6 +215,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
     assert result.config.counts() == {
         "customfield": 4,
         "role": 2,
+        "node": 2,
         "destination": 2,
         "group": 1,
         "location": 1,
