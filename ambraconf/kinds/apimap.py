@@ -79,10 +79,11 @@ class ApiMap:
     are lists of mappings matched as a set whose items are compared on the keys the
     config sets. ``scope_param`` is the parameter an add and a list name the owner with
     (None: the object has no owner, as an account); a hook's ``scope`` may pick the add's
-    owner per object instead. An empty
-    ``delete_path`` means the kind is never deleted. ``undocumented`` lists paths the
-    public documentation lacks but Ambra's own tools use (``/account/add``): the
-    registry's check lets those through, and only those.
+    owner per object instead. An empty ``add_path`` means ambraconf never creates the kind
+    (an object the files describe must be live: nodes), an empty ``delete_path`` that it
+    never deletes or prunes one. ``undocumented`` lists paths the public documentation
+    lacks but Ambra's own tools use (``/account/add``): the registry's check lets those
+    through, and only those.
     """
 
     list_path: str

@@ -91,6 +91,7 @@ NodeSettings = Annotated[
 
 
 def _check_configuration(values: dict[str, Any]) -> dict[str, Any]:
+    """Any keys of the gateway's hash but those the gateway reports about itself."""
     problems: list[Problem] = [
         ((key,), f"configuration.{key} is reported by the gateway, read-only", AT_KEY)
         for key in values
