@@ -57,6 +57,7 @@ def plan_account(
     renames: dict[str, dict[str, str]] = {}
     named = _named_in(desired, specs)
     matched: list[tuple[KindSpec, DesiredObject, LiveObject | None]] = []
+    missing: list[str] = []
     for kind in kinds_in_play(desired, specs):
         spec = specs[kind]
         wanted = desired.of(kind)
@@ -67,6 +68,12 @@ def plan_account(
             found = matcher.claim(obj)
             if found is not None and obj.renamed_from:
                 _record_rename(live, spec, obj, found, renames)
+            if found is None and not spec.api.add_path:
+                missing.append(
+                    f"{obj.where()}: {spec.title} {obj.display!r} does not exist live in "
+                    f"{desired.name}, and ambraconf never creates {spec.plural}"
+                )
+                continue
             matched.append((spec, obj, as_read[found.uuid] if found is not None else None))
         for leftover in matcher.unclaimed():
             name = spec.display(leftover.values)
@@ -103,7 +110,7 @@ def plan_account(
         if found is not None:
             raws[action.address] = found.raw
             live_values[action.address] = found.values
-    _check_references(desired, live, specs)
+    _check_references(desired, live, specs, missing)
     _note_dropped_keys(actions, live_values, applied_keys or {})
     _repoint(actions, specs)
     _order(actions, specs)
@@ -233,16 +240,17 @@ def _repoint(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
 
 
 def _check_references(
-    desired: DesiredAccount, live: LiveAccount, specs: Mapping[str, KindSpec]
+    desired: DesiredAccount, live: LiveAccount, specs: Mapping[str, KindSpec], missing: list[str]
 ) -> None:
     """Every name the config uses must be live or in the config, before anything changes.
 
-    Objects ambraconf does not manage (nodes, sites) can only be live.
+    Objects ambraconf does not manage (sites) can only be live, as can objects of kinds it
+    never creates (``missing``: those the files describe but the account lacks).
     """
     defined = {
         (kind, fold(o.values.get(specs[kind].name_key))) for kind in specs for o in desired.of(kind)
     }
-    problems = []
+    problems = list(missing)
     for kind in kinds_in_play(desired, specs):
         # validate has seen that every other name is defined in the config
         refs = [r for r in specs[kind].references if _may_be_live_only(r.target, desired, specs)]

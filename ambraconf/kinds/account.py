@@ -104,12 +104,13 @@ class AccountObject(AccountFields):
 Scalar = str | int | float | bool
 
 
-def _prune_type(keys: Sequence[str], every: Sequence[str]) -> Any:
+def _prune_type(keys: Sequence[str], every: Sequence[str], never: Sequence[str]) -> Any:
     """``prune: true`` or ``prune: {roles: true, ...}``; normalised to a mapping per kind.
 
     ``prune: true`` covers the ``every`` kinds; a kind whose objects a config may name
     without defining (destinations on gateways someone else manages) is pruned only when
-    named, ``prune: {destinations: true}``.
+    named, ``prune: {destinations: true}``; kinds ambraconf ``never`` deletes (nodes: the
+    kind has no delete) are not pruned at all, and naming one is an error.
     """
 
     def check(value: dict[str, Any]) -> dict[str, Any]:
@@ -118,6 +119,9 @@ def _prune_type(keys: Sequence[str], every: Sequence[str]) -> Any:
         for key, flag in value.items():
             if key not in keys:
                 problems.append(((key,), f"unknown kind '{key}'{did_you_mean(key, keys)}", AT_KEY))
+                continue
+            if key in never:
+                problems.append(((key,), f"ambraconf never deletes {key}: it cannot prune them"))
                 continue
             try:
                 result[key] = to_flag(flag)
@@ -132,7 +136,7 @@ def _prune_type(keys: Sequence[str], every: Sequence[str]) -> Any:
             {"type": "boolean"},
             {
                 "type": "object",
-                "properties": {k: {"type": "boolean"} for k in keys},
+                "properties": {k: {"type": "boolean"} for k in keys if k not in never},
                 "additionalProperties": False,
             },
         ],
@@ -213,7 +217,12 @@ def account_models(kinds: Sequence[KindSpec]) -> tuple[type[Model], type[Model],
             Field(None, description="Shared blocks whose objects this account also holds."),
         ),
         prune=(
-            _prune_type(keys, [k.key for k in kinds if not k.nameable_unmanaged]) | None,
+            _prune_type(
+                keys,
+                [k.key for k in kinds if not k.nameable_unmanaged and k.api.delete_path],
+                [k.key for k in kinds if not k.api.delete_path],
+            )
+            | None,
             None,
         ),
         exact=(

@@ -83,10 +83,11 @@ class ApiMap:
     (None: the object has no owner, as an account); a hook's ``scope`` may pick the add's
     owner per object instead. ``object_param`` is how set and delete name the object: its
     ``uuid``, or its own id within the owner (an account user is ``user_id`` in account
-    ``uuid``; see ``target``). An empty
-    ``delete_path`` means the kind is never deleted. ``undocumented`` lists paths the
-    public documentation lacks but Ambra's own tools use (``/account/add``): the
-    registry's check lets those through, and only those.
+    ``uuid``; see ``target``). An empty ``add_path`` means ambraconf never creates the kind
+    (an object the files describe must be live: nodes), an empty ``delete_path`` that it
+    never deletes or prunes one. ``undocumented`` lists paths the public documentation
+    lacks but Ambra's own tools use (``/account/add``): the registry's check lets those
+    through, and only those.
     """
 
     list_path: str

@@ -82,6 +82,11 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         f"exact names {path!r}, which is not one of its merged_hashes"
         for path in sorted(set(spec.exact) - api.merged_hashes)
     ]
+    if api.add_only and not (api.add_path and api.delete_path):
+        problems.append(
+            f"add-only fields {', '.join(sorted(api.add_only))}: a change to one is a replace, "
+            "but the kind has no add or no delete (ambraconf never makes or removes one)"
+        )
     problems += _endpoint_problems(api, endpoints)
     problems += _required_problems(spec, endpoints)
     return problems

@@ -170,7 +170,7 @@ SPEC = KindSpec(
     system_types=frozenset({LINKED}),
     defaults={"type": DEFAULT_TYPE, "default_query_retrieve_level": "study"},
     references=(
-        Reference(("node",), "node", managed=False),
+        Reference(("node",), "node"),
         Reference(("manual_push_roles", ANY), "role", label="manual_push_roles role"),
         Reference(
             ("distributed_destinations", ANY), "destination", label="distributed destination"

@@ -1,6 +1,6 @@
 """Kinds ambraconf does not manage but lets a config name: resolved from live state.
 
-A webhook or destination goes through a gateway node; a group belongs to a site.
+A group may name a site.
 Those objects are read (name and uuid only) so the names in the config resolve, and a
 plan fails clearly when one does not exist.
 """
@@ -16,6 +16,5 @@ def lookup(path: str, key: str) -> ApiMap:
 
 
 LOOKUPS: dict[str, ApiMap] = {
-    "node": lookup("node", "nodes"),
     "site": lookup("site", "sites"),
 }

@@ -61,8 +61,13 @@ def check_settings(
     values: Mapping[str, Any],
     allowed: Callable[[SettingFact], bool] = lambda fact: True,
     refusal: str = "",
+    *,
+    revertible: bool = False,
 ) -> dict[str, Any]:
-    """Settings checked against the table; ``allowed`` narrows which may be set here."""
+    """Settings checked against the table; ``allowed`` narrows which may be set here.
+
+    ``revertible``: null is a value too, dropping an override so the account's value applies
+    again (a node's ``__DELETE__``)."""
     problems: list[Problem] = []
     result: dict[str, Any] = {}
     for name, value in values.items():
@@ -73,6 +78,9 @@ def check_settings(
             continue
         if not allowed(fact):
             problems.append(((name,), f"setting '{name}' {refusal}", AT_KEY))
+            continue
+        if value is None and revertible:
+            result[name] = None
             continue
         try:
             result[name] = setting_value(fact, value)
@@ -137,6 +145,10 @@ NAMESPACE_ENDPOINT_SETTINGS = frozenset(
 """The account settings ``/namespace/settings`` lists as ones "that can be over-ridden in the
 namespace". Two of them (``link_defaults``, ``upload_settings``) the settings table does not
 mark namespace-overridable: the endpoint is the contract for what it takes, so they are."""
+
+
+def node_overridable(fact: SettingFact) -> bool:
+    return fact.node_override
 
 
 def namespace_overridable(fact: SettingFact) -> bool:

@@ -35,7 +35,7 @@ class Reference:
     """A field that names another object, e.g. a group's ``role`` names a role.
 
     ``path`` walks the object's YAML shape; ``*`` and ``<keys>`` fan out over lists and
-    mappings. ``managed=False`` marks targets ambraconf does not manage (nodes, users):
+    mappings. ``managed=False`` marks targets ambraconf does not manage (users, sites):
     those are resolved from live state at plan time, never dangling here.
     The target's natural key beyond its name comes from ``where`` (fixed values, e.g. a
     route condition names a Study custom field) or ``same`` (copied from the holder,

@@ -255,7 +255,7 @@ SPEC = KindSpec(
     identity=("name",),
     secret_fields=secret_paths(Webhook),
     references=(
-        Reference(("node",), "node", managed=False),
+        Reference(("node",), "node"),
         Reference(("sid_user",), "account_user", label="sid_user"),
         *(
             Reference(path, "customfield", where=_STUDY, pattern=pattern, label=field)

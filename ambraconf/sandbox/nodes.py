@@ -1,7 +1,11 @@
 """Nodes: the gateways (harvesters, storage, virtual...) that destinations hang off.
 
 A node links to an account, or to a group or location of one; it gets a serial
-number at add, and cannot be deleted while it handles a destination.
+number at add, and cannot be deleted while it handles a destination. /node/set merges
+the ``configuration`` hash ("does not need to be complete") and the node's setting
+overrides (only settings the table lets a node override: NO_NODE_OVERRIDE; ``__DELETE__``
+drops one, "it will then revert to the account value"); ``storage_namespace`` takes a
+sysadmin and a namespace of the node's account.
 """
 
 from __future__ import annotations
@@ -12,7 +16,12 @@ from typing import Any
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.protocol import ApiError
 from ambraconf.sandbox.schema import NO, REQUIRED, Field, Kind, Ref, Seeding, flags
+from ambraconf.sandbox.settings import setting_value
 from ambraconf.sandbox.store import Row
+
+DELETE = "__DELETE__"
+NEVER_PINGED = -1
+"""/node/get ``last_ping``: "-1 if the node has never pinged" (no gateway ever pings here)."""
 
 NODE_TYPES = frozenset(
     {"STORAGE", "HARVESTER", "ACCELERATOR", "CLEARINGHOUSE", "VIRTUAL", "UTILITY", "XDS"}
@@ -44,6 +53,29 @@ def check(call: Call, kind: Kind, doc: dict[str, Any], old: Row | None, account:
         raise ApiError("INVALID_OS_TYPE", doc["os_type"])
     if old is None and doc["type"] in SYSADMIN_NODE_TYPES and not call.sysadmin:
         raise ApiError("NOT_PERMITTED")
+    if old is not None:
+        _merge_set(call, doc, account)
+
+
+def _merge_set(call: Call, doc: dict[str, Any], account: Row) -> None:
+    """What /node/set merges and checks beyond its plain fields."""
+    params = call.params
+    configuration = params.hash("configuration")
+    doc["configuration"] = {**(doc.get("configuration") or {}), **configuration}
+    settings = dict(doc.get("settings") or {})
+    for name, value in params.hash("settings", "setting_").items():
+        if value == DELETE:
+            settings.pop(name, None)
+        else:
+            settings[name] = setting_value(name, value, override="node_override")
+    doc["settings"] = settings
+    if params.filled("storage_namespace"):
+        if not call.sysadmin:
+            raise ApiError("NOT_PERMITTED", "storage_namespace")
+        namespace = call.lookup("namespace", params.get("storage_namespace"))
+        if namespace is None or namespace.account_id != account.uuid:
+            raise ApiError("NOT_FOUND", "storage_namespace")
+        doc["storage_namespace"] = namespace.uuid
 
 
 def after_add(call: Call, row: Row) -> dict[str, Any]:
@@ -54,10 +86,16 @@ def after_add(call: Call, row: Row) -> dict[str, Any]:
 
 
 def present(call: Call, row: Row, out: dict[str, Any]) -> None:
+    """The read-only fields of /node/get; ``settings`` holds only the overrides."""
     out["serial_no"] = row.doc.get("serial_no")
     out["account_id"] = row.account_id
-    out["configuration"] = {}
-    out["settings"] = {}
+    out["configuration"] = row.doc.get("configuration") or {}
+    out["settings"] = row.doc.get("settings") or {}
+    namespace = call.lookup("namespace", row.doc.get("storage_namespace"))
+    out["storage_namespace"] = namespace.uuid if namespace else None
+    out["storage_namespace_name"] = namespace.doc.get("name") if namespace else None
+    out["has_access"] = 1
+    out["last_ping"] = NEVER_PINGED
 
 
 def before_delete(call: Call, row: Row) -> None:
@@ -82,8 +120,34 @@ NODE = Kind(
         Field("facility_notes"),
         Field("category"),
         *flags("is_public"),
+        Field("ctc_bucket"),
+        Field("accelerator_id", set=NO),
+        *flags(
+            "monitor_study_create",
+            "monitor_node_ping",
+            "monitor_node_slow_push",
+            "monitor_node_last_send",
+            add=NO,
+        ),
+        Field("monitor_study_create_threshold", "int", add=NO),
+        Field("monitor_node_slow_push_threshold", "int", add=NO),
+        Field("monitor_node_last_send_threshold", "int", add=NO),
+        Field("monitor_email", add=NO),
+        Field("warning_email", add=NO),
+        # "the node will be instructed to reload it's configuration on the next ping":
+        # an instruction to the gateway, which get does not return
+        Field("reload_configuration", "flag", add=NO, hidden=True),
     ],
-    readonly=("serial_no", "account_id"),
+    readonly=(
+        "serial_no",
+        "account_id",
+        "configuration",
+        "settings",
+        "storage_namespace",
+        "storage_namespace_name",
+        "has_access",
+        "last_ping",
+    ),
     scope_params=("account_id", "location_id", "group_id"),
     # The documentation names no permission for /node/get; the list's is asked.
     view=("node_view",),

@@ -54,19 +54,22 @@ def permission_value(name: str, value: Any, customfield_exists: Callable[[str], 
     return value
 
 
+OVERRIDE_ERRORS = {"role_override": "NO_ROLE_OVERRIDE", "node_override": "NO_NODE_OVERRIDE"}
+"""The errors /role/set and /node/set document for a setting the level cannot override."""
+
+
 def setting_value(name: str, value: Any, *, override: str | None = None) -> str:
     """A validated account setting value, kept as text as the API returns it.
 
     ``override`` names the table column that must allow the setting at this level
-    (``role_override`` for roles, ``namespace_override`` for namespaces).
+    (``role_override`` for roles, ``namespace_override`` for namespaces, ``node_override``
+    for nodes); a setting it does not allow is the level's documented error.
     """
     fact = ACCOUNT_SETTINGS.get(name)
     if fact is None:
         raise ApiError("INVALID_SETTING", name)
     if override and not getattr(fact, override):
-        raise ApiError(
-            "NO_ROLE_OVERRIDE" if override == "role_override" else "INVALID_SETTING", name
-        )
+        raise ApiError(OVERRIDE_ERRORS.get(override, "INVALID_SETTING"), name)
     if isinstance(value, (bool, dict | list)) or value is None:
         raise ApiError("INVALID_SETTING_VALUE", name)
     text = str(value)

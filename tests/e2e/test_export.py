@@ -27,6 +27,7 @@ EVERY_KIND = {
                 {"email": "hooks@clinic.example", "role": "User", "account_alias": "Hooks"}
                 | {"event_share": 1, "settings": {"viewer_enable_mpr": "1"}}
             ],
+            "nodes": [{"name": "Imaging Gateway", "type": "HARVESTER", "facility_name": "North"}],
             "destinations": [
                 {"name": "PACS", "node": "Sandbox Gateway", "aetitle": "PACS"}
                 | {"address": "10.0.0.5", "port": 104},
@@ -125,7 +126,8 @@ EVERY_KIND = {
 def seed_every_kind(sandbox: SandboxHandle) -> None:
     """Every managed kind, made through the API as people made them by hand; the seed
     format cannot say some of it (what namespaces keep, a custom field permission, a mapping,
-    custom field values, a webhook taking its token from another), so raw calls do."""
+    custom field values, a webhook taking its token from another, node settings), so raw
+    calls do."""
     sandbox.seed(EVERY_KIND)
     account = sandbox.account_id
 
@@ -149,6 +151,14 @@ def seed_every_kind(sandbox: SandboxHandle) -> None:
     own = sandbox.ok("/account/get", uuid=account)["namespace_id"]
     sandbox.ok("/namespace/settings", uuid=own, share_related=1)
     sandbox.ok("/namespace/study/defaults", uuid=own, defaults={"study_description": "Outside"})
+    gateway = by_name("/node/list", "nodes")["Imaging Gateway"]
+    sandbox.ok(
+        "/node/set",
+        uuid=gateway["uuid"],
+        settings={"report_from_hl7": "ORU"},
+        configuration={"port": 104},
+        monitor_node_ping=1,
+    )
     sandbox.ok(
         "/customfield/mapping/add",
         from_customfield_id=priority,
@@ -209,6 +219,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "hl7_templates.yaml",
         "hl7_transforms.yaml",
         "locations.yaml",
+        "nodes.yaml",
         "radreport_templates.yaml",
         "roles.yaml",
         "routes.yaml",
@@ -222,6 +233,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "customfield": 4,
         "role": 2,
         "account_user": 3,
+        "node": 2,
         "destination": 2,
         "group": 1,
         "location": 1,

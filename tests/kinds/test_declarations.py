@@ -98,6 +98,15 @@ def test_an_undocumented_endpoint_is_refused() -> None:
     assert kind_problems(broken) == ["endpoint /role/remove is not in the API documentation"]
 
 
+def test_a_kind_never_created_or_deleted_cannot_have_add_only_fields() -> None:
+    node = next(k for k in KINDS if k.name == "node")
+    broken = redeclare(node, "facility_name", Api(add_only=True), optional=True)
+    assert kind_problems(broken) == [
+        "add-only fields facility_name: a change to one is a replace, but the kind has no add "
+        "or no delete (ambraconf never makes or removes one)"
+    ]
+
+
 def test_a_required_add_parameter_never_sent_is_refused() -> None:
     template = next(k for k in KINDS if k.name == "hl7_template")
     broken = replace(template, api=replace(template.api, scope_param=None))
