@@ -16,6 +16,9 @@ from typing import Any, Final
 WIDTH: Final = 100
 """Longest value kept on one line; past it a value is folded."""
 INDENT: Final = "  "
+BLOCKS: Final = ("|", "|-", "|+", ">")
+"""The marker lines of folded texts, YAML's: ``|`` a text's own lines (``|-`` without a
+line break at the end, ``|+`` with more than one), ``>`` one line wrapped at spaces."""
 
 
 class _Absent:
@@ -72,7 +75,7 @@ def labelled(label: str, value: Any, width: int = WIDTH, *, expand: bool = False
     lines = fold(value, width - len(INDENT), expand=expand)
     if len(lines) == 1 and not (expand and isinstance(value, dict) and value):
         return [f"{label}: {lines[0]}"]
-    if lines[0] in ("|", ">"):
+    if lines[0] in BLOCKS:
         return [f"{label}: {lines[0]}", *lines[1:]]
     return [f"{label}:", *(INDENT + line for line in lines)]
 
@@ -81,7 +84,7 @@ def item_lines(sign: str, item: Any, width: int = WIDTH) -> list[str]:
     """One list item after ``sign`` (``-`` in a list; ``-``, ``+`` or a space in a list's
     change: removed, added, kept), its continuation lines aligned under it."""
     lines = fold(item, width - len(INDENT))
-    if lines[0] in ("|", ">"):
+    if lines[0] in BLOCKS:
         return [f"{sign} {lines[0]}", *lines[1:]]
     return [f"{sign} {lines[0]}", *(INDENT + line for line in lines[1:])]
 
@@ -90,7 +93,10 @@ def _text(text: str, width: int) -> list[str]:
     """A long or multi-line text as a YAML block, indented under its marker line."""
     if "\n" in text:
         body = text[:-1] if text.endswith("\n") else text
-        return ["|", *(INDENT + line for line in body.split("\n"))]
+        marker = "|" if text.endswith("\n") else "|-"
+        if body.endswith("\n"):  # more line breaks at the end than YAML's | keeps
+            marker = "|+"
+        return [marker, *(INDENT + line for line in body.split("\n"))]
     words = text.split(" ")
     if len(words) == 1:
         return [show(text)]

@@ -143,11 +143,11 @@ def test_texts_of_several_lines_keep_their_lines_and_nothing_is_cut() -> None:
     action.changes = [FieldChange("body", None, body), FieldChange("name", None, "ORU")]
     plan = Plan(url="u", accounts=["A"], actions=[action])
     text = plan_text.render(plan)
-    assert "      body: |\n        MSH|^~\\&|AMBRA\n        PID|||{{patientid}}\n" in text
+    assert "      body: |-\n        MSH|^~\\&|AMBRA\n        PID|||{{patientid}}\n" in text
     assert "OBR|1|" + "x" * 300 + "\n" in text
     md = plan_markdown.render(plan)
     assert (
-        "| `body` | (new) | <code>&#124;</code><br><code>&nbsp;&nbsp;MSH&#124;^~&#92;&amp;&#124;"
+        "| `body` | (new) | <code>&#124;-</code><br><code>&nbsp;&nbsp;MSH&#124;^~&#92;&amp;&#124;"
         "AMBRA</code><br>"
     ) in md
     assert "x" * 300 in md
