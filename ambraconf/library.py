@@ -50,7 +50,7 @@ def plan(
     with connect(connection or Connection()) as client:
         run = _plan(Path(path), client, accounts, targets)
     if out is not None:
-        planfile.save(run.plan, Path(out), Path(path))
+        planfile.save(run.plan, Path(out), Path(path), targets)
     return run.plan
 
 
@@ -75,11 +75,14 @@ def apply(
     """
     path = Path(path)
     saved = planfile.load(path) if planfile.is_saved_plan(path) else None
-    config_path = Path(saved["config_path"]) if saved else path
+    config_path = planfile.config_of(saved, path) if saved else path
+    subset = bool(accounts or targets)
+    if saved is not None and not subset:  # what was reviewed: the plan's own selection
+        accounts, targets = saved.get("accounts", ()), saved.get("targets", ())
     with connect(connection or Connection()) as client:
         run = _plan(config_path, client, accounts, targets)
         if saved is not None:
-            planfile.check_unchanged(saved, run.plan)
+            planfile.check_unchanged(saved, run.plan, subset=subset)
         if on_plan is not None:
             on_plan(run.plan)
         if not run.plan.has_changes:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ambraconf.cli.options import connection, connection_options, plan_options
+from ambraconf.cli.options import color_option, connection, connection_options, plan_options
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.engine.session import ApplyRun
 from ambraconf.reports.registry import formats
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="json prints the outcome of every action.",
 )
+@color_option
 @connection_options
 def apply_command(
     path: Path,
@@ -42,6 +43,7 @@ def apply_command(
     auto_approve: bool,
     force: bool,
     output_format: str,
+    color: str,
     **options: Any,
 ) -> int:
     """Change Ambra to match the config at PATH (or a plan saved with plan --out).
@@ -59,7 +61,7 @@ def apply_command(
             accounts=account,
             targets=target,
             force=force,
-            on_plan=(lambda plan: emit(plan, "text")) if text else None,
+            on_plan=(lambda plan: emit(plan, "text", color)) if text else None,
             confirm=None if auto_approve else _confirmed,
             progress=(lambda line: click.echo(line, err=True)) if text else None,
             connection=to_ambra,
@@ -67,18 +69,31 @@ def apply_command(
         for warning in run.warnings:
             click.echo(f"Warning: {warning}", err=True)
     if run.confirmed:
-        emit(run, output_format)
+        emit(run, output_format, color)
     return 0 if run.ok else 1
 
 
 def _confirmed(plan: Plan) -> bool:
-    """Ask on a terminal; without one, refuse rather than change production unasked."""
-    if not sys.stdin.isatty():
+    """Ask on a terminal, naming where the changes go (UAT and production credentials are
+    often both at hand), and take only ``yes``, as Terraform does: a ``y`` typed out of
+    habit cancels. Without a terminal, refuse rather than change production unasked."""
+    if not _terminal():
         click.echo(
             "Not a terminal, so no one can confirm: run again with --auto-approve to apply.",
             err=True,
         )
-    elif click.confirm("Apply these changes?", default=False):
-        return True
+    else:
+        accounts = ", ".join(plan.accounts)
+        noun = "account" if len(plan.accounts) == 1 else "accounts"
+        click.echo(f"\nApply these changes to {noun} {accounts} at {plan.url}?", err=True)
+        click.echo("  Only 'yes' applies; anything else cancels.", err=True)
+        answer = click.prompt("  Enter a value", default="", show_default=False, err=True)
+        if answer.strip() == "yes":
+            return True
     click.echo("Apply cancelled; nothing was changed.", err=True)
     return False
+
+
+def _terminal() -> bool:
+    """Whether someone at a terminal can answer the prompt."""
+    return sys.stdin.isatty()

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ambraconf.cli.options import connection, connection_options, plan_options
+from ambraconf.cli.options import color_option, connection, connection_options, plan_options
 from ambraconf.cli.output import colour, errors_as_json
 from ambraconf.config.errors import UserError
 from ambraconf.engine.drift import DriftReport
@@ -35,6 +35,7 @@ EXIT_DRIFT = 2
     is_flag=True,
     help="Count live objects that no file mentions as drift.",
 )
+@color_option
 @connection_options
 def drift_command(
     path: Path,
@@ -43,6 +44,7 @@ def drift_command(
     output_format: str,
     output: Path | None,
     include_unmanaged: bool,
+    color: str,
     **options: Any,
 ) -> int:
     """Report where live state differs from the config at PATH; changes nothing.
@@ -65,7 +67,9 @@ def drift_command(
             connection=to_ambra,
         )
     if output is None:
-        click.echo(render(report, output_format, colour=colour()).out.rstrip("\n"))
+        coloured = colour(color)
+        text = render(report, output_format, colour=coloured).out.rstrip("\n")
+        click.echo(text, color=coloured)
     else:
         _write(output, render(report, output_format).out)
         click.echo(f"{report.summary()} Wrote the {output_format} report to {output}.")

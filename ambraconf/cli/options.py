@@ -61,6 +61,16 @@ plan_options = _stack(
 )
 
 
+color_option = click.option(
+    "--color",
+    type=click.Choice(("auto", "always", "never")),
+    default="auto",
+    show_default=True,
+    help="Colour the text output: auto colours on a terminal unless NO_COLOR is set.",
+)
+"""plan, apply and drift: the reports that colour their text (``output.colour``)."""
+
+
 @contextmanager
 def connection(
     *, url: str | None, login: str | None, rate: float, bundle_size: int, verbose: bool

@@ -1,10 +1,12 @@
-"""Printing rendered results: each part to its stream, colour only on a terminal, and with
-``--format json`` an error as a JSON document too, so programs need not read stderr."""
+"""Printing rendered results: each part to its stream, colour only on a terminal (and not
+under ``NO_COLOR``) unless ``--color`` says otherwise, and with ``--format json`` an error
+as a JSON document too, so programs need not read stderr."""
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import click
@@ -12,15 +14,26 @@ import click
 from ambraconf.config.errors import UserError
 
 
-def emit(result: object, fmt: str) -> None:
+def emit(result: object, fmt: str, color: str = "auto") -> None:
+    """Print ``result`` rendered in ``fmt``, coloured as ``color`` (``--color``) decides."""
     from ambraconf.reports.registry import render
 
-    for part in render(result, fmt, colour=colour()).parts:
-        click.echo(part.text, err=part.err)
+    coloured = colour(color)
+    for part in render(result, fmt, colour=coloured).parts:
+        click.echo(part.text, err=part.err, color=coloured)
 
 
-def colour() -> bool:
-    return sys.stdout.isatty()
+def colour(
+    choice: str = "auto", env: Mapping[str, str] | None = None, terminal: bool | None = None
+) -> bool:
+    """Whether to print escape codes: ``always`` and ``never`` as said; ``auto`` only on a
+    terminal, and never when ``NO_COLOR`` is set to anything but "" (no-color.org: a flag
+    asking for colour wins over it, the environment over the default)."""
+    if choice != "auto":
+        return choice == "always"
+    if (os.environ if env is None else env).get("NO_COLOR", ""):
+        return False
+    return sys.stdout.isatty() if terminal is None else terminal
 
 
 @contextmanager

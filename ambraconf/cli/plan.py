@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ambraconf.cli.options import connection, connection_options, plan_options
+from ambraconf.cli.options import color_option, connection, connection_options, plan_options
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.engine.plan import Plan
 from ambraconf.reports.registry import formats
@@ -32,6 +32,7 @@ EXIT_CHANGES = 2
     is_flag=True,
     help="Exit 2 when there are changes (0 none, 1 error), as Terraform does.",
 )
+@color_option
 @connection_options
 def plan_command(
     path: Path,
@@ -40,6 +41,7 @@ def plan_command(
     output_format: str,
     out: Path | None,
     detailed_exitcode: bool,
+    color: str,
     **options: Any,
 ) -> int:
     """Show what apply would change in Ambra to match the config at PATH.
@@ -52,7 +54,7 @@ def plan_command(
 
     with errors_as_json(output_format), connection(**options) as to_ambra:
         plan = library.plan(path, accounts=account, targets=target, out=out, connection=to_ambra)
-    emit(plan, output_format)
+    emit(plan, output_format, color)
     if output_format == "text" and out is not None:
         click.echo(f"\nSaved the plan to {out}; apply it with: ambraconf apply {out}")
     return EXIT_CHANGES if detailed_exitcode and plan.has_changes else 0

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, FieldChange, Plan
 from ambraconf.engine.records import ApplyRecord
+from ambraconf.version import __version__
 
 FORMAT_VERSION = 1
 
@@ -200,6 +201,7 @@ class DriftReport:
     def to_json(self) -> dict[str, Any]:
         return {
             "format_version": FORMAT_VERSION,
+            "ambraconf_version": __version__,
             "created_at": self.created_at,
             "url": self.url,
             "login": self.login,

@@ -13,6 +13,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from ambraconf.version import __version__
+
 FORMAT_VERSION = 1
 SECRET_MASK = "(sensitive value)"
 
@@ -68,6 +70,11 @@ class Action:
     resets: dict[str, Any] = field(default_factory=dict)
     """Under ``exact``: keys of merged hashes the files do not list, at their off value."""
 
+    def __post_init__(self) -> None:
+        # a kind declares secrets by path (auth.basic.password, auth.bearer), and an
+        # action names the top-level fields they sit in: each once
+        self.secret_fields = tuple(dict.fromkeys(self.secret_fields))
+
     @property
     def address(self) -> str:
         """A stable, human-readable handle: ``account/kind/name``."""
@@ -118,6 +125,7 @@ class Plan:
     def to_json(self) -> dict[str, Any]:
         return {
             "format_version": FORMAT_VERSION,
+            "ambraconf_version": __version__,
             "created_at": self.created_at,
             "url": self.url,
             "accounts": self.accounts,

@@ -5,6 +5,12 @@ re-reads the config it was made from (for secret values from the environment) an
 live state, and goes ahead only when both give the same actions and the live objects the
 plan touches have not moved since. Otherwise it refuses and says what moved.
 
+The plan records where its config is three ways, tried in this order when it is applied:
+relative to the plan file (a checkout moved with its plan), absolute (apply run from any
+directory), and as given to plan (relative to where plan ran: a CI job that checks the
+repository out elsewhere and runs from its root). It also records the ``--account`` and
+``--target`` it was made with, so that applying it alone applies what was reviewed.
+
 A secret changed between review and apply (a rotated ``${env:...}``) masks to the same
 text, so the plan also keeps a keyed digest of each secret it would send (HMAC-SHA256 with
 a random salt kept in the plan, cut to 64 bits): the secret stays out of the file, and a
@@ -14,7 +20,9 @@ different one makes the plan stale.
 from __future__ import annotations
 
 import json
+import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +37,12 @@ class StalePlan(UserError):
     code = "stale_plan"
 
 
-def save(plan: Plan, out: Path, config_path: Path) -> None:
+def save(plan: Plan, out: Path, config_path: Path, targets: Sequence[str] = ()) -> None:
     document = plan.to_json()
-    document["config_path"] = str(config_path)
+    document["config_path"] = str(config_path.resolve())
+    document["config_path_from_plan"] = os.path.relpath(config_path.resolve(), out.resolve().parent)
+    document["config_path_given"] = str(config_path)
+    document["targets"] = list(targets)
     salt = secrets.token_hex(8)
     document["secret_salt"] = salt
     document["secret_digests"] = secret_digests(plan, salt)
@@ -59,19 +70,44 @@ def load(path: Path) -> dict[str, Any]:
     return document
 
 
+def config_of(saved: dict[str, Any], plan_path: Path) -> Path:
+    """The config a saved plan was made from: the first of the paths it records that
+    exists (relative to the plan file, absolute, as given to plan), or an error naming
+    them all."""
+    tried = []
+    if saved.get("config_path_from_plan"):
+        tried.append(plan_path.resolve().parent / saved["config_path_from_plan"])
+    tried += [Path(saved[key]) for key in ("config_path", "config_path_given") if saved.get(key)]
+    for candidate in tried:
+        if candidate.exists():
+            return candidate
+    raise UserError(
+        f"the config the plan {plan_path} was made from is not there: tried "
+        + ", ".join(str(p) for p in dict.fromkeys(tried)),
+        hint="apply the plan where its config is checked out, or make the plan again",
+    )
+
+
 def is_saved_plan(path: Path) -> bool:
     """``apply PATH`` takes a config (file or directory) or a saved plan (a .json file)."""
     return path.is_file() and path.suffix == ".json"
 
 
-def check_unchanged(saved: dict[str, Any], fresh: Plan) -> None:
-    """Refuse when the fresh plan differs from the saved one, naming what moved."""
+def check_unchanged(saved: dict[str, Any], fresh: Plan, *, subset: bool = False) -> None:
+    """Refuse when the fresh plan differs from the saved one, naming what moved. With
+    ``subset`` (apply chose accounts or targets of its own), the fresh plan may leave out
+    actions of the saved one, but each action it has must be in the saved plan as is."""
     if saved.get("url") != fresh.url:
         raise StalePlan(f"the saved plan was made against {saved.get('url')}, not {fresh.url}")
     prints = saved.get("fingerprints", {})
+    if subset:  # only the objects of the chosen accounts and targets matter
+        chosen = {a.address for a in fresh.actions}
+        prints = {a: d for a, d in prints.items() if a in chosen}
     moved = sorted(a for a, d in prints.items() if fresh.fingerprints.get(a, d) != d)
     settled = sorted(a for a in prints if a not in fresh.fingerprints)
-    new_actions = _action_keys(fresh.to_json()["actions"]) ^ _action_keys(saved["actions"])
+    fresh_keys = _action_keys(fresh.to_json()["actions"])
+    saved_keys = _action_keys(saved["actions"])
+    new_actions = fresh_keys - saved_keys if subset else fresh_keys ^ saved_keys
     salt = saved.get("secret_salt")
     rotated = sorted(
         address
@@ -88,8 +124,12 @@ def check_unchanged(saved: dict[str, Any], fresh: Plan) -> None:
     if settled:
         detail.append("no longer to change (changed by hand, or gone): " + ", ".join(settled))
     if not (moved or settled or rotated):
-        names = sorted({key[0] for key in new_actions})
-        detail.append("the config now asks for something else: " + ", ".join(names))
+        names = ", ".join(sorted({key[0] for key in new_actions}))
+        detail.append(
+            f"these are not in it as reviewed: {names}"
+            if subset
+            else f"the config now asks for something else: {names}"
+        )
     raise StalePlan(
         "the saved plan is out of date; " + "; ".join(detail),
         hint="run plan again, review it, and apply the new plan",

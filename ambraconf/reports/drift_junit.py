@@ -11,8 +11,7 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from ambraconf.engine.drift import AccountDrift, DriftItem, DriftReport
-from ambraconf.reports.drift_text import last_apply, title
-from ambraconf.reports.values import show
+from ambraconf.reports.drift_text import difference_lines, last_apply, title
 
 MESSAGES = {
     "differs": "differs from git",
@@ -75,7 +74,7 @@ def _case(item: DriftItem) -> ET.Element:
         ET.SubElement(case, "skipped", message=f"{message} (not counted as drift)")
         return case
     failure = ET.SubElement(case, "failure", type=item.status, message=message)
-    lines = [f"{d.field}: in git {show(d.git)}, live {show(d.live)}" for d in item.differences]
+    lines = [line for d in item.differences for line in difference_lines(d)]
     lines += item.notes
     if item.uuid:
         lines.append(f"uuid: {item.uuid}")

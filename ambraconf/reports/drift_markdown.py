@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from html import escape
 
-from ambraconf.engine.drift import AccountDrift, DriftItem, DriftReport
+from ambraconf.engine.drift import AccountDrift, Difference, DriftItem, DriftReport
+from ambraconf.reports.changes import Shown, split
 from ambraconf.reports.drift_text import heading, last_apply, sentence, title
-from ambraconf.reports.values import show
+from ambraconf.reports.values import fold, html_lines, item_lines
 
 TITLES = {"differs": "Differs", "missing": "Missing live", "not_in_git": "Not in git"}
 MAX_CHARS = 60_000
@@ -90,11 +91,7 @@ def _details(item: DriftItem) -> list[str]:
     if item.explanation:
         lines.append(f"<p>{escape(sentence(item.explanation))}</p>")
     if item.differences:
-        rows = "".join(
-            f"<tr><td><code>{escape(d.field)}</code></td>"
-            f"<td>{_code(d.git)}</td><td>{_code(d.live)}</td></tr>"
-            for d in item.differences
-        )
+        rows = "".join(_row(shown) for d in item.differences for shown in _split(d))
         lines.append(f"<table><tr><th>Field</th><th>In git</th><th>Live</th></tr>{rows}</table>")
     notes = [d.note for d in item.differences if d.note] + item.notes
     lines.extend(f"<p>Note: {escape(note)}</p>" for note in notes)
@@ -104,8 +101,28 @@ def _details(item: DriftItem) -> list[str]:
     return lines
 
 
+def _split(d: Difference) -> list[Shown]:
+    return split(d.field, d.live, d.git, secret=d.secret)
+
+
+def _row(shown: Shown) -> str:
+    """One field (or key of a hash) in git and live, values whole; a long list's items
+    that are only in git, and only live."""
+    field = f"<code>{escape(shown.path)}</code>"
+    if shown.items:
+        if shown.kept:
+            field += f"<br>({shown.kept} {'item' if shown.kept == 1 else 'items'} the same)"
+        git = [line for s, i in shown.items if s == "+" for line in item_lines("+", i)]
+        live = [line for s, i in shown.items if s == "-" for line in item_lines("-", i)]
+        return f"<tr><td>{field}</td><td>{html_lines(git)}</td><td>{html_lines(live)}</td></tr>"
+    return f"<tr><td>{field}</td><td>{_code(shown.after)}</td><td>{_code(shown.before)}</td></tr>"
+
+
 def _code(value: object) -> str:
-    return "" if value is None else f"<code>{escape(show(value))}</code>"
+    """A value whole: on one line when it fits, else folded, one ``<code>`` per line."""
+    if value is None:
+        return ""
+    return html_lines(fold(value))
 
 
 def _escape(text: str) -> str:

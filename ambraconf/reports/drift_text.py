@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ambraconf.engine.drift import AccountDrift, DriftItem, DriftReport
+from ambraconf.engine.drift import AccountDrift, Difference, DriftItem, DriftReport
 from ambraconf.kinds import BY_NAME
-from ambraconf.reports.values import show
+from ambraconf.reports.changes import split
+from ambraconf.reports.values import INDENT, WIDTH, item_lines, labelled, one_line, show
 
 HEADS = {
     "differs": ("~", "differs", "yellow"),
@@ -70,10 +71,35 @@ def _item(item: DriftItem, colour: bool) -> list[str]:
     if item.explanation:
         lines.append(f"      {item.explanation}")
     for d in item.differences:
-        lines.append(f"      {d.field}: in git {show(d.git)}, live {show(d.live)}")
+        lines.extend(f"      {line}" for line in difference_lines(d))
         if d.note:
             lines.append(f"        note: {d.note}")
     lines.extend(f"      note: {note}" for note in item.notes)
+    return lines
+
+
+def difference_lines(d: Difference) -> list[str]:
+    """One field's drift, a hash key by key and a long list item by item, values whole:
+    ``field: in git X, live Y`` when it fits on a line, else both folded beneath it."""
+    lines = []
+    for shown in split(d.field, d.live, d.git, secret=d.secret):
+        if shown.items:
+            kept = f" ({shown.kept} {'item' if shown.kept == 1 else 'items'} the same)"
+            lines.append(f"{shown.path}{kept if shown.kept else ''}: + in git, - live")
+            lines.extend(
+                INDENT + line
+                for sign, item in shown.items
+                if sign != " "
+                for line in item_lines(sign, item)
+            )
+            continue
+        line = f"{shown.path}: in git {show(shown.after)}, live {show(shown.before)}"
+        if len(line) <= WIDTH and one_line(shown.after) and one_line(shown.before):
+            lines.append(line)
+        else:
+            lines.append(f"{shown.path}:")
+            lines.extend(INDENT + ln for ln in labelled("in git", shown.after))
+            lines.extend(INDENT + ln for ln in labelled("live", shown.before))
     return lines
 
 

@@ -12,10 +12,16 @@ from ambraconf.config.validate import ValidationResult
 from ambraconf.engine.drift import DriftReport
 from ambraconf.engine.plan import Plan
 from ambraconf.engine.session import ApplyRun
+from ambraconf.version import __version__
+
+FORMAT_VERSION = 1
+"""Of the documents made here (validate, apply, errors); plans and drift reports carry
+their own. Raised when a key changes meaning or goes away, not when one is added."""
 
 
 def validation(result: ValidationResult) -> str:
     document = {
+        **_stamp(),
         "path": result.path,
         "valid": result.ok,
         "files": result.files,
@@ -33,9 +39,9 @@ def plan(result: Plan) -> str:
 
 def apply_run(run: ApplyRun) -> str:
     if run.result is None:
-        return _dumps({"summary": "no changes", "outcomes": []})
+        return _dumps({**_stamp(), "summary": "no changes", "outcomes": []})
     outcomes = [o.to_json() for o in run.result.outcomes]
-    return _dumps({"summary": run.result.summary(), "outcomes": outcomes})
+    return _dumps({**_stamp(), "summary": run.result.summary(), "outcomes": outcomes})
 
 
 def drift(report: DriftReport) -> str:
@@ -46,7 +52,12 @@ def error(problem: UserError) -> str:
     """A command that stopped with an error, so a program reading ``--format json`` learns
     what kind of problem it was (``code``) without reading the message on stderr."""
     document = {"code": problem.code, "message": problem.message, "hint": problem.hint}
-    return _dumps({"error": document})
+    return _dumps({**_stamp(), "error": document})
+
+
+def _stamp() -> dict[str, Any]:
+    """What every document here starts with, so a program knows what it reads."""
+    return {"format_version": FORMAT_VERSION, "ambraconf_version": __version__}
 
 
 def _dumps(document: dict[str, Any]) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ambraconf.engine.plan import OPS, Action, Plan
-from ambraconf.reports.values import show
+from ambraconf.engine.plan import OPS, Action, FieldChange, Plan
+from ambraconf.reports.changes import split
+from ambraconf.reports.values import fold, html_lines, item_lines, one_line, show
 
 MAX_CHARS = 60_000
 """GitHub refuses comments over 65,536 characters; past this, details are summarised."""
@@ -58,23 +59,53 @@ def render(plan: Plan) -> str:
 
 
 def _details(action: Action) -> str:
-    """One folded section per change: the reason, then field, live and desired values."""
+    """One folded section per change: the reason, then field, live and desired values,
+    a hash key by key and a long list item by item (``reports.changes``)."""
     name, account = _html(action.name), _html(action.account)
     title = f"{HEADERS[action.op]} {action.kind} <code>{name}</code> in {account}"
     lines = ["", f"<details><summary>{title}</summary>", "", f"{action.reason.capitalize()}."]
     if action.changes:
         lines += ["", "| Field | Live | Desired |", "|---|---|---|"]
         for change in action.changes:
-            c = change.masked()
-            lines.append(f"| `{c.path}` | {_cell(c.before)} | {_cell(c.after)} |")
+            lines.extend(_rows(action.op, change.masked()))
     for note in action.notes + [c.note for c in action.changes if c.note]:
         lines += ["", f"> {note}"]
     lines += ["", "</details>"]
     return "\n".join(lines)
 
 
+def _rows(op: str, change: FieldChange) -> list[str]:
+    """The table rows of one field's change; a create's values are new, so "(new)"."""
+    if op == "create":
+        return [f"| `{_escape(change.path)}` | (new) | {_cell(change.after)} |"]
+    if change.secret or change.before == change.after:
+        return [f"| `{_escape(change.path)}` | {_cell(change.before)} | {_cell(change.after)} |"]
+    rows = []
+    for shown in split(change.path, change.before, change.after):
+        path = f"`{_escape(shown.path)}`"
+        if shown.items:
+            if shown.kept:
+                path += f"<br>({shown.kept} {'item' if shown.kept == 1 else 'items'} unchanged)"
+            removed = [item for sign, item in shown.items if sign == "-"]
+            added = [item for sign, item in shown.items if sign == "+"]
+            rows.append(f"| {path} | {_items('-', removed)} | {_items('+', added)} |")
+        else:
+            rows.append(f"| {path} | {_cell(shown.before)} | {_cell(shown.after)} |")
+    return rows
+
+
 def _cell(value: object) -> str:
-    return "" if value is None else f"`{_escape(show(value))}`"
+    """A value in a table cell, whole: inline code when it fits on a line, else its
+    folded lines (``reports.values.fold``), one ``<code>`` per line."""
+    if value is None:
+        return ""
+    if one_line(value):
+        return f"`{_escape(show(value))}`"
+    return html_lines(fold(value, expand=True))
+
+
+def _items(sign: str, items: list[object]) -> str:
+    return html_lines([line for item in items for line in item_lines(sign, item)])
 
 
 def _escape(text: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ambraconf.engine.plan import SECRET_MASK, Action, FieldChange, Plan
-from ambraconf.reports.values import show
+from ambraconf.reports.changes import Shown, split
+from ambraconf.reports.values import INDENT, WIDTH, item_lines, labelled, one_line, show
 
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "noop": " "}
 COLOURS = {"create": "green", "update": "yellow", "replace": "magenta", "delete": "red"}
@@ -44,22 +45,47 @@ def _action(action: Action, colour: bool) -> list[str]:
     for change in action.changes:
         if action.op == "create" and change.path == "name":
             continue  # the name is in the action's own line
-        lines.append(f"      {change.path}: {_change(action.op, change)}")
+        lines.extend(f"      {line}" for line in _change(action.op, change))
         if change.note:
             lines.append(f"        note: {change.note}")
     lines.extend(f"      note: {note}" for note in action.notes)
     return lines
 
 
-def _change(op: str, change: FieldChange) -> str:
-    """One field's change; a secret only says that it is set or changes, never its value."""
+def _change(op: str, change: FieldChange) -> list[str]:
+    """One field's change, a hash key by key; a secret only says that it is set or
+    changes, never its value."""
     if change.secret:
-        return SECRET_MASK if op == "create" else f"{SECRET_MASK} (changed)"
+        return [f"{change.path}: {SECRET_MASK}" + ("" if op == "create" else " (changed)")]
     if op == "create":
-        return show(change.after)
+        return labelled(change.path, change.after, expand=True)
     if change.before == change.after:
-        return f"{show(change.after)} (sent again)"
-    return f"{show(change.before)} -> {show(change.after)}"
+        return [
+            f"{line} (sent again)" if n == 0 else line
+            for n, line in enumerate(labelled(change.path, change.after))
+        ]
+    return [
+        line for shown in split(change.path, change.before, change.after) for line in _shown(shown)
+    ]
+
+
+def _shown(shown: Shown) -> list[str]:
+    """``path: before -> after`` on one line when it fits, else both values folded."""
+    if shown.items:
+        kept = f" ({shown.kept} {'item' if shown.kept == 1 else 'items'} unchanged)"
+        changed = [item for item in shown.items if item[0] != " "]
+        return [
+            f"{shown.path}{kept if shown.kept else ''}:",
+            *(INDENT + line for sign, item in changed for line in item_lines(sign, item)),
+        ]
+    line = f"{shown.path}: {show(shown.before)} -> {show(shown.after)}"
+    if len(line) <= WIDTH and one_line(shown.before) and one_line(shown.after):
+        return [line]
+    return [
+        f"{shown.path}:",
+        *(INDENT + line for line in labelled("live", shown.before)),
+        *(INDENT + line for line in labelled("desired", shown.after)),
+    ]
 
 
 def _style(text: str, colour: bool, *, fg: str | None = None, bold: bool | None = None) -> str:

@@ -44,7 +44,8 @@ def test_plan_on_a_pull_request_then_apply_on_merge_then_plan_again_updates_one_
     assert "**Plan: 4 to create, 0 to update, 0 to delete.**" in planned.summary
     assert planned.report().strip() == planned.summary.strip()
     saved = json.loads(Path(planned.outputs["plan"]).read_text())
-    assert saved["format_version"] == 1 and saved["config_path"] == "config"
+    assert saved["format_version"] == 1 and saved["config_path_given"] == "config"
+    assert Path(saved["config_path"]).is_absolute()
     [comment] = github_api.marked(7)
     assert comment.body.startswith(MARKER + "\n## ambraconf plan")
     assert "4 to create" in comment.body

@@ -71,8 +71,12 @@ def test_a_change_by_hand_is_drift_naming_the_field_in_git_and_live(ambraconf, s
     text = ambraconf("drift", str(folder))
     assert text.code == 2
     assert f'~ HL7 transform "{STAMP["name"]}" differs' in text.out
-    assert 'replacements: in git [{"PID_19": "{\\"looks' in text.out
-    assert 'live [{"PID_19": "STAMPED"}]' in text.out
+    assert (
+        "      replacements: + in git, - live\n"
+        '        - {"PID_19": "STAMPED"}\n'
+        '        + {"PID_19": "{\\"looks\\": \\"like json\\"}"}\n'
+        '        + {"PID_18": "[__UUID__]"}\n'
+    ) in text.out
 
 
 def test_export_plans_as_no_changes_and_keeps_json_looking_values_as_text(

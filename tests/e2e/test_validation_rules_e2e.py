@@ -99,7 +99,11 @@ def test_drift_names_the_changed_field_with_git_and_live_values(
     )
     text = ambraconf("drift", str(config))
     assert '~ validation rule "Complete study" differs' in text.out
-    assert "conditions: in git [" in text.out
+    assert (
+        "      conditions (2 items the same): + in git, - live\n"
+        '        - {"check": "match", "regexp": "^X", "tag": "(0008,0050)"}\n'
+        '        + {"check": "match", "regexp": "^ACC", "tag": "(0008,0050)"}\n'
+    ) in text.out
 
 
 def test_export_names_the_rule_in_the_route_and_plans_no_changes(

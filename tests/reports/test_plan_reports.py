@@ -96,3 +96,59 @@ def test_markdown_stays_under_githubs_comment_limit() -> None:
     assert len(md) < 65_536
     assert "| Big | 1000 | 0 | 0 | 0 | 0 |" in md
     assert "more changes, left out to keep this under GitHub's comment size" in md
+
+
+def one_update(*changes: FieldChange) -> Plan:
+    action = Action("update", "A", "customfield", "Study/Priority", "managed fields differ")
+    action.changes = list(changes)
+    return Plan(url="u", accounts=["A"], actions=[action])
+
+
+def test_a_mapping_replaced_whole_is_shown_key_by_key_only_where_it_changes() -> None:
+    before = {"values": ["STAT", "Routine"], "hint": "Pick one", "validate": "^[A-Z]+$"}
+    after = {"values": ["STAT", "Routine"], "hint": "Pick one, please", "show_when": {"X": ["Y"]}}
+    plan = one_update(FieldChange("options", before, after))
+    text = plan_text.render(plan)
+    assert 'options.hint: "Pick one" -> "Pick one, please"' in text
+    assert 'options.show_when: (absent) -> {"X": ["Y"]}' in text
+    assert 'options.validate: "^[A-Z]+$" -> (absent)' in text
+    assert "options.values" not in text
+    md = plan_markdown.render(plan)
+    assert '| `options.hint` | `"Pick one"` | `"Pick one, please"` |' in md
+    assert "options.values" not in md
+
+
+def test_a_long_list_is_shown_item_by_item() -> None:
+    kept = {"lv": "modality", "op": "in", "rv": ["CT", "MR", "PT", "NM"]}
+    old = {"lv": "study_description", "op": "contains", "rv": "ECHO"}
+    new = {"lv": "study_description", "op": "contains", "rv": "ECHOCARDIOGRAM"}
+    plan = one_update(FieldChange("conditions", [kept, old], [kept, new]))
+    lines = [line.strip() for line in plan_text.render(plan).splitlines()]
+    at = lines.index("conditions (1 item unchanged):")
+    assert lines[at + 1 : at + 3] == [
+        '- {"lv": "study_description", "op": "contains", "rv": "ECHO"}',
+        '+ {"lv": "study_description", "op": "contains", "rv": "ECHOCARDIOGRAM"}',
+    ]
+    md = plan_markdown.render(plan)
+    assert (
+        '| `conditions`<br>(1 item unchanged) | <code>- {"lv": "study_description", "op": '
+        '"contains", "rv": "ECHO"}</code> | <code>+ {"lv": "study_description", "op": '
+        '"contains", "rv": "ECHOCARDIOGRAM"}</code> |'
+    ) in md
+
+
+def test_texts_of_several_lines_keep_their_lines_and_nothing_is_cut() -> None:
+    body = "MSH|^~\\&|AMBRA\nPID|||{{patientid}}\nOBR|1|" + "x" * 300
+    action = Action("create", "A", "hl7_template", "ORU", "not in live state")
+    action.changes = [FieldChange("body", None, body), FieldChange("name", None, "ORU")]
+    plan = Plan(url="u", accounts=["A"], actions=[action])
+    text = plan_text.render(plan)
+    assert "      body: |-\n        MSH|^~\\&|AMBRA\n        PID|||{{patientid}}\n" in text
+    assert "OBR|1|" + "x" * 300 + "\n" in text
+    md = plan_markdown.render(plan)
+    assert (
+        "| `body` | (new) | <code>&#124;-</code><br><code>&nbsp;&nbsp;MSH&#124;^~&#92;&amp;&#124;"
+        "AMBRA</code><br>"
+    ) in md
+    assert "x" * 300 in md
+    assert "..." not in text + md

@@ -12,6 +12,7 @@ from ambraconf.engine.plan import Plan
 from ambraconf.engine.planfile import StalePlan
 from ambraconf.engine.session import ApplyRun
 from ambraconf.reports.registry import RENDERERS, render
+from ambraconf.version import __version__
 
 
 def empty_plan() -> Plan:
@@ -42,11 +43,13 @@ def test_an_error_renders_as_its_closest_registered_base() -> None:
     stale = StalePlan("the saved plan is out of date", hint="run plan again")
     document = json.loads(render(stale, "json").out)
     assert document == {
+        "format_version": 1,
+        "ambraconf_version": __version__,
         "error": {
             "code": "stale_plan",
             "message": "the saved plan is out of date",
             "hint": "run plan again",
-        }
+        },
     }
     assert json.loads(render(UserError("no such file"), "json").out)["error"]["code"] == "error"
 
@@ -54,7 +57,12 @@ def test_an_error_renders_as_its_closest_registered_base() -> None:
 def test_an_apply_with_nothing_to_change_renders_nothing_as_text() -> None:
     run = ApplyRun(empty_plan())
     assert render(run, "text").parts == ()
-    assert json.loads(render(run, "json").out) == {"summary": "no changes", "outcomes": []}
+    assert json.loads(render(run, "json").out) == {
+        "format_version": 1,
+        "ambraconf_version": __version__,
+        "summary": "no changes",
+        "outcomes": [],
+    }
 
 
 def test_an_unknown_pairing_is_an_error() -> None:
