@@ -20,7 +20,8 @@ export AMBRA_URL="http://127.0.0.1:$port/api/v3"
 export AMBRA_LOGIN=admin@sandbox.local AMBRA_PASSWORD=sandbox
 export NORTHSHORE_REPORTING_TOKEN=demo-token   # the example's webhook secret
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+# each command is echoed quoted as a shell would need it, so it can be pasted
+step() { printf '\n\033[1m$'; printf ' %q' "$@"; printf '\033[0m\n'; "$@"; }
 step ambraconf validate examples/northshore
 step ambraconf plan examples/northshore --account "Northshore Health"
 step ambraconf apply examples/northshore --auto-approve
