@@ -7,6 +7,7 @@ from each kind's spec.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -156,7 +157,8 @@ def _note_dropped_keys(
                     action.notes.append(
                         f"{field}.{key} was removed from the config, but the API merges "
                         f"{field} on set, so it keeps its live value "
-                        f"({current[key]!r}); set it explicitly to change it"
+                        f"({json.dumps(current[key], ensure_ascii=False)}); set it explicitly "
+                        "to change it"
                     )
 
 

@@ -157,4 +157,6 @@ def test_a_permission_removed_from_the_config_is_noted_not_promised(
     run = ambraconf("plan", str(clinic), "--detailed-exitcode")
     assert run.code == 0, run.out  # nothing apply could do about it
     assert "permissions.study_download was removed from the config" in run.out
-    assert "keeps its live value (True); set it explicitly to change it" in run.out
+    assert (
+        "keeps its live value (true); set it explicitly to change it" in run.out
+    )  # as YAML writes it
