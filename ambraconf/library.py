@@ -12,19 +12,28 @@ from pathlib import Path
 
 from ambraconf.api import AmbraClient
 from ambraconf.config.validate import ValidationResult, load_config, validate_path
-from ambraconf.engine import planfile, records
+from ambraconf.engine import lock, planfile, records
 from ambraconf.engine.apply import Applier
 from ambraconf.engine.drift import DriftReport, build_report
 from ambraconf.engine.export import export_account
 from ambraconf.engine.export_files import other_yaml, write_export
 from ambraconf.engine.plan import Plan
-from ambraconf.engine.read import read_snapshot
+from ambraconf.engine.read import AccountRead, find_account, read_snapshot
 from ambraconf.engine.safety import check_thresholds
 from ambraconf.engine.session import ApplyRun, Connection, ExportRun, connect
 from ambraconf.engine.workflow import PlanRun, catalogue, make_plan
 from ambraconf.kinds import ACCOUNT, KINDS
 
-__all__ = ["EXPORTABLE", "Connection", "apply", "drift", "export", "load", "plan"]
+__all__ = [
+    "EXPORTABLE",
+    "Connection",
+    "apply",
+    "drift",
+    "export",
+    "force_unlock",
+    "load",
+    "plan",
+]
 
 EXPORTABLE = (ACCOUNT.name, *(k.name for k in KINDS))
 """What ``export`` can write: the account's own fields and settings, then every kind."""
@@ -94,10 +103,28 @@ def apply(
         applier = Applier(
             client, run.live, catalogue().specs, progress=progress or (lambda line: None)
         )
-        result = applier.apply(run.plan)
-        done = {o.action.address for o in result.outcomes if o.status == "done"}
-        warnings = _record(client, run, done, bool(targets))
-    return ApplyRun(run.plan, result, warnings=warnings)
+        locked = [(a.name, a.uuid) for a in run.live.values() if a.uuid]
+        token = lock.acquire(client, locked)
+        try:
+            result = applier.apply(run.plan)
+            done = {o.action.address for o in result.outcomes if o.status == "done"}
+            warnings = _record(client, run, done, bool(targets))
+        finally:
+            unlocked = lock.release(client, locked, token)
+    return ApplyRun(run.plan, result, warnings=[*warnings, *unlocked])
+
+
+def force_unlock(accounts: Sequence[str], *, connection: Connection | None = None) -> list[str]:
+    """Remove the apply locks of the accounts (by name or uuid) whoever holds them, after
+    an apply that died; the holders that were removed, for the record."""
+    with connect(connection or Connection()) as client:
+        visible = client.list_all("/account/list", "accounts")
+        found = []
+        for name in accounts:
+            raw = find_account(visible, AccountRead(name, (), lambda kind, obj: False))
+            if raw is not None:  # an AccountRead that may not be missing finds one or raises
+                found.append((name, str(raw["uuid"])))
+        return lock.force_unlock(client, found)
 
 
 def drift(

@@ -15,6 +15,7 @@ from ambraconf.cli.export import export_command
 from ambraconf.cli.plan import plan_command
 from ambraconf.cli.sandbox import sandbox_command
 from ambraconf.cli.schema import schema_command
+from ambraconf.cli.unlock import unlock_command
 from ambraconf.cli.validate import validate_command
 from ambraconf.version import __version__
 
@@ -42,6 +43,7 @@ for _command in (
     apply_command,
     drift_command,
     export_command,
+    unlock_command,
 ):
     cli.add_command(_command)
 
