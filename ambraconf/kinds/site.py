@@ -17,7 +17,7 @@ from pydantic import Field
 
 from ambraconf.kinds.apimap import ApiMap
 from ambraconf.kinds.base import Flag, Name, ObjectModel, Text
-from ambraconf.kinds.spec import KindSpec, Reference
+from ambraconf.kinds.spec import SET, KindSpec, Reference
 from ambraconf.kinds.wiring import Api
 
 
@@ -55,5 +55,14 @@ SPEC = KindSpec(
     model=Site,
     identity=("name",),
     nameable_unmanaged=True,
-    references=(Reference(("parent",), "site", label="parent site", cycle="site parent"),),
+    references=(
+        # satellites are one level deep (NESTED_SATELLITE_SITE): a parent has none itself
+        Reference(
+            ("parent",),
+            "site",
+            label="parent",
+            cycle="site parent",
+            forbid=(("parent", SET),),
+        ),
+    ),
 )

@@ -142,6 +142,19 @@ def test_a_site_cannot_be_its_own_parent(ambraconf, tmp_path):
     assert "site parent cycle among sites: Boston -> Boston" in text
 
 
+def test_validate_keeps_satellites_one_level_deep(ambraconf, tmp_path):
+    far = {"name": "Far", "parent": "Cambridge"}
+    folder = config(tmp_path / "cfg", [BOSTON, CAMBRIDGE, far], [])
+    run = ambraconf("validate", str(folder))
+    assert run.code == 1
+    text = run.out + run.err
+    where = folder / "account.yaml"
+    # Far's parent line is the error; Cambridge's own parent line is why
+    assert f"{where}:14:" in text
+    assert f"site 'Cambridge' has parent: Boston (at {where}:10:" in text
+    assert "so it cannot serve as site parent" in text
+
+
 def test_prune_deletes_an_unmanaged_site_only_when_asked(ambraconf, sandbox, tmp_path):
     old = {"name": "Old Clinic"}
     named = {"name": "Named Clinic"}
