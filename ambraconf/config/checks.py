@@ -17,7 +17,7 @@ from ambraconf.config.interpolate import EnvStr
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark, locate
 from ambraconf.kinds import ACCOUNT, BY_NAME, KEYS, KINDS, KindSpec, Reference
 from ambraconf.kinds.account import is_ignored
-from ambraconf.kinds.spec import fold
+from ambraconf.kinds.spec import SET, fold
 from ambraconf.suggest import did_you_mean
 
 
@@ -228,11 +228,12 @@ def _check_forbidden(
     target: DesiredObject,
 ) -> None:
     for field, value in reference.forbid:
-        if target.values.get(field) == value:
+        found = target.values.get(field)
+        if found == value or (value is SET and found is not None):
             diagnostics.error(
                 mark,
                 f"{target_spec.title} '{target.display}' has {field}: "
-                f"{_yaml(value)} (at {target.where(field).where}), so it cannot serve as "
+                f"{_yaml(found)} (at {target.where(field).where}), so it cannot serve as "
                 f"{holder.spec.title} {reference.describe}",
             )
 

@@ -1,9 +1,9 @@
 """Reading live state, for plan, drift and export alike, in as few requests as the API allows.
 
 One ``/account/list``; one bundle with the lists of every kind of every account asked for;
-for export only, one more with the lookups (destinations, users...) the objects turned out
-to name; one with the fields no list returns (namespace settings). The callers differ only
-in what they ask of each account (``AccountRead``): a plan reads the kinds its config
+for export only, one more with the lookup-only kinds (none registered today) the objects
+turned out to name; one with the fields no list returns (namespace settings). The callers
+differ only in what they ask of each account (``AccountRead``): a plan reads the kinds its config
 mentions and the kinds those name, and companions of the objects whose config sets them;
 export reads every kind asked for and every companion.
 """

@@ -21,11 +21,12 @@ from ambraconf.engine.refs import RefIndex
 from ambraconf.gc_tuning import bulk_allocations
 from ambraconf.kinds import BY_NAME
 from ambraconf.kinds.codec import as_flag
-from ambraconf.kinds.lookups import LOOKUPS
 
 
 def catalogue() -> Catalogue:
-    return Catalogue(BY_NAME, LOOKUPS)
+    """The registered kinds; no lookup-only maps, since every kind a config can name is now
+    a managed one (those named without a definition are ``nameable_unmanaged``)."""
+    return Catalogue(BY_NAME, {})
 
 
 @dataclass

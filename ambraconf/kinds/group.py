@@ -21,7 +21,7 @@ class Group(NamespaceObject):
     """A group (``/group/add``, ``/group/set``)."""
 
     site: Annotated[Name | None, Api("site_id", ref="site")] = Field(
-        None, description="The site (site_id) by name; not managed."
+        None, description="The site (site_id) by name: one the files define, or a live one."
     )
     site_qualified: Annotated[Flag | None, Api(set_only=True)] = None
     site_inactive: Annotated[Flag | None, Api(set_only=True)] = None
@@ -40,6 +40,6 @@ SPEC = KindSpec(
     nested_defaults=NAMESPACE_DEFAULTS,
     references=(
         *namespace_references("group", "Group"),
-        Reference(("site",), "site", managed=False),
+        Reference(("site",), "site"),
     ),
 )

@@ -18,6 +18,7 @@ from ambraconf.kinds import (
     radreport_template,
     role,
     route,
+    site,
     validation_rule,
     webhook,
 )
@@ -31,6 +32,7 @@ KINDS: tuple[KindSpec, ...] = (
     account_user.SPEC,
     node.SPEC,
     destination.SPEC,
+    site.SPEC,
     group.SPEC,
     location.SPEC,
     webhook.SPEC,

@@ -23,6 +23,9 @@ ANY = "*"
 """In a reference path: every item of a list, or every value of a mapping."""
 KEYS = "<keys>"
 """In a reference path: the keys of a mapping (``show_when: {Other field: [...]}``)."""
+SET = object()
+"""In a reference's ``forbid``: the target field having any value (a satellite site's
+``parent``: a site that has one cannot be another's parent)."""
 
 PathSpec = tuple[str, ...]
 RefPath = tuple[str | int, ...]
@@ -41,8 +44,9 @@ class Reference:
     route condition names a Study custom field) or ``same`` (copied from the holder,
     e.g. a custom field's ``show_when`` names fields of its own object).
     ``forbid`` lists target field values that make the reference invalid (a role with
-    ``for_group: false`` cannot be a group's default role). References sharing a
-    ``cycle`` label must not form a cycle (``show_when`` chains, webhook token chains).
+    ``for_group: false`` cannot be a group's default role); the value ``SET`` forbids any.
+    References sharing a ``cycle`` label must not form a cycle (``show_when`` chains,
+    webhook token chains).
     ``pattern`` is for names inside a text (a webhook parameter
     ``study.customfield:Referral Priority``): a regular expression whose one group is the
     name; texts it does not match name nothing. With ``many`` the pattern is searched

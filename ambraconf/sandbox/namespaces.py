@@ -138,7 +138,8 @@ def present_owner(call: Call, row: Row, out: dict[str, Any]) -> None:
     role = call.lookup("role", row.doc.get("role_id"))
     out["role_name"] = role.doc.get("name") if role else None
     if row.kind == "group" and row.doc.get("site_id"):
-        out["site_name"] = None
+        site = call.lookup("site", row.doc["site_id"])
+        out["site_name"] = site.doc.get("name") if site else None
 
 
 def namespace_settings(call: Call) -> dict[str, Any]:
@@ -338,8 +339,11 @@ NAMESPACE_FIELDS = [
 ]
 
 
-def owner_kind(name: str, fields: list[Field], customfield_object: str) -> Kind:
-    """Groups and locations: alike but for their fields (each owns a namespace and members)."""
+def owner_kind(
+    name: str, fields: list[Field], customfield_object: str, refs: dict[str, Ref] | None = None
+) -> Kind:
+    """Groups and locations: alike but for their fields (each owns a namespace and members);
+    ``refs`` are the seed keys naming objects beyond the role (a group's site)."""
     return Kind(
         name,
         f"/{name}",
@@ -351,7 +355,7 @@ def owner_kind(name: str, fields: list[Field], customfield_object: str) -> Kind:
         extra=members.member_endpoints(name),
         seed=Seeding(
             f"{name}s",
-            refs={"role": Ref("role_id", "role")},
+            refs={"role": Ref("role_id", "role"), **(refs or {})},
             then={"members": members.seed_members(name)},
         ),
         check=check_owner,
@@ -366,6 +370,7 @@ GROUP = owner_kind(
     "group",
     [*NAMESPACE_FIELDS, Field("site_id"), *flags("site_qualified", "site_inactive", add=NO)],
     "Group",
+    refs={"site": Ref("site_id", "site")},
 )
 LOCATION = owner_kind("location", NAMESPACE_FIELDS, "Location")
 NAMESPACE = Kind(

@@ -47,9 +47,13 @@ EVERY_KIND = {
                 | {"permissions": {"study_download": 1, "study_field_patientid": "O"}},
                 {"name": "Front Desk", "permissions": {"study_upload": 1}},
             ],
+            "sites": [
+                {"name": "Boston", "city": "Boston", "state": "MA", "zip": "02115"},
+                {"name": "Cambridge", "parent": "Boston", "address1": "1 Main St"},
+            ],
             "groups": [
                 {"name": "Cardiology", "role": "Radiologist", "share_code": "CARD-1"}
-                | {"must_approve": 1}
+                | {"must_approve": 1, "site": "Cambridge"}
             ],
             "locations": [{"name": "Main Street", "role": "Front Desk"}],
             "webhooks": [
@@ -223,6 +227,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "radreport_templates.yaml",
         "roles.yaml",
         "routes.yaml",
+        "sites.yaml",
         "users.yaml",
         "validation_rules.yaml",
         "webhooks.yaml",
@@ -235,6 +240,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "account_user": 3,
         "node": 2,
         "destination": 2,
+        "site": 2,
         "group": 1,
         "location": 1,
         "webhook": 4,
@@ -270,7 +276,12 @@ def test_references_are_names_and_server_defaults_are_left_out(
             "event_defaults": {"event_share": True},
             "coverpage": {"title": "{$x}"},
             "share_pricing": {"pricing": {"ANY": 900}},
+            "site": "Cambridge",
         }
+    ]
+    assert exported_objects(tmp_path, "sites") == [
+        {"name": "Boston", "state": "MA", "zip": "02115", "city": "Boston"},
+        {"name": "Cambridge", "parent": "Boston", "address1": "1 Main St"},
     ]
     routes = {r["name"]: r for r in exported_objects(tmp_path, "routes")}
     assert routes["STAT to PACS"]["conditions"][0] == {
