@@ -132,8 +132,6 @@ def check_references(
     holders = [(spec, obj) for spec in (ACCOUNT, *KINDS) for obj in account.of(spec.name)]
     for spec, holder in holders:
         for reference in spec.references:
-            if not reference.managed:
-                continue
             target_spec = BY_NAME[reference.target]
             for path, name in reference.names_in(holder.values):
                 if not isinstance(name, str):

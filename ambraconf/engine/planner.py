@@ -469,7 +469,7 @@ def _named_by_field(
     """(top-level field, (target kind, natural key)) of every managed object named."""
     found = []
     for ref in spec.references:
-        if not ref.managed or ref.target not in specs:
+        if ref.target not in specs:
             continue
         for _, name in ref.names_in(values):
             if not isinstance(name, str):

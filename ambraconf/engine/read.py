@@ -1,17 +1,16 @@
 """Reading live state, for plan, drift and export alike, in as few requests as the API allows.
 
 One ``/account/list``; one bundle with the lists of every kind of every account asked for;
-for export only, one more with the lookup-only kinds (none registered today) the objects
-turned out to name; one with the fields no list returns (namespace settings). The callers
-differ only in what they ask of each account (``AccountRead``): a plan reads the kinds its config
-mentions and the kinds those name, and companions of the objects whose config sets them;
-export reads every kind asked for and every companion.
+one with the fields no list returns (namespace settings). The callers differ only in what
+they ask of each account (``AccountRead``): a plan reads the kinds its config mentions and
+the kinds those name, and companions of the objects whose config sets them; export reads
+every kind asked for, the kinds they name, and every companion.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ambraconf.api.client import AmbraClient, ListRequest
@@ -36,13 +35,12 @@ class UnexpectedAnswer(UserError):
 
 @dataclass(frozen=True)
 class Catalogue:
-    """What the reader knows of kinds: managed specs (the account's first), lookup-only maps."""
+    """What the reader knows of kinds: their specs, the account's first."""
 
     specs: Mapping[str, KindSpec]
-    lookups: Mapping[str, ApiMap]
 
     def api(self, kind: str) -> ApiMap:
-        return self.specs[kind].api if kind in self.specs else self.lookups[kind]
+        return self.specs[kind].api
 
 
 @dataclass(frozen=True)
@@ -51,11 +49,9 @@ class AccountRead:
 
     ``name`` finds it (any letter case; a uuid works too), unless ``uuid`` pins it;
     ``create`` lets it be missing (the result is then None); ``mark`` is where a config
-    names it, for messages. ``kinds`` are listed in the first round; with
-    ``named_lookups`` the lookup kinds that objects of ``holders`` name are listed in a
-    second (export has no config to say which beforehand). ``companion(kind, obj)`` says
-    whose companion fields to read. ``live_name`` names the result by the account's live
-    name (export), not by ``name`` (a config's spelling).
+    names it, for messages. ``kinds`` are listed, all accounts' in one bundle.
+    ``companion(kind, obj)`` says whose companion fields to read. ``live_name`` names the
+    result by the account's live name (export), not by ``name`` (a config's spelling).
     """
 
     name: str
@@ -64,8 +60,6 @@ class AccountRead:
     uuid: str | None = None
     create: bool = False
     mark: Mark | None = None
-    named_lookups: bool = False
-    holders: Sequence[str] = field(default_factory=tuple)
     live_name: bool = False
 
 
@@ -81,15 +75,13 @@ def read_snapshot(
     client: AmbraClient, account: str, kinds: Sequence[str], catalogue: Catalogue
 ) -> LiveAccount:
     """Every object of ``kinds`` of the account called (or with uuid) ``account``, with the
-    kinds and lookups they name, so references come out as names: what export writes."""
+    kinds they name, so references come out as names: what export writes."""
     holders = [catalogue.specs[k] for k in kinds]
     named = {r.target for spec in holders for r in spec.references if r.target in catalogue.specs}
     read = AccountRead(
         name=account,
         kinds=[k for k in catalogue.specs if k in kinds or k in named],
         companion=lambda kind, obj: kind in kinds,
-        named_lookups=True,
-        holders=kinds,
         live_name=True,
     )
     live = read_accounts(client, [read], catalogue)[account]
@@ -104,11 +96,8 @@ def plan_read(desired: DesiredAccount, catalogue: Catalogue) -> AccountRead:
     targets = list(kinds)
     for kind in kinds:
         for ref in catalogue.specs[kind].references:
-            known = ref.target in catalogue.specs or ref.target in catalogue.lookups
-            if (
-                known
-                and ref.target not in targets
-                and any(True for o in desired.of(kind) for _ in ref.names_in(o.values))
+            if ref.target not in targets and any(
+                True for o in desired.of(kind) for _ in ref.names_in(o.values)
             ):
                 targets.append(ref.target)
 
@@ -143,16 +132,6 @@ def read_accounts(
     present = [(read, raw) for read, raw in found if raw is not None]
     lists = _read_lists(client, [(r, raw, r.kinds) for r, raw in present], catalogue)
     live = {r.name: build_account(r, raw, lists[r.name], catalogue) for r, raw in present}
-    second = [
-        (r, raw, _named_lookups(live[r.name], r, catalogue))
-        for r, raw in present
-        if r.named_lookups
-    ]
-    if any(kinds for _, _, kinds in second):
-        more = _read_lists(client, second, catalogue)
-        for r, raw, _ in second:
-            lists[r.name].update(more[r.name])
-            live[r.name] = build_account(r, raw, lists[r.name], catalogue)
     _read_companions(client, [(r, live[r.name]) for r, _ in present], catalogue)
     return {r.name: live.get(r.name) for r in reads}
 
@@ -180,19 +159,6 @@ def _read_lists(
     for (name, kind), items in zip(slots, lists, strict=True):
         result[name][kind] = items
     return result
-
-
-def _named_lookups(live: LiveAccount, read: AccountRead, catalogue: Catalogue) -> list[str]:
-    """Lookup kinds some object of ``read.holders`` actually names: read those, and no
-    others (an instance may not offer every lookup list, and each costs a request)."""
-    named = {
-        ref.target
-        for kind in read.holders
-        for ref in catalogue.specs[kind].references
-        if ref.target in catalogue.lookups
-        and any(value for o in live.of_kind(kind) for _, value in ref.names_in(o.values))
-    }
-    return [k for k in catalogue.lookups if k in named]
 
 
 def _read_companions(

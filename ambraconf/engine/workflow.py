@@ -24,9 +24,9 @@ from ambraconf.kinds.codec import as_flag
 
 
 def catalogue() -> Catalogue:
-    """The registered kinds; no lookup-only maps, since every kind a config can name is now
-    a managed one (those named without a definition are ``nameable_unmanaged``)."""
-    return Catalogue(BY_NAME, {})
+    """The registered kinds: every kind a config can name is one (those it may name without
+    defining them are ``nameable_unmanaged``)."""
+    return Catalogue(BY_NAME)
 
 
 @dataclass

@@ -28,6 +28,13 @@ def registry_problems(
     kinds: Sequence[KindSpec], endpoints: Mapping[str, EndpointFact] = ENDPOINTS
 ) -> list[str]:
     problems = [*_duplicates(kinds, "name"), *_duplicates(kinds, "key")]
+    registered = {spec.name for spec in kinds}
+    problems += [
+        f"{spec.name}: a reference names kind {ref.target!r}, which is not registered"
+        for spec in kinds
+        for ref in spec.references
+        if ref.target not in registered
+    ]
     for spec in kinds:
         problems.extend(f"{spec.name}: {p}" for p in kind_problems(spec, endpoints))
     return problems

@@ -50,9 +50,6 @@ AccountHead, Account, SharedBlock = account_models(KINDS)
 
 BY_NAME: dict[str, KindSpec] = {k.name: k for k in (ACCOUNT, *KINDS)}
 BY_KEY: dict[str, KindSpec] = {k.key: k for k in KINDS}
-UNMANAGED: frozenset[str] = frozenset(
-    r.target for k in (ACCOUNT, *KINDS) for r in k.references if not r.managed
-)
 
 
 def kind(name: str) -> KindSpec:

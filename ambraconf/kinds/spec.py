@@ -38,10 +38,10 @@ class Reference:
     """A field that names another object, e.g. a group's ``role`` names a role.
 
     ``path`` walks the object's YAML shape; ``*`` and ``<keys>`` fan out over lists and
-    mappings. ``managed=False`` marks targets ambraconf does not manage (users, sites):
-    those are resolved from live state at plan time, never dangling here.
-    The target's natural key beyond its name comes from ``where`` (fixed values, e.g. a
-    route condition names a Study custom field) or ``same`` (copied from the holder,
+    mappings. The target is a registered kind (the registry checks it); a kind declared
+    ``nameable_unmanaged`` may be named without being defined. The target's natural key
+    beyond its name comes from ``where`` (fixed values, e.g. a route condition names a
+    Study custom field) or ``same`` (copied from the holder,
     e.g. a custom field's ``show_when`` names fields of its own object).
     ``forbid`` lists target field values that make the reference invalid (a role with
     ``for_group: false`` cannot be a group's default role); the value ``SET`` forbids any.
@@ -55,7 +55,6 @@ class Reference:
 
     path: RefPath
     target: str
-    managed: bool = True
     where: tuple[tuple[str, str], ...] = ()
     same: tuple[str, ...] = ()
     forbid: tuple[tuple[str, Any], ...] = ()

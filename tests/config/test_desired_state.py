@@ -7,7 +7,7 @@ from config_helpers import Write, at, check
 
 from ambraconf.config.errors import InvalidConfig
 from ambraconf.config.validate import load_config
-from ambraconf.kinds import ACCOUNT, BY_NAME, KINDS, UNMANAGED
+from ambraconf.kinds import ACCOUNT, BY_NAME, KINDS
 
 
 def test_registry_tables_are_consistent() -> None:
@@ -16,11 +16,7 @@ def test_registry_tables_are_consistent() -> None:
         assert set(spec.identity) <= fields, spec.name
         for reference in spec.references:
             assert reference.path[0] in fields, (spec.name, reference)
-            if reference.managed:
-                assert reference.target in BY_NAME, (spec.name, reference)
-            else:
-                assert reference.target not in BY_NAME, (spec.name, reference)
-    assert frozenset() == UNMANAGED
+            assert reference.target in BY_NAME, (spec.name, reference)
 
 
 def test_objects_keep_what_the_files_set(write: Write) -> None:
