@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, create_model
 
-from ambraconf.kinds.apimap import ApiMap, Hook
+from ambraconf.kinds.apimap import ApiMap
 from ambraconf.kinds.base import (
     AT_KEY,
     Flag,
@@ -29,7 +29,6 @@ from ambraconf.kinds.base import (
     problem_error,
     to_flag,
 )
-from ambraconf.kinds.codec import Names, json_text, parse_json_text
 from ambraconf.kinds.namespace import (
     COMPANION_REFERENCES,
     CUSTOMFIELD_VALUES,
@@ -40,10 +39,9 @@ from ambraconf.kinds.namespace import (
 )
 from ambraconf.kinds.setting_names import setting_references
 from ambraconf.kinds.settings import (
+    SETTINGS_HOOK,
     AccountSettings,
     is_default_setting,
-    settings_from_api,
-    settings_to_api,
 )
 from ambraconf.kinds.spec import KEYS, KindSpec, Reference
 from ambraconf.kinds.wiring import Api
@@ -268,17 +266,6 @@ def is_ignored(ignore: dict[str, list[str]] | None, key: str, name: str) -> bool
     return any(fnmatchcase(name.casefold(), p.casefold()) for p in patterns)
 
 
-def _decode_settings(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
-    settings = parse_json_text(raw.get("settings"))
-    if isinstance(settings, dict):
-        values["settings"] = settings_from_api(settings, names)
-
-
-def _encode_settings(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
-    if desired.get("settings") is not None:
-        params["settings"] = json_text(settings_to_api(desired["settings"], names))
-
-
 API = ApiMap(
     list_path="/account/list",
     list_key="accounts",
@@ -290,13 +277,7 @@ API = ApiMap(
     merged_hashes=frozenset({"settings"}) | NAMESPACE_MERGED,
     companions=NAMESPACE_COMPANIONS,
     hooks=(
-        Hook(
-            ("settings",),
-            decode=_decode_settings,
-            encode=_encode_settings,
-            params=("settings",),
-            set_only=True,
-        ),
+        replace(SETTINGS_HOOK, set_only=True),
         replace(CUSTOMFIELD_VALUES, set_only=True),
     ),
 )

@@ -27,13 +27,12 @@ from ambraconf.kinds.base import (
     pattern_text,
     problem_error,
 )
-from ambraconf.kinds.codec import Names, json_text, parse_json_text
+from ambraconf.kinds.codec import Names
 from ambraconf.kinds.namespace import CUSTOMFIELD_VALUES
 from ambraconf.kinds.settings import (
+    SETTINGS_HOOK,
     check_settings,
-    settings_from_api,
     settings_schema,
-    settings_to_api,
 )
 from ambraconf.kinds.spec import KEYS, KindSpec, Outside, Reference
 from ambraconf.kinds.wiring import Api
@@ -161,18 +160,6 @@ def _encode_email(desired: dict[str, Any], params: dict[str, str], names: Names)
         params["email"] = str(desired["email"])
 
 
-def _decode_settings(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
-    """Only the settings the user overrides come back (get: "that the user has overridden")."""
-    settings = parse_json_text(raw.get("settings"))
-    if isinstance(settings, dict):
-        values["settings"] = settings_from_api(settings, names)
-
-
-def _encode_settings(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
-    if desired.get("settings") is not None:
-        params["settings"] = json_text(settings_to_api(desired["settings"], names))
-
-
 API = ApiMap(
     list_path="/account/user/list",
     list_key="users",
@@ -195,7 +182,7 @@ API = ApiMap(
             add_only=True,
             compare=False,
         ),
-        Hook(("settings",), decode=_decode_settings, encode=_encode_settings, params=("settings",)),
+        SETTINGS_HOOK,
         CUSTOMFIELD_VALUES,
     ),
 )

@@ -32,8 +32,8 @@ from ambraconf.kinds.base import (
 from ambraconf.kinds.codec import Names, json_text, parse_json_text
 from ambraconf.kinds.settings import (
     check_settings,
+    decode_settings,
     node_overridable,
-    settings_from_api,
     settings_schema,
     settings_to_api,
 )
@@ -175,12 +175,6 @@ class Node(ObjectModel):
         return data
 
 
-def _decode_settings(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
-    settings = parse_json_text(raw.get("settings"))
-    if isinstance(settings, dict):
-        values["settings"] = settings_from_api(settings, names)
-
-
 def _encode_settings(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
     settings = desired.get("settings")
     if settings is None:
@@ -218,7 +212,7 @@ API = ApiMap(
     hooks=(
         Hook(
             ("settings",),
-            decode=_decode_settings,
+            decode=decode_settings,
             encode=_encode_settings,
             params=("settings",),
         ),

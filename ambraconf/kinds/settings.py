@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic_core import PydanticCustomError
 
 from ambraconf.facts import ACCOUNT_SETTINGS, ENDPOINTS, SettingFact
+from ambraconf.kinds.apimap import Hook
 from ambraconf.kinds.base import (
     AT_KEY,
     FLAG_SCHEMA,
@@ -23,7 +24,7 @@ from ambraconf.kinds.base import (
     problem_error,
     to_flag,
 )
-from ambraconf.kinds.codec import Names
+from ambraconf.kinds.codec import Names, json_text, parse_json_text
 from ambraconf.kinds.compare import same
 from ambraconf.kinds.setting_names import setting_from_api, setting_to_api, shape_problem
 from ambraconf.suggest import did_you_mean
@@ -201,3 +202,21 @@ def is_default_setting(name: str, value: Any) -> bool:
 
 def _is_empty(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, dict | list) and not value)
+
+
+def decode_settings(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
+    """A ``settings`` hash of a live object (account, account user, node) in config shape."""
+    settings = parse_json_text(raw.get("settings"))
+    if isinstance(settings, dict):
+        values["settings"] = settings_from_api(settings, names)
+
+
+def encode_settings(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
+    if desired.get("settings") is not None:
+        params["settings"] = json_text(settings_to_api(desired["settings"], names))
+
+
+SETTINGS_HOOK = Hook(
+    ("settings",), decode=decode_settings, encode=encode_settings, params=("settings",)
+)
+"""The ``settings`` parameter: a JSON hash the API merges on set."""
