@@ -13,7 +13,7 @@ from pathlib import Path
 from ambraconf.api import AmbraClient
 from ambraconf.config.validate import ValidationResult, load_config, validate_path
 from ambraconf.engine import lock, planfile, records
-from ambraconf.engine.apply import Applier
+from ambraconf.engine.apply import Applier, Stop
 from ambraconf.engine.drift import DriftReport, build_report
 from ambraconf.engine.export import export_account
 from ambraconf.engine.export_files import other_yaml, write_export
@@ -72,6 +72,7 @@ def apply(
     on_plan: Callable[[Plan], None] | None = None,
     confirm: Callable[[Plan], bool] | None = None,
     progress: Callable[[str], None] | None = None,
+    stop: Stop | None = None,
     connection: Connection | None = None,
 ) -> ApplyRun:
     """Change Ambra to match the config at ``path``, or a plan saved by ``plan(out=...)``
@@ -80,7 +81,10 @@ def apply(
     ``on_plan`` sees the plan before anything changes; ``confirm`` is asked when there are
     changes, unless the plan is a saved one (it was reviewed already); without it the apply
     goes ahead. Past the safety thresholds it refuses (``UnsafePlan``) unless ``force``.
-    ``progress`` gets a line per step of the apply.
+    ``progress`` gets a line per step of the apply. ``stop`` is active while the apply
+    changes things; a request then (``stop.request()``, from a signal handler, say) lets
+    the bundle in flight finish, sends nothing more, and returns a result that is
+    ``interrupted``, with what was not started; what was done is recorded as usual.
     """
     path = Path(path)
     saved = planfile.load(path) if planfile.is_saved_plan(path) else None
@@ -100,15 +104,21 @@ def apply(
             check_thresholds(run.plan, run.live)
         if confirm is not None and saved is None and not confirm(run.plan):
             return ApplyRun(run.plan, confirmed=False)
+        stop = stop or Stop()
         applier = Applier(
-            client, run.live, catalogue().specs, progress=progress or (lambda line: None)
+            client,
+            run.live,
+            catalogue().specs,
+            progress=progress or (lambda line: None),
+            stop=stop,
         )
         locked = [(a.name, a.uuid) for a in run.live.values() if a.uuid]
         token = lock.acquire(client, locked)
         try:
-            result = applier.apply(run.plan)
-            done = {o.action.address for o in result.outcomes if o.status == "done"}
-            warnings = _record(client, run, done, bool(targets))
+            with stop.during():
+                result = applier.apply(run.plan)
+                done = {o.action.address for o in result.outcomes if o.status == "done"}
+                warnings = _record(client, run, done, bool(targets))
         finally:
             unlocked = lock.release(client, locked, token)
     return ApplyRun(run.plan, result, warnings=[*warnings, *unlocked])

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from ambraconf.cli.options import color_option, connection, connection_options, plan_options
 from ambraconf.cli.output import emit, errors_as_json
+from ambraconf.engine.apply import Stop
 from ambraconf.engine.session import ApplyRun
 from ambraconf.reports.registry import formats
 
@@ -55,7 +61,8 @@ def apply_command(
     from ambraconf import library
 
     text = output_format == "text"
-    with errors_as_json(output_format), connection(**options) as to_ambra:
+    stop = Stop()
+    with errors_as_json(output_format), connection(**options) as to_ambra, _ctrl_c(stop):
         run = library.apply(
             path,
             accounts=account,
@@ -64,13 +71,46 @@ def apply_command(
             on_plan=(lambda plan: emit(plan, "text", color)) if text else None,
             confirm=None if auto_approve else _confirmed,
             progress=(lambda line: click.echo(line, err=True)) if text else None,
+            stop=stop,
             connection=to_ambra,
         )
         for warning in run.warnings:
             click.echo(f"Warning: {warning}", err=True)
     if run.confirmed:
         emit(run, output_format, color)
+    if run.result is not None and run.result.interrupted:
+        return INTERRUPTED
     return 0 if run.ok else 1
+
+
+INTERRUPTED = 130
+"""The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it."""
+
+
+@contextmanager
+def _ctrl_c(stop: Stop) -> Iterator[None]:
+    """While the apply changes things, Ctrl-C asks it to stop after the bundle in flight
+    (so the summary and the apply record say what was done); a second Ctrl-C, or one
+    before any change, stops at once as usual. Signals reach only the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if not stop.active or stop.requested:
+            raise KeyboardInterrupt
+        stop.request()
+        click.echo(
+            "\nInterrupt: finishing the calls in flight and starting nothing more "
+            "(Ctrl-C again to stop at once, not knowing what the last calls did).",
+            err=True,
+        )
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _confirmed(plan: Plan) -> bool:

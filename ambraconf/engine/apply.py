@@ -7,7 +7,9 @@ its natural key before it is sent again, so a lost response never makes a duplic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,9 +31,46 @@ class MissingOutside(UserError):
     one has created): found by the adds apply sends first, and undone, so nothing changed."""
 
 
+class Stop:
+    """A request from outside the apply (the CLI, on Ctrl-C) to stop it between bundles:
+    the bundle in flight finishes, nothing more is sent, and the result says what was not
+    started, so that the run can be recorded and reported instead of cut off mid-call.
+
+    ``active`` is true only while an apply runs (``during``): before that there is nothing
+    to finish, and whoever holds the stop can end the command at once instead."""
+
+    def __init__(self) -> None:
+        self._requested = threading.Event()
+        self._active = threading.Event()
+
+    def request(self) -> None:
+        self._requested.set()
+
+    @property
+    def requested(self) -> bool:
+        return self._requested.is_set()
+
+    @property
+    def active(self) -> bool:
+        return self._active.is_set()
+
+    @contextmanager
+    def during(self) -> Iterator[None]:
+        self._active.set()
+        try:
+            yield
+        finally:
+            self._active.clear()
+
+
+NOT_STARTED = "not started"
+"""The status of an action an interrupted apply never sent."""
+
+
 @dataclass
 class Outcome:
-    """What happened to one action."""
+    """What happened to one action: ``pending`` until it is ``done``, ``failed``,
+    ``skipped`` (something it depends on did not apply) or ``not started`` (interrupted)."""
 
     action: Action
     status: str = "pending"
@@ -56,6 +95,8 @@ class Outcome:
 @dataclass
 class ApplyResult:
     outcomes: list[Outcome] = field(default_factory=list)
+    interrupted: bool = False
+    """Stopped on request (``Stop``) before every action was sent."""
 
     def count(self, status: str, ops: Sequence[str]) -> int:
         return sum(1 for o in self.outcomes if o.status == status and o.action.op in ops)
@@ -68,12 +109,21 @@ class ApplyResult:
     def skipped(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == "skipped"]
 
+    @property
+    def not_started(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == NOT_STARTED]
+
     def summary(self) -> str:
         done = f"{self.count('done', ('create',))} created, "
         done += f"{self.count('done', ('update',))} updated, "
         if self.count("done", ("replace",)):
             done += f"{self.count('done', ('replace',))} replaced, "
         done += f"{self.count('done', ('delete',))} deleted"
+        if self.interrupted:
+            return (
+                f"Apply interrupted: {done}; {len(self.failed)} failed, "
+                f"{len(self.skipped)} skipped, {len(self.not_started)} not started"
+            )
         if self.failed or self.skipped:
             return f"Apply failed: {done}; {len(self.failed)} failed, {len(self.skipped)} skipped"
         return f"Apply complete: {done}"
@@ -96,11 +146,13 @@ class Applier:
         live: Mapping[str, LiveAccount],
         specs: Mapping[str, KindSpec],
         progress: Callable[[str], None] = lambda line: None,
+        stop: Stop | None = None,
     ) -> None:
         self.client = client
         self.live = live
         self.specs = specs
         self.progress = progress
+        self.stop = stop or Stop()
         self._linked: set[int] = set()
 
     @bulk_allocations()
@@ -109,9 +161,13 @@ class Applier:
         outcomes = {a.address: Outcome(a) for a in plan.actions if a.op != "noop"}
 
         result.outcomes = list(outcomes.values())
+        if self.stop.requested:
+            return self._interrupted(result)
         self._link_first(result.outcomes, outcomes)
         levels = sorted({o.action.level for o in result.outcomes})
         for number, level in enumerate(levels, start=1):
+            if self.stop.requested:
+                return self._interrupted(result)
             batch = [
                 o for o in result.outcomes if o.action.level == level and o.status == "pending"
             ]
@@ -129,6 +185,22 @@ class Applier:
                     ready.append(outcome)
             self.progress(f"Level {number}/{len(levels)}: {_describe(ready)}")
             self._run_level(ready)
+        if self.stop.requested:  # during the last level: said so, though nothing is left
+            return self._interrupted(result)
+        self._retire_replaced(result.outcomes)
+        return result
+
+    def _interrupted(self, result: ApplyResult) -> ApplyResult:
+        """Stop here: what was never sent is ``not started``; what was linked first is done,
+        or half done if its level had more to send. The old objects of replaces already
+        done are still deleted (one bundle), or the account would keep two objects with one
+        name that the next plan could not tell apart."""
+        result.interrupted = True
+        linked = [o for o in result.outcomes if id(o) in self._linked and o.status == "pending"]
+        self._half_done(linked, self._steps()[1:])
+        for outcome in result.outcomes:
+            if outcome.status == "pending":
+                outcome.status = "done" if id(outcome) in self._linked else NOT_STARTED
         self._retire_replaced(result.outcomes)
         return result
 
@@ -202,16 +274,19 @@ class Applier:
             self._send(calls)
 
     def _run_level(self, outcomes: list[Outcome]) -> None:
-        first = [self._first_call(o) for o in outcomes if id(o) not in self._linked]
-        self._send([c for c in first if c is not None])
-        second = [self._second_call(o) for o in outcomes if o.status == "pending"]
-        self._send([c for c in second if c is not None])
-        companions = [c for o in outcomes if o.status == "pending" for c in self._companions(o)]
-        self._send(companions)
-        children = [c for o in outcomes if o.status == "pending" for c in self._children(o)]
-        self._send(children)
-        sent = {id(c.outcome) for c in (*first, *second, *companions, *children) if c is not None}
-        sent |= self._linked
+        """A level's calls in four steps (adds, sets, deletes; then what an add does not
+        take; then companions; then children), each one bundle. A stop requested while a
+        step was in flight ends the level there: actions that still needed a later step are
+        failed as half done (the next apply finishes them), the others are done."""
+        steps = self._steps()
+        sent = set(self._linked)
+        for number, step in enumerate(steps):
+            if number and self.stop.requested:
+                self._half_done(outcomes, steps[number:])
+                break
+            calls = [c for o in outcomes if o.status == "pending" for c in step(o)]
+            self._send(calls)
+            sent |= {id(c.outcome) for c in calls}
         for outcome in outcomes:
             if outcome.status == "pending" and id(outcome) not in sent:
                 _fail(
@@ -222,6 +297,30 @@ class Applier:
                 )
             elif outcome.status == "pending":
                 outcome.status = "done"
+
+    def _steps(self) -> list[Callable[[Outcome], list[_Call]]]:
+        """The calls of an action, step by step: its add, set or delete (unless it was
+        linked first); the set after an add; its companions; its children."""
+        return [
+            lambda o: [] if id(o) in self._linked else _listed(self._first_call(o)),
+            lambda o: _listed(self._second_call(o)),
+            self._companions,
+            self._children,
+        ]
+
+    def _half_done(
+        self, outcomes: list[Outcome], steps: list[Callable[[Outcome], list[_Call]]]
+    ) -> None:
+        """Fail the actions of an interrupted apply that still needed a call."""
+        for step in steps:
+            for outcome in outcomes:
+                calls = step(outcome) if outcome.status == "pending" else []
+                if calls:
+                    _fail(
+                        outcome,
+                        f"interrupted before its {calls[0].phase} call was sent: run apply "
+                        "again to finish it",
+                    )
 
     def _api(self, kind: str) -> ApiMap:
         return self.specs[kind].api
@@ -460,6 +559,10 @@ def _fail(outcome: Outcome, message: str, error: ApiError | None = None) -> None
     if error is not None:
         outcome.error_type = error.error_type
         outcome.error_subtype = error.error_subtype
+
+
+def _listed(call: _Call | None) -> list[_Call]:
+    return [] if call is None else [call]
 
 
 def _changed(action: Action) -> str:

@@ -66,7 +66,7 @@ class ApplyRun:
         """Everything asked for was done (a cancelled apply did not do what was asked)."""
         if self.result is None:
             return self.confirmed
-        return not (self.result.failed or self.result.skipped)
+        return not (self.result.failed or self.result.skipped or self.result.interrupted)
 
 
 @dataclass

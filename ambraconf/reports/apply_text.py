@@ -1,5 +1,5 @@
-"""The end of an apply as a terminal shows it: what failed or was skipped (on stderr, with
-the progress lines), then the summary."""
+"""The end of an apply as a terminal shows it: what failed, was skipped or, after an
+interrupt, was not started (on stderr, with the progress lines), then the summary."""
 
 from __future__ import annotations
 
@@ -15,5 +15,8 @@ def render(run: ApplyRun) -> Rendered:
         Part(f"  {label}: {o.action.address}: {o.error}", err=True)
         for label, outcomes in (("failed", run.result.failed), ("skipped", run.result.skipped))
         for o in outcomes
+    ]
+    problems += [
+        Part(f"  not started: {o.action.address}", err=True) for o in run.result.not_started
     ]
     return Rendered((*problems, Part(run.result.summary() + ".")))

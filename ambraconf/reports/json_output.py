@@ -41,7 +41,8 @@ def apply_run(run: ApplyRun) -> str:
     if run.result is None:
         return _dumps({**_stamp(), "summary": "no changes", "outcomes": []})
     outcomes = [o.to_json() for o in run.result.outcomes]
-    return _dumps({**_stamp(), "summary": run.result.summary(), "outcomes": outcomes})
+    document = {"summary": run.result.summary(), "interrupted": run.result.interrupted}
+    return _dumps({**_stamp(), **document, "outcomes": outcomes})
 
 
 def drift(report: DriftReport) -> str:

@@ -1,9 +1,12 @@
-"""The plan as a pull request comment or job summary: a table first, details folded."""
+"""The plan as a pull request comment or job summary: a table and the names of what changes
+first, then details in review order (``reports.review``): deletes and replaces unfolded,
+where no reviewer can miss them, the rest folded."""
 
 from __future__ import annotations
 
 from ambraconf.engine.plan import OPS, Action, FieldChange, Plan
 from ambraconf.reports.changes import split
+from ambraconf.reports.review import HIGHLIGHTED, for_review, is_plain_create, names_by_op
 from ambraconf.reports.values import fold, html_lines, item_lines, one_line, show
 
 MAX_CHARS = 60_000
@@ -42,7 +45,8 @@ def render(plan: Plan) -> str:
         if plan.has_changes
         else "**No changes.** Live state matches the configuration."
     )
-    changed = [a for a in plan.actions if a.op != "noop" or a.notes]
+    lines.extend(_names(plan))
+    changed = for_review(a for a in plan.actions if a.op != "noop" or a.notes)
     size = sum(len(line) + 1 for line in lines)
     for shown, action in enumerate(changed):
         block = _details(action)
@@ -58,19 +62,38 @@ def render(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _names(plan: Plan) -> list[str]:
+    """What each op changes, by name: deletes and replaces first, in bold."""
+    lines = []
+    for op, actions in names_by_op(plan):
+        names = ", ".join(
+            f"{a.kind} <code>{_html(a.name)}</code>"
+            + (f" in {_escape(a.account)}" if len(plan.accounts) > 1 else "")
+            for a in actions
+        )
+        label = f"{HEADERS[op]} ({len(actions)})"
+        lines += ["", f"**{label}: {names}**" if op in HIGHLIGHTED else f"{label}: {names}"]
+    return lines
+
+
 def _details(action: Action) -> str:
-    """One folded section per change: the reason, then field, live and desired values,
-    a hash key by key and a long list item by item (``reports.changes``)."""
+    """One section per change: the reason (unless it is a plain create's), then field,
+    live and desired values, a hash key by key and a long list item by item
+    (``reports.changes``). A delete or replace is a heading, unfolded; the rest fold."""
     name, account = _html(action.name), _html(action.account)
     title = f"{HEADERS[action.op]} {action.kind} <code>{name}</code> in {account}"
-    lines = ["", f"<details><summary>{title}</summary>", "", f"{action.reason.capitalize()}."]
+    unfolded = action.op in HIGHLIGHTED
+    lines = ["", f"#### {title}" if unfolded else f"<details><summary>{title}</summary>"]
+    if not is_plain_create(action):
+        lines += ["", f"{action.reason.capitalize()}."]
     if action.changes:
         lines += ["", "| Field | Live | Desired |", "|---|---|---|"]
         for change in action.changes:
             lines.extend(_rows(action.op, change.masked()))
     for note in action.notes + [c.note for c in action.changes if c.note]:
         lines += ["", f"> {note}"]
-    lines += ["", "</details>"]
+    if not unfolded:
+        lines += ["", "</details>"]
     return "\n".join(lines)
 
 

@@ -1,4 +1,8 @@
-"""The plan as a terminal shows it: Terraform's symbols, coloured only on a terminal."""
+"""The plan as a terminal shows it: Terraform's symbols, coloured only on a terminal.
+
+A summary comes first (the counts, then the names of what is deleted, replaced, created and
+updated, deletes and replaces highlighted), then each account's actions in review order
+(``reports.review``); Terraform's closing line ends it."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import click
 
 from ambraconf.engine.plan import SECRET_MASK, Action, FieldChange, Plan
 from ambraconf.reports.changes import Shown, split
+from ambraconf.reports.review import HIGHLIGHTED, for_review, is_plain_create, names_by_op
 from ambraconf.reports.values import INDENT, WIDTH, item_lines, labelled, one_line, show
 
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "noop": " "}
@@ -13,9 +18,9 @@ COLOURS = {"create": "green", "update": "yellow", "replace": "magenta", "delete"
 
 
 def render(plan: Plan, *, colour: bool = False, show_noop: bool = False) -> str:
-    lines: list[str] = []
+    lines = _summary(plan, colour)
     for account in plan.accounts:
-        actions = [a for a in plan.actions if a.account == account]
+        actions = for_review(a for a in plan.actions if a.account == account)
         shown = [a for a in actions if show_noop or a.op != "noop" or a.notes]
         lines.append(_style(f"Account {account}", colour, bold=True))
         if not any(a.op != "noop" for a in shown):
@@ -36,12 +41,44 @@ def render(plan: Plan, *, colour: bool = False, show_noop: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _summary(plan: Plan, colour: bool) -> list[str]:
+    """The counts and every changed object's name, before the details; nothing when
+    nothing changes (the closing line says so)."""
+    if not plan.has_changes:
+        return []
+    lines = [_style(f"Plan: {plan.summary()}.", colour, bold=True)]
+    several = len(plan.accounts) > 1
+    for op, actions in names_by_op(plan):
+        names = [
+            f"{a.kind} {show(a.name)}" + (f" in {a.account}" if several else "") for a in actions
+        ]
+        fg, bold = (COLOURS[op], True) if op in HIGHLIGHTED else (None, None)
+        head = f"  {SYMBOLS[op]} {op} ({len(names)}): "
+        lines.extend(_style(line, colour, fg=fg, bold=bold) for line in _wrapped(head, names))
+    lines.append("")
+    return lines
+
+
+def _wrapped(head: str, names: list[str]) -> list[str]:
+    """``names`` after ``head``, comma-separated, as many whole names to a line as fit
+    (a name is never split, even one longer than a line)."""
+    pieces = [f"{name}," for name in names[:-1]] + names[-1:]
+    lines = [head + pieces[0]]
+    for piece in pieces[1:]:
+        if len(lines[-1]) + 1 + len(piece) > WIDTH:
+            lines.append(" " * len(head) + piece)
+        else:
+            lines[-1] += " " + piece
+    return lines
+
+
 def _action(action: Action, colour: bool) -> list[str]:
     symbol = SYMBOLS[action.op]
     head = f"  {symbol} {action.kind} {show(action.name)}"
     if action.uuid:
         head += f" [{action.uuid}]"
-    lines = [_style(head, colour, fg=COLOURS.get(action.op)) + f"  ({action.reason})"]
+    reason = "" if is_plain_create(action) else f"  ({action.reason})"
+    lines = [_style(head, colour, fg=COLOURS.get(action.op)) + reason]
     for change in action.changes:
         if action.op == "create" and change.path == "name":
             continue  # the name is in the action's own line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 
@@ -17,3 +18,11 @@ def no_changes(ambraconf, folder: Path) -> None:
     run = ambraconf("plan", str(folder), "--detailed-exitcode")
     assert run.code == 0, run.out + run.err
     assert "No changes." in run.out
+
+
+def apply_order(ambraconf, folder: Path) -> list[str]:
+    """``kind name`` of each action in the order apply runs them: the JSON plan's order
+    (the text plan is in the order a reviewer reads, not the order apply runs)."""
+    run = ambraconf("plan", str(folder), "--format", "json")
+    assert run.code == 0, run.out + run.err
+    return [f"{a['kind']} {a['name']}" for a in json.loads(run.out)["actions"]]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from e2e_helpers import applied, no_changes
+from e2e_helpers import applied, apply_order, no_changes
 
 from ambraconf.sandbox.harness import SandboxHandle
 
@@ -45,8 +45,9 @@ def live_body(sandbox: SandboxHandle) -> str:
 def test_apply_sends_uuids_export_writes_names(
     ambraconf, sandbox: SandboxHandle, config: Path, tmp_path: Path
 ):
-    out = applied(ambraconf, config)
-    assert out.index('+ customfield "Study/Priority"') < out.index('+ hl7_template "ORU report"')
+    order = apply_order(ambraconf, config)
+    applied(ambraconf, config)
+    assert order.index("customfield Study/Priority") < order.index("hl7_template ORU report")
     fields = {
         f["name"]: f["uuid"]
         for f in sandbox.ok("/customfield/list", account_id=sandbox.account_id)["customfields"]

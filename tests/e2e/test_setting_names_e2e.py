@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from e2e_helpers import applied, no_changes
+from e2e_helpers import applied, apply_order, no_changes
 
 from ambraconf.sandbox.harness import SandboxHandle
 
@@ -57,9 +57,10 @@ def live_settings(sandbox: SandboxHandle) -> dict[str, str]:
 
 
 def test_apply_sends_uuids_and_plans_no_changes(ambraconf, sandbox: SandboxHandle, config: Path):
-    out = applied(ambraconf, config)
-    assert out.index('+ customfield "Study/Priority"') < out.index('~ account "Sandbox Hospital"')
-    assert out.index('+ location "Main Campus"') < out.index('+ group "Cardiology"')
+    order = apply_order(ambraconf, config)
+    applied(ambraconf, config)
+    assert order.index("customfield Study/Priority") < order.index("account Sandbox Hospital")
+    assert order.index("location Main Campus") < order.index("group Cardiology")
     fields = uuids(sandbox, "/customfield/list", "customfields")
     role = uuids(sandbox, "/role/list", "roles")["Radiologist"]["uuid"]
     group = uuids(sandbox, "/group/list", "groups")["Cardiology"]

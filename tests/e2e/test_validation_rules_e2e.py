@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from e2e_helpers import applied, no_changes
+from e2e_helpers import applied, apply_order, no_changes
 
 from ambraconf.sandbox.harness import SandboxHandle
 
@@ -64,8 +64,9 @@ def live_route(sandbox: SandboxHandle) -> dict:
 def test_apply_creates_the_rule_before_the_route_that_names_it(
     ambraconf, sandbox: SandboxHandle, config: Path
 ):
+    order = apply_order(ambraconf, config)
     out = applied(ambraconf, config)
-    assert out.index('+ validation_rule "Complete study"') < out.index('+ route "Well formed"')
+    assert order.index("validation_rule Complete study") < order.index("route Well formed")
     assert "2 created" in out
     rule = live_rules(sandbox)["Complete study"]
     assert rule["conditions"][1] == {"tag": "(0008,0050)", "check": "match", "regexp": "^ACC"}

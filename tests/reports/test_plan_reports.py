@@ -152,3 +152,85 @@ def test_texts_of_several_lines_keep_their_lines_and_nothing_is_cut() -> None:
     ) in md
     assert "x" * 300 in md
     assert "..." not in text + md
+
+
+def review_plan() -> Plan:
+    """Actions in apply order (levels), as the planner makes them."""
+
+    def create(kind: str, name: str) -> Action:
+        return Action("create", "A", kind, name, "not in live state", cause="created")
+
+    return Plan(
+        url="u",
+        accounts=["A"],
+        actions=[
+            create("webhook", "Notify EHR"),
+            create("customfield", "Study/Priority"),
+            Action("update", "A", "group", "Cardiology", "managed fields differ", uuid="g1"),
+            Action(
+                "replace", "A", "role", "Radiologist", "a field set only on add changed", uuid="r1"
+            ),
+            Action("delete", "A", "route", "Old route", "pruned", uuid="o1"),
+        ],
+    )
+
+
+def test_text_plan_starts_with_the_names_deletes_and_replaces_first() -> None:
+    lines = plan_text.render(review_plan()).splitlines()
+    assert lines[:5] == [
+        "Plan: 2 to create, 1 to update, 1 to replace, 1 to delete.",
+        '  - delete (1): route "Old route"',
+        '  -/+ replace (1): role "Radiologist"',
+        '  + create (2): customfield "Study/Priority", webhook "Notify EHR"',
+        '  ~ update (1): group "Cardiology"',
+    ]
+    details = lines[lines.index("Account A") + 1 :]
+    heads = [line for line in details if line.startswith("  ") and not line.startswith("   ")]
+    assert heads == [
+        '  - route "Old route" [o1]  (pruned)',
+        '  -/+ role "Radiologist" [r1]  (a field set only on add changed)',
+        '  + customfield "Study/Priority"',  # a plain create says nothing more than its +
+        '  ~ group "Cardiology" [g1]  (managed fields differ)',
+        '  + webhook "Notify EHR"',
+    ]
+
+
+def test_deletes_and_replaces_are_highlighted_in_colour() -> None:
+    text = plan_text.render(review_plan(), colour=True)
+    assert "\x1b[31m\x1b[1m  - delete (1): route" in text
+    assert '  + create (2): customfield "Study/Priority"' in text  # not highlighted
+
+
+def test_markdown_shows_deletes_and_replaces_unfolded_first() -> None:
+    md = plan_markdown.render(review_plan())
+    assert "**Delete (1): route <code>Old route</code>**" in md
+    assert (
+        "Create (2): customfield <code>Study/Priority</code>, webhook <code>Notify EHR</code>" in md
+    )
+    assert "#### Delete route <code>Old route</code> in A" in md
+    assert "#### Replace role <code>Radiologist</code> in A" in md
+    assert "<summary>Delete" not in md and "<summary>Replace" not in md
+    order = [
+        md.index(title)
+        for title in (
+            "#### Delete route",
+            "#### Replace role",
+            "<summary>Create customfield",
+            "<summary>Update group",
+            "<summary>Create webhook",
+        )
+    ]
+    assert order == sorted(order)
+    assert "Not in live state" not in md
+
+
+def test_the_json_plan_keeps_apply_order() -> None:
+    plan = review_plan()
+    plan_text.render(plan)
+    assert [a["name"] for a in plan.to_json()["actions"]] == [
+        "Notify EHR",
+        "Study/Priority",
+        "Cardiology",
+        "Radiologist",
+        "Old route",
+    ]

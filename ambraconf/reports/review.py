@@ -1,0 +1,41 @@
+"""The order a reviewer reads a plan in, which is not the order apply runs it in.
+
+Apply goes by dependency level (``Plan.actions``, and the JSON, keep that order); a person
+deciding whether to approve wants first what cannot be taken back: deletes and replaces,
+named in the summary and shown before anything else, then the rest by kind and name, so
+that the same object is found in the same place from one plan to the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ambraconf.engine.plan import Action, Op, Plan
+
+HIGHLIGHTED: tuple[Op, ...] = ("delete", "replace")
+"""What the summary highlights and the details show first (and markdown unfolded)."""
+SUMMARY_OPS: tuple[Op, ...] = ("delete", "replace", "create", "update")
+_RANK: dict[Op, int] = {"delete": 0, "replace": 1, "create": 2, "update": 2, "noop": 3}
+
+
+def for_review(actions: Iterable[Action]) -> list[Action]:
+    """Deletes, then replaces, then everything else by kind and name (a note on an
+    unchanged object last)."""
+    return sorted(
+        actions,
+        key=lambda a: (_RANK[a.op], a.kind, a.name, a.account),
+    )
+
+
+def names_by_op(plan: Plan) -> list[tuple[Op, list[Action]]]:
+    """The actions of each op that changes something, deletes and replaces first, in
+    review order; ops with none are left out."""
+    ordered = for_review(plan.actions)
+    grouped = [(op, [a for a in ordered if a.op == op]) for op in SUMMARY_OPS]
+    return [(op, actions) for op, actions in grouped if actions]
+
+
+def is_plain_create(action: Action) -> bool:
+    """A create for the usual reason (nothing live has its key): its ``+`` says so, so the
+    reason adds nothing; a create because something was deleted outside ambraconf does."""
+    return action.op == "create" and action.cause == "created"
