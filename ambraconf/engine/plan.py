@@ -67,6 +67,8 @@ class Action:
     desired: dict[str, Any] | None = None
     secret_fields: tuple[str, ...] = ()
     cause: Cause = "changed"
+    key: dict[str, str] = field(default_factory=dict)
+    """The natural key by field, as ``KindSpec.key_parts`` gives it (for programs)."""
     resets: dict[str, Any] = field(default_factory=dict)
     """Under ``exact``: keys of merged hashes the files do not list, at their off value."""
 

@@ -93,6 +93,7 @@ def plan_account(
                     f"not in the config, and pruning is on for {spec.plural}",
                     uuid=leftover.uuid,
                     cause="pruned",
+                    key=spec.key_parts(leftover.values),
                 )
                 actions.append(action)
                 raws[action.address] = leftover.raw
@@ -367,6 +368,7 @@ def _object_action(
             secret_fields=secret,
             cause="recreated" if recreated else "created",
             resets=turned_off,
+            key=spec.key_parts(obj.values),
         )
     changes = diff_object(laid_under(turned_off, obj.values), live.values, diff_rules(spec))
     reason: str = "managed fields differ"
@@ -403,6 +405,7 @@ def _object_action(
         secret_fields=secret,
         cause=cause,
         resets=turned_off,
+        key=spec.key_parts(obj.values),
     )
 
 

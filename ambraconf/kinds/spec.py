@@ -191,6 +191,11 @@ class KindSpec:
         """The natural key of an object's values, folded for comparison."""
         return tuple(fold(values.get(f)) for f in self.identity)
 
+    def key_parts(self, values: dict[str, Any]) -> dict[str, str]:
+        """The natural key as its fields (``{"group": "Radiology", "name": "STAT"}``): what
+        names the object for programs, where a name holding ``/`` makes ``display`` ambiguous."""
+        return {f: str(values[f]) for f in self.identity if values.get(f) not in (None, "")}
+
     def display(self, values: dict[str, Any]) -> str:
         """``Study/Referral Priority``, ``Radiology/STAT to PACS``: the key as people read it."""
         return "/".join(str(values[f]) for f in self.identity if values.get(f) not in (None, ""))

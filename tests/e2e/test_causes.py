@@ -58,3 +58,9 @@ def test_a_declared_rename_is_applied_by_its_cause(
 
     assert ambraconf("apply", str(clinic), "--auto-approve").code == 0
     assert role_uuid(sandbox, "Reading Radiologist")
+
+
+def test_an_action_names_its_object_in_parts_for_programs(ambraconf, with_pacs, clinic: Path):
+    action = plan_actions(ambraconf, clinic)[f"{ACCOUNT}/route/Cardiology/STAT to PACS"]
+    assert (action["account"], action["kind"]) == (ACCOUNT, "route")
+    assert action["key"] == {"group": "Cardiology", "name": "STAT to PACS"}
