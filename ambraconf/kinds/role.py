@@ -20,12 +20,7 @@ from ambraconf.kinds.permissions import (
     permissions_to_api,
 )
 from ambraconf.kinds.setting_names import setting_references
-from ambraconf.kinds.settings import (
-    RoleSettings,
-    role_overridable,
-    settings_from_api,
-    settings_to_api,
-)
+from ambraconf.kinds.settings import SETTINGS_HOOK, RoleSettings, role_overridable
 from ambraconf.kinds.spec import KEYS, ExactHash, KindSpec, Reference
 from ambraconf.kinds.wiring import Api
 
@@ -57,16 +52,11 @@ def _decode_permissions(raw: dict[str, Any], values: dict[str, Any], names: Name
     permissions = parse_json_text(raw.get("permissions"))
     if isinstance(permissions, dict):
         values["permissions"] = permissions_from_api(permissions, names)
-    settings = parse_json_text(raw.get("settings"))
-    if isinstance(settings, dict):
-        values["settings"] = settings_from_api(settings, names)
 
 
 def _encode_permissions(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
     if desired.get("permissions") is not None:
         params["permissions"] = json_text(permissions_to_api(desired["permissions"], names))
-    if desired.get("settings") is not None:
-        params["settings"] = json_text(settings_to_api(desired["settings"], names))
 
 
 API = ApiMap(
@@ -78,11 +68,12 @@ API = ApiMap(
     merged_hashes=frozenset({"permissions", f"permissions.{CUSTOMFIELDS_KEY}", "settings"}),
     hooks=(
         Hook(
-            ("permissions", "settings"),
+            ("permissions",),
             decode=_decode_permissions,
             encode=_encode_permissions,
-            params=("permissions", "settings"),
+            params=("permissions",),
         ),
+        SETTINGS_HOOK,
     ),
 )
 
