@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from ambraconf.facts import ACCOUNT_SETTINGS, SettingFact
 from ambraconf.kinds.apimap import ApiMap, Hook
 from ambraconf.kinds.base import (
     Flag,
@@ -23,7 +22,6 @@ from ambraconf.kinds.base import (
     Name,
     ObjectModel,
     Text,
-    checked_mapping,
     pattern_text,
     problem_error,
 )
@@ -31,8 +29,7 @@ from ambraconf.kinds.codec import Names
 from ambraconf.kinds.namespace import CUSTOMFIELD_VALUES
 from ambraconf.kinds.settings import (
     SETTINGS_HOOK,
-    check_settings,
-    settings_schema,
+    overridden,
 )
 from ambraconf.kinds.spec import KEYS, KindSpec, Outside, Reference
 from ambraconf.kinds.wiring import Api
@@ -46,22 +43,7 @@ GRID_USER = Outside(
 grid user has; no documented read finds a grid user by email."""
 
 
-def _user_overridable(fact: SettingFact) -> bool:
-    return fact.user_override
-
-
-def _check_user_settings(values: dict[str, Any]) -> dict[str, Any]:
-    overridable = ", ".join(sorted(n for n, f in ACCOUNT_SETTINGS.items() if f.user_override))
-    return check_settings(
-        values,
-        _user_overridable,
-        f"cannot be overridden for a user (the settings table allows: {overridable})",
-    )
-
-
-UserSettings = Annotated[
-    dict[str, Any], checked_mapping(_check_user_settings, settings_schema(_user_overridable))
-]
+UserSettings = Annotated[dict[str, Any], overridden(lambda fact: fact.user_override, "for a user")]
 """``settings:`` of an account user: only settings the table marks as user-overridable
 (the API answers NO_USER_OVERRIDE for the others)."""
 

@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from ambraconf.facts import ACCOUNT_SETTINGS
 from ambraconf.kinds.apimap import ApiMap, Hook
 from ambraconf.kinds.base import (
     AT_KEY,
@@ -31,10 +30,9 @@ from ambraconf.kinds.base import (
 )
 from ambraconf.kinds.codec import Names, json_text, parse_json_text
 from ambraconf.kinds.settings import (
-    check_settings,
     decode_settings,
     node_overridable,
-    settings_schema,
+    overridden,
     settings_to_api,
 )
 from ambraconf.kinds.spec import KindSpec
@@ -62,30 +60,11 @@ where they are written, rather than "unknown key")."""
 GATEWAY_REPORTED = frozenset({"os_version"})
 """Configuration keys the gateway reports about itself: Ambra's own cloner skips
 ``configuration.os_version``, so neither read nor written."""
-_OVERRIDABLE = ", ".join(sorted(n for n, f in ACCOUNT_SETTINGS.items() if node_overridable(f)))
-
-
-def _check_node_settings(values: dict[str, Any]) -> dict[str, Any]:
-    return check_settings(
-        values,
-        node_overridable,
-        f"cannot be overridden by a node (NO_NODE_OVERRIDE; the settings table allows: "
-        f"{_OVERRIDABLE})",
-        revertible=True,
-    )
-
-
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    """A settings schema whose values may also be null (revert to the account's value)."""
-    properties = {
-        name: {"anyOf": [p, {"type": "null"}]} for name, p in schema["properties"].items()
-    }
-    return {**schema, "properties": properties}
 
 
 NodeSettings = Annotated[
     dict[str, Any],
-    checked_mapping(_check_node_settings, _nullable(settings_schema(node_overridable))),
+    overridden(node_overridable, "by a node", api_error="NO_NODE_OVERRIDE", revertible=True),
 ]
 """``settings:`` of a node: node-overridable settings; null reverts one to the account's."""
 

@@ -18,6 +18,7 @@ from ambraconf.kinds.apimap import Hook
 from ambraconf.kinds.base import (
     AT_KEY,
     FLAG_SCHEMA,
+    Checked,
     Problem,
     checked_mapping,
     describe,
@@ -125,18 +126,29 @@ def role_overridable(fact: SettingFact) -> bool:
     return fact.role_override
 
 
-def _check_role_settings(values: dict[str, Any]) -> dict[str, Any]:
-    overridable = ", ".join(sorted(n for n, f in ACCOUNT_SETTINGS.items() if f.role_override))
-    return check_settings(
-        values,
-        role_overridable,
-        f"cannot be overridden by a role (the settings table allows: {overridable})",
+def overridden(
+    allowed: Callable[[SettingFact], bool],
+    where: str,
+    *,
+    api_error: str | None = None,
+    revertible: bool = False,
+) -> Checked:
+    """The check and schema of the settings a role, a user or a node may override: those the
+    table's column ``allowed`` reads marks; the refusal names them (and the API's error).
+    ``revertible`` lets null drop an override (see ``check_settings``)."""
+    names = ", ".join(sorted(n for n, f in ACCOUNT_SETTINGS.items() if allowed(f)))
+    refusal = f"cannot be overridden {where} ({f'{api_error}; ' if api_error else ''}"
+    refusal += f"the settings table allows: {names})"
+    schema = settings_schema(allowed)
+    if revertible:
+        properties = schema["properties"].items()
+        schema["properties"] = {n: {"anyOf": [p, {"type": "null"}]} for n, p in properties}
+    return checked_mapping(
+        lambda values: check_settings(values, allowed, refusal, revertible=revertible), schema
     )
 
 
-RoleSettings = Annotated[
-    dict[str, Any], checked_mapping(_check_role_settings, settings_schema(role_overridable))
-]
+RoleSettings = Annotated[dict[str, Any], overridden(role_overridable, "by a role")]
 """``settings:`` of a role: only settings the table marks as role-overridable."""
 
 
