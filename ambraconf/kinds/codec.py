@@ -32,7 +32,8 @@ class Field:
     """One wired field of a kind, as derived from its model (see ``fields_of``).
 
     ``codec`` is one of: text, flag (bool ↔ 1/0), int, json (structure ↔ JSON text),
-    csv (list ↔ "a,b"), ref (name ↔ uuid of ``ref``), refs_csv (names ↔ CSV of uuids).
+    csv (list ↔ "a,b"), ref (name ↔ uuid of ``ref``), refs_csv (names ↔ CSV of uuids),
+    refs_json (names ↔ a JSON array of uuids).
     ``shape`` is the model of a documented JSON structure (route options): its flags
     travel as 1/0 like every documented flag; free-form JSON travels as written.
     """
@@ -53,7 +54,7 @@ class Field:
         return self.api or self.name
 
 
-CODECS = ("text", "flag", "int", "json", "csv", "ref", "refs_csv")
+CODECS = ("text", "flag", "int", "json", "csv", "ref", "refs_csv", "refs_json")
 
 
 def plain_type(annotation: Any) -> Any:
@@ -166,6 +167,10 @@ def _ref_name(f: Field, uuid: str, names: Names) -> str:
     return names.name(f.ref or "", uuid) or uuid
 
 
+def _ref_names(f: Field, uuids: Any, names: Names) -> Any:
+    return [_ref_name(f, str(u), names) for u in uuids] if isinstance(uuids, list) else uuids
+
+
 DECODERS: Mapping[str, Callable[[Field, Any, Names], Any]] = {
     "text": lambda f, v, n: v if isinstance(v, str) else str(v),
     "flag": lambda f, v, n: as_flag(v),
@@ -174,6 +179,7 @@ DECODERS: Mapping[str, Callable[[Field, Any, Names], Any]] = {
     "csv": lambda f, v, n: split_csv(v),
     "ref": lambda f, v, n: _ref_name(f, v, n) if v else None,
     "refs_csv": lambda f, v, n: [_ref_name(f, u, n) for u in split_csv(v)],
+    "refs_json": lambda f, v, n: _ref_names(f, parse_json_text(v), n),
 }
 
 ENCODERS: Mapping[str, Callable[[Field, Any, Names], str]] = {
@@ -184,4 +190,5 @@ ENCODERS: Mapping[str, Callable[[Field, Any, Names], str]] = {
     "csv": lambda f, v, n: ",".join(v),
     "ref": lambda f, v, n: n.uuid(f.ref or "", v) if v else "",
     "refs_csv": lambda f, v, n: ",".join(n.uuid(f.ref or "", name) for name in v),
+    "refs_json": lambda f, v, n: json_text([n.uuid(f.ref or "", name) for name in v]),
 }

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 
 from ambraconf.facts import DESTINATION_TYPES
-from ambraconf.kinds.apimap import ApiMap, Hook
+from ambraconf.kinds.apimap import ApiMap
 from ambraconf.kinds.base import (
     Flag,
     Integer,
@@ -26,7 +26,6 @@ from ambraconf.kinds.base import (
     one_of,
     problem_error,
 )
-from ambraconf.kinds.codec import Names, json_text, parse_json_text
 from ambraconf.kinds.route import Schedule
 from ambraconf.kinds.spec import ANY, KindSpec, Reference
 from ambraconf.kinds.wiring import Api
@@ -70,9 +69,9 @@ class Destination(ObjectModel):
     address: Annotated[Text | None, Api()] = None
     port: Annotated[Integer | None, Api()] = Field(None, ge=1, le=65535)
     path: Annotated[Text | None, Api()] = Field(None, description="The folder of a FOLDER one.")
-    distributed_destinations: list[Name] | None = Field(
-        None, description="Destinations a DISTRIBUTING one hands requests to, round robin."
-    )
+    distributed_destinations: Annotated[
+        list[Name] | None, Api(codec="refs_json", ref="destination")
+    ] = Field(None, description="Destinations a DISTRIBUTING one hands requests to, round robin.")
     can_query_retrieve: Annotated[Flag | None, Api()] = None
     can_retrieve_thin: Annotated[Flag | None, Api()] = None
     can_search: Annotated[Flag | None, Api()] = None
@@ -127,36 +126,12 @@ class Destination(ObjectModel):
         return self
 
 
-def _decode_distributed(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
-    uuids = parse_json_text(raw.get("distributed_destinations"))
-    if isinstance(uuids, list) and uuids:
-        values["distributed_destinations"] = [
-            names.name("destination", str(u)) or str(u) for u in uuids
-        ]
-
-
-def _encode_distributed(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
-    targets = desired.get("distributed_destinations")
-    if targets is not None:
-        uuids = [names.uuid("destination", name) for name in targets]
-        params["distributed_destinations"] = json_text(uuids)
-
-
 API = ApiMap(
     list_path="/destination/list",
     list_key="destinations",
     add_path="/destination/add",
     set_path="/destination/set",
     delete_path="/destination/delete",
-    hooks=(
-        # a JSON array of destination uuids: names in the config, as everywhere
-        Hook(
-            ("distributed_destinations",),
-            decode=_decode_distributed,
-            encode=_encode_distributed,
-            params=("distributed_destinations",),
-        ),
-    ),
 )
 
 SPEC = KindSpec(
