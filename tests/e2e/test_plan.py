@@ -127,10 +127,8 @@ def test_detailed_exitcode_is_2_with_changes_and_1_on_error(ambraconf, with_pacs
     assert ambraconf("plan", str(clinic / "missing"), "--detailed-exitcode").code == 1
 
 
-def test_saved_plan_is_written_without_secrets(
-    ambraconf, with_pacs, clinic: Path, tmp_path: Path, monkeypatch
-):
-    monkeypatch.setenv("EHR_PASSWORD", "hunter2")
+def with_webhook_password(clinic: Path) -> None:
+    """The clinic's webhook authenticates with a password read from $EHR_PASSWORD."""
     config = clinic / "clinic.yaml"
     config.write_text(
         config.read_text().replace(
@@ -139,6 +137,13 @@ def test_saved_plan_is_written_without_secrets(
             "        parameters:\n",
         )
     )
+
+
+def test_saved_plan_is_written_without_secrets(
+    ambraconf, with_pacs, clinic: Path, tmp_path: Path, monkeypatch
+):
+    monkeypatch.setenv("EHR_PASSWORD", "hunter2")
+    with_webhook_password(clinic)
     out = tmp_path / "plan.json"
     run = ambraconf("plan", str(clinic), "--out", str(out))
     assert run.code == 0, run.err
@@ -150,14 +155,7 @@ def test_a_secret_rotated_after_review_makes_the_saved_plan_stale(
     ambraconf, with_pacs, clinic: Path, tmp_path: Path, monkeypatch
 ):
     monkeypatch.setenv("EHR_PASSWORD", "hunter2")
-    config = clinic / "clinic.yaml"
-    config.write_text(
-        config.read_text().replace(
-            "        parameters:\n",
-            "        auth:\n          basic: {username: svc, password: '${env:EHR_PASSWORD}'}\n"
-            "        parameters:\n",
-        )
-    )
+    with_webhook_password(clinic)
     out = tmp_path / "plan.json"
     assert ambraconf("plan", str(clinic), "--out", str(out)).code == 0
     assert "hunter2" not in out.read_text()
