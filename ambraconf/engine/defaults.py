@@ -27,12 +27,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ambraconf.kinds.compare import same
+from ambraconf.kinds.compare import is_empty, same
 from ambraconf.kinds.spec import KindSpec
-
-
-def is_empty(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, dict | list) and not value)
 
 
 def is_default_field(spec: KindSpec, name: str, value: Any) -> bool:

@@ -48,3 +48,8 @@ def _as_bool(value: Any) -> bool | None:
     if value in (0, 1, "0", "1"):
         return bool(int(value))
     return None
+
+
+def is_empty(value: Any) -> bool:
+    """Null, "", [] or {}: what a server holds when nothing was set."""
+    return value is None or value == "" or (isinstance(value, dict | list) and not value)

@@ -34,6 +34,7 @@ from ambraconf.kinds.base import (
     to_flag,
 )
 from ambraconf.kinds.codec import Names, as_flag, json_text, parse_json_text
+from ambraconf.kinds.compare import is_empty
 from ambraconf.kinds.permissions import (
     CUSTOMFIELDS_KEY,
     FIELD_FLAGS_SCHEMA,
@@ -502,7 +503,7 @@ class NamespaceObject(NamespaceCompanions, _NamespaceFields):
 def is_empty_override(name: str, value: Any) -> bool:
     """A namespace setting override that overrides nothing: an own flag off, or empty (an
     override equal to the account's value still overrides it, so it is kept)."""
-    return value is False or value is None or value == "" or value in ({}, [])
+    return value is False or is_empty(value)
 
 
 NAMESPACE_DEFAULTS = {

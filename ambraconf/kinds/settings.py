@@ -26,7 +26,7 @@ from ambraconf.kinds.base import (
     to_flag,
 )
 from ambraconf.kinds.codec import Names, json_text, parse_json_text
-from ambraconf.kinds.compare import same
+from ambraconf.kinds.compare import is_empty, same
 from ambraconf.kinds.setting_names import setting_from_api, setting_to_api, shape_problem
 from ambraconf.suggest import did_you_mean
 
@@ -204,16 +204,12 @@ def is_default_setting(name: str, value: Any) -> bool:
     every setting, set or not)."""
     fact = ACCOUNT_SETTINGS.get(name)
     if fact is None:
-        return _is_empty(value)
+        return is_empty(value)
     try:
         default = setting_value(fact, fact.default)
     except ValueError:
         default = fact.default
-    return same(value, default) or (_is_empty(value) and _is_empty(default))
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, dict | list) and not value)
+    return same(value, default) or (is_empty(value) and is_empty(default))
 
 
 def decode_settings(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
