@@ -211,7 +211,7 @@ def find_account(visible: Sequence[dict], read: AccountRead) -> dict | None:
     what = (
         f"with uuid {read.uuid}" if read.uuid else f"{'called ' if read.mark else ''}{read.name!r}"
     )
-    names = ", ".join(sorted(repr(a.get("name")) for a in visible)[:10]) or "none"
+    names = ", ".join(repr(n) for n in sorted(str(a.get("name")) for a in visible)[:10]) or "none"
     raise AccountNotFound(
         f"no account {what} is visible to this user{where}",
         hint=f"accounts this user can see: {names}; or set `create: true` to create it"
