@@ -150,22 +150,42 @@ def load_path(path: Path, diagnostics: Diagnostics) -> LoadResult:
 
 def load_file(file: Path, name: str, diagnostics: Diagnostics) -> list[Document]:
     """The documents of one file; a file that cannot be read yields none and one diagnostic."""
+    warnings: list[tuple[Mark, str, str]] = []
     try:
         text = _read_text(file, name)
-        documents = list(_build_documents(text, name))
+        documents = list(_build_documents(text, name, warnings))
     except _FileProblem as problem:
         diagnostics.error(problem.mark, str(problem), hint=problem.hint)
     except yaml.MarkedYAMLError as exc:
-        mark = _mark(name, exc.problem_mark or exc.context_mark)
-        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        diagnostics.error(mark, f"invalid YAML: {message}")
+        mark, message = _syntax(exc, name)
+        diagnostics.error(mark, message)
     except yaml.YAMLError as exc:
         diagnostics.error(Mark(name, 1, 1), f"invalid YAML: {exc}")
     else:
+        for mark, message, hint in warnings:
+            diagnostics.warning(mark, message, hint=hint)
         if all(document.data is None for document in documents):
             diagnostics.warning(Mark(name, 1, 1), "the file is empty")
         return documents
     return []
+
+
+def _syntax(exc: yaml.MarkedYAMLError, name: str) -> tuple[Mark, str]:
+    """Where to look and the parser's complaint. libyaml notices a key without its colon,
+    or a quote never closed, only further on; the token it was scanning began where the
+    mistake is, so that is the position given, with where the problem was noticed. (What a
+    parser context names instead is the start of the enclosing block, often far above.)"""
+    message = "invalid YAML: " + (
+        " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+    )
+    began, found = exc.context_mark, exc.problem_mark
+    scanning = (exc.context or "").startswith("while scanning")
+    if not scanning or began is None or found is None or began.line >= found.line:
+        return _mark(name, found or began), message
+    return (
+        _mark(name, began),
+        f"{message} (noticed at line {found.line + 1}, column {found.column + 1})",
+    )
 
 
 def _read_text(file: Path, name: str) -> str:
@@ -226,18 +246,21 @@ class _Frame:
         self.size = 1
 
 
-def _build_documents(text: str, name: str) -> Iterable[Document]:
+def _build_documents(
+    text: str, name: str, warnings: list[tuple[Mark, str, str]]
+) -> Iterable[Document]:
     loader = _Loader(text)
     try:
-        yield from _Builder(loader, name).documents()
+        yield from _Builder(loader, name, warnings).documents()
     finally:
         loader.dispose()
 
 
 class _Builder:
-    def __init__(self, loader: Any, name: str) -> None:
+    def __init__(self, loader: Any, name: str, warnings: list[tuple[Mark, str, str]]) -> None:
         self.loader = loader
         self.name = name
+        self.warnings = warnings
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.values = 0
@@ -349,6 +372,8 @@ class _Builder:
             written = _resolve_plain(self.loader, text, (True, False))
         if tag == _STR:
             return text
+        if tag == _BOOL and event.tag in (None, "!") and text.lower() not in ("true", "false"):
+            self._yaml_11_boolean(text, mark)
         if tag in (_MAP, _SEQ):
             raise _FileProblem(
                 f"{text!r} is not {'a mapping' if tag == _MAP else 'a list'} "
@@ -375,6 +400,20 @@ class _Builder:
         if tag == _TIMESTAMP:
             return text
         return self._constructed(event, tag)
+
+    def _yaml_11_boolean(self, text: str, mark: Mark) -> None:
+        """``yes``, ``no``, ``on``, ``off``: YAML 1.1 booleans, which the loader reads as
+        ambraconf always has, but YAML 1.2 tools (editors checking the JSON Schema) read as
+        text, and which silently turn a text value (an option named ``No``) into
+        ``false``."""
+        value = "true" if text.lower() in ("yes", "y", "on") else "false"
+        self.warnings.append(
+            (
+                mark,
+                f"{text!r} is read as {value} (a YAML 1.1 boolean)",
+                f"write {value} if a boolean is meant, or quote it ('{text}') if it is text",
+            )
+        )
 
     def _constructed(self, event: events.ScalarEvent, tag: str) -> Any:
         """The value the safe loader's constructor makes of ``event`` read as ``tag``."""

@@ -167,6 +167,21 @@ def pattern_text(regex: str, expected: str) -> Checked:
 
 Uuid = Annotated[str, pattern_text(UUID_RE, "a uuid like 0f8e0a1c-1b2c-4d5e-8f90-a1b2c3d4e5f6")]
 
+WebUrl = Annotated[
+    str,
+    pattern_text(r"https?://[^\s/?#]+\S*", "an http or https URL like https://ehr.example/hook"),
+]
+"""A URL the API calls out to: the webhook add refuses anything else (INVALID_URL, "The url
+value is invalid"), which validate says at the line instead of apply."""
+
+AeTitle = Annotated[
+    str,
+    pattern_text(r"[^\\\x00-\x1f]{1,16}", "a DICOM AE title: 1 to 16 characters, no backslash"),
+]
+"""A DICOM application entity title: the standard's AE value representation is at most 16
+characters, without backslash or control characters; a longer one is cut or refused by
+the far end, so a destination would never be reached."""
+
 
 def _text(value: Any) -> str:
     if isinstance(value, (dict, list)) or value is None:

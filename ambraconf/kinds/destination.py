@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 from ambraconf.facts import DESTINATION_TYPES
 from ambraconf.kinds.apimap import ApiMap
 from ambraconf.kinds.base import (
+    AeTitle,
     Flag,
     Integer,
     Model,
@@ -65,7 +66,7 @@ class Destination(ObjectModel):
     ] = Field(
         None, description="DICOM when left out; set only at creation (a change is a replace)."
     )
-    aetitle: Annotated[Text | None, Api()] = Field(None, description="Unique per node.")
+    aetitle: Annotated[AeTitle | None, Api()] = Field(None, description="Unique per node.")
     address: Annotated[Text | None, Api()] = None
     port: Annotated[Integer | None, Api()] = Field(None, ge=1, le=65535)
     path: Annotated[Text | None, Api()] = Field(None, description="The folder of a FOLDER one.")

@@ -21,6 +21,7 @@ from ambraconf.kinds.base import (
     ObjectModel,
     Text,
     TextOrList,
+    WebUrl,
     exactly_one,
     one_of,
     problem_error,
@@ -54,7 +55,7 @@ class SfdcJwtAuth(Model):
     sub: Text
     aud: Text
     private_key: Text = Field(json_schema_extra=SECRET)
-    salesforce_url: Text
+    salesforce_url: WebUrl
 
 
 class TokenFromWebhook(Model):
@@ -89,7 +90,7 @@ class Webhook(ObjectModel):
     event: Annotated[str, one_of(WEBHOOK_EVENTS, "webhook event"), Api()] = Field(
         description="When it fires."
     )
-    url: Annotated[Text, Api()]
+    url: Annotated[WebUrl, Api()]
     method: Annotated[str, one_of(WEBHOOK_METHODS, "webhook method"), Api()]
     node: Annotated[Name | None, Api("node_id", ref="node")] = Field(
         None, description="Gateway node to proxy through, by name."

@@ -93,7 +93,7 @@ def test_schema_rejects_what_validate_rejects() -> None:
                     {
                         "name": "W",
                         "event": "STUDY_SYNC",
-                        "url": "u",
+                        "url": "https://ehr.example/hook",
                         "method": "POST",
                         "suspended": "${var:x}",
                     }
