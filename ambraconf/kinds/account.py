@@ -291,6 +291,8 @@ SPEC = KindSpec(
     model=AccountObject,
     identity=("name",),
     holds_others=True,
+    # other accounts are named live only (a share rule's ``with: {account: Partner}``)
+    nameable_unmanaged=True,
     defaults={"password_expire": 0, "session_expire": 0},  # 0: never expires
     nested_defaults={"settings": is_default_setting, **NAMESPACE_DEFAULTS},
     references=(

@@ -194,16 +194,24 @@ class KindSpec:
     def key_parts(self, values: dict[str, Any]) -> dict[str, str]:
         """The natural key as its fields (``{"group": "Radiology", "name": "STAT"}``): what
         names the object for programs, where a name holding ``/`` makes ``display`` ambiguous."""
-        return {f: str(values[f]) for f in self.identity if values.get(f) not in (None, "")}
+        return {f: shown(values[f]) for f in self.identity if values.get(f) not in (None, "")}
 
     def display(self, values: dict[str, Any]) -> str:
         """``Study/Referral Priority``, ``Radiology/STAT to PACS``: the key as people read it."""
-        return "/".join(str(values[f]) for f in self.identity if values.get(f) not in (None, ""))
+        return "/".join(shown(values[f]) for f in self.identity if values.get(f) not in (None, ""))
 
 
 def fold(value: Any) -> str:
     """Names compare case-insensitively; an absent part of a key is the empty string."""
-    return "" if value is None else str(value).casefold()
+    return "" if value is None else shown(value).casefold()
+
+
+def shown(value: Any) -> str:
+    """A part of a natural key as people read it: a mapping part (a share rule's
+    ``by: {group: ED}``) is its keys and values, ``group ED``."""
+    if isinstance(value, Mapping):
+        return " ".join(f"{key} {shown(item)}" for key, item in value.items())
+    return str(value)
 
 
 def walk(
