@@ -370,9 +370,10 @@ class Applier:
         api = self.specs[action.kind].api
         live = self.live[action.account]
         changed = {c.path.split(".")[0] for c in action.changes}
+        desired = laid_under(action.resets, action.desired or {})  # exact: what goes off too
         calls = []
         for companion in api.companions:
-            value = (action.desired or {}).get(companion.field)
+            value = desired.get(companion.field)
             if value is None or (action.op == "update" and companion.field not in changed):
                 continue
             key = outcome.reply.get(companion.key) or self._live_key(action, companion.key)

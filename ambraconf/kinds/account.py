@@ -34,6 +34,7 @@ from ambraconf.kinds.namespace import (
     CUSTOMFIELD_VALUES,
     NAMESPACE_COMPANIONS,
     NAMESPACE_DEFAULTS,
+    NAMESPACE_EXACT,
     NAMESPACE_MERGED,
     NamespaceCompanions,
 )
@@ -42,8 +43,9 @@ from ambraconf.kinds.settings import (
     SETTINGS_HOOK,
     AccountSettings,
     is_default_setting,
+    setting_off,
 )
-from ambraconf.kinds.spec import KEYS, KindSpec, Reference
+from ambraconf.kinds.spec import KEYS, ExactHash, KindSpec, Reference
 from ambraconf.kinds.wiring import Api
 from ambraconf.suggest import did_you_mean
 
@@ -97,6 +99,7 @@ class AccountObject(AccountFields):
 
     name: Annotated[Name, Api(compare=False)]
     settings: AccountSettings | None = None
+    exact: Flag | None = None  # the account's own ``exact:`` (AccountHead): its hashes too
 
 
 Scalar = str | int | float | bool
@@ -227,8 +230,9 @@ def account_models(kinds: Sequence[KindSpec]) -> tuple[type[Model], type[Model],
             Flag | None,
             Field(
                 None,
-                description="The default of its objects' exact (roles): keys of their "
-                "permissions the files do not list are turned off.",
+                description="Exact for the account's own settings and namespace settings, "
+                "and the default of its objects' exact (roles, groups, locations): keys of "
+                "those hashes the files do not list are turned off.",
             ),
         ),
         ignore=(_ignore_type(keys) | None, None),
@@ -295,6 +299,8 @@ SPEC = KindSpec(
     nameable_unmanaged=True,
     defaults={"password_expire": 0, "session_expire": 0},  # 0: never expires
     nested_defaults={"settings": is_default_setting, **NAMESPACE_DEFAULTS},
+    # the account's settings are listed whole, so live state gives every key to turn off
+    exact={"settings": ExactHash(tuple, setting_off), **NAMESPACE_EXACT},
     references=(
         Reference(("role",), "role", forbid=(("for_account", False),), label="default role"),
         Reference(

@@ -9,6 +9,7 @@ from pydantic import Field
 from ambraconf.kinds.base import Flag, Name
 from ambraconf.kinds.namespace import (
     NAMESPACE_DEFAULTS,
+    NAMESPACE_EXACT,
     NamespaceObject,
     namespace_api,
     namespace_references,
@@ -38,6 +39,7 @@ SPEC = KindSpec(
     model=Group,
     identity=("name",),
     nested_defaults=NAMESPACE_DEFAULTS,
+    exact=NAMESPACE_EXACT,
     references=(
         *namespace_references("group", "Group"),
         Reference(("site",), "site"),

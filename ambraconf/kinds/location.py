@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ambraconf.kinds.namespace import (
     NAMESPACE_DEFAULTS,
+    NAMESPACE_EXACT,
     NamespaceObject,
     namespace_api,
     namespace_references,
@@ -26,5 +27,6 @@ SPEC = KindSpec(
     model=Location,
     identity=("name",),
     nested_defaults=NAMESPACE_DEFAULTS,
+    exact=NAMESPACE_EXACT,
     references=namespace_references("location", "Location"),
 )

@@ -97,12 +97,19 @@ class Reference:
         return ".".join(str(p) for p in self.path if p not in (ANY, KEYS))
 
 
+REVERT = object()
+"""What ``ExactHash.off`` answers for a key whose off state is its absence (a namespace's
+override of an account setting, reverted to the account's value): the key is laid under
+the config as null, which the hash's encoding sends as the API's revert."""
+
+
 @dataclass(frozen=True)
 class ExactHash:
     """How one merged hash means exactly what the files say (``exact: true``): every key
     it does not list is turned off. ``keys()`` are the keys known without live state (the
     documented permissions: a new object gets them all); ``off(key)`` is the value that
-    turns one off, None for a key that cannot be (left alone, as in merge mode)."""
+    turns one off, ``REVERT`` for a key turned off by removing it, None for a key that
+    cannot be (left alone, as in merge mode: sysadmin-only settings)."""
 
     keys: Callable[[], Iterable[str]]
     off: Callable[[str], Any]
