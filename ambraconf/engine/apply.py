@@ -370,9 +370,10 @@ class Applier:
         api = self.specs[action.kind].api
         live = self.live[action.account]
         changed = {c.path.split(".")[0] for c in action.changes}
+        desired = laid_under(action.resets, action.desired or {})  # exact: what goes off too
         calls = []
         for companion in api.companions:
-            value = (action.desired or {}).get(companion.field)
+            value = desired.get(companion.field)
             if value is None or (action.op == "update" and companion.field not in changed):
                 continue
             key = outcome.reply.get(companion.key) or self._live_key(action, companion.key)
@@ -451,7 +452,9 @@ class Applier:
             _fail(outcome, str(error), error)
             return
         if call.phase == "add":
-            uuid = (data or {}).get("uuid")
+            api = self._api(outcome.action.kind)
+            # a row without a uuid (a share rule) is what was sent: its uuid is made of that
+            uuid = api.uuid_in(call.params) if api.row_key else (data or {}).get("uuid")
             if not isinstance(uuid, str) or not uuid:
                 _fail(
                     outcome,
@@ -542,7 +545,7 @@ class Applier:
         known = {o.uuid for o in live.of_kind(action.kind)}
         wanted = spec.identity_of(action.desired or {})
         for item in items:
-            uuid = str(item.get(api.uuid_field))
+            uuid = str(api.uuid_in(item))
             if uuid in known or uuid == action.uuid:
                 continue
             if spec.identity_of(api.decode(item, live.names)) == wanted:

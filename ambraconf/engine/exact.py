@@ -13,13 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ambraconf.kinds.spec import KindSpec
+from ambraconf.kinds.compare import same
+from ambraconf.kinds.spec import REVERT, KindSpec
 
 
 def resets(spec: KindSpec, desired: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
     """The keys of each exact hash the config sets that it does not list, at their off
-    value: the documented keys (so a new object gets them all) and the live ones; nested
-    like the values (``{"permissions": {"study_delete": False}}``)."""
+    value: the documented keys (so a new object gets them all) and the live ones, less the
+    live ones already off (apply sends only what changes: an account lists some 350
+    settings); nested like the values (``{"permissions": {"study_delete": False}}``)."""
     found: dict[str, Any] = {}
     for path, exact in spec.exact.items():
         parts = path.split(".")
@@ -29,10 +31,15 @@ def resets(spec: KindSpec, desired: Mapping[str, Any], live: Mapping[str, Any]) 
         if not isinstance(want, dict):
             continue
         have = _at(live, parts)
-        keys = dict.fromkeys([*exact.keys(), *(have if isinstance(have, dict) else ())])
-        off = {
-            key: value for key in keys if key not in want and (value := exact.off(key)) is not None
-        }
+        have = have if isinstance(have, dict) else {}
+        off: dict[str, Any] = {}
+        for key in dict.fromkeys([*exact.keys(), *have]):
+            value = exact.off(key) if key not in want else None
+            if value is REVERT:
+                if have.get(key) is not None:
+                    off[key] = None
+            elif value is not None and not (key in have and same(have[key], value)):
+                off[key] = value
         if off:
             _put(found, parts, off)
     return found

@@ -131,7 +131,7 @@ def read_accounts(
     found = [(read, find_account(visible, read)) for read in reads]
     present = [(read, raw) for read, raw in found if raw is not None]
     lists = _read_lists(client, [(r, raw, r.kinds) for r, raw in present], catalogue)
-    live = {r.name: build_account(r, raw, lists[r.name], catalogue) for r, raw in present}
+    live = {r.name: build_account(r, raw, lists[r.name], catalogue, visible) for r, raw in present}
     _read_companions(client, [(r, live[r.name]) for r, _ in present], catalogue)
     return {r.name: live.get(r.name) for r in reads}
 
@@ -221,14 +221,26 @@ def find_account(visible: Sequence[dict], read: AccountRead) -> dict | None:
 
 
 def build_account(
-    read: AccountRead, raw: dict, lists: Mapping[str, list[dict]], catalogue: Catalogue
+    read: AccountRead,
+    raw: dict,
+    lists: Mapping[str, list[dict]],
+    catalogue: Catalogue,
+    visible: Sequence[dict] = (),
 ) -> LiveAccount:
     """One account's live state from its raw record and the lists read for it (by kind):
     every listed object named in the reference index, managed kinds decoded to config shape.
-    The account itself is an object of its kind, from its own record."""
-    _uuid_of("/account/list", "uuid", raw)
+    The account itself is an object of its kind, from its own record; the other accounts
+    the user can see (``visible``) are named in the index too, so that a reference to an
+    account (a share rule with a partner organisation) resolves by name."""
+    if raw.get("uuid") in (None, ""):
+        raise _unexpected("/account/list", "uuid", raw)
     name = str(raw.get("name")) if read.live_name else read.name
     names = RefIndex(name, account_namespace=raw.get("namespace_id"))
+    for kind, spec in catalogue.specs.items():
+        if spec.holds_others:
+            for other in visible:
+                if other.get("uuid") not in (None, raw["uuid"]) and other.get("name"):
+                    names.add(kind, str(other["name"]), str(other["uuid"]))
     lists = {
         **{k: [raw] for k, spec in catalogue.specs.items() if spec.api.scope_param is None},
         **lists,
@@ -246,19 +258,21 @@ def build_account(
             continue
         api = catalogue.specs[kind].api
         live.objects[kind] = [
-            LiveObject(
-                kind, _uuid_of(api.list_path, api.uuid_field, item), item, api.decode(item, names)
-            )
-            for item in items
+            LiveObject(kind, _uuid_of(api, item), item, api.decode(item, names)) for item in items
         ]
     return live
 
 
-def _uuid_of(path: str, field: str, item: Any) -> str:
-    if not isinstance(item, dict) or item.get(field) in (None, ""):
-        raise UnexpectedAnswer(
-            f"{path} returned an object without its {field}: {str(item)[:200]}",
-            hint="the API's answer is not what its documentation describes; nothing was "
-            "changed. Try again, or report it to Ambra support",
-        )
-    return str(item[field])
+def _uuid_of(api: ApiMap, item: Any) -> str:
+    uuid = api.uuid_in(item) if isinstance(item, dict) else None
+    if uuid is None:
+        raise _unexpected(api.list_path, "/".join(api.row_key) or api.uuid_field, item)
+    return uuid
+
+
+def _unexpected(path: str, field: str, item: Any) -> UnexpectedAnswer:
+    return UnexpectedAnswer(
+        f"{path} returned an object without its {field}: {str(item)[:200]}",
+        hint="the API's answer is not what its documentation describes; nothing was "
+        "changed. Try again, or report it to Ambra support",
+    )

@@ -36,6 +36,7 @@ from ambraconf.kinds.namespace import (
     NAMESPACE_COMPANIONS,
     NAMESPACE_DANGERS,
     NAMESPACE_DEFAULTS,
+    NAMESPACE_EXACT,
     NAMESPACE_MERGED,
     NamespaceCompanions,
 )
@@ -44,8 +45,9 @@ from ambraconf.kinds.settings import (
     SETTINGS_HOOK,
     AccountSettings,
     is_default_setting,
+    setting_off,
 )
-from ambraconf.kinds.spec import KEYS, KindSpec, Reference
+from ambraconf.kinds.spec import KEYS, ExactHash, KindSpec, Reference
 from ambraconf.kinds.wiring import Api
 from ambraconf.suggest import did_you_mean
 
@@ -99,6 +101,7 @@ class AccountObject(AccountFields):
 
     name: Annotated[Name, Api(compare=False)]
     settings: AccountSettings | None = None
+    exact: Flag | None = None  # the account's own ``exact:`` (AccountHead): its hashes too
 
 
 Scalar = str | int | float | bool
@@ -263,8 +266,9 @@ def account_models(kinds: Sequence[KindSpec]) -> tuple[type[Model], type[Model],
             Flag | None,
             Field(
                 None,
-                description="The default of its objects' exact (roles): keys of their "
-                "permissions the files do not list are turned off.",
+                description="Exact for the account's own settings and namespace settings, "
+                "and the default of its objects' exact (roles, groups, locations): keys of "
+                "those hashes the files do not list are turned off.",
             ),
         ),
         ignore=(_ignore_type(keys) | None, None),
@@ -328,9 +332,13 @@ SPEC = KindSpec(
     model=AccountObject,
     identity=("name",),
     holds_others=True,
+    # other accounts are named live only (a share rule's ``with: {account: Partner}``)
+    nameable_unmanaged=True,
     defaults={"password_expire": 0, "session_expire": 0},  # 0: never expires
     nested_defaults={"settings": is_default_setting, **NAMESPACE_DEFAULTS},
     dangers=(*settings_dangers("settings"), *NAMESPACE_DANGERS),
+    # the account's settings are listed whole, so live state gives every key to turn off
+    exact={"settings": ExactHash(tuple, setting_off), **NAMESPACE_EXACT},
     references=(
         Reference(("role",), "role", forbid=(("for_account", False),), label="default role"),
         Reference(

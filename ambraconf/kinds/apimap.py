@@ -12,6 +12,9 @@ from typing import Any
 
 from ambraconf.kinds.codec import Field, Names, decode_value, encode_value
 
+ROW_KEY_SEPARATOR = "|"
+"""Joins the fields of a ``row_key`` into one uuid; uuids and the API's type names have none."""
+
 
 @dataclass(frozen=True)
 class Companion:
@@ -87,7 +90,10 @@ class ApiMap:
     (an object the files describe must be live: nodes), an empty ``delete_path`` that it
     never deletes or prunes one. ``undocumented`` lists paths the public documentation
     lacks but Ambra's own tools use (``/account/add``): the registry's check lets those
-    through, and only those.
+    through, and only those. ``row_key`` is for kinds whose rows have no uuid (a share
+    rule is its by/with tuple, stopped by the same parameters that made it): the engine's
+    uuid of a row is those fields joined (``uuid_in``), and a delete sends them back
+    (``target``); an add that answers no uuid gets the one of the parameters it sent.
     """
 
     list_path: str
@@ -108,6 +114,7 @@ class ApiMap:
     companions: tuple[Companion, ...] = ()
     partial_items: frozenset[str] = frozenset()
     undocumented: frozenset[str] = frozenset()
+    row_key: tuple[str, ...] = ()
 
     def with_fields(self, fields: tuple[Field, ...]) -> ApiMap:
         return replace(self, fields=fields)
@@ -158,8 +165,19 @@ class ApiMap:
         hooked = {f for hook in self.hooks if hook.resend for f in hook.fields}
         return frozenset(f.name for f in self.fields if f.resend) | hooked
 
+    def uuid_in(self, item: dict[str, Any]) -> str | None:
+        """The uuid of a listed object (or of the parameters of an add), None if it has none."""
+        if self.row_key:
+            parts = [str(item.get(f) or "") for f in self.row_key]
+            return ROW_KEY_SEPARATOR.join(parts) if all(parts) else None
+        uuid = item.get(self.uuid_field)
+        return None if uuid in (None, "") else str(uuid)
+
     def target(self, uuid: str, account_uuid: str) -> dict[str, str]:
         """The parameters a set or delete names one object with."""
+        if self.row_key:
+            parts = dict(zip(self.row_key, uuid.split(ROW_KEY_SEPARATOR), strict=True))
+            return {**parts, **self.list_scope(account_uuid)}
         if self.object_param == "uuid":
             return {"uuid": uuid}
         return {self.object_param: uuid, **self.list_scope(account_uuid)}

@@ -296,13 +296,14 @@ class ObjectModel(Model):
 
 
 class ExactObject(ObjectModel):
-    """An object whose merged hashes (role permissions) may mean exactly what they say."""
+    """An object whose merged hashes (role permissions, namespace settings) may mean
+    exactly what they say."""
 
     exact: Flag | None = Field(
         None,
-        description="Keys of its hashes (permissions) that the files do not list are turned "
-        "off on apply, and any other live value is drift (default: the account's exact, "
-        "else merge: unlisted keys are left alone).",
+        description="Keys of its hashes (permissions, namespace_settings) that the files do "
+        "not list are turned off on apply, and any other live value is drift (default: the "
+        "account's exact, else merge: unlisted keys are left alone).",
     )
 
 

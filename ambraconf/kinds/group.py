@@ -10,6 +10,7 @@ from ambraconf.kinds.base import Flag, Name
 from ambraconf.kinds.namespace import (
     NAMESPACE_DANGERS,
     NAMESPACE_DEFAULTS,
+    NAMESPACE_EXACT,
     NamespaceObject,
     namespace_api,
     namespace_references,
@@ -40,6 +41,7 @@ SPEC = KindSpec(
     identity=("name",),
     nested_defaults=NAMESPACE_DEFAULTS,
     dangers=NAMESPACE_DANGERS,
+    exact=NAMESPACE_EXACT,
     references=(
         *namespace_references("group", "Group"),
         Reference(("site",), "site"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ambraconf.kinds.namespace import (
     NAMESPACE_DANGERS,
     NAMESPACE_DEFAULTS,
+    NAMESPACE_EXACT,
     NamespaceObject,
     namespace_api,
     namespace_references,
@@ -28,5 +29,6 @@ SPEC = KindSpec(
     identity=("name",),
     nested_defaults=NAMESPACE_DEFAULTS,
     dangers=NAMESPACE_DANGERS,
+    exact=NAMESPACE_EXACT,
     references=namespace_references("location", "Location"),
 )

@@ -19,12 +19,12 @@ from ambraconf.kinds.base import (
     AT_KEY,
     FLAG_SCHEMA,
     UUID_RE,
+    ExactObject,
     Flag,
     Integer,
     JsonObject,
     Model,
     Name,
-    ObjectModel,
     Problem,
     Text,
     checked_mapping,
@@ -50,8 +50,9 @@ from ambraconf.kinds.settings import (
     setting_value,
     settings_from_api,
     settings_to_api,
+    sysadmin_only,
 )
-from ambraconf.kinds.spec import KEYS, Reference
+from ambraconf.kinds.spec import KEYS, REVERT, ExactHash, Reference
 from ambraconf.kinds.wiring import Api
 from ambraconf.suggest import did_you_mean
 
@@ -153,7 +154,7 @@ NamespaceSettings = Annotated[
 ]
 
 
-class _NamespaceFields(ObjectModel):
+class _NamespaceFields(ExactObject):
     """Fields of ``/group/add`` and ``/location/add`` (names as in the API; ``role`` is
     ``role_id`` by name; ``customfields`` are ``customfield-<UUID>`` values by field name)."""
 
@@ -621,16 +622,45 @@ def namespace_settings_from_api(reply: dict[str, Any], names: Names) -> dict[str
 
 
 def namespace_settings_to_api(values: dict[str, Any], names: Names) -> dict[str, str]:
-    """One parameter per key, as ``/namespace/settings`` takes them."""
+    """One parameter per key, as ``/namespace/settings`` takes them; null (an exact
+    namespace reverting an override it does not list) as the API's ``__DELETE__``."""
     params: dict[str, str] = {}
     for name, value in values.items():
-        if name == "study_field_flags":
+        if value is None:
+            params[name] = DELETE_OVERRIDE
+        elif name == "study_field_flags":
             params[name] = json_text(permissions_to_api(value, names))
         elif name == "storage_always_dicom_tags":
             params[name] = json_text(value)
         else:
             params.update(settings_to_api({name: value}, names))
     return params
+
+
+DELETE_OVERRIDE = "__DELETE__"
+"""Reverts a setting override to the account's value. /node/set and /account/user/set
+document it; /namespace/settings documents no way to remove an override, so ambraconf sends
+the same value there (docs/config.md, "Merge or exact")."""
+
+
+def namespace_setting_off(name: str) -> Any:
+    """A namespace setting an exact namespace does not list, turned off: an own flag false,
+    ``study_field_flags`` empty, an override of an account setting reverted (REVERT); the own
+    keys with no documented off value and sysadmin-only settings are left alone (None)."""
+    if name in _OWN_FLAGS:
+        return False
+    if name == "study_field_flags":
+        return {}
+    fact = ACCOUNT_SETTINGS.get(name)
+    if fact is None or sysadmin_only(fact):
+        return None
+    return REVERT
+
+
+NAMESPACE_EXACT = {"namespace_settings": ExactHash(tuple, namespace_setting_off)}
+"""``exact: true`` on a group, a location or the account: namespace settings the files do
+not list are turned off (no key needs live state to be known: a new namespace overrides
+nothing)."""
 
 
 NAMESPACE_COMPANIONS = (

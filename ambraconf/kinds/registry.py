@@ -18,6 +18,7 @@ from ambraconf.kinds import (
     radreport_template,
     role,
     route,
+    share_rule,
     site,
     validation_rule,
     webhook,
@@ -41,6 +42,7 @@ KINDS: tuple[KindSpec, ...] = (
     hl7_template.SPEC,
     hl7_transform.SPEC,
     radreport_template.SPEC,
+    share_rule.SPEC,
 )
 
 ACCOUNT: KindSpec = account.SPEC

@@ -8,6 +8,7 @@ takes JSON settings (``ui_json``, ``link_defaults``...) as text, and the engine 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
@@ -197,6 +198,27 @@ def settings_to_api(settings: dict[str, Any], names: Names) -> dict[str, str]:
         else:
             result[name] = str(value)
     return result
+
+
+_SYSADMIN_ONLY = re.compile(r"(can only be set|can be set only) by (a )?sysadmin", re.IGNORECASE)
+
+
+def sysadmin_only(fact: SettingFact) -> bool:
+    """A setting the table says only a sysadmin (or support) may set ("This can only be set
+    by a sysadmin", "Can be set only by sysadmin"): exact leaves it alone."""
+    return bool(_SYSADMIN_ONLY.search(fact.description))
+
+
+def setting_off(name: str) -> Any:
+    """An account setting an exact account does not list, at its documented default; None
+    (left alone) for a sysadmin-only setting or a default the setting's own type refuses."""
+    fact = ACCOUNT_SETTINGS.get(name)
+    if fact is None or sysadmin_only(fact):
+        return None
+    try:
+        return setting_value(fact, fact.default)
+    except ValueError:
+        return None
 
 
 def is_default_setting(name: str, value: Any) -> bool:

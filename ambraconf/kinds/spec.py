@@ -98,12 +98,19 @@ class Reference:
         return ".".join(str(p) for p in self.path if p not in (ANY, KEYS))
 
 
+REVERT = object()
+"""What ``ExactHash.off`` answers for a key whose off state is its absence (a namespace's
+override of an account setting, reverted to the account's value): the key is laid under
+the config as null, which the hash's encoding sends as the API's revert."""
+
+
 @dataclass(frozen=True)
 class ExactHash:
     """How one merged hash means exactly what the files say (``exact: true``): every key
     it does not list is turned off. ``keys()`` are the keys known without live state (the
     documented permissions: a new object gets them all); ``off(key)`` is the value that
-    turns one off, None for a key that cannot be (left alone, as in merge mode)."""
+    turns one off, ``REVERT`` for a key turned off by removing it, None for a key that
+    cannot be (left alone, as in merge mode: sysadmin-only settings)."""
 
     keys: Callable[[], Iterable[str]]
     off: Callable[[str], Any]
@@ -199,16 +206,24 @@ class KindSpec:
     def key_parts(self, values: dict[str, Any]) -> dict[str, str]:
         """The natural key as its fields (``{"group": "Radiology", "name": "STAT"}``): what
         names the object for programs, where a name holding ``/`` makes ``display`` ambiguous."""
-        return {f: str(values[f]) for f in self.identity if values.get(f) not in (None, "")}
+        return {f: shown(values[f]) for f in self.identity if values.get(f) not in (None, "")}
 
     def display(self, values: dict[str, Any]) -> str:
         """``Study/Referral Priority``, ``Radiology/STAT to PACS``: the key as people read it."""
-        return "/".join(str(values[f]) for f in self.identity if values.get(f) not in (None, ""))
+        return "/".join(shown(values[f]) for f in self.identity if values.get(f) not in (None, ""))
 
 
 def fold(value: Any) -> str:
     """Names compare case-insensitively; an absent part of a key is the empty string."""
-    return "" if value is None else str(value).casefold()
+    return "" if value is None else shown(value).casefold()
+
+
+def shown(value: Any) -> str:
+    """A part of a natural key as people read it: a mapping part (a share rule's
+    ``by: {group: ED}``) is its keys and values, ``group ED``."""
+    if isinstance(value, Mapping):
+        return " ".join(f"{key} {shown(item)}" for key, item in value.items())
+    return str(value)
 
 
 def walk(

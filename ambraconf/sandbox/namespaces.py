@@ -146,7 +146,9 @@ def namespace_settings(call: Call) -> dict[str, Any]:
     """/namespace/settings: only ``uuid`` reads; any other parameter sets (account_edit).
 
     Besides the namespace's own settings it takes the account settings the table
-    marks namespace-overridable; anything else is INVALID_SETTING.
+    marks namespace-overridable; anything else is INVALID_SETTING. ``__DELETE__`` drops an
+    override, so the account's value applies again: the revert /node/set and
+    /account/user/set document (this endpoint documents none).
     """
     call.params.require("uuid")
     namespace = call.lookup("namespace", call.params.get("uuid"))
@@ -168,6 +170,9 @@ def namespace_settings(call: Call) -> dict[str, Any]:
             if name not in ACCOUNT_SETTINGS:
                 raise ApiError("INVALID_SETTING", name)
             override = None if name in ENDPOINT_OVERRIDES else "namespace_override"
+            if value == members.DELETE:
+                namespace.doc["settings"].pop(name, None)
+                continue
             namespace.doc["settings"][name] = setting_value(name, value, override=override)
     if changes:
         call.store.update(namespace)

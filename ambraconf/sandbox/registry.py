@@ -18,6 +18,7 @@ from ambraconf.sandbox import (
     roles,
     routes,
     session,
+    share_rules,
     sites,
     templates,
     validation_rules,
@@ -43,6 +44,7 @@ KINDS: tuple[Kind, ...] = (
     templates.RADREPORT_TEMPLATE,
     validation_rules.VALIDATE,
     routes.ROUTE,
+    share_rules.SHARE_RULE,
 )
 
 

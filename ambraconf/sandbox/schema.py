@@ -117,6 +117,8 @@ class Seeding:
     else in an entry names things (a route's conditions and actions); ``then`` takes
     keys that become calls after the add, ``then[key](context, uuid, value)``.
     ``params`` are set parameters beyond the fields (the account's ``settings``).
+    ``verb`` is the add endpoint under the kind's path (``/account/can/share`` adds a share
+    rule: no ``/add`` exists there).
     """
 
     key: str
@@ -124,6 +126,7 @@ class Seeding:
     prepare: Callable[[SeedContext, dict[str, Any]], dict[str, Any]] | None = None
     then: Mapping[str, Callable[[SeedContext, str, Any], None]] = field(default_factory=dict)
     params: tuple[str, ...] = ()
+    verb: str = "add"
 
 
 @dataclass

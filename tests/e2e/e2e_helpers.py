@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 
-def applied(ambraconf, folder: Path) -> str:
-    """Apply the config at ``folder``, which must succeed; its output."""
-    run = ambraconf("apply", str(folder), "--auto-approve")
+def applied(ambraconf, folder: Path, *options: str) -> str:
+    """Apply the config at ``folder`` (with ``options``), which must succeed; its output."""
+    run = ambraconf("apply", str(folder), "--auto-approve", *options)
     assert run.code == 0, run.out + run.err
     return run.out
 

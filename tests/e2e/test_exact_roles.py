@@ -94,7 +94,7 @@ def test_exact_is_refused_where_a_kind_has_nothing_to_turn_off(ambraconf, clinic
     config = clinic / "clinic.yaml"
     config.write_text(
         config.read_text().replace(
-            "      - name: Cardiology\n", "      - name: Cardiology\n        exact: true\n"
+            "      - name: Notify EHR\n", "      - name: Notify EHR\n        exact: true\n"
         )
     )
     run = ambraconf("validate", str(clinic))

@@ -115,6 +115,10 @@ EVERY_KIND = {
                     "schedule": {"start": "07:00", "stop": "19:00", "mon": 1, "tz": "US/Central"},
                 },
             ],
+            "share_rules": [
+                {"by_type": "group", "by": "Cardiology", "with_type": "location"}
+                | {"with": "Main Street"}
+            ],
             "session_expire": 45,
             "share_code": "SANDBOX-1",
             "role": "Front Desk",
@@ -227,6 +231,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "radreport_templates.yaml",
         "roles.yaml",
         "routes.yaml",
+        "share_rules.yaml",
         "sites.yaml",
         "users.yaml",
         "validation_rules.yaml",
@@ -249,6 +254,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "hl7_transform": 1,
         "radreport_template": 1,
         "validation_rule": 1,
+        "share_rule": 1,
     }
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)

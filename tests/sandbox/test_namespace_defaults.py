@@ -127,6 +127,16 @@ def test_settings_the_endpoint_names_are_overridable(
     assert (barred.error_type, barred.error_subtype) == ("INVALID_SETTING", "allow_phr_upload")
 
 
+def test_delete_reverts_an_override_to_the_account_value(
+    sandbox: SandboxHandle, namespace: str
+) -> None:
+    """The revert /node/set and /account/user/set document, taken here too."""
+    sandbox.ok("/namespace/settings", uuid=namespace, enable_dicom_wrapping="1")
+    assert sandbox.ok("/namespace/settings", uuid=namespace)["enable_dicom_wrapping"] == "1"
+    reply = sandbox.ok("/namespace/settings", uuid=namespace, enable_dicom_wrapping="__DELETE__")
+    assert "enable_dicom_wrapping" not in reply
+
+
 def test_share_pricing_merges_parameters_and_replaces_the_table(
     sandbox: SandboxHandle, namespace: str
 ) -> None:
