@@ -226,7 +226,7 @@ def build_account(
     """One account's live state from its raw record and the lists read for it (by kind):
     every listed object named in the reference index, managed kinds decoded to config shape.
     The account itself is an object of its kind, from its own record."""
-    _uuid_of("/account/list", "uuid", raw)
+    _uuid_of("/account/list", "uuid", raw.get("uuid") if isinstance(raw, dict) else None, raw)
     name = str(raw.get("name")) if read.live_name else read.name
     names = RefIndex(name, account_namespace=raw.get("namespace_id"))
     lists = {
@@ -236,29 +236,33 @@ def build_account(
     for kind, items in lists.items():
         api = catalogue.api(kind)
         for item in items:
-            if item.get(api.name_field) is None or item.get(api.uuid_field) is None:
+            uuid = api.uuid_of(item) if isinstance(item, dict) else None
+            if item.get(api.name_field) is None or uuid is None:
                 continue
             namespace = item.get("namespace_id") if api.owns_namespace else None
-            names.add(kind, str(item[api.name_field]), str(item[api.uuid_field]), namespace)
+            names.add(kind, str(item[api.name_field]), uuid, namespace)
     live = LiveAccount(name, str(raw["uuid"]), raw, names)
     for kind, items in lists.items():
         if kind not in catalogue.specs:
             continue
         api = catalogue.specs[kind].api
         live.objects[kind] = [
-            LiveObject(
-                kind, _uuid_of(api.list_path, api.uuid_field, item), item, api.decode(item, names)
-            )
+            LiveObject(kind, _listed_uuid(api, item), item, api.decode(item, names))
             for item in items
         ]
     return live
 
 
-def _uuid_of(path: str, field: str, item: Any) -> str:
-    if not isinstance(item, dict) or item.get(field) in (None, ""):
+def _listed_uuid(api: ApiMap, item: Any) -> str:
+    uuid = api.uuid_of(item) if isinstance(item, dict) else None
+    return _uuid_of(api.list_path, " and ".join(api.key_params) or api.uuid_field, uuid, item)
+
+
+def _uuid_of(path: str, field: str, uuid: Any, item: Any) -> str:
+    if uuid in (None, ""):
         raise UnexpectedAnswer(
             f"{path} returned an object without its {field}: {str(item)[:200]}",
             hint="the API's answer is not what its documentation describes; nothing was "
             "changed. Try again, or report it to Ambra support",
         )
-    return str(item[field])
+    return str(uuid)

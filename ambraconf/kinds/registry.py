@@ -19,6 +19,7 @@ from ambraconf.kinds import (
     role,
     route,
     site,
+    terminology,
     validation_rule,
     webhook,
 )
@@ -41,6 +42,7 @@ KINDS: tuple[KindSpec, ...] = (
     hl7_template.SPEC,
     hl7_transform.SPEC,
     radreport_template.SPEC,
+    terminology.SPEC,
 )
 
 ACCOUNT: KindSpec = account.SPEC

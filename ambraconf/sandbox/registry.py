@@ -20,6 +20,7 @@ from ambraconf.sandbox import (
     session,
     sites,
     templates,
+    terminology,
     validation_rules,
     webhooks,
 )
@@ -43,6 +44,7 @@ KINDS: tuple[Kind, ...] = (
     templates.RADREPORT_TEMPLATE,
     validation_rules.VALIDATE,
     routes.ROUTE,
+    terminology.TERMINOLOGY,
 )
 
 

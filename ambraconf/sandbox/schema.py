@@ -117,6 +117,8 @@ class Seeding:
     else in an entry names things (a route's conditions and actions); ``then`` takes
     keys that become calls after the add, ``then[key](context, uuid, value)``.
     ``params`` are set parameters beyond the fields (the account's ``settings``).
+    ``verb`` is the call an entry goes to, where the kind has no add (a terminology
+    override is written with ``/terminology/set``).
     """
 
     key: str
@@ -124,6 +126,7 @@ class Seeding:
     prepare: Callable[[SeedContext, dict[str, Any]], dict[str, Any]] | None = None
     then: Mapping[str, Callable[[SeedContext, str, Any], None]] = field(default_factory=dict)
     params: tuple[str, ...] = ()
+    verb: str = "add"
 
 
 @dataclass

@@ -165,7 +165,7 @@ class _Context:
             params = seed.prepare(self, params)
         if not any(name in params for name in kind.scope_params):
             params[kind.scope_params[0]] = self.account_id
-        reply = self.call(f"{kind.path}/add", params)
+        reply = self.call(f"{kind.path}/{seed.verb}", params)
         for key, value in later.items():
             seed.then[key](self, reply["uuid"], value)
 

@@ -115,6 +115,7 @@ EVERY_KIND = {
                     "schedule": {"start": "07:00", "stop": "19:00", "mon": 1, "tz": "US/Central"},
                 },
             ],
+            "terminology": [{"tag": "study", "language": "en", "value": "Exam"}],
             "session_expire": 45,
             "share_code": "SANDBOX-1",
             "role": "Front Desk",
@@ -228,6 +229,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "roles.yaml",
         "routes.yaml",
         "sites.yaml",
+        "terminology.yaml",
         "users.yaml",
         "validation_rules.yaml",
         "webhooks.yaml",
@@ -249,6 +251,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "hl7_transform": 1,
         "radreport_template": 1,
         "validation_rule": 1,
+        "terminology": 1,
     }
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
