@@ -18,6 +18,7 @@ from ambraconf.kinds import (
     radreport_template,
     role,
     route,
+    scanner,
     site,
     terminology,
     validation_rule,
@@ -43,6 +44,7 @@ KINDS: tuple[KindSpec, ...] = (
     hl7_transform.SPEC,
     radreport_template.SPEC,
     terminology.SPEC,
+    scanner.SPEC,
 )
 
 ACCOUNT: KindSpec = account.SPEC

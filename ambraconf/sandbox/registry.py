@@ -17,6 +17,7 @@ from ambraconf.sandbox import (
     nodes,
     roles,
     routes,
+    scanners,
     session,
     sites,
     templates,
@@ -45,6 +46,7 @@ KINDS: tuple[Kind, ...] = (
     validation_rules.VALIDATE,
     routes.ROUTE,
     terminology.TERMINOLOGY,
+    scanners.SCANNER,
 )
 
 

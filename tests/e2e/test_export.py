@@ -116,6 +116,7 @@ EVERY_KIND = {
                 },
             ],
             "terminology": [{"tag": "study", "language": "en", "value": "Exam"}],
+            "scanners": [{"name": "CT 1", "site": "Boston", "modality": "CT", "model": "Revo"}],
             "session_expire": 45,
             "share_code": "SANDBOX-1",
             "role": "Front Desk",
@@ -228,6 +229,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "radreport_templates.yaml",
         "roles.yaml",
         "routes.yaml",
+        "scanners.yaml",
         "sites.yaml",
         "terminology.yaml",
         "users.yaml",
@@ -252,6 +254,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "radreport_template": 1,
         "validation_rule": 1,
         "terminology": 1,
+        "scanner": 1,
     }
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
