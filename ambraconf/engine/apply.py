@@ -226,17 +226,7 @@ class Applier:
         if not missing:
             self._linked = {id(o) for o in linked}
             return
-        self._send(
-            [
-                _Call(
-                    o,
-                    self._api(o.action.kind).delete_path,
-                    self._target(o.action, o.uuid),
-                    "delete",
-                )
-                for o in linked
-            ]
-        )
+        self._send([self._delete(o, o.uuid, "delete") for o in linked])
         stuck = [o.action.address for o in linked if o.status == "failed"]
         named = ", ".join(f"{o.action.name!r} ({o.action.account})" for o in missing)
         kinds = {o.action.kind: self._outside(o) for o in missing}
@@ -260,12 +250,7 @@ class Applier:
         """Old objects of replaces go last, once everything that named them points at the
         new ones (an API that refused to delete a referenced object would say IN_USE)."""
         calls = [
-            _Call(
-                o,
-                self._api(o.action.kind).delete_path,
-                self._target(o.action, o.action.uuid),
-                "delete-old",
-            )
+            self._delete(o, o.action.uuid, "delete-old")
             for o in outcomes
             if o.action.op == "replace" and o.status == "done"
         ]
@@ -331,7 +316,7 @@ class Applier:
         live = self.live[action.account]
         try:
             if action.op == "delete":
-                return _Call(outcome, api.delete_path, self._target(action, action.uuid), "delete")
+                return self._delete(outcome, action.uuid, "delete")
             if action.op in ("create", "replace"):
                 desired = laid_under(action.resets, action.desired or {})
                 values = {k: v for k, v in desired.items() if k not in api.set_only}
@@ -417,6 +402,11 @@ class Applier:
         """How a set or delete names the object (its uuid, or its id in the account)."""
         return self._api(action.kind).target(uuid or "", self.live[action.account].uuid)
 
+    def _delete(self, outcome: Outcome, uuid: str | None, phase: str) -> _Call:
+        api = self._api(outcome.action.kind)
+        target = api.delete_target(uuid or "", self.live[outcome.action.account].uuid)
+        return _Call(outcome, api.delete_path, target, phase)
+
     def _send(self, calls: list[_Call]) -> None:
         pending = calls
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -453,8 +443,9 @@ class Applier:
             return
         if call.phase == "add":
             api = self._api(outcome.action.kind)
-            # a row without a uuid (a share rule) is what was sent: its uuid is made of that
-            uuid = api.uuid_in(call.params) if api.row_key else (data or {}).get("uuid")
+            uuid = (data or {}).get("uuid") or (
+                api.uuid_of(call.params) if api.key_params else None
+            )
             if not isinstance(uuid, str) or not uuid:
                 _fail(
                     outcome,
@@ -545,8 +536,8 @@ class Applier:
         known = {o.uuid for o in live.of_kind(action.kind)}
         wanted = spec.identity_of(action.desired or {})
         for item in items:
-            uuid = str(api.uuid_in(item))
-            if uuid in known or uuid == action.uuid:
+            uuid = api.uuid_of(item)
+            if uuid is None or uuid in known or uuid == action.uuid:
                 continue
             if spec.identity_of(api.decode(item, live.names)) == wanted:
                 call.outcome.uuid = uuid

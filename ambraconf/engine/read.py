@@ -232,8 +232,7 @@ def build_account(
     The account itself is an object of its kind, from its own record; the other accounts
     the user can see (``visible``) are named in the index too, so that a reference to an
     account (a share rule with a partner organisation) resolves by name."""
-    if raw.get("uuid") in (None, ""):
-        raise _unexpected("/account/list", "uuid", raw)
+    _uuid_of("/account/list", "uuid", raw.get("uuid") if isinstance(raw, dict) else None, raw)
     name = str(raw.get("name")) if read.live_name else read.name
     names = RefIndex(name, account_namespace=raw.get("namespace_id"))
     for kind, spec in catalogue.specs.items():
@@ -248,31 +247,33 @@ def build_account(
     for kind, items in lists.items():
         api = catalogue.api(kind)
         for item in items:
-            if item.get(api.name_field) is None or item.get(api.uuid_field) is None:
+            uuid = api.uuid_of(item) if isinstance(item, dict) else None
+            if item.get(api.name_field) is None or uuid is None:
                 continue
             namespace = item.get("namespace_id") if api.owns_namespace else None
-            names.add(kind, str(item[api.name_field]), str(item[api.uuid_field]), namespace)
+            names.add(kind, str(item[api.name_field]), uuid, namespace)
     live = LiveAccount(name, str(raw["uuid"]), raw, names)
     for kind, items in lists.items():
         if kind not in catalogue.specs:
             continue
         api = catalogue.specs[kind].api
         live.objects[kind] = [
-            LiveObject(kind, _uuid_of(api, item), item, api.decode(item, names)) for item in items
+            LiveObject(kind, _listed_uuid(api, item), item, api.decode(item, names))
+            for item in items
         ]
     return live
 
 
-def _uuid_of(api: ApiMap, item: Any) -> str:
-    uuid = api.uuid_in(item) if isinstance(item, dict) else None
-    if uuid is None:
-        raise _unexpected(api.list_path, "/".join(api.row_key) or api.uuid_field, item)
-    return uuid
+def _listed_uuid(api: ApiMap, item: Any) -> str:
+    uuid = api.uuid_of(item) if isinstance(item, dict) else None
+    return _uuid_of(api.list_path, " and ".join(api.key_params) or api.uuid_field, uuid, item)
 
 
-def _unexpected(path: str, field: str, item: Any) -> UnexpectedAnswer:
-    return UnexpectedAnswer(
-        f"{path} returned an object without its {field}: {str(item)[:200]}",
-        hint="the API's answer is not what its documentation describes; nothing was "
-        "changed. Try again, or report it to Ambra support",
-    )
+def _uuid_of(path: str, field: str, uuid: Any, item: Any) -> str:
+    if uuid in (None, ""):
+        raise UnexpectedAnswer(
+            f"{path} returned an object without its {field}: {str(item)[:200]}",
+            hint="the API's answer is not what its documentation describes; nothing was "
+            "changed. Try again, or report it to Ambra support",
+        )
+    return str(uuid)

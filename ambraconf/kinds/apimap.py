@@ -6,14 +6,12 @@ carry is a ``Hook`` or a ``Companion``, each naming the fields it handles.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from ambraconf.kinds.codec import Field, Names, decode_value, encode_value
-
-ROW_KEY_SEPARATOR = "|"
-"""Joins the fields of a ``row_key`` into one uuid; uuids and the API's type names have none."""
 
 
 @dataclass(frozen=True)
@@ -90,10 +88,15 @@ class ApiMap:
     (an object the files describe must be live: nodes), an empty ``delete_path`` that it
     never deletes or prunes one. ``undocumented`` lists paths the public documentation
     lacks but Ambra's own tools use (``/account/add``): the registry's check lets those
-    through, and only those. ``row_key`` is for kinds whose rows have no uuid (a share
-    rule is its by/with tuple, stopped by the same parameters that made it): the engine's
-    uuid of a row is those fields joined (``uuid_in``), and a delete sends them back
-    (``target``); an add that answers no uuid gets the one of the parameters it sent.
+    through, and only those.
+
+    ``key_params`` are for objects the API keeps no uuid for and names by their natural
+    key within the owner (a terminology override is a ``tag`` and a ``language`` of the
+    account, written with ``/terminology/set``): their stand-in uuid is those parameters
+    as a query string (``tag=study&language=en``), which set and delete send back as the
+    parameters naming the object, and an add that answers no uuid gets it from its own
+    parameters. ``delete_params`` are what a delete sends besides naming the object,
+    where deleting is a set (an empty ``value`` deletes a terminology tag).
     """
 
     list_path: str
@@ -114,7 +117,8 @@ class ApiMap:
     companions: tuple[Companion, ...] = ()
     partial_items: frozenset[str] = frozenset()
     undocumented: frozenset[str] = frozenset()
-    row_key: tuple[str, ...] = ()
+    key_params: tuple[str, ...] = ()
+    delete_params: tuple[tuple[str, str], ...] = ()
 
     def with_fields(self, fields: tuple[Field, ...]) -> ApiMap:
         return replace(self, fields=fields)
@@ -165,22 +169,27 @@ class ApiMap:
         hooked = {f for hook in self.hooks if hook.resend for f in hook.fields}
         return frozenset(f.name for f in self.fields if f.resend) | hooked
 
-    def uuid_in(self, item: dict[str, Any]) -> str | None:
-        """The uuid of a listed object (or of the parameters of an add), None if it has none."""
-        if self.row_key:
-            parts = [str(item.get(f) or "") for f in self.row_key]
-            return ROW_KEY_SEPARATOR.join(parts) if all(parts) else None
-        uuid = item.get(self.uuid_field)
-        return None if uuid in (None, "") else str(uuid)
+    def uuid_of(self, item: Mapping[str, Any]) -> str | None:
+        """The uuid of a listed object (or of an add's parameters, for ``key_params``
+        kinds: their stand-in uuid); None when it lacks one."""
+        if not self.key_params:
+            value = item.get(self.uuid_field)
+            return None if value in (None, "") else str(value)
+        if any(item.get(p) in (None, "") for p in self.key_params):
+            return None
+        return urlencode([(p, str(item[p])) for p in self.key_params])
 
     def target(self, uuid: str, account_uuid: str) -> dict[str, str]:
         """The parameters a set or delete names one object with."""
-        if self.row_key:
-            parts = dict(zip(self.row_key, uuid.split(ROW_KEY_SEPARATOR), strict=True))
-            return {**parts, **self.list_scope(account_uuid)}
+        if self.key_params:
+            return {**dict(parse_qsl(uuid)), **self.list_scope(account_uuid)}
         if self.object_param == "uuid":
             return {"uuid": uuid}
         return {self.object_param: uuid, **self.list_scope(account_uuid)}
+
+    def delete_target(self, uuid: str, account_uuid: str) -> dict[str, str]:
+        """The parameters of a delete: the object's, and what deleting by a set needs."""
+        return {**self.target(uuid, account_uuid), **dict(self.delete_params)}
 
     def list_scope(self, account_uuid: str) -> dict[str, str]:
         """The parameters a list call of one account's objects takes."""

@@ -18,8 +18,10 @@ from ambraconf.kinds import (
     radreport_template,
     role,
     route,
+    scanner,
     share_rule,
     site,
+    terminology,
     validation_rule,
     webhook,
 )
@@ -43,6 +45,8 @@ KINDS: tuple[KindSpec, ...] = (
     hl7_transform.SPEC,
     radreport_template.SPEC,
     share_rule.SPEC,
+    terminology.SPEC,
+    scanner.SPEC,
 )
 
 ACCOUNT: KindSpec = account.SPEC

@@ -2,7 +2,7 @@
 
 A rule has no uuid and no set: it is the whole (by_type, by_id, with_type, with_id) tuple,
 added by ``/account/can/share`` and removed by ``/account/can/share/stop`` with the same
-parameters (``ApiMap.row_key``). So a rule's identity is both of its sides, and a rule
+parameters (``ApiMap.key_params``). So a rule's identity is both of its sides, and a rule
 changed in the files is another rule: the new one is added, and the old one is stopped
 when ``prune`` covers share rules (reported as unmanaged otherwise), as for any object no
 file lists. Sides name users by email (account users), groups and locations by name, and
@@ -85,7 +85,7 @@ API = ApiMap(
     set_path="",
     delete_path="/account/can/share/stop",
     paged=False,
-    row_key=("by_type", "by_id", "with_type", "with_id"),
+    key_params=("by_type", "by_id", "with_type", "with_id"),
     hooks=(
         # the identity: the match compared both sides without case, as the API compares
         # names; a rule is never set, only added and stopped

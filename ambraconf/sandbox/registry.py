@@ -17,10 +17,12 @@ from ambraconf.sandbox import (
     nodes,
     roles,
     routes,
+    scanners,
     session,
     share_rules,
     sites,
     templates,
+    terminology,
     validation_rules,
     webhooks,
 )
@@ -45,6 +47,8 @@ KINDS: tuple[Kind, ...] = (
     validation_rules.VALIDATE,
     routes.ROUTE,
     share_rules.SHARE_RULE,
+    terminology.TERMINOLOGY,
+    scanners.SCANNER,
 )
 
 

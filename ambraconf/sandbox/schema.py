@@ -117,8 +117,9 @@ class Seeding:
     else in an entry names things (a route's conditions and actions); ``then`` takes
     keys that become calls after the add, ``then[key](context, uuid, value)``.
     ``params`` are set parameters beyond the fields (the account's ``settings``).
-    ``verb`` is the add endpoint under the kind's path (``/account/can/share`` adds a share
-    rule: no ``/add`` exists there).
+    ``verb`` is the call an entry goes to, where the kind has no ``/add`` (a share rule is
+    added with ``/account/can/share``, a terminology override written with
+    ``/terminology/set``).
     """
 
     key: str

@@ -119,6 +119,8 @@ EVERY_KIND = {
                 {"by_type": "group", "by": "Cardiology", "with_type": "location"}
                 | {"with": "Main Street"}
             ],
+            "terminology": [{"tag": "study", "language": "en", "value": "Exam"}],
+            "scanners": [{"name": "CT 1", "site": "Boston", "modality": "CT", "model": "Revo"}],
             "session_expire": 45,
             "share_code": "SANDBOX-1",
             "role": "Front Desk",
@@ -231,8 +233,10 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "radreport_templates.yaml",
         "roles.yaml",
         "routes.yaml",
+        "scanners.yaml",
         "share_rules.yaml",
         "sites.yaml",
+        "terminology.yaml",
         "users.yaml",
         "validation_rules.yaml",
         "webhooks.yaml",
@@ -255,6 +259,8 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "radreport_template": 1,
         "validation_rule": 1,
         "share_rule": 1,
+        "terminology": 1,
+        "scanner": 1,
     }
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
