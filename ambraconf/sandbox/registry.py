@@ -11,6 +11,7 @@ from ambraconf.sandbox import (
     crud,
     customfields,
     destinations,
+    dictionaries,
     hl7_transforms,
     members,
     namespaces,
@@ -43,6 +44,7 @@ KINDS: tuple[Kind, ...] = (
     templates.RADREPORT_TEMPLATE,
     validation_rules.VALIDATE,
     routes.ROUTE,
+    dictionaries.DICTIONARY,
 )
 
 
