@@ -183,7 +183,9 @@ def _read_companions(
     for (obj, companion, state), result in zip(
         targets, client.bundle(calls, idempotent=True), strict=True
     ):
-        obj.values[companion.field] = companion.decode(result.unwrap(), state.names)
+        reply = result.unwrap()
+        obj.raw[companion.field] = reply
+        obj.values[companion.field] = companion.decode(reply, state.names)
 
 
 def find_account(visible: Sequence[dict], read: AccountRead) -> dict | None:
@@ -228,7 +230,7 @@ def build_account(
     The account itself is an object of its kind, from its own record."""
     _uuid_of("/account/list", "uuid", raw)
     name = str(raw.get("name")) if read.live_name else read.name
-    names = RefIndex(name, account_namespace=raw.get("namespace_id"))
+    names = RefIndex(name, account_namespace=raw.get("namespace_id"), account_id=str(raw["uuid"]))
     lists = {
         **{k: [raw] for k, spec in catalogue.specs.items() if spec.api.scope_param is None},
         **lists,

@@ -10,6 +10,7 @@ from ambraconf.kinds import (
     account_user,
     customfield,
     destination,
+    dictionary,
     group,
     hl7_template,
     hl7_transform,
@@ -40,6 +41,7 @@ KINDS: tuple[KindSpec, ...] = (
     route.SPEC,
     hl7_template.SPEC,
     hl7_transform.SPEC,
+    dictionary.SPEC,
     radreport_template.SPEC,
 )
 

@@ -115,6 +115,12 @@ EVERY_KIND = {
                     "schedule": {"start": "07:00", "stop": "19:00", "mon": 1, "tz": "US/Central"},
                 },
             ],
+            "dictionaries": [
+                {"name": "Modalities", "object": "Study", "lookup": ["modality"]}
+                | {"replace": ["study_description"], "case_sensitive": 0}
+                | {"entries": [{"lookup": ["CT"], "replace": ["Computed tomography"]}]}
+                | {"attachments": [{"group": "Cardiology", "sequence": 1}, {"add_if_no_match": 1}]}
+            ],
             "session_expire": 45,
             "share_code": "SANDBOX-1",
             "role": "Front Desk",
@@ -219,6 +225,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "account.yaml",
         "customfields.yaml",
         "destinations.yaml",
+        "dictionaries.yaml",
         "groups.yaml",
         "hl7_templates.yaml",
         "hl7_transforms.yaml",
@@ -247,6 +254,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "route": 2,
         "hl7_template": 1,
         "hl7_transform": 1,
+        "dictionary": 1,
         "radreport_template": 1,
         "validation_rule": 1,
     }
