@@ -6,7 +6,8 @@
 Everything comes from the environment, as action.yml's ``env:`` blocks set it:
 
     INPUT_COMMAND, INPUT_PATH, INPUT_ACCOUNT, INPUT_ARGS, INPUT_COMMENT, INPUT_SAVED_PLAN,
-    INPUT_ON_STALE_PLAN, INPUT_FAIL_ON_DRIFT          the action's inputs
+    INPUT_ON_STALE_PLAN, INPUT_ALLOW_DANGEROUS,
+    INPUT_FAIL_ON_DRIFT                               the action's inputs
     AMBRA_URL, AMBRA_LOGIN, AMBRA_PASSWORD, AMBRA_SID Ambra credentials (ambraconf reads them)
     AMBRACONF_REPORT                                  (comment) the report the run step wrote
     GITHUB_TOKEN                                      (comment) for the GitHub REST API
@@ -51,6 +52,7 @@ from ambraconf.config.errors import UserError
 from ambraconf.engine.drift import DriftReport
 from ambraconf.engine.plan import Plan
 from ambraconf.engine.session import ApplyRun, Connection
+from ambraconf.kinds.danger import CHANGES
 from ambraconf.reports.registry import render
 
 COMMANDS = ("validate", "plan", "apply", "drift")
@@ -229,6 +231,7 @@ class Inputs:
     saved_plan: str
     on_stale_plan: str
     fail_on_drift: bool
+    allow_dangerous: list[str] = field(default_factory=list)
     workdir: Path = field(default_factory=Path)
 
     @classmethod
@@ -246,6 +249,13 @@ class Inputs:
         on_stale = env("INPUT_ON_STALE_PLAN", "replan").strip() or "replan"
         if on_stale not in ("replan", "fail"):
             raise InputError(f"input on-stale-plan must be replan or fail, not {on_stale!r}")
+        allowed = env("INPUT_ALLOW_DANGEROUS").split()
+        unknown = [change for change in allowed if change not in CHANGES]
+        if unknown:
+            raise InputError(
+                f"input allow-dangerous: {', '.join(map(repr, unknown))} is not a class of "
+                f"dangerous change ({', '.join(CHANGES)})"
+            )
         return cls(
             command=command,
             path=path,
@@ -254,6 +264,7 @@ class Inputs:
             saved_plan=env("INPUT_SAVED_PLAN").strip(),
             on_stale_plan=on_stale,
             fail_on_drift=flag("INPUT_FAIL_ON_DRIFT", True),
+            allow_dangerous=allowed,
         )
 
     @property
@@ -555,7 +566,16 @@ def apply_result(applied: ApplyRun | Failure) -> tuple[str, bool]:
 
 def apply_plan(plan: Path, inputs: Inputs) -> ApplyRun | Failure:
     """Apply a saved plan: only if live state and the config still give it."""
-    argv = [str(plan), *inputs.account_args, "--auto-approve", "--format", "json", *inputs.args]
+    allowed = [arg for change in inputs.allow_dangerous for arg in ("--allow-dangerous", change)]
+    argv = [
+        str(plan),
+        *inputs.account_args,
+        "--auto-approve",
+        "--format",
+        "json",
+        *allowed,
+        *inputs.args,
+    ]
     params = parse_args(apply_command, argv)
 
     def apply() -> ApplyRun:
@@ -565,6 +585,7 @@ def apply_plan(plan: Path, inputs: Inputs) -> ApplyRun | Failure:
                 accounts=params["account"],
                 targets=params["target"],
                 force=params["force"],
+                allow_dangerous=params["allow_dangerous"],
                 connection=to_ambra,
             )
 

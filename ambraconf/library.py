@@ -7,13 +7,14 @@ choose exit codes, these never do. Every problem a user can fix is raised as a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from ambraconf.api import AmbraClient
 from ambraconf.config.validate import ValidationResult, load_config, validate_path
 from ambraconf.engine import lock, planfile, records
 from ambraconf.engine.apply import Applier, Stop
+from ambraconf.engine.danger import check_acknowledged
 from ambraconf.engine.drift import DriftReport, build_report
 from ambraconf.engine.export import export_account
 from ambraconf.engine.export_files import other_yaml, write_export
@@ -69,6 +70,7 @@ def apply(
     accounts: Sequence[str] = (),
     targets: Sequence[str] = (),
     force: bool = False,
+    allow_dangerous: Collection[str] = (),
     on_plan: Callable[[Plan], None] | None = None,
     confirm: Callable[[Plan], bool] | None = None,
     progress: Callable[[str], None] | None = None,
@@ -80,7 +82,10 @@ def apply(
 
     ``on_plan`` sees the plan before anything changes; ``confirm`` is asked when there are
     changes, unless the plan is a saved one (it was reviewed already); without it the apply
-    goes ahead. Past the safety thresholds it refuses (``UnsafePlan``) unless ``force``.
+    goes ahead. Past the safety thresholds it refuses (``UnsafePlan``) unless ``force``; a
+    dangerous change (``kinds.danger``) it refuses (``DangerousPlan``) unless the files
+    acknowledge it (``dangerous_ok:``) or its class is in ``allow_dangerous``, ``force``
+    or not.
     ``progress`` gets a line per step of the apply. ``stop`` is active while the apply
     changes things; a request then (``stop.request()``, from a signal handler, say) lets
     the bundle in flight finish, sends nothing more, and returns a result that is
@@ -100,6 +105,7 @@ def apply(
             on_plan(run.plan)
         if not run.plan.has_changes:
             return ApplyRun(run.plan, warnings=_record(client, run, set(), bool(targets)))
+        check_acknowledged(run.plan, allow_dangerous)
         if not force:
             check_thresholds(run.plan, run.live)
         if confirm is not None and saved is None and not confirm(run.plan):

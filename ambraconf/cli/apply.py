@@ -17,6 +17,7 @@ from ambraconf.cli.options import color_option, connection, connection_options, 
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.engine.apply import Stop
 from ambraconf.engine.session import ApplyRun
+from ambraconf.kinds.danger import CHANGES
 from ambraconf.reports.registry import formats
 
 if TYPE_CHECKING:
@@ -31,6 +32,16 @@ if TYPE_CHECKING:
     "--force",
     is_flag=True,
     help="Apply even if it updates or deletes more than 30% of a kind's live objects.",
+)
+@click.option(
+    "--allow-dangerous",
+    "allow_dangerous",
+    multiple=True,
+    type=click.Choice(list(CHANGES)),
+    metavar="CLASS",
+    help="Apply dangerous changes of this class (repeatable): "
+    + "; ".join(f"{change}: {what}" for change, what in CHANGES.items())
+    + " (--force does not let them through).",
 )
 @click.option(
     "--format",
@@ -48,6 +59,7 @@ def apply_command(
     target: tuple[str, ...],
     auto_approve: bool,
     force: bool,
+    allow_dangerous: tuple[str, ...],
     output_format: str,
     color: str,
     **options: Any,
@@ -57,6 +69,8 @@ def apply_command(
     Shows the plan and asks before changing anything (unless --auto-approve).
     Actions run level by level in dependency order; a failure stops only what depends
     on it. A saved plan is applied only if live state has not moved since it was made.
+    Dangerous changes (purge rules, anonymization, custom code, PHI sharing) are refused
+    unless acknowledged: --allow-dangerous CLASS, or dangerous_ok: in the files.
     """
     from ambraconf import library
 
@@ -68,6 +82,7 @@ def apply_command(
             accounts=account,
             targets=target,
             force=force,
+            allow_dangerous=allow_dangerous,
             on_plan=(lambda plan: emit(plan, "text", color)) if text else None,
             confirm=None if auto_approve else _confirmed,
             progress=(lambda line: click.echo(line, err=True)) if text else None,

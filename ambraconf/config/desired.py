@@ -97,6 +97,8 @@ class DesiredAccount:
     variables: dict[str, Any] = field(default_factory=dict)
     prune: dict[str, bool] = field(default_factory=dict)
     ignore: dict[str, list[str]] = field(default_factory=dict)
+    dangerous_ok: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Objects whose dangerous changes are acknowledged: kind key, name, the reason."""
     objects: dict[str, list[DesiredObject]] = field(
         default_factory=lambda: {spec.name: [] for spec in KINDS}
     )

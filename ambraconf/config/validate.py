@@ -191,6 +191,7 @@ def _build_account(
         variables={n: v.value for n, v in {**top_variables, **own}.items()},
         prune=dict(getattr(head, "prune", None) or {}),
         ignore=dict(getattr(head, "ignore", None) or {}),
+        dangerous_ok=dict(getattr(head, "dangerous_ok", None) or {}),
     )
     account.objects[ACCOUNT.name] = [account.own_object()]
     for spec in KINDS:

@@ -51,6 +51,18 @@ class FieldChange:
 
 
 @dataclass
+class Hazard:
+    """A dangerous change an action makes (``kinds.danger``): its class, why, the values
+    that make it so, and the reason the files give for it when they acknowledge it
+    (``dangerous_ok:``)."""
+
+    change: str
+    what: str
+    paths: list[str] = field(default_factory=list)
+    acknowledged: str | None = None
+
+
+@dataclass
 class Action:
     """One thing apply would do to one object."""
 
@@ -71,6 +83,7 @@ class Action:
     """The natural key by field, as ``KindSpec.key_parts`` gives it (for programs)."""
     resets: dict[str, Any] = field(default_factory=dict)
     """Under ``exact``: keys of merged hashes the files do not list, at their off value."""
+    hazards: list[Hazard] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # a kind declares secrets by path (auth.basic.password, auth.bearer), and an
@@ -115,6 +128,11 @@ class Plan:
     def has_changes(self) -> bool:
         return any(a.op != "noop" for a in self.actions)
 
+    @property
+    def dangerous(self) -> list[Action]:
+        """The actions making dangerous changes, in apply order: what a reviewer reads first."""
+        return [a for a in self.actions if a.hazards]
+
     def summary(self) -> str:
         """Terraform's closing line: ``3 to create, 2 to update, 0 to delete``."""
         c = self.counts()
@@ -133,6 +151,11 @@ class Plan:
             "accounts": self.accounts,
             "config_revision": self.config_revision,
             "summary": self.counts(),
+            "dangerous": [
+                {"address": a.address, **asdict(hazard)}
+                for a in self.dangerous
+                for hazard in a.hazards
+            ],
             "actions": [a.to_json() for a in self.actions],
             "unmanaged": self.unmanaged,
             "fingerprints": self.fingerprints,

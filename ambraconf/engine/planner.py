@@ -13,6 +13,7 @@ from typing import Any
 
 from ambraconf.config.desired import DesiredAccount, DesiredObject
 from ambraconf.config.errors import UserError
+from ambraconf.engine import danger
 from ambraconf.engine.diff import DiffRules, diff_object
 from ambraconf.engine.exact import laid_under, resets
 from ambraconf.engine.graph import CycleError, levels
@@ -118,6 +119,7 @@ def plan_account(
     _note_dropped_keys(actions, live_values, applied_keys or {})
     _repoint(actions, specs)
     _order(actions, specs)
+    danger.mark(actions, specs, desired.dangerous_ok)
     # a saved plan is checked against the live objects it would change, and only those
     fingerprints = {
         a.address: fingerprint(raws[a.address])

@@ -29,10 +29,12 @@ from ambraconf.kinds.base import (
     problem_error,
     to_flag,
 )
+from ambraconf.kinds.danger import settings_dangers
 from ambraconf.kinds.namespace import (
     COMPANION_REFERENCES,
     CUSTOMFIELD_VALUES,
     NAMESPACE_COMPANIONS,
+    NAMESPACE_DANGERS,
     NAMESPACE_DEFAULTS,
     NAMESPACE_MERGED,
     NamespaceCompanions,
@@ -177,6 +179,40 @@ def _ignore_type(keys: Sequence[str]) -> Any:
     return Annotated[dict[str, Any], checked_mapping(check, schema, _every_kind)]
 
 
+def _acknowledged_type(keys: Sequence[str]) -> Any:
+    """``dangerous_ok: {purge_rules: {"Nightly cleanup": "CHG-1042, approved by PACS"}}``:
+    objects whose dangerous changes (``kinds.danger``) apply may make, each with the reason,
+    which the plan shows to the reviewer; a reason is required, for the audit trail."""
+
+    def check(value: dict[str, Any]) -> dict[str, Any]:
+        problems: list[Problem] = []
+        result: dict[str, dict[str, str]] = {}
+        for key, names in value.items():
+            if key not in keys:
+                problems.append(((key,), f"unknown kind '{key}'{did_you_mean(key, keys)}", AT_KEY))
+            elif not isinstance(names, dict):
+                expected = "expected object names, each with the reason its change is wanted"
+                problems.append(((key,), f"{expected}, got {describe(names)}"))
+            else:
+                for name, why in names.items():
+                    if not isinstance(why, str) or not why.strip():
+                        message = f"say why the dangerous change is wanted, got {describe(why)}"
+                        problems.append(((key, name), message))
+                result[key] = {str(name): str(why) for name, why in names.items()}
+        if problems:
+            raise problem_error(problems, "dangerous_ok")
+        return result
+
+    reasons = {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}}
+    schema = {
+        "type": "object",
+        "properties": dict.fromkeys(keys, reasons),
+        "additionalProperties": False,
+        "description": "Objects whose dangerous changes apply may make, each with the reason.",
+    }
+    return Annotated[dict[str, Any], checked_mapping(check, schema)]
+
+
 def _every_kind(value: Any) -> dict[str, Any] | None:
     """``ignore: [patterns]`` is short for ``ignore: {'*': [patterns]}``."""
     return {ALL_KINDS: value} if isinstance(value, list) else None
@@ -232,6 +268,7 @@ def account_models(kinds: Sequence[KindSpec]) -> tuple[type[Model], type[Model],
             ),
         ),
         ignore=(_ignore_type(keys) | None, None),
+        dangerous_ok=(_acknowledged_type(keys) | None, None),
         fields=(AccountFields | None, Field(None, description="Fields set by /account/set.")),
         settings=(
             AccountSettings | None,
@@ -293,6 +330,7 @@ SPEC = KindSpec(
     holds_others=True,
     defaults={"password_expire": 0, "session_expire": 0},  # 0: never expires
     nested_defaults={"settings": is_default_setting, **NAMESPACE_DEFAULTS},
+    dangers=(*settings_dangers("settings"), *NAMESPACE_DANGERS),
     references=(
         Reference(("role",), "role", forbid=(("for_account", False),), label="default role"),
         Reference(

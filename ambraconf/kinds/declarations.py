@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from ambraconf.facts import ENDPOINTS, EndpointFact, parameter_matches
 from ambraconf.kinds.apimap import ApiMap
 from ambraconf.kinds.base import META_FIELDS
+from ambraconf.kinds.danger import CHANGES
 from ambraconf.kinds.spec import KindSpec
 from ambraconf.kinds.wiring import DeclarationError
 
@@ -72,6 +73,7 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         "unordered_lists": set(api.unordered_lists),
         "partial_items": set(api.partial_items),
         "reference": {r.path[0] for r in spec.references},
+        "danger": {path.split(".")[0] for d in spec.dangers for path in d.fields},
     }
     for what, fields in named.items():
         problems += [
@@ -94,6 +96,11 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
             f"add-only fields {', '.join(sorted(api.add_only))}: a change to one is a replace, "
             "but the kind has no add or no delete (ambraconf never makes or removes one)"
         )
+    problems += [
+        f"danger {d.change!r} is not a class of dangerous change ({', '.join(CHANGES)})"
+        for d in spec.dangers
+        if d.change not in CHANGES
+    ]
     problems += _endpoint_problems(api, endpoints)
     problems += _required_problems(spec, endpoints)
     return problems

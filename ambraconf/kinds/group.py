@@ -8,6 +8,7 @@ from pydantic import Field
 
 from ambraconf.kinds.base import Flag, Name
 from ambraconf.kinds.namespace import (
+    NAMESPACE_DANGERS,
     NAMESPACE_DEFAULTS,
     NamespaceObject,
     namespace_api,
@@ -38,6 +39,7 @@ SPEC = KindSpec(
     model=Group,
     identity=("name",),
     nested_defaults=NAMESPACE_DEFAULTS,
+    dangers=NAMESPACE_DANGERS,
     references=(
         *namespace_references("group", "Group"),
         Reference(("site",), "site"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ambraconf.kinds.namespace import (
+    NAMESPACE_DANGERS,
     NAMESPACE_DEFAULTS,
     NamespaceObject,
     namespace_api,
@@ -26,5 +27,6 @@ SPEC = KindSpec(
     model=Location,
     identity=("name",),
     nested_defaults=NAMESPACE_DEFAULTS,
+    dangers=NAMESPACE_DANGERS,
     references=namespace_references("location", "Location"),
 )

@@ -35,6 +35,7 @@ from ambraconf.kinds.base import (
 )
 from ambraconf.kinds.codec import Names, as_flag, json_text, parse_json_text
 from ambraconf.kinds.compare import is_empty
+from ambraconf.kinds.danger import settings_dangers
 from ambraconf.kinds.permissions import (
     CUSTOMFIELDS_KEY,
     FIELD_FLAGS_SCHEMA,
@@ -505,6 +506,9 @@ def is_empty_override(name: str, value: Any) -> bool:
     override equal to the account's value still overrides it, so it is kept)."""
     return value is False or is_empty(value)
 
+
+NAMESPACE_DANGERS = settings_dangers("namespace_settings")
+"""What a namespace's own settings may turn on or off that is dangerous (``kinds.danger``)."""
 
 NAMESPACE_DEFAULTS = {
     "namespace_settings": is_empty_override,

@@ -10,6 +10,13 @@ from ambraconf.facts import DEFAULT_ROLES
 from ambraconf.kinds.apimap import ApiMap, Hook
 from ambraconf.kinds.base import ExactObject, Flag, Name, Text
 from ambraconf.kinds.codec import Names, json_text, parse_json_text
+from ambraconf.kinds.danger import (
+    PHI_SHARING_PERMISSIONS,
+    STUDY_DELETING_PERMISSIONS,
+    Danger,
+    settings_dangers,
+    turned,
+)
 from ambraconf.kinds.permissions import (
     CUSTOMFIELDS_KEY,
     Permissions,
@@ -94,6 +101,19 @@ SPEC = KindSpec(
         "permissions": ExactHash(exact_permission_keys, permission_off),
         f"permissions.{CUSTOMFIELDS_KEY}": ExactHash(tuple, lambda name: "F"),
     },
+    dangers=(
+        Danger(
+            "phi-sharing",
+            "grants a permission that shares, downloads, pushes or links studies",
+            fields=turned("permissions", PHI_SHARING_PERMISSIONS, "on"),
+        ),
+        Danger(
+            "study-deletion",
+            "grants a permission that deletes studies, or edits the purge rules",
+            fields=turned("permissions", STUDY_DELETING_PERMISSIONS, "on"),
+        ),
+        *settings_dangers("settings"),
+    ),
     references=(
         Reference(
             ("permissions", CUSTOMFIELDS_KEY, KEYS),

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ambraconf.kinds.apimap import ApiMap
+from ambraconf.kinds.danger import Danger
 from ambraconf.kinds.wiring import fields_of
 
 ANY = "*"
@@ -148,6 +149,9 @@ class KindSpec:
     ``item_defaults`` for the keys of a list field's items (custom field mappings);
     ``nested_defaults`` a test per key of a mapping field (a role permission equal to the
     new-role column of the permissions table).
+
+    ``dangers`` are its changes that are dangerous by their meaning (``kinds.danger``):
+    listed first by plan, refused by apply unless acknowledged.
     """
 
     name: str
@@ -169,6 +173,7 @@ class KindSpec:
     defaults: Mapping[str, Any] = field(default_factory=dict)
     item_defaults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     nested_defaults: Mapping[str, Callable[[str, Any], bool]] = field(default_factory=dict)
+    dangers: tuple[Danger, ...] = ()
     plural_title: str = ""
     """How messages name several (``dictionaries``), where it is not the title and an s."""
 

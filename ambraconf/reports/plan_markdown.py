@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from ambraconf.engine.plan import OPS, Action, FieldChange, Plan
 from ambraconf.reports.changes import split
-from ambraconf.reports.review import HIGHLIGHTED, for_review, is_plain_create, names_by_op
+from ambraconf.reports.review import (
+    DANGER_HEADING,
+    DANGER_HOW,
+    DANGER_NOTE,
+    HIGHLIGHTED,
+    for_review,
+    hazard_detail,
+    hazards,
+    is_plain_create,
+    names_by_op,
+)
 from ambraconf.reports.values import fold, html_lines, item_lines, one_line, show
 
 MAX_CHARS = 60_000
@@ -28,6 +38,7 @@ def render(plan: Plan) -> str:
         + "."
     )
     lines.append("")
+    lines.extend(_dangers(plan))
     lines.append("| Account | Create | Update | Replace | Delete | Unchanged |")
     lines.append("|---|---:|---:|---:|---:|---:|")
     for account in plan.accounts:
@@ -62,6 +73,18 @@ def render(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _dangers(plan: Plan) -> list[str]:
+    """Dangerous changes first, where the pull request's reviewer starts reading."""
+    found = hazards(plan)
+    if not found:
+        return []
+    lines = [f"### :warning: {DANGER_HEADING} ({len(found)}), {DANGER_NOTE}", ""]
+    for action, hazard in found:
+        name = f"{action.kind} <code>{_html(action.name)}</code> in {_escape(action.account)}"
+        lines.append(f"- **{name}**: {_html(hazard.what)} ({_html(hazard_detail(hazard))})")
+    return [*lines, "", DANGER_HOW, ""]
+
+
 def _names(plan: Plan) -> list[str]:
     """What each op changes, by name: deletes and replaces first, in bold."""
     lines = []
@@ -79,13 +102,16 @@ def _names(plan: Plan) -> list[str]:
 def _details(action: Action) -> str:
     """One section per change: the reason (unless it is a plain create's), then field,
     live and desired values, a hash key by key and a long list item by item
-    (``reports.changes``). A delete or replace is a heading, unfolded; the rest fold."""
+    (``reports.changes``). A dangerous change, a delete or a replace is a heading, unfolded;
+    the rest fold."""
     name, account = _html(action.name), _html(action.account)
     title = f"{HEADERS[action.op]} {action.kind} <code>{name}</code> in {account}"
-    unfolded = action.op in HIGHLIGHTED
+    unfolded = action.op in HIGHLIGHTED or bool(action.hazards)
     lines = ["", f"#### {title}" if unfolded else f"<details><summary>{title}</summary>"]
     if not is_plain_create(action):
         lines += ["", f"{action.reason.capitalize()}."]
+    for hazard in action.hazards:
+        lines += ["", f"**Dangerous:** {_html(hazard.what)} ({_html(hazard_detail(hazard))})"]
     if action.changes:
         lines += ["", "| Field | Live | Desired |", "|---|---|---|"]
         for change in action.changes:

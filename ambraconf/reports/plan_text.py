@@ -10,7 +10,17 @@ import click
 
 from ambraconf.engine.plan import SECRET_MASK, Action, FieldChange, Plan
 from ambraconf.reports.changes import Shown, split
-from ambraconf.reports.review import HIGHLIGHTED, for_review, is_plain_create, names_by_op
+from ambraconf.reports.review import (
+    DANGER_HEADING,
+    DANGER_HOW,
+    DANGER_NOTE,
+    HIGHLIGHTED,
+    for_review,
+    hazard_detail,
+    hazards,
+    is_plain_create,
+    names_by_op,
+)
 from ambraconf.reports.values import INDENT, WIDTH, item_lines, labelled, one_line, show
 
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "noop": " "}
@@ -18,7 +28,7 @@ COLOURS = {"create": "green", "update": "yellow", "replace": "magenta", "delete"
 
 
 def render(plan: Plan, *, colour: bool = False, show_noop: bool = False) -> str:
-    lines = _summary(plan, colour)
+    lines = [*_dangers(plan, colour), *_summary(plan, colour)]
     for account in plan.accounts:
         actions = for_review(a for a in plan.actions if a.account == account)
         shown = [a for a in actions if show_noop or a.op != "noop" or a.notes]
@@ -39,6 +49,23 @@ def render(plan: Plan, *, colour: bool = False, show_noop: bool = False) -> str:
         summary = "No changes. Live state matches the configuration."
     lines.append(_style(summary, colour, bold=True))
     return "\n".join(lines)
+
+
+def _dangers(plan: Plan, colour: bool) -> list[str]:
+    """Dangerous changes before anything else, each with what makes it so."""
+    found = hazards(plan)
+    if not found:
+        return []
+    several = len(plan.accounts) > 1
+    heading = f"{DANGER_HEADING} ({len(found)}), {DANGER_NOTE}:"
+    lines = [_style(heading, colour, fg="red", bold=True)]
+    for action, hazard in found:
+        where = f" in {action.account}" if several else ""
+        head = f"  ! {action.kind} {show(action.name)}{where}: {hazard.what}"
+        lines.append(_style(head, colour, fg="red"))
+        lines.append(f"      {hazard_detail(hazard)}")
+    lines += [f"  {DANGER_HOW}", ""]
+    return lines
 
 
 def _summary(plan: Plan, colour: bool) -> list[str]:
@@ -79,6 +106,7 @@ def _action(action: Action, colour: bool) -> list[str]:
         head += f" [{action.uuid}]"
     reason = "" if is_plain_create(action) else f"  ({action.reason})"
     lines = [_style(head, colour, fg=COLOURS.get(action.op)) + reason]
+    lines.extend(f"      dangerous: {hazard_detail(hazard)}" for hazard in action.hazards)
     for change in action.changes:
         if action.op == "create" and change.path == "name":
             continue  # the name is in the action's own line

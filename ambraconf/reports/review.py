@@ -1,16 +1,18 @@
 """The order a reviewer reads a plan in, which is not the order apply runs it in.
 
 Apply goes by dependency level (``Plan.actions``, and the JSON, keep that order); a person
-deciding whether to approve wants first what cannot be taken back: deletes and replaces,
-named in the summary and shown before anything else, then the rest by kind and name, so
-that the same object is found in the same place from one plan to the next.
+deciding whether to approve wants first what is dangerous by its meaning (``kinds.danger``:
+purge rules, anonymization, custom code, PHI sharing), under a heading of its own, then
+what cannot be taken back: deletes and replaces, named in the summary and shown before
+anything else, then the rest by kind and name, so that the same object is found in the
+same place from one plan to the next.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ambraconf.engine.plan import Action, Op, Plan
+from ambraconf.engine.plan import Action, Hazard, Op, Plan
 
 HIGHLIGHTED: tuple[Op, ...] = ("delete", "replace")
 """What the summary highlights and the details show first (and markdown unfolded)."""
@@ -19,12 +21,33 @@ _RANK: dict[Op, int] = {"delete": 0, "replace": 1, "create": 2, "update": 2, "no
 
 
 def for_review(actions: Iterable[Action]) -> list[Action]:
-    """Deletes, then replaces, then everything else by kind and name (a note on an
-    unchanged object last)."""
+    """Dangerous changes, deletes, then replaces, then everything else by kind and name
+    (a note on an unchanged object last)."""
     return sorted(
         actions,
-        key=lambda a: (_RANK[a.op], a.kind, a.name, a.account),
+        key=lambda a: (not a.hazards, _RANK[a.op], a.kind, a.name, a.account),
     )
+
+
+DANGER_HEADING = "Dangerous changes"
+DANGER_NOTE = "refused by apply until acknowledged"
+DANGER_HOW = (
+    "Acknowledge a class with --allow-dangerous CLASS, or an object with dangerous_ok: "
+    "in its account's file."
+)
+
+
+def hazards(plan: Plan) -> list[tuple[Action, Hazard]]:
+    """Every dangerous change of the plan, in review order."""
+    return [(a, hazard) for a in for_review(plan.dangerous) for hazard in a.hazards]
+
+
+def hazard_detail(hazard: Hazard) -> str:
+    """The class ``--allow-dangerous`` takes, the values that make the change dangerous,
+    and the reason the files give when they acknowledge it."""
+    paths = f": {', '.join(hazard.paths)}" if hazard.paths else ""
+    ack = f"; acknowledged: {hazard.acknowledged}" if hazard.acknowledged else ""
+    return f"{hazard.change}{paths}{ack}"
 
 
 def names_by_op(plan: Plan) -> list[tuple[Op, list[Action]]]:

@@ -318,3 +318,36 @@ def test_one_comment_per_command_path_and_accounts(
         "<!-- ambraconf:validate:config:Sandbox Hospital -->",
     ]
     assert [method for method, _ in github_api.writes()] == ["POST", "POST", "PATCH", "PATCH"]
+
+
+def test_a_dangerous_change_fails_apply_until_the_allow_dangerous_input_names_its_class(
+    run_action: ActionRunner, ambra_env: dict[str, str], sandbox: SandboxHandle
+) -> None:
+    apply = {**FAST, "command": "apply", "path": "config"}
+    assert not run_action(apply, env=ambra_env, event=push_event()).failed
+    config = run_action.workspace / "config" / "accounts.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "          study_download: true\n",
+            "          study_download: true\n          study_share_email: true\n",
+        )
+    )
+
+    refused = run_action(apply, env=ambra_env, event=push_event())
+
+    assert refused.failed
+    assert refused.summary.index(":warning: Dangerous changes (1)") < refused.summary.index(
+        "| Account |"
+    )
+    assert "refusing dangerous changes no one acknowledged" in refused.summary
+    assert "--allow-dangerous phi-sharing" in refused.summary
+
+    wrong = run_action({**apply, "allow-dangerous": "phi"}, env=ambra_env, event=push_event())
+    assert wrong.failed
+    assert "input allow-dangerous: 'phi' is not a class of dangerous change" in wrong.summary
+
+    allowed = run_action(
+        {**apply, "allow-dangerous": "phi-sharing"}, env=ambra_env, event=push_event()
+    )
+    assert not allowed.failed, allowed.log
+    assert "**Apply complete: 0 created, 1 updated, 0 deleted.**" in allowed.summary

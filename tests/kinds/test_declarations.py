@@ -134,3 +134,23 @@ def test_exact_is_declared_on_both_the_model_and_the_kind() -> None:
     )
     stray = replace(role, exact={**role.exact, "settings.x": role.exact["permissions"]})
     assert "exact names 'settings.x', which is not one of its merged_hashes" in kind_problems(stray)
+
+
+DANGEROUS = [spec for spec in ALL if spec.dangers]
+
+
+@pytest.mark.parametrize("spec", DANGEROUS, ids=lambda s: s.name)
+def test_a_danger_must_name_a_field_of_the_kind_and_a_known_class(spec: KindSpec) -> None:
+    from ambraconf.kinds.danger import Danger
+
+    broken = replace(
+        spec,
+        dangers=(
+            *spec.dangers,
+            Danger("phi-sharing", "x", fields={"no_such_field.key": "on"}),
+            Danger("fun", "y", ops=frozenset({"create"})),
+        ),
+    )
+    problems = kind_problems(broken)
+    assert "danger names field 'no_such_field', which the model does not have" in problems
+    assert any(p.startswith("danger 'fun' is not a class of dangerous change") for p in problems)
