@@ -359,7 +359,9 @@ class Applier:
         calls = []
         for companion in api.companions:
             value = desired.get(companion.field)
-            if value is None or (action.op == "update" and companion.field not in changed):
+            if companion.encode is None or value is None:
+                continue
+            if action.op == "update" and companion.field not in changed:
                 continue
             key = outcome.reply.get(companion.key) or self._live_key(action, companion.key)
             params = {companion.param: str(key), **companion.encode(value, live.names)}
@@ -479,6 +481,7 @@ class Applier:
         """A new account's objects go into it, and the stock objects it came with (its
         roles) can be named from now on."""
         live.uuid = uuid
+        live.names.account_id = uuid
         live.names.account_namespace = str(namespace_id) if namespace_id else None
         for spec in self.specs.values():
             if not spec.builtin:

@@ -9,10 +9,12 @@ secret, the digest of the desired value is compared instead.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ambraconf.engine.plan import FieldChange
+from ambraconf.kinds.apimap import KeyedList
 from ambraconf.kinds.compare import same
 
 
@@ -25,6 +27,8 @@ class DiffRules:
     secret_fields: frozenset[str] = frozenset()
     partial_items: frozenset[str] = frozenset()
     uncompared: frozenset[str] = frozenset()
+    keyed_lists: Mapping[str, KeyedList] = field(default_factory=dict)
+    unread_item_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def diff_object(
@@ -41,8 +45,10 @@ def diff_object(
                 changes.append(FieldChange(name, have, want, secret=True))
         elif name in rules.merged_hashes and isinstance(want, dict):
             changes.extend(_merged(name, want, have, rules.merged_hashes))
+        elif name in rules.keyed_lists:
+            changes.extend(_keyed(name, want, have, rules.keyed_lists[name], desired))
         elif name in rules.partial_items:
-            if not same_items(want, have):
+            if not same_items(want, have, rules.unread_item_keys.get(name, frozenset())):
                 changes.append(FieldChange(name, have, want))
         elif name in rules.unordered_lists:
             if not same_multiset(want, have):
@@ -66,9 +72,23 @@ def _merged(path: str, want: dict, have: Any, merged: frozenset[str]) -> list[Fi
     return changes
 
 
-def same_items(want: Any, have: Any) -> bool:
+def _keyed(
+    name: str, want: Any, have: Any, rule: KeyedList, desired: dict[str, Any]
+) -> list[FieldChange]:
+    """A keyed list's change: only the items that differ (live ones before, desired ones
+    after), and their counts in the note."""
+    found = rule.differences(want, have, desired)
+    if not (found.added or found.changed or found.removed):
+        return []
+    before = [live for live, _ in found.changed] + found.removed
+    after = found.added + [wanted for _, wanted in found.changed]
+    return [FieldChange(name, before, after, note=found.summary)]
+
+
+def same_items(want: Any, have: Any, unread: frozenset[str] = frozenset()) -> bool:
     """Two lists of mappings as sets, each wanted item compared on the keys it sets (the
-    API fills in the rest with defaults, which the config does not manage)."""
+    API fills in the rest with defaults, which the config does not manage) except the
+    ``unread`` ones, which no read returns."""
     if not isinstance(want, list) or not isinstance(have, list) or len(want) != len(have):
         return same(want, have)
     remaining = list(have)
@@ -79,7 +99,7 @@ def same_items(want: Any, have: Any) -> bool:
                 for i, other in enumerate(remaining)
                 if isinstance(item, dict)
                 and isinstance(other, dict)
-                and all(same(v, other.get(k)) for k, v in item.items())
+                and all(same(v, other.get(k)) for k, v in item.items() if k not in unread)
             ),
             None,
         )

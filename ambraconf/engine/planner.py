@@ -34,6 +34,8 @@ def diff_rules(spec: KindSpec) -> DiffRules:
         partial_items=api.partial_items,
         secret_fields=frozenset(path[0] for path in spec.secret_fields),
         uncompared=api.uncompared,
+        keyed_lists=api.keyed_lists,
+        unread_item_keys=api.unread_item_keys,
     )
 
 
@@ -350,7 +352,10 @@ def _object_action(
     turned_off = resets(spec, obj.values, live.values if live else {}) if exact else {}
     notes = [_exact_note(spec)] if exact else []
     if live is None:
-        changes = [FieldChange(k, None, v, secret=k in secret) for k, v in obj.values.items()]
+        changes = [
+            FieldChange(k, None, v, secret=k in secret, note=_count(spec, k, v, obj.values))
+            for k, v in obj.values.items()
+        ]
         recreated = f"{spec.name}/{name}" in applied
         if spec.exists_outside:
             notes.append(
@@ -409,6 +414,12 @@ def _object_action(
         resets=turned_off,
         key=spec.key_parts(obj.values),
     )
+
+
+def _count(spec: KindSpec, field: str, value: Any, values: dict[str, Any]) -> str | None:
+    """A keyed list's count on create (``120 added``), as its changes are counted later."""
+    rule = spec.api.keyed_lists.get(field)
+    return rule.differences(value, [], values).summary if rule is not None else None
 
 
 def _exact_note(spec: KindSpec) -> str:

@@ -183,7 +183,9 @@ def _read_companions(
     for (obj, companion, state), result in zip(
         targets, client.bundle(calls, idempotent=True), strict=True
     ):
-        obj.values[companion.field] = companion.decode(result.unwrap(), state.names)
+        reply = result.unwrap()
+        obj.raw[companion.field] = reply
+        obj.values[companion.field] = companion.decode(reply, state.names)
 
 
 def find_account(visible: Sequence[dict], read: AccountRead) -> dict | None:
@@ -234,7 +236,7 @@ def build_account(
     account (a share rule with a partner organisation) resolves by name."""
     _uuid_of("/account/list", "uuid", raw.get("uuid") if isinstance(raw, dict) else None, raw)
     name = str(raw.get("name")) if read.live_name else read.name
-    names = RefIndex(name, account_namespace=raw.get("namespace_id"))
+    names = RefIndex(name, account_namespace=raw.get("namespace_id"), account_id=str(raw["uuid"]))
     for kind, spec in catalogue.specs.items():
         if spec.holds_others:
             for other in visible:

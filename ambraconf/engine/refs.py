@@ -27,6 +27,9 @@ class RefIndex:
     _namespaces: dict[str, tuple[str, str]] = field(default_factory=dict)
     _namespace_of: dict[tuple[str, str], str] = field(default_factory=dict)
     account_namespace: str | None = None
+    account_id: str | None = None
+    """The account's own uuid: what a sub-object attached to the account itself names (a
+    dictionary attachment's ``account_id``); set when the account is read or created."""
 
     def add(self, kind: str, name: str, uuid: str, namespace_id: str | None = None) -> None:
         self._by_name[kind].setdefault(name.casefold(), [])
@@ -82,6 +85,15 @@ class RefIndex:
                 hint="name a group or a location instead of ACCOUNT",
             )
         return self.account_namespace
+
+    def own_account(self) -> str:
+        """The account's own uuid (an account this apply creates has one once added)."""
+        if not self.account_id:
+            raise UnresolvedReference(
+                f"{self.account}: the account's uuid is not known yet",
+                hint="apply again once the account exists",
+            )
+        return self.account_id
 
     def is_own_namespace(self, namespace_id: str) -> bool:
         return bool(self.account_namespace) and namespace_id == self.account_namespace

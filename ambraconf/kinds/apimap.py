@@ -7,11 +7,12 @@ carry is a ``Hook`` or a ``Companion``, each naming the fields it handles.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from ambraconf.kinds.codec import Field, Names, decode_value, encode_value
+from ambraconf.kinds.compare import same
 
 
 @dataclass(frozen=True)
@@ -20,15 +21,75 @@ class Companion:
     (a group's ``namespace_settings`` live at ``/namespace/settings?uuid=<namespace_id>``).
 
     Lists do not return it, so it is read with one bundled call per object that the
-    config sets it for, and written with one call after the object's own.
+    config sets it for, and written with one call after the object's own. The answer is
+    also kept in the object's raw form under ``field``, for a hook's ``after_write`` and
+    the saved plan's fingerprint. Without ``encode`` the endpoint only reads, and a hook's
+    ``after_write`` writes the field (a dictionary's entries: one call per entry).
     """
 
     field: str
     path: str
     key: str
     decode: Callable[[dict[str, Any], Names], Any]
-    encode: Callable[[Any, Names], dict[str, str]]
+    encode: Callable[[Any, Names], dict[str, str]] | None = None
     param: str = "uuid"
+
+
+@dataclass(frozen=True)
+class KeyedDiff:
+    """How a keyed list differs: items to add, (live, desired) pairs that change, live
+    items to remove, and how many stay as they are."""
+
+    added: list[Any]
+    changed: list[tuple[Any, Any]]
+    removed: list[Any]
+    kept: int
+
+    @property
+    def summary(self) -> str:
+        """``2 added, 1 changed, 1 removed; 40 unchanged``: what a reviewer reads first."""
+        counts = [
+            f"{len(items)} {verb}"
+            for items, verb in (
+                (self.added, "added"),
+                (self.changed, "changed"),
+                (self.removed, "removed"),
+            )
+            if items
+        ]
+        return ", ".join(counts) + (f"; {self.kept} unchanged" if self.kept else "")
+
+
+@dataclass(frozen=True)
+class KeyedList:
+    """A list of mappings that is a set keyed by its items' identity (a dictionary's entries,
+    by lookup): items compare by key, on the keys the config sets, and a change carries only
+    the items that differ, with their counts in its note, since such a list can hold
+    thousands of items, each written by a call of its own.
+
+    ``key(item, values)`` is an item's identity, given its holder's values (a dictionary
+    folds lookups unless it is case sensitive); ``whole(values)`` says whether the list the
+    config gives is all there is, or live items it does not list are left alone (entries a
+    dictionary adds to itself at runtime).
+    """
+
+    key: Callable[[dict[str, Any], dict[str, Any]], Any]
+    whole: Callable[[dict[str, Any]], bool]
+
+    def differences(self, want: Any, have: Any, values: dict[str, Any]) -> KeyedDiff:
+        live = {self.key(i, values): i for i in have or [] if isinstance(i, dict)}
+        added, changed = [], []
+        kept = 0
+        for item in want or []:
+            found = live.pop(self.key(item, values), None)
+            if found is None:
+                added.append(item)
+            elif all(same(v, found.get(k)) for k, v in item.items()):
+                kept += 1
+            else:
+                changed.append((found, item))
+        removed = list(live.values()) if self.whole(values) else []
+        return KeyedDiff(added, changed, removed, kept)
 
 
 Decode = Callable[[dict[str, Any], dict[str, Any], Names], None]
@@ -97,6 +158,9 @@ class ApiMap:
     parameters naming the object, and an add that answers no uuid gets it from its own
     parameters. ``delete_params`` are what a delete sends besides naming the object,
     where deleting is a set (an empty ``value`` deletes a terminology tag).
+    ``keyed_lists`` are lists compared as sets by key (``KeyedList``); ``unread_item_keys``
+    are keys of ``partial_items`` lists' items that no read returns (a dictionary
+    attachment's ``run_once``): sent, never compared.
     """
 
     list_path: str
@@ -119,6 +183,8 @@ class ApiMap:
     undocumented: frozenset[str] = frozenset()
     key_params: tuple[str, ...] = ()
     delete_params: tuple[tuple[str, str], ...] = ()
+    keyed_lists: Mapping[str, KeyedList] = field(default_factory=dict)
+    unread_item_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def with_fields(self, fields: tuple[Field, ...]) -> ApiMap:
         return replace(self, fields=fields)
@@ -143,9 +209,11 @@ class ApiMap:
 
     @property
     def hooked(self) -> frozenset[str]:
-        """Model fields the kind's own code reads and writes (hooks and companions)."""
+        """Model fields the kind's own code reads and writes (hooks and companions; a
+        companion that only reads handles its field only with a hook that writes it)."""
         return frozenset(
-            {f for hook in self.hooks for f in hook.fields} | {c.field for c in self.companions}
+            {f for hook in self.hooks for f in hook.fields}
+            | {c.field for c in self.companions if c.encode is not None}
         )
 
     def add_scope(self, desired: dict[str, Any], names: Names, account_uuid: str) -> dict[str, str]:

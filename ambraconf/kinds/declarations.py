@@ -66,7 +66,7 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         f"field {f!r} is both wired (Api) and handled by a hook" for f in sorted(wired & api.hooked)
     ]
     named = {
-        "hook or companion": api.hooked,
+        "hook or companion": api.hooked | {c.field for c in api.companions},
         "identity": set(spec.identity),
         "unique": set(spec.unique),
         "merged_hashes": {h.split(".")[0] for h in api.merged_hashes},

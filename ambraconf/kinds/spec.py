@@ -181,6 +181,8 @@ class KindSpec:
     item_defaults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     nested_defaults: Mapping[str, Callable[[str, Any], bool]] = field(default_factory=dict)
     dangers: tuple[Danger, ...] = ()
+    plural_title: str = ""
+    """How messages name several (``dictionaries``), where it is not the title and an s."""
 
     def __post_init__(self) -> None:
         # the API mapping's fields come from the model's annotations: declared once
@@ -188,7 +190,7 @@ class KindSpec:
 
     @property
     def plural(self) -> str:
-        return self.title + "s"
+        return self.plural_title or self.title + "s"
 
     def is_builtin(self, name: Any) -> bool:
         """One of the objects every account has without a config saying so (stock roles)."""

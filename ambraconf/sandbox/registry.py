@@ -11,6 +11,7 @@ from ambraconf.sandbox import (
     crud,
     customfields,
     destinations,
+    dictionaries,
     hl7_transforms,
     members,
     namespaces,
@@ -49,6 +50,7 @@ KINDS: tuple[Kind, ...] = (
     share_rules.SHARE_RULE,
     terminology.TERMINOLOGY,
     scanners.SCANNER,
+    dictionaries.DICTIONARY,
 )
 
 

@@ -121,6 +121,12 @@ EVERY_KIND = {
             ],
             "terminology": [{"tag": "study", "language": "en", "value": "Exam"}],
             "scanners": [{"name": "CT 1", "site": "Boston", "modality": "CT", "model": "Revo"}],
+            "dictionaries": [
+                {"name": "Modalities", "object": "Study", "lookup": ["modality"]}
+                | {"replace": ["study_description"], "case_sensitive": 0}
+                | {"entries": [{"lookup": ["CT"], "replace": ["Computed tomography"]}]}
+                | {"attachments": [{"group": "Cardiology", "sequence": 1}, {"add_if_no_match": 1}]}
+            ],
             "session_expire": 45,
             "share_code": "SANDBOX-1",
             "role": "Front Desk",
@@ -225,6 +231,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "account.yaml",
         "customfields.yaml",
         "destinations.yaml",
+        "dictionaries.yaml",
         "groups.yaml",
         "hl7_templates.yaml",
         "hl7_transforms.yaml",
@@ -256,6 +263,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "route": 2,
         "hl7_template": 1,
         "hl7_transform": 1,
+        "dictionary": 1,
         "radreport_template": 1,
         "validation_rule": 1,
         "share_rule": 1,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ambraconf.engine.diff import DiffRules, diff_object, md5_hex
+from ambraconf.kinds.dictionary import ENTRIES
 
 ROLE = DiffRules(merged_hashes=frozenset({"permissions", "settings"}))
 WEBHOOK = DiffRules(secret_fields=frozenset({"auth"}))
@@ -73,3 +74,34 @@ def test_custom_field_permissions_merge_like_the_hash_they_live_in() -> None:
     live["permissions"]["study_field_customfields"]["Priority"] = "O"
     [change] = diff_object(desired, live, rules)
     assert change.path == "permissions.study_field_customfields.Priority"
+
+
+def test_a_keyed_list_change_carries_only_the_items_that_differ() -> None:
+    rules = DiffRules(keyed_lists={"entries": ENTRIES})
+    many = [{"lookup": [f"M{n}"], "replace": [str(n)]} for n in range(500)]
+    entries = [*many, {"lookup": ["CT"], "replace": ["old"]}, {"lookup": ["US"]}]
+    live = {"entries": entries, "attachments": []}
+    # in another order, another case (not case sensitive), one changed, one new
+    wanted = [{"lookup": ["ct"], "replace": ["new"]}, *reversed(many), {"lookup": ["XR"]}]
+    [change] = diff_object({"entries": wanted, "attachments": []}, live, rules)
+    assert change.before == [{"lookup": ["CT"], "replace": ["old"]}, {"lookup": ["US"]}]
+    assert change.after == [{"lookup": ["XR"]}, {"lookup": ["ct"], "replace": ["new"]}]
+    assert change.note == "1 added, 1 changed, 1 removed; 500 unchanged"
+    # a dictionary that adds entries at runtime keeps those the files do not list
+    growing = [{"add_if_no_match": True}]
+    [change] = diff_object(
+        {"entries": wanted, "attachments": growing}, {**live, "attachments": growing}, rules
+    )
+    assert change.note == "1 added, 1 changed; 500 unchanged"
+
+
+def test_keys_no_read_returns_are_never_compared() -> None:
+    rules = DiffRules(
+        partial_items=frozenset({"attachments"}),
+        unread_item_keys={"attachments": frozenset({"run_once"})},
+    )
+    live = {"attachments": [{"group": "Radiology", "sequence": 1}]}
+    desired = {"attachments": [{"group": "Radiology", "sequence": 1, "run_once": True}]}
+    assert diff_object(desired, live, rules) == []
+    desired["attachments"][0]["sequence"] = 2
+    assert len(diff_object(desired, live, rules)) == 1
