@@ -375,9 +375,22 @@ class Applier:
             value = (action.desired or {}).get(companion.field)
             if value is None or (action.op == "update" and companion.field not in changed):
                 continue
-            key = outcome.reply.get(companion.key) or self._live_key(action, companion.key)
-            params = {companion.param: str(key), **companion.encode(value, live.names)}
-            calls.append(_Call(outcome, companion.path, params, "companion"))
+            key = str(outcome.reply.get(companion.key) or self._live_key(action, companion.key))
+            try:
+                if companion.sync is not None:
+                    before = next(
+                        (c.before for c in action.changes if c.path == companion.field), None
+                    )
+                    synced = companion.sync(
+                        value, before if action.op == "update" else None, key, live.names
+                    )
+                    calls += [_Call(outcome, p, params, "companion") for p, params in synced]
+                elif companion.encode is not None:
+                    params = {companion.param: key, **companion.encode(value, live.names)}
+                    calls.append(_Call(outcome, companion.path, params, "companion"))
+            except UserError as exc:
+                _fail(outcome, str(exc))
+                return []
         return calls
 
     def _children(self, outcome: Outcome) -> list[_Call]:

@@ -27,6 +27,7 @@ class RefIndex:
     _namespaces: dict[str, tuple[str, str]] = field(default_factory=dict)
     _namespace_of: dict[tuple[str, str], str] = field(default_factory=dict)
     account_namespace: str | None = None
+    _flags: set[tuple[str, str, str]] = field(default_factory=set)
 
     def add(self, kind: str, name: str, uuid: str, namespace_id: str | None = None) -> None:
         self._by_name[kind].setdefault(name.casefold(), [])
@@ -36,6 +37,13 @@ class RefIndex:
         if namespace_id:
             self._namespaces[namespace_id] = (kind, name)
             self._namespace_of[(kind, name.casefold())] = namespace_id
+
+    def flag(self, kind: str, name: str, flag: str) -> None:
+        """Note that the live ``kind`` ``name`` has ``flag`` on (``ApiMap.flagged``)."""
+        self._flags.add((kind, name.casefold(), flag))
+
+    def flagged(self, kind: str, name: str, flag: str) -> bool:
+        return (kind, name.casefold(), flag) in self._flags
 
     def forget(self, kind: str, uuid: str) -> None:
         """An object that is being replaced: its name now means the new one only."""

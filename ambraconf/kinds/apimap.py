@@ -12,6 +12,9 @@ from typing import Any
 
 from ambraconf.kinds.codec import Field, Names, decode_value, encode_value
 
+Sync = Callable[[Any, Any, str, Names], list[tuple[str, dict[str, str]]]]
+"""A companion set's calls: (desired value, live value or None, owner's key, names)."""
+
 
 @dataclass(frozen=True)
 class Companion:
@@ -20,14 +23,27 @@ class Companion:
 
     Lists do not return it, so it is read with one bundled call per object that the
     config sets it for, and written with one call after the object's own.
+
+    Some are sets of sub-objects rather than one record (a group's members, at
+    ``/group/user/list``): ``list_key`` makes the read a paged list, every page of it, with
+    ``decode`` given ``{list_key: items}``; ``sync(desired, live, key, names)`` then gives
+    the calls that bring the set in step (an add per new or changed member, a delete per
+    leaver), ``live`` being the value the plan compared (None when the object is new), and
+    ``paths`` names the endpoints those calls use, for the registry's check. ``reads`` are
+    kinds whose names ``decode`` needs even when the config names none of them (member
+    rows carry user ids, known by email through the account users).
     """
 
     field: str
     path: str
     key: str
     decode: Callable[[dict[str, Any], Names], Any]
-    encode: Callable[[Any, Names], dict[str, str]]
+    encode: Callable[[Any, Names], dict[str, str]] | None
     param: str = "uuid"
+    list_key: str | None = None
+    sync: Sync | None = None
+    paths: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
 
 
 Decode = Callable[[dict[str, Any], dict[str, Any], Names], None]
@@ -87,7 +103,9 @@ class ApiMap:
     (an object the files describe must be live: nodes), an empty ``delete_path`` that it
     never deletes or prunes one. ``undocumented`` lists paths the public documentation
     lacks but Ambra's own tools use (``/account/add``): the registry's check lets those
-    through, and only those.
+    through, and only those. ``flagged`` are flags of listed objects that other kinds
+    read through the reference index (``Names.flagged``): a global account user is in
+    every group without being listed there.
     """
 
     list_path: str
@@ -108,6 +126,7 @@ class ApiMap:
     companions: tuple[Companion, ...] = ()
     partial_items: frozenset[str] = frozenset()
     undocumented: frozenset[str] = frozenset()
+    flagged: frozenset[str] = frozenset()
 
     def with_fields(self, fields: tuple[Field, ...]) -> ApiMap:
         return replace(self, fields=fields)

@@ -101,7 +101,7 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
 
 def _paths(api: ApiMap) -> list[str]:
     paths = [api.list_path, api.add_path, api.set_path, api.delete_path]
-    paths += [c.path for c in api.companions]
+    paths += [p for c in api.companions for p in (c.path, *c.paths)]
     paths += [p for hook in api.hooks for p in hook.paths]
     return [p for p in paths if p]
 

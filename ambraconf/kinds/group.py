@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ambraconf.kinds.base import Flag, Name
+from ambraconf.kinds.members import MEMBER_DEFAULTS, SPARED
 from ambraconf.kinds.namespace import (
     NAMESPACE_DEFAULTS,
     NamespaceObject,
@@ -38,6 +39,8 @@ SPEC = KindSpec(
     model=Group,
     identity=("name",),
     nested_defaults=NAMESPACE_DEFAULTS,
+    item_defaults=MEMBER_DEFAULTS,
+    spared=SPARED,
     references=(
         *namespace_references("group", "Group"),
         Reference(("site",), "site"),

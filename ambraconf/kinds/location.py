@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ambraconf.kinds.members import MEMBER_DEFAULTS, SPARED
 from ambraconf.kinds.namespace import (
     NAMESPACE_DEFAULTS,
     NamespaceObject,
@@ -26,5 +27,7 @@ SPEC = KindSpec(
     model=Location,
     identity=("name",),
     nested_defaults=NAMESPACE_DEFAULTS,
+    item_defaults=MEMBER_DEFAULTS,
+    spared=SPARED,
     references=namespace_references("location", "Location"),
 )
