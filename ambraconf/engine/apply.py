@@ -378,12 +378,14 @@ class Applier:
             key = str(outcome.reply.get(companion.key) or self._live_key(action, companion.key))
             try:
                 if companion.sync is not None:
-                    before = next(
-                        (c.before for c in action.changes if c.path == companion.field), None
-                    )
-                    synced = companion.sync(
-                        value, before if action.op == "update" else None, key, live.names
-                    )
+                    items = [
+                        (c.before, c.after)
+                        for c in action.changes
+                        if c.path.split(".")[0] == companion.field
+                    ]
+                    if action.op != "update":  # a new object: every item is new
+                        items = [(None, item) for item in value]
+                    synced = companion.sync(items, key, live.names)
                     calls += [_Call(outcome, p, params, "companion") for p, params in synced]
                 elif companion.encode is not None:
                     params = {companion.param: key, **companion.encode(value, live.names)}

@@ -9,11 +9,13 @@ secret, the digest of the desired value is compared instead.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ambraconf.engine.plan import FieldChange
-from ambraconf.kinds.compare import same
+from ambraconf.kinds.compare import is_empty, same
+from ambraconf.kinds.spec import fold
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class DiffRules:
     secret_fields: frozenset[str] = frozenset()
     partial_items: frozenset[str] = frozenset()
     uncompared: frozenset[str] = frozenset()
+    keyed_items: Mapping[str, str] = field(default_factory=dict)
 
 
 def diff_object(
@@ -41,6 +44,8 @@ def diff_object(
                 changes.append(FieldChange(name, have, want, secret=True))
         elif name in rules.merged_hashes and isinstance(want, dict):
             changes.extend(_merged(name, want, have, rules.merged_hashes))
+        elif name in rules.keyed_items:
+            changes.extend(_keyed(name, want, have, rules.keyed_items[name]))
         elif name in rules.partial_items:
             if not same_items(want, have):
                 changes.append(FieldChange(name, have, want))
@@ -63,6 +68,31 @@ def _merged(path: str, want: dict, have: Any, merged: frozenset[str]) -> list[Fi
             changes.extend(_merged(inner, value, have.get(key), merged))
         elif not same(value, have.get(key)):
             changes.append(FieldChange(inner, have.get(key), value))
+    return changes
+
+
+def _keyed(path: str, want: Any, have: Any, key: str) -> list[FieldChange]:
+    """Lists of mappings matched on ``key`` (without case): a change per wanted item that
+    is new or differs on the keys it sets, and per live item not wanted (``path.<key>``).
+    A changed item's live side holds the keys the config sets, a removed one's the keys
+    not off or empty: what a reviewer needs, not every default."""
+    if not isinstance(want, list):
+        return [] if same(want, have) else [FieldChange(path, have, want)]
+    live = {fold(i.get(key)): i for i in have or [] if isinstance(i, dict)}
+    changes = []
+    for item in want:
+        current = live.pop(fold(item.get(key)), None)
+        if current is None or not all(same(v, current.get(k)) for k, v in item.items()):
+            before = None if current is None else {k: current.get(k) for k in item}
+            changes.append(FieldChange(f"{path}.{item.get(key)}", before, item))
+    changes += [
+        FieldChange(
+            f"{path}.{item.get(key)}",
+            {k: v for k, v in item.items() if v is not False and not is_empty(v)},
+            None,
+        )
+        for item in live.values()
+    ]
     return changes
 
 

@@ -31,6 +31,7 @@ def diff_rules(spec: KindSpec) -> DiffRules:
         merged_hashes=api.merged_hashes,
         unordered_lists=api.unordered_lists,
         partial_items=api.partial_items,
+        keyed_items=api.keyed_items,
         secret_fields=frozenset(path[0] for path in spec.secret_fields),
         uncompared=api.uncompared,
     )

@@ -6,14 +6,15 @@ carry is a ``Hook`` or a ``Companion``, each naming the fields it handles.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ambraconf.kinds.codec import Field, Names, decode_value, encode_value
 
-Sync = Callable[[Any, Any, str, Names], list[tuple[str, dict[str, str]]]]
-"""A companion set's calls: (desired value, live value or None, owner's key, names)."""
+Sync = Callable[[list[tuple[Any, Any]], str, Names], list[tuple[str, dict[str, str]]]]
+"""A companion set's calls: ((live item or None, desired item or None) per changed item,
+owner's key, names)."""
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,11 @@ class Companion:
 
     Some are sets of sub-objects rather than one record (a group's members, at
     ``/group/user/list``): ``list_key`` makes the read a paged list, every page of it, with
-    ``decode`` given ``{list_key: items}``; ``sync(desired, live, key, names)`` then gives
-    the calls that bring the set in step (an add per new or changed member, a delete per
-    leaver), ``live`` being the value the plan compared (None when the object is new), and
-    ``paths`` names the endpoints those calls use, for the registry's check. ``reads`` are
+    ``decode`` given ``{list_key: items}``; such a field is one of ``keyed_items``, and
+    ``sync(changed, key, names)`` gives the calls that bring the set in step from the
+    plan's changed items, each a (live, desired) pair with None for an item to add or to
+    remove (an add per new or changed member, a delete per leaver); ``paths`` names the
+    endpoints those calls use, for the registry's check. ``reads`` are
     kinds whose names ``decode`` needs even when the config names none of them (member
     rows carry user ids, known by email through the account users).
     """
@@ -95,7 +97,10 @@ class ApiMap:
     ``owns_namespace`` marks kinds whose objects each have a namespace (groups,
     locations): routes and namespace settings name them through it. ``partial_items``
     are lists of mappings matched as a set whose items are compared on the keys the
-    config sets. ``scope_param`` is the parameter an add and a list name the owner with
+    config sets; ``keyed_items`` (field to key) are lists of mappings matched item by item
+    on a key, each item compared on the keys the config sets and each difference a change
+    of its own, ``field.<key value>`` (a group's members, by email). ``scope_param`` is
+    the parameter an add and a list name the owner with
     (None: the object has no owner, as an account); a hook's ``scope`` may pick the add's
     owner per object instead. ``object_param`` is how set and delete name the object: its
     ``uuid``, or its own id within the owner (an account user is ``user_id`` in account
@@ -125,6 +130,7 @@ class ApiMap:
     hooks: tuple[Hook, ...] = ()
     companions: tuple[Companion, ...] = ()
     partial_items: frozenset[str] = frozenset()
+    keyed_items: Mapping[str, str] = field(default_factory=dict)
     undocumented: frozenset[str] = frozenset()
     flagged: frozenset[str] = frozenset()
 

@@ -71,6 +71,7 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         "merged_hashes": {h.split(".")[0] for h in api.merged_hashes},
         "unordered_lists": set(api.unordered_lists),
         "partial_items": set(api.partial_items),
+        "keyed_items": set(api.keyed_items),
         "reference": {r.path[0] for r in spec.references},
     }
     for what, fields in named.items():

@@ -22,7 +22,6 @@ from ambraconf.facts import ENDPOINTS
 from ambraconf.kinds.apimap import Companion
 from ambraconf.kinds.base import Email, Flag, Model, Name
 from ambraconf.kinds.codec import Names, as_flag
-from ambraconf.kinds.compare import same
 from ambraconf.kinds.spec import ANY, Reference, Spared
 
 USERS = "account_user"
@@ -103,21 +102,19 @@ def _member_params(member: dict[str, Any], names: Names) -> dict[str, str]:
 
 def _sync(kind: str) -> Any:
     def sync(
-        desired: list[dict[str, Any]], live: Any, key: str, names: Names
+        changed: list[tuple[Any, Any]], key: str, names: Names
     ) -> list[tuple[str, dict[str, str]]]:
-        """An add for each member new or different on the keys it sets; a delete for each
-        live member (as the plan compared them: spared ones are not there) not listed."""
-        have = {str(m.get("email")).lower(): m for m in live or [] if isinstance(m, dict)}
-        calls = []
-        for member in desired:
-            current = have.pop(member["email"].lower(), None)
-            if current is None or not all(same(v, current.get(k)) for k, v in member.items()):
-                calls.append((f"/{kind}/user/add", {"uuid": key, **_member_params(member, names)}))
-        calls += [
-            (f"/{kind}/user/delete", {"uuid": key, "user_id": names.uuid(USERS, email)})
-            for email in have
+        """An add for each member new or different (add is "add or update"); a delete for
+        each live member not listed (spared ones never reach here: the plan left them out)."""
+        return [
+            (f"/{kind}/user/add", {"uuid": key, **_member_params(want, names)})
+            if want is not None
+            else (
+                f"/{kind}/user/delete",
+                {"uuid": key, "user_id": names.uuid(USERS, have["email"])},
+            )
+            for have, want in changed
         ]
-        return calls
 
     return sync
 

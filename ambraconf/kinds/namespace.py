@@ -601,7 +601,7 @@ def namespace_api(kind: str) -> ApiMap:
         hooks=(CUSTOMFIELD_VALUES,),
         merged_hashes=NAMESPACE_MERGED,
         companions=(*NAMESPACE_COMPANIONS, members_companion(kind)),
-        partial_items=frozenset({"members"}),
+        keyed_items={"members": "email"},
     )
 
 

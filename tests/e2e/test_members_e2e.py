@@ -97,9 +97,8 @@ def test_a_member_added_by_hand_is_drift_and_apply_removes_it(ambraconf, sandbox
     drifted = {o["address"]: o for o in account["objects"] if o["differences"]}
     assert list(drifted) == [f"{ACCOUNT}/group/Cardiology"]
     [difference] = drifted[f"{ACCOUNT}/group/Cardiology"]["differences"]
-    assert difference["field"] == "members"
-    assert [m["email"] for m in difference["git"]] == [RAD["email"]]
-    assert [m["email"] for m in difference["live"]] == [RAD["email"], TECH["email"]]
+    assert (difference["field"], difference["git"]) == (f"members.{TECH['email']}", None)
+    assert (difference["live"]["email"], difference["live"]["role"]) == (TECH["email"], "User")
 
     assert "Apply complete: 0 created, 1 updated, 0 deleted." in applied(ambraconf, folder)
     assert set(listed(sandbox, "group", "Cardiology")) == {RAD["email"]}
