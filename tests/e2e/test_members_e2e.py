@@ -207,3 +207,34 @@ def test_export_writes_members_and_round_trips(ambraconf, sandbox, tmp_path):
     [location] = yaml.safe_load((out / "locations.yaml").read_text())["accounts"][0]["locations"]
     assert location["members"] == [{"email": TECH["email"], "role": "User"}]
     no_changes(ambraconf, out)
+
+
+def test_an_empty_list_removes_every_member_but_the_global_ones(ambraconf, sandbox, tmp_path):
+    sandbox.seed({"users": [RAD, GLOBAL]})
+    sandbox.ok("/account/user/add", uuid=sandbox.account_id, email=GLOBAL["email"], **{"global": 1})
+    folder = config(
+        tmp_path / "cfg",
+        users=[{"email": RAD["email"]}],
+        groups=[{"name": "Cardiology", "members": [{"email": RAD["email"]}]}],
+    )
+    applied(ambraconf, folder)
+    config(folder, users=[{"email": RAD["email"]}], groups=[{"name": "Cardiology", "members": []}])
+    assert "Apply complete: 0 created, 1 updated, 0 deleted." in applied(ambraconf, folder)
+    assert set(listed(sandbox, "group", "Cardiology")) == {GLOBAL["email"]}
+    no_changes(ambraconf, folder)
+
+
+def test_a_member_role_that_cannot_serve_the_group_fails_validate(ambraconf, sandbox, tmp_path):
+    folder = config(
+        tmp_path / "cfg",
+        roles=[{"name": "Front Desk", "for_group": False}],
+        groups=[
+            {
+                "name": "Cardiology",
+                "members": [{"email": "rad@clinic.example", "role": "Front Desk"}],
+            }
+        ],
+    )
+    run = ambraconf("validate", str(folder))
+    assert run.code == 1, run.out + run.err
+    assert "Front Desk" in run.out + run.err and "Traceback" not in run.err
