@@ -359,13 +359,28 @@ class Applier:
         calls = []
         for companion in api.companions:
             value = desired.get(companion.field)
-            if companion.encode is None or value is None:
-                continue
+            if (companion.encode is None and companion.sync is None) or value is None:
+                continue  # a companion that only reads: a hook writes its field
             if action.op == "update" and companion.field not in changed:
                 continue
-            key = outcome.reply.get(companion.key) or self._live_key(action, companion.key)
-            params = {companion.param: str(key), **companion.encode(value, live.names)}
-            calls.append(_Call(outcome, companion.path, params, "companion"))
+            key = str(outcome.reply.get(companion.key) or self._live_key(action, companion.key))
+            try:
+                if companion.sync is not None:
+                    items = [
+                        (c.before, c.after)
+                        for c in action.changes
+                        if c.path.split(".")[0] == companion.field
+                    ]
+                    if action.op != "update":  # a new object: every item is new
+                        items = [(None, item) for item in value]
+                    synced = companion.sync(items, key, live.names)
+                    calls += [_Call(outcome, p, params, "companion") for p, params in synced]
+                elif companion.encode is not None:
+                    params = {companion.param: key, **companion.encode(value, live.names)}
+                    calls.append(_Call(outcome, companion.path, params, "companion"))
+            except UserError as exc:
+                _fail(outcome, str(exc))
+                return []
         return calls
 
     def _children(self, outcome: Outcome) -> list[_Call]:

@@ -79,7 +79,7 @@ def export_account(
         objects = [
             values
             for obj, pinned in _chosen(spec, live.of_kind(kind), result)
-            if (values := _export_object(spec, obj, pinned, names, result)) is not None
+            if (values := _export_object(spec, obj, pinned, names, result, live)) is not None
         ]
         if objects:
             document = _document(live.name, {spec.key: objects})
@@ -160,9 +160,14 @@ def _chosen(
 
 
 def _export_object(
-    spec: KindSpec, obj: LiveObject, pinned: bool, names: _EnvNames, result: Export
+    spec: KindSpec,
+    obj: LiveObject,
+    pinned: bool,
+    names: _EnvNames,
+    result: Export,
+    live: LiveAccount,
 ) -> dict[str, Any] | None:
-    values = without_defaults(spec, obj.values)
+    values = without_defaults(spec, spec.without_spared(obj.values, live.names))
     values = _escaped(values)
     display = spec.display(obj.values)
     for path in _secret_leaves(spec):

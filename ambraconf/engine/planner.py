@@ -32,6 +32,7 @@ def diff_rules(spec: KindSpec) -> DiffRules:
         merged_hashes=api.merged_hashes,
         unordered_lists=api.unordered_lists,
         partial_items=api.partial_items,
+        keyed_items=api.keyed_items,
         secret_fields=frozenset(path[0] for path in spec.secret_fields),
         uncompared=api.uncompared,
         keyed_lists=api.keyed_lists,
@@ -108,6 +109,7 @@ def plan_account(
     for spec, obj, found in matched:
         if found is not None:
             found = _renamed(found, spec, renames)
+            found = _unspared(found, spec, obj, desired, live)
         action = _object_action(
             desired.name, spec, obj, found, applied, exact=desired.is_exact(obj)
         )
@@ -204,6 +206,21 @@ def _renamed(
                 _replace(values, path, ref, name, table[fold(name)])
                 changed = True
     return LiveObject(obj.kind, obj.uuid, obj.raw, values) if changed else obj
+
+
+def _unspared(
+    obj: LiveObject,
+    spec: KindSpec,
+    desired_obj: DesiredObject,
+    desired: DesiredAccount,
+    live: LiveAccount,
+) -> LiveObject:
+    """A live object without the list items others keep that the config does not list
+    (global users among a group's members, ignored ones): never compared, never removed."""
+    if not spec.spared:
+        return obj
+    values = spec.without_spared(obj.values, live.names, desired_obj.values, desired.ignores)
+    return LiveObject(obj.kind, obj.uuid, obj.raw, values)
 
 
 def _replace(values: Any, path: tuple[Any, ...], ref: Reference, old: str, new: str) -> None:

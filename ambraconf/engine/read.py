@@ -21,6 +21,7 @@ from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.planner import kinds_in_play
 from ambraconf.engine.refs import RefIndex
 from ambraconf.kinds.apimap import ApiMap, Companion
+from ambraconf.kinds.codec import as_flag
 from ambraconf.kinds.spec import KindSpec
 
 
@@ -78,6 +79,7 @@ def read_snapshot(
     kinds they name, so references come out as names: what export writes."""
     holders = [catalogue.specs[k] for k in kinds]
     named = {r.target for spec in holders for r in spec.references if r.target in catalogue.specs}
+    named |= {k for spec in holders for c in spec.api.companions for k in c.reads}
     read = AccountRead(
         name=account,
         kinds=[k for k in catalogue.specs if k in kinds or k in named],
@@ -100,6 +102,9 @@ def plan_read(desired: DesiredAccount, catalogue: Catalogue) -> AccountRead:
                 True for o in desired.of(kind) for _ in ref.names_in(o.values)
             ):
                 targets.append(ref.target)
+        for extra in catalogue.specs[kind].api.companions:
+            if any(extra.field in o.values for o in desired.of(kind)):
+                targets += [k for k in extra.reads if k not in targets]
 
     wanted: dict[str, tuple[set[tuple[str, ...]], set[str | None]]] = {}
     for kind in kinds:
@@ -167,7 +172,8 @@ def _read_companions(
     catalogue: Catalogue,
 ) -> None:
     """Fields no list returns (a group's namespace settings): one bundled get per object
-    that wants them, for all accounts together."""
+    that wants them, for all accounts together; sets of sub-objects (a group's members)
+    are lists, one per object, their pages bundled together too."""
     targets: list[tuple[LiveObject, Companion, LiveAccount]] = []
     for read, state in accounts:
         for kind, spec in catalogue.specs.items():
@@ -177,15 +183,24 @@ def _read_companions(
                     for obj in state.of_kind(kind)
                     if obj.raw.get(companion.key) and read.companion(kind, obj)
                 )
-    if not targets:
-        return
-    calls = [(c.path, {c.param: str(obj.raw[c.key])}) for obj, c, _ in targets]
-    for (obj, companion, state), result in zip(
-        targets, client.bundle(calls, idempotent=True), strict=True
-    ):
-        reply = result.unwrap()
-        obj.raw[companion.field] = reply
-        obj.values[companion.field] = companion.decode(reply, state.names)
+    gets = [t for t in targets if t[1].list_key is None]
+    if gets:
+        calls = [(c.path, {c.param: str(obj.raw[c.key])}) for obj, c, _ in gets]
+        for (obj, companion, state), result in zip(
+            gets, client.bundle(calls, idempotent=True), strict=True
+        ):
+            reply = result.unwrap()
+            obj.raw[companion.field] = reply
+            obj.values[companion.field] = companion.decode(reply, state.names)
+    lists = [(obj, c, state, c.list_key) for obj, c, state in targets if c.list_key]
+    if lists:
+        requests = [
+            ListRequest(c.path, key, {c.param: str(obj.raw[c.key])}) for obj, c, _, key in lists
+        ]
+        for (obj, companion, state, key), items in zip(
+            lists, client.list_many(requests), strict=True
+        ):
+            obj.values[companion.field] = companion.decode({key: items}, state.names)
 
 
 def find_account(visible: Sequence[dict], read: AccountRead) -> dict | None:
@@ -254,6 +269,9 @@ def build_account(
                 continue
             namespace = item.get("namespace_id") if api.owns_namespace else None
             names.add(kind, str(item[api.name_field]), uuid, namespace)
+            for flag in api.flagged:
+                if as_flag(item.get(flag)):
+                    names.flag(kind, str(item[api.name_field]), flag)
     live = LiveAccount(name, str(raw["uuid"]), raw, names)
     for kind, items in lists.items():
         if kind not in catalogue.specs:

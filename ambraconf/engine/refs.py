@@ -30,6 +30,7 @@ class RefIndex:
     account_id: str | None = None
     """The account's own uuid: what a sub-object attached to the account itself names (a
     dictionary attachment's ``account_id``); set when the account is read or created."""
+    _flags: set[tuple[str, str, str]] = field(default_factory=set)
 
     def add(self, kind: str, name: str, uuid: str, namespace_id: str | None = None) -> None:
         self._by_name[kind].setdefault(name.casefold(), [])
@@ -39,6 +40,13 @@ class RefIndex:
         if namespace_id:
             self._namespaces[namespace_id] = (kind, name)
             self._namespace_of[(kind, name.casefold())] = namespace_id
+
+    def flag(self, kind: str, name: str, flag: str) -> None:
+        """Note that the live ``kind`` ``name`` has ``flag`` on (``ApiMap.flagged``)."""
+        self._flags.add((kind, name.casefold(), flag))
+
+    def flagged(self, kind: str, name: str, flag: str) -> bool:
+        return (kind, name.casefold(), flag) in self._flags
 
     def forget(self, kind: str, uuid: str) -> None:
         """An object that is being replaced: its name now means the new one only."""

@@ -17,12 +17,12 @@ from pydantic import Field, model_validator
 
 from ambraconf.kinds.apimap import ApiMap, Hook
 from ambraconf.kinds.base import (
+    Email,
     Flag,
     Integer,
     Name,
     ObjectModel,
     Text,
-    pattern_text,
     problem_error,
 )
 from ambraconf.kinds.codec import Names
@@ -46,9 +46,6 @@ grid user has; no documented read finds a grid user by email."""
 UserSettings = Annotated[dict[str, Any], overridden(lambda fact: fact.user_override, "for a user")]
 """``settings:`` of an account user: only settings the table marks as user-overridable
 (the API answers NO_USER_OVERRIDE for the others)."""
-
-
-Email = Annotated[str, pattern_text(r"[^@\s]+@[^@\s]+", "an email address like rad@clinic.example")]
 
 
 class AccountUser(ObjectModel):
@@ -153,6 +150,7 @@ API = ApiMap(
     name_field="user_email",
     uuid_field="user_id",
     merged_hashes=frozenset({"settings"}),
+    flagged=frozenset({"global"}),  # global users are in every group: members spare them
     hooks=(
         # the identity: sent to add only (set names the user by user_id), and never diffed,
         # since the match already compared it without case, as the grid does

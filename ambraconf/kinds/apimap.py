@@ -14,6 +14,10 @@ from urllib.parse import parse_qsl, urlencode
 from ambraconf.kinds.codec import Field, Names, decode_value, encode_value
 from ambraconf.kinds.compare import same
 
+Sync = Callable[[list[tuple[Any, Any]], str, Names], list[tuple[str, dict[str, str]]]]
+"""A companion set's calls: ((live item or None, desired item or None) per changed item,
+owner's key, names)."""
+
 
 @dataclass(frozen=True)
 class Companion:
@@ -25,6 +29,16 @@ class Companion:
     also kept in the object's raw form under ``field``, for a hook's ``after_write`` and
     the saved plan's fingerprint. Without ``encode`` the endpoint only reads, and a hook's
     ``after_write`` writes the field (a dictionary's entries: one call per entry).
+
+    Some are sets of sub-objects rather than one record (a group's members, at
+    ``/group/user/list``): ``list_key`` makes the read a paged list, every page of it, with
+    ``decode`` given ``{list_key: items}``; such a field is one of ``keyed_items``, and
+    ``sync(changed, key, names)`` gives the calls that bring the set in step from the
+    plan's changed items, each a (live, desired) pair with None for an item to add or to
+    remove (an add per new or changed member, a delete per leaver); ``paths`` names the
+    endpoints those calls use, for the registry's check. ``reads`` are
+    kinds whose names ``decode`` needs even when the config names none of them (member
+    rows carry user ids, known by email through the account users).
     """
 
     field: str
@@ -33,6 +47,10 @@ class Companion:
     decode: Callable[[dict[str, Any], Names], Any]
     encode: Callable[[Any, Names], dict[str, str]] | None = None
     param: str = "uuid"
+    list_key: str | None = None
+    sync: Sync | None = None
+    paths: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,7 +159,10 @@ class ApiMap:
     ``owns_namespace`` marks kinds whose objects each have a namespace (groups,
     locations): routes and namespace settings name them through it. ``partial_items``
     are lists of mappings matched as a set whose items are compared on the keys the
-    config sets. ``scope_param`` is the parameter an add and a list name the owner with
+    config sets; ``keyed_items`` (field to key) are lists of mappings matched item by item
+    on a key, each item compared on the keys the config sets and each difference a change
+    of its own, ``field.<key value>`` (a group's members, by email). ``scope_param`` is
+    the parameter an add and a list name the owner with
     (None: the object has no owner, as an account); a hook's ``scope`` may pick the add's
     owner per object instead. ``object_param`` is how set and delete name the object: its
     ``uuid``, or its own id within the owner (an account user is ``user_id`` in account
@@ -161,6 +182,9 @@ class ApiMap:
     ``keyed_lists`` are lists compared as sets by key (``KeyedList``); ``unread_item_keys``
     are keys of ``partial_items`` lists' items that no read returns (a dictionary
     attachment's ``run_once``): sent, never compared.
+    ``flagged`` are flags of listed objects that other kinds read through the reference
+    index (``Names.flagged``): a global account user is in every group without being
+    listed there.
     """
 
     list_path: str
@@ -180,11 +204,13 @@ class ApiMap:
     hooks: tuple[Hook, ...] = ()
     companions: tuple[Companion, ...] = ()
     partial_items: frozenset[str] = frozenset()
+    keyed_items: Mapping[str, str] = field(default_factory=dict)
     undocumented: frozenset[str] = frozenset()
     key_params: tuple[str, ...] = ()
     delete_params: tuple[tuple[str, str], ...] = ()
     keyed_lists: Mapping[str, KeyedList] = field(default_factory=dict)
     unread_item_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    flagged: frozenset[str] = frozenset()
 
     def with_fields(self, fields: tuple[Field, ...]) -> ApiMap:
         return replace(self, fields=fields)
@@ -210,10 +236,11 @@ class ApiMap:
     @property
     def hooked(self) -> frozenset[str]:
         """Model fields the kind's own code reads and writes (hooks and companions; a
-        companion that only reads handles its field only with a hook that writes it)."""
+        companion that only reads, neither encoding nor syncing, handles its field only
+        with a hook that writes it)."""
         return frozenset(
             {f for hook in self.hooks for f in hook.fields}
-            | {c.field for c in self.companions if c.encode is not None}
+            | {c.field for c in self.companions if c.encode is not None or c.sync is not None}
         )
 
     def add_scope(self, desired: dict[str, Any], names: Names, account_uuid: str) -> dict[str, str]:

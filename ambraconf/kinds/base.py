@@ -166,6 +166,8 @@ def pattern_text(regex: str, expected: str) -> Checked:
 
 
 Uuid = Annotated[str, pattern_text(UUID_RE, "a uuid like 0f8e0a1c-1b2c-4d5e-8f90-a1b2c3d4e5f6")]
+Email = Annotated[str, pattern_text(r"[^@\s]+@[^@\s]+", "an email address like rad@clinic.example")]
+"""A grid user's login email (account users, group and location members)."""
 
 WebUrl = Annotated[
     str,

@@ -72,6 +72,7 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         "merged_hashes": {h.split(".")[0] for h in api.merged_hashes},
         "unordered_lists": set(api.unordered_lists),
         "partial_items": set(api.partial_items),
+        "keyed_items": set(api.keyed_items),
         "reference": {r.path[0] for r in spec.references},
         "danger": {path.split(".")[0] for d in spec.dangers for path in d.fields},
     }
@@ -108,7 +109,7 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
 
 def _paths(api: ApiMap) -> list[str]:
     paths = [api.list_path, api.add_path, api.set_path, api.delete_path]
-    paths += [c.path for c in api.companions]
+    paths += [p for c in api.companions for p in (c.path, *c.paths)]
     paths += [p for hook in api.hooks for p in hook.paths]
     return [p for p in paths if p]
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ambraconf.kinds.base import Flag, Name
+from ambraconf.kinds.members import MEMBER_DEFAULTS, SPARED
 from ambraconf.kinds.namespace import (
     NAMESPACE_DANGERS,
     NAMESPACE_DEFAULTS,
@@ -42,6 +43,8 @@ SPEC = KindSpec(
     nested_defaults=NAMESPACE_DEFAULTS,
     dangers=NAMESPACE_DANGERS,
     exact=NAMESPACE_EXACT,
+    item_defaults=MEMBER_DEFAULTS,
+    spared=SPARED,
     references=(
         *namespace_references("group", "Group"),
         Reference(("site",), "site"),

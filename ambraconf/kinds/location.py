@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ambraconf.kinds.members import MEMBER_DEFAULTS, SPARED
 from ambraconf.kinds.namespace import (
     NAMESPACE_DANGERS,
     NAMESPACE_DEFAULTS,
@@ -30,5 +31,7 @@ SPEC = KindSpec(
     nested_defaults=NAMESPACE_DEFAULTS,
     dangers=NAMESPACE_DANGERS,
     exact=NAMESPACE_EXACT,
+    item_defaults=MEMBER_DEFAULTS,
+    spared=SPARED,
     references=namespace_references("location", "Location"),
 )

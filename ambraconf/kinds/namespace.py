@@ -36,6 +36,7 @@ from ambraconf.kinds.base import (
 from ambraconf.kinds.codec import Names, as_flag, json_text, parse_json_text
 from ambraconf.kinds.compare import is_empty
 from ambraconf.kinds.danger import settings_dangers
+from ambraconf.kinds.members import Members, member_references, members_companion
 from ambraconf.kinds.permissions import (
     CUSTOMFIELDS_KEY,
     FIELD_FLAGS_SCHEMA,
@@ -499,7 +500,14 @@ class NamespaceCompanions(Model):
 
 
 class NamespaceObject(NamespaceCompanions, _NamespaceFields):
-    """A group or a location: its own fields, then its namespace's companions."""
+    """A group or a location: its own fields, its namespace's companions, its members."""
+
+    members: Members | None = Field(
+        None,
+        description="The whole set of members (account users by email, with a role and "
+        "notification flags); left out, members are not managed. Global users and ignored "
+        "ones are left alone unless listed.",
+    )
 
 
 def is_empty_override(name: str, value: Any) -> bool:
@@ -535,6 +543,7 @@ def namespace_references(kind_title: str, customfield_object: str) -> tuple[Refe
             label="custom field value",
         ),
         *COMPANION_REFERENCES,
+        *member_references(kind_title),
     )
 
 
@@ -596,7 +605,8 @@ def namespace_api(kind: str) -> ApiMap:
         owns_namespace=True,
         hooks=(CUSTOMFIELD_VALUES,),
         merged_hashes=NAMESPACE_MERGED,
-        companions=NAMESPACE_COMPANIONS,
+        companions=(*NAMESPACE_COMPANIONS, members_companion(kind)),
+        keyed_items={"members": "email"},
     )
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
 
 from ambraconf.kinds.apimap import ApiMap
+from ambraconf.kinds.codec import Names
 from ambraconf.kinds.danger import Danger
 from ambraconf.kinds.wiring import fields_of
 
@@ -127,6 +129,37 @@ class Outside:
 
 
 @dataclass(frozen=True)
+class Spared:
+    """Items of a list field that others keep, left alone unless the config lists them:
+    those whose ``key`` names a ``kind`` object with ``flag`` on in the reference index
+    (``ApiMap.flagged``: the API adds global users to every group and location by itself),
+    or that the account's ``ignore:`` patterns for ``kind`` match (users an SSO provisions).
+    They are neither compared, nor removed, nor exported."""
+
+    field: str
+    key: str
+    kind: str
+    flag: str
+
+    def kept(
+        self, values: dict[str, Any], listed: Any, names: Names, ignored: Callable[[str], bool]
+    ) -> dict[str, Any]:
+        """``values`` without the items spared; ``listed`` is the config's list (or None)."""
+        items = values.get(self.field)
+        if not isinstance(items, list):
+            return values
+        wanted = {fold(i.get(self.key)) for i in listed or () if isinstance(i, dict)}
+
+        def spared(item: Any) -> bool:
+            key = item.get(self.key) if isinstance(item, dict) else None
+            if not isinstance(key, str) or fold(key) in wanted:
+                return False
+            return names.flagged(self.kind, key, self.flag) or ignored(key)
+
+        return {**values, self.field: [i for i in items if not spared(i)]}
+
+
+@dataclass(frozen=True)
 class KindSpec:
     """One kind of object ambraconf manages inside an account.
 
@@ -149,7 +182,9 @@ class KindSpec:
     account user's ``email``). ``exists_outside`` marks objects that are identities kept
     outside the account (``Outside``: grid users). No read can tell beforehand whether one
     exists, so apply sends those adds before any other change and, if any is refused as
-    missing, undoes the others and stops, naming every missing one.
+    missing, undoes the others and stops, naming every missing one. ``spared`` are list
+    items others keep (``Spared``: global users among a group's members), which plan,
+    drift and export leave alone.
 
     What the server holds when a config says nothing, so export can leave it out:
     ``defaults`` by field where that is not "off" or "empty" (a role's ``for_group`` is on);
@@ -183,6 +218,7 @@ class KindSpec:
     dangers: tuple[Danger, ...] = ()
     plural_title: str = ""
     """How messages name several (``dictionaries``), where it is not the title and an s."""
+    spared: tuple[Spared, ...] = ()
 
     def __post_init__(self) -> None:
         # the API mapping's fields come from the model's annotations: declared once
@@ -200,6 +236,21 @@ class KindSpec:
         """A live object the account came with or the system made: never deleted, never
         exported, never reported as unmanaged."""
         return self.is_builtin(name) or str(raw.get("type", "")) in self.system_types
+
+    def without_spared(
+        self,
+        values: dict[str, Any],
+        names: Names,
+        listed: Mapping[str, Any] | None = None,
+        ignored: Callable[[str, str], bool] = lambda kind, name: False,
+    ) -> dict[str, Any]:
+        """Live ``values`` without the list items others keep (``spared``) that the
+        config's ``listed`` values do not name."""
+        for rule in self.spared:
+            values = rule.kept(
+                values, (listed or {}).get(rule.field), names, partial(ignored, rule.kind)
+            )
+        return values
 
     def identity_of(self, values: dict[str, Any]) -> tuple[str, ...]:
         """The natural key of an object's values, folded for comparison."""

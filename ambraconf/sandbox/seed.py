@@ -10,6 +10,7 @@ does, and a mistake in a seed file is reported with the API's error.
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,7 @@ class Seeder:
                 existing[0].doc.update(doc)
                 store.update(existing[0])
             else:
-                store.insert("user", doc)
+                store.insert("user", {**doc, "namespace_id": str(uuid.uuid4())})
 
     def call(self, path: str, params: dict[str, Any], what: str) -> dict[str, Any]:
         wire = {name: wire_value(value) for name, value in params.items() if value is not None}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from ambraconf.facts import ENDPOINTS as DOCUMENTED_ENDPOINTS
 from ambraconf.facts import PERMISSIONS
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.protocol import ApiError
@@ -40,13 +41,71 @@ def login(call: Call) -> dict[str, Any]:
     }
 
 
+USER_FLAGS = (
+    "sysadmin",
+    "support",
+    "is_anonymous",
+    "pin_required",
+    *(
+        p
+        for p in DOCUMENTED_ENDPOINTS["/group/user/add"].parameters
+        if p.startswith("event_") and p != "event_node"
+    ),
+)
+"""The flags /user/get returns: 0 unless the user's record says otherwise (the event_*
+flags of the user's own namespace: a member's flags but event_node)."""
+USER_TEXTS = (
+    "first",
+    "last",
+    "email",
+    "mobile_phone",
+    "share_code",
+    "share_description",
+    "time_zone",
+    "allowed_login_brands",
+    "npi",
+    "terms_md5",
+    "privacy_md5",
+    "indicator_md5",
+    "last_login",
+    "public_key",
+    "ui_json",
+)
+"""The other fields /user/get documents: null unless the user's record has them."""
+
+
 def user_fields(user: Row) -> dict[str, Any]:
-    return {
+    """Every field /user/get documents (/session/user returns them too)."""
+    out: dict[str, Any] = {
         "uuid": user.uuid,
         "name": user.doc.get("name"),
-        "email": user.doc.get("email"),
-        "sysadmin": int(bool(user.doc.get("sysadmin"))),
+        "namespace_id": user.doc.get("namespace_id"),
     }
+    out.update({name: user.doc.get(name) for name in USER_TEXTS})
+    out.update({name: int(bool(user.doc.get(name))) for name in USER_FLAGS})
+    return out
+
+
+def user_get(call: Call) -> dict[str, Any]:
+    """/user/get: the caller, or (``uuid``) a user of ``account_id`` whose users the caller
+    may view (``account_user_view``): another user without an account is NOT_PERMITTED
+    (a sysadmin sees anyone)."""
+    assert call.user is not None
+    uuid = call.params.get("uuid") or call.user.uuid
+    user = call.lookup("user", uuid)
+    if user is None:
+        raise ApiError("NOT_FOUND")
+    if user.uuid == call.user.uuid or call.sysadmin:
+        return user_fields(user)
+    account_id = call.params.get("account_id")
+    if not account_id:
+        raise ApiError("NOT_PERMITTED")
+    if call.lookup("account", account_id) is None:
+        raise ApiError("NOT_FOUND", "account_id")
+    call.require(account_id, "account_user_view")
+    if call.membership(account_id, user.uuid) is None:
+        raise ApiError("NOT_FOUND")
+    return user_fields(user)
 
 
 def session_user(call: Call) -> dict[str, Any]:
@@ -157,6 +216,7 @@ def setting_set(call: Call) -> dict[str, Any]:
 ENDPOINTS = {
     "/session/login": Endpoint(login, auth=False, post_only=True),
     "/session/user": Endpoint(session_user, object_name="user"),
+    "/user/get": Endpoint(user_get, object_name="user"),
     "/session/permissions": Endpoint(session_permissions),
     "/session/logout": Endpoint(logout),
     "/setting/get": Endpoint(setting_get),

@@ -54,6 +54,7 @@ EVERY_KIND = {
             "groups": [
                 {"name": "Cardiology", "role": "Radiologist", "share_code": "CARD-1"}
                 | {"must_approve": 1, "site": "Cambridge"}
+                | {"members": [{"email": "hooks@clinic.example", "event_share": 1}]}
             ],
             "locations": [{"name": "Main Street", "role": "Front Desk"}],
             "webhooks": [
@@ -296,6 +297,9 @@ def test_references_are_names_and_server_defaults_are_left_out(
             "event_defaults": {"event_share": True},
             "coverpage": {"title": "{$x}"},
             "share_pricing": {"pricing": {"ANY": 900}},
+            "members": [
+                {"email": "hooks@clinic.example", "role": "Radiologist", "event_share": True}
+            ],
             "site": "Cambridge",
         }
     ]

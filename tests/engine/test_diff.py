@@ -105,3 +105,38 @@ def test_keys_no_read_returns_are_never_compared() -> None:
     assert diff_object(desired, live, rules) == []
     desired["attachments"][0]["sequence"] = 2
     assert len(diff_object(desired, live, rules)) == 1
+
+
+MEMBERS = DiffRules(keyed_items={"members": "email"})
+
+
+def test_keyed_items_are_one_change_each_on_the_keys_the_config_sets() -> None:
+    live = {
+        "members": [
+            {"email": "rad@x.example", "role": "User", "event_share": False, "event_node": True},
+            {"email": "tech@x.example", "role": "User", "event_share": False},
+            {"email": "hand@x.example", "role": "Admin", "event_share": True, "event_node": False},
+        ]
+    }
+    desired = {
+        "members": [
+            {"email": "RAD@x.example", "role": "Radiologist"},
+            {"email": "tech@x.example"},
+            {"email": "new@x.example"},
+        ]
+    }
+    changes = diff_object(desired, live, MEMBERS)
+    assert [(c.path, c.before, c.after) for c in changes] == [
+        (
+            "members.RAD@x.example",
+            {"email": "rad@x.example", "role": "User"},
+            desired["members"][0],
+        ),
+        ("members.new@x.example", None, {"email": "new@x.example"}),
+        (
+            "members.hand@x.example",
+            {"email": "hand@x.example", "role": "Admin", "event_share": True},
+            None,
+        ),
+    ]
+    assert diff_object({"members": live["members"]}, live, MEMBERS) == []

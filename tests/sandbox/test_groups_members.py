@@ -236,3 +236,88 @@ def test_namespace_settings_get_and_set(sandbox: SandboxHandle, acc: str) -> Non
     assert (bad.error_type, bad.error_subtype) == ("INVALID_SETTING_VALUE", "enable_dicom_wrapping")
     flags = sandbox.call("/namespace/settings", uuid=namespace, study_field_flags={"fly": "O"})
     assert flags.error_type == "INVALID_SETTING_VALUE"
+
+
+def test_member_endpoints_need_their_fields_and_permissions(
+    sandbox: SandboxHandle, acc: str, level: str
+) -> None:
+    owner = sandbox.ok(f"/{level}/add", account_id=acc, name="Team")["uuid"]
+    member = user_id(sandbox)
+    for verb in ("add", "delete"):
+        missing = sandbox.call(f"/{level}/user/{verb}", uuid=owner)
+        assert (missing.error_type, missing.error_subtype) == ("MISSING_FIELDS", ["user_id"])
+        gone = sandbox.call(
+            f"/{level}/user/{verb}", uuid="6f1c1f0e-0000-4000-8000-000000000000", user_id=member
+        )
+        assert gone.error_type == "NOT_FOUND"
+    assert sandbox.call(f"/{level}/user/list").error_type == "MISSING_FIELDS"
+    plain = sandbox.login(sandbox.user_login, sandbox.user_password)  # a User: no {level}_edit
+    for verb, params in (
+        ("add", {"user_id": member}),
+        ("delete", {"user_id": member}),
+        ("list", {}),
+    ):
+        refused = sandbox.call(f"/{level}/user/{verb}", sid=plain, uuid=owner, **params)
+        assert refused.error_type == "NOT_PERMITTED", verb
+
+
+def test_a_member_role_must_serve_the_level(sandbox: SandboxHandle, acc: str, level: str) -> None:
+    owner = sandbox.ok(f"/{level}/add", account_id=acc, name="Team")["uuid"]
+    barred = sandbox.ok("/role/add", account_id=acc, name="No", **{f"for_{level}": 0})["uuid"]
+    reply = sandbox.call(f"/{level}/user/add", uuid=owner, user_id=user_id(sandbox), role_id=barred)
+    assert (reply.error_type, reply.error_subtype) == (
+        "ROLE_NAMESPACE_MISMATCH",
+        "INCOMPATIBLE_ROLE",
+    )
+    assert sandbox.ok(f"/{level}/user/list", uuid=owner)["users"] == []
+
+
+def test_a_grid_user_outside_the_account_cannot_be_a_member(
+    sandbox: SandboxHandle, acc: str, level: str
+) -> None:
+    sandbox.seed({"users": [{"email": "out@sandbox.local", "password": "outside12"}]})
+    sid = sandbox.login("out@sandbox.local", "outside12")
+    outsider = sandbox.ok("/session/user", sid=sid)["uuid"]
+    owner = sandbox.ok(f"/{level}/add", account_id=acc, name="Team")["uuid"]
+    reply = sandbox.call(f"/{level}/user/add", uuid=owner, user_id=outsider)
+    assert reply.error_type == "USER_NOT_FOUND"
+
+
+def test_member_rows_carry_every_listed_field_and_no_email(
+    sandbox: SandboxHandle, acc: str, level: str
+) -> None:
+    owner = sandbox.ok(f"/{level}/add", account_id=acc, name="Team")["uuid"]
+    sandbox.ok(f"/{level}/user/add", uuid=owner, user_id=user_id(sandbox), event_query_add=1)
+    [row] = sandbox.ok(f"/{level}/user/list", uuid=owner)["users"]
+    documented = {"user_id", "user_name", "role_id", "role_name", "no_physician_alias_share"}
+    assert documented <= set(row) and "user_email" not in row
+    assert len([k for k in row if k.startswith("event_")]) == 22
+    assert (row["event_query_add"], row["event_share"]) == (1, 0)
+
+
+def test_session_user_and_user_get_return_their_documented_fields(
+    sandbox: SandboxHandle, acc: str
+) -> None:
+    sid = sandbox.login(sandbox.user_login, sandbox.user_password)
+    me = sandbox.ok("/session/user", sid=sid)
+    got = sandbox.ok("/user/get", sid=sid)
+    for field in ("uuid", "name", "email", "first", "last", "mobile_phone", "namespace_id"):
+        assert field in me and field in got, field
+    assert me["namespace_id"] and me["namespace_id"] == got["namespace_id"]
+    assert {"sysadmin", "support", "is_anonymous", "pin_required", "event_share"} <= set(got)
+    assert {"time_zone", "npi", "share_code", "ui_json", "last_login", "public_key"} <= set(got)
+    assert "event_node" not in got and "password" not in got
+    assert {"namespaces", "sid_md5", "session_expire"} <= set(me)
+    assert (got["email"], got["sysadmin"]) == (sandbox.user_login, 0)
+
+
+def test_user_get_of_another_user(sandbox: SandboxHandle, acc: str) -> None:
+    sid = sandbox.login(sandbox.user_login, sandbox.user_password)
+    me = sandbox.ok("/session/user", sid=sid)["uuid"]
+    admin = sandbox.ok("/session/user")["uuid"]
+    assert sandbox.ok("/user/get", uuid=me, account_id=acc)["uuid"] == me
+    assert sandbox.call("/user/get", sid=sid, uuid=admin).error_type == "NOT_PERMITTED"
+    plain = sandbox.call("/user/get", sid=sid, uuid=admin, account_id=acc)
+    assert plain.error_type == "NOT_PERMITTED"  # a User may not view the account's users
+    nobody = sandbox.call("/user/get", uuid="6f1c1f0e-0000-4000-8000-000000000000")
+    assert nobody.error_type == "NOT_FOUND"
