@@ -15,6 +15,7 @@ from ambraconf.kinds import (
     hl7_transform,
     location,
     node,
+    purge_rule,
     radreport_template,
     role,
     route,
@@ -41,6 +42,7 @@ KINDS: tuple[KindSpec, ...] = (
     hl7_template.SPEC,
     hl7_transform.SPEC,
     radreport_template.SPEC,
+    purge_rule.SPEC,
 )
 
 ACCOUNT: KindSpec = account.SPEC

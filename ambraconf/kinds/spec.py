@@ -119,6 +119,19 @@ class Outside:
 
 
 @dataclass(frozen=True)
+class SettingValues:
+    """Values of a field that must be among those an account setting defines: a purge
+    rule's ``study_status_tags`` are tags the account's ``study_status_tags`` setting (a
+    comma-separated list) names. A reference cannot say it, since the values name no
+    object; validate checks them only when the files set the setting (otherwise the live
+    account decides, which validate cannot see). Values compare exactly: tags are text."""
+
+    path: RefPath
+    setting: str
+    label: str
+
+
+@dataclass(frozen=True)
 class KindSpec:
     """One kind of object ambraconf manages inside an account.
 
@@ -148,6 +161,7 @@ class KindSpec:
     ``item_defaults`` for the keys of a list field's items (custom field mappings);
     ``nested_defaults`` a test per key of a mapping field (a role permission equal to the
     new-role column of the permissions table).
+    ``setting_values`` are fields whose values an account setting defines (``SettingValues``).
     """
 
     name: str
@@ -169,6 +183,7 @@ class KindSpec:
     defaults: Mapping[str, Any] = field(default_factory=dict)
     item_defaults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     nested_defaults: Mapping[str, Callable[[str, Any], bool]] = field(default_factory=dict)
+    setting_values: tuple[SettingValues, ...] = ()
 
     def __post_init__(self) -> None:
         # the API mapping's fields come from the model's annotations: declared once

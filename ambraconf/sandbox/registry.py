@@ -15,6 +15,7 @@ from ambraconf.sandbox import (
     members,
     namespaces,
     nodes,
+    purges,
     roles,
     routes,
     session,
@@ -43,6 +44,7 @@ KINDS: tuple[Kind, ...] = (
     templates.RADREPORT_TEMPLATE,
     validation_rules.VALIDATE,
     routes.ROUTE,
+    purges.PURGE,
 )
 
 

@@ -115,6 +115,10 @@ EVERY_KIND = {
                     "schedule": {"start": "07:00", "stop": "19:00", "mon": 1, "tz": "US/Central"},
                 },
             ],
+            "purges": [
+                {"name": "Old US", "days_old": 730, "days_old_how": "S", "suspended": 1}
+                | {"namespaces": ["Cardiology"], "modalities": ["US"], "skinny": 1},
+            ],
             "session_expire": 45,
             "share_code": "SANDBOX-1",
             "role": "Front Desk",
@@ -197,9 +201,9 @@ def every_kind(sandbox: SandboxHandle) -> SandboxHandle:
     return sandbox
 
 
-SEED_KEYS = {"users": "members"}
+SEED_KEYS = {"users": "members", "purge_rules": "purges"}
 """Seed keys that differ from the config's: the sandbox seeds account users as ``members``
-(its top-level ``users`` are grid users)."""
+(its top-level ``users`` are grid users), purge rules by the API's list key."""
 
 
 def test_the_every_kind_seed_holds_an_object_of_every_registered_kind() -> None:
@@ -224,6 +228,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "hl7_transforms.yaml",
         "locations.yaml",
         "nodes.yaml",
+        "purge_rules.yaml",
         "radreport_templates.yaml",
         "roles.yaml",
         "routes.yaml",
@@ -249,6 +254,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "hl7_transform": 1,
         "radreport_template": 1,
         "validation_rule": 1,
+        "purge_rule": 1,
     }
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)

@@ -1,0 +1,146 @@
+"""Purge rules end to end: apply, plan, drift, export and a replace against the sandbox;
+namespaces named as groups, locations and ACCOUNT; what validate refuses offline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from e2e_helpers import applied, no_changes
+
+from ambraconf.sandbox.harness import SandboxHandle
+
+ACCOUNT = "Sandbox Hospital"
+OLD_CT = {
+    "name": "Old CT",
+    "days_old": 365,
+    "days_old_how": "C",
+    "namespaces": [{"group": "Radiology"}, "ACCOUNT"],
+    "modalities": ["CT"],
+    "adults": True,
+    "archive": True,
+    "max_deletes": 100,
+    "study_status_tags": ["Read"],
+    "suspended": True,
+}
+HL7 = {"name": "Old messages", "object": "Hl7", "days_old": 30, "days_old_how": "U"}
+
+
+def config(folder: Path, rules: list[dict[str, Any]], head: str = "") -> Path:
+    """A config of the seeded account: a Radiology group and ``rules``."""
+    folder.mkdir(exist_ok=True)
+    account: dict[str, Any] = {
+        "name": ACCOUNT,
+        **yaml.safe_load(head or "{}"),
+        "groups": [{"name": "Radiology"}],
+        "purge_rules": rules,
+    }
+    (folder / "account.yaml").write_text(yaml.safe_dump({"accounts": [account]}, sort_keys=False))
+    return folder
+
+
+def rules(sandbox: SandboxHandle) -> dict[str, dict[str, Any]]:
+    """The account's purge rules as the API returns them, by name."""
+    items = sandbox.ok("/purge/list", account_id=sandbox.account_id)["purges"]
+    return {r["name"]: r for r in items}
+
+
+def test_apply_creates_rules_naming_namespaces_then_plans_nothing(ambraconf, sandbox, tmp_path):
+    folder = config(tmp_path / "cfg", [OLD_CT, HL7])
+    assert "Apply complete: 3 created, 0 updated, 0 deleted." in applied(ambraconf, folder)
+    live = rules(sandbox)
+    account = sandbox.ok("/account/get", uuid=sandbox.account_id)
+    assert live["Old CT"]["namespaces_names"] == ["Radiology", account["name"]]
+    assert live["Old CT"]["namespaces"][1] == account["namespace_id"]
+    assert {k: live["Old CT"][k] for k in ("archive", "suspended", "study_status_tags")} == {
+        "archive": 1,
+        "suspended": 1,
+        "study_status_tags": "Read",
+    }
+    assert (live["Old messages"]["object"], live["Old messages"]["days_old"]) == ("Hl7", 30)
+    no_changes(ambraconf, folder)
+
+
+def test_a_change_by_hand_is_drift_naming_the_field(ambraconf, sandbox, tmp_path):
+    folder = config(tmp_path / "cfg", [OLD_CT])
+    applied(ambraconf, folder)
+    sandbox.ok("/purge/set", uuid=rules(sandbox)["Old CT"]["uuid"], days_old=30, suspended=0)
+    run = ambraconf("drift", str(folder), "--format", "json")
+    assert run.code == 2, run.err
+    [account] = json.loads(run.out)["accounts"]
+    [drifted] = account["objects"]
+    assert drifted["address"] == f"{ACCOUNT}/purge_rule/Old CT"
+    assert sorted((d["field"], d["git"], d["live"]) for d in drifted["differences"]) == [
+        ("days_old", 365, 30),
+        ("suspended", True, False),
+    ]
+
+
+def test_export_plans_as_no_changes(ambraconf, sandbox, tmp_path):
+    seeded = {**OLD_CT, "namespaces": ["Radiology"], "study_status_tags": "Read"}
+    seeded.update({k: int(v) for k, v in seeded.items() if isinstance(v, bool)})
+    sandbox.seed(
+        {
+            "accounts": [
+                {"name": ACCOUNT, "groups": [{"name": "Radiology"}], "purges": [seeded, HL7]}
+            ]
+        }
+    )
+    out = tmp_path / "exported"
+    run = ambraconf("export", "--account", ACCOUNT, "--out", str(out))
+    assert run.code == 0, run.err
+    exported = yaml.safe_load((out / "purge_rules.yaml").read_text())["accounts"][0]
+    assert exported["purge_rules"] == [{**OLD_CT, "namespaces": [{"group": "Radiology"}]}, HL7]
+    no_changes(ambraconf, out)
+
+
+def test_changing_object_replaces_the_rule(ambraconf, sandbox, tmp_path):
+    applied(ambraconf, config(tmp_path / "study", [{**HL7, "object": "Study"}]))
+    before = rules(sandbox)["Old messages"]["uuid"]
+    folder = config(tmp_path / "hl7", [HL7])
+    plan = ambraconf("plan", str(folder), "--format", "json")
+    assert plan.code == 0, plan.err
+    changed = [a for a in json.loads(plan.out)["actions"] if a["op"] != "noop"]
+    assert [(a["kind"], a["name"], a["op"]) for a in changed] == [
+        ("purge_rule", "Old messages", "replace")
+    ]
+    assert "Apply complete: 0 created, 0 updated, 1 replaced, 0 deleted." in applied(
+        ambraconf, folder
+    )
+    after = rules(sandbox)["Old messages"]
+    assert (after["object"], after["uuid"] != before) == ("Hl7", True)
+    no_changes(ambraconf, folder)
+
+
+def test_validate_refuses_what_the_api_would_refuse_where_it_is_written(ambraconf, tmp_path):
+    head = "settings: {study_status_tags: 'New,Read'}"
+    thin_and_archive = {"name": "Both", "days_old": 9, "days_old_how": "S", "thin": True}
+    bad = [
+        {**thin_and_archive, "archive": True},
+        {**HL7, "modalities": ["CT"]},
+        {**OLD_CT, "name": "Tagged", "study_status_tags": ["Red"]},
+        {**HL7, "name": "Everywhere", "global": True},
+    ]
+    folder = config(tmp_path / "cfg", bad, head)
+    run = ambraconf("validate", str(folder))
+    assert run.code == 1
+    text = run.out + run.err
+    where = folder / "account.yaml"
+    lines = where.read_text().splitlines()
+
+    def line_of(needle: str, after: int = 0) -> int:
+        return next(i for i, line in enumerate(lines) if i >= after and needle in line) + 1
+
+    archive = line_of("archive: true")
+    assert f"{where}:{archive}:" in text
+    assert "only one of thin, archive, skinny may be set (ONLY_ONE_FLAG)" in text
+    assert f"{where}:{line_of('- CT', line_of('Old messages'))}:" in text
+    assert "'modalities' does not apply to an Hl7 rule" in text
+    assert f"{where}:{line_of('- Red')}:" in text
+    assert "study status tag 'Red' of purge rule 'Tagged' is not in the study_status_tags" in text
+    assert "did you mean 'Read'" in text
+    assert f"{where}:{line_of('global: true')}:" in text
+    assert "unknown key 'global'" in text
+    assert "Traceback" not in text
