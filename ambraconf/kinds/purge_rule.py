@@ -29,7 +29,7 @@ from ambraconf.kinds.base import (
 )
 from ambraconf.kinds.codec import Names, json_text, parse_json_text
 from ambraconf.kinds.route import OtherNamespace, namespace_id, namespace_name
-from ambraconf.kinds.spec import ANY, KindSpec, Reference, SettingValues
+from ambraconf.kinds.spec import ANY, KindSpec, Preview, Reference, SettingValues
 from ambraconf.kinds.wiring import Api
 
 OBJECTS = ("Study", "Hl7")
@@ -136,6 +136,22 @@ API = ApiMap(
     ),
 )
 
+DRY_RUN = Preview(
+    "/purge/run",
+    "rule_id",
+    {"dry_run": "1"},
+    queued="dry run queued of the rule as saved in Ambra, before this change: Ambra mails "
+    "what it would purge to the users subscribed to the account's purge notification "
+    "(the API returns no count)",
+    unsaved="none: /purge/run runs only saved rules; apply the rule with suspended: true, "
+    "and the change that lifts suspended gets a dry run of the saved rule",
+    offer="not asked for: plan --preview queues a dry run (/purge/run dry_run) of the saved "
+    "rule, whose result Ambra mails",
+)
+"""/purge/run takes a saved rule (``rule_id``) and ``dry_run``; it "queues a purging job and
+the results are emailed", and evaluates the rule as saved, so a change's own values are
+not what it runs."""
+
 SPEC = KindSpec(
     api=API,
     name="purge_rule",
@@ -151,4 +167,5 @@ SPEC = KindSpec(
     setting_values=(
         SettingValues(("study_status_tags", ANY), "study_status_tags", "study status tag"),
     ),
+    preview=DRY_RUN,
 )

@@ -132,6 +132,25 @@ class SettingValues:
 
 
 @dataclass(frozen=True)
+class Preview:
+    """A dry run the API offers for a saved object of the kind, which ``plan --preview``
+    sends for each changed one and reports on its action as a preview line (a purge rule's
+    ``/purge/run`` with ``dry_run``: which studies a rule deletes is worth seeing before it
+    runs at night). Data, so the engine needs no kind's name: ``path`` is called with the
+    object's uuid as ``param`` and the fixed ``params``; the line is ``queued`` when the API
+    accepts it, ``unsaved`` for an object that is not saved yet (a create or a replace:
+    nothing to run), and ``offer`` when plan was not asked to run previews (a dry run may
+    queue a job and send mail, so it is never sent unasked)."""
+
+    path: str
+    param: str
+    params: Mapping[str, str]
+    queued: str
+    unsaved: str
+    offer: str
+
+
+@dataclass(frozen=True)
 class KindSpec:
     """One kind of object ambraconf manages inside an account.
 
@@ -162,6 +181,7 @@ class KindSpec:
     ``nested_defaults`` a test per key of a mapping field (a role permission equal to the
     new-role column of the permissions table).
     ``setting_values`` are fields whose values an account setting defines (``SettingValues``).
+    ``preview`` is the dry run plan may attach to the kind's changes (``Preview``).
     """
 
     name: str
@@ -184,6 +204,7 @@ class KindSpec:
     item_defaults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     nested_defaults: Mapping[str, Callable[[str, Any], bool]] = field(default_factory=dict)
     setting_values: tuple[SettingValues, ...] = ()
+    preview: Preview | None = None
 
     def __post_init__(self) -> None:
         # the API mapping's fields come from the model's annotations: declared once

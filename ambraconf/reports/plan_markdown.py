@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from ambraconf.engine.plan import OPS, Action, FieldChange, Plan
 from ambraconf.reports.changes import split
-from ambraconf.reports.review import HIGHLIGHTED, for_review, is_plain_create, names_by_op
+from ambraconf.reports.review import (
+    HIGHLIGHTED,
+    PREVIEW_LABEL,
+    for_review,
+    is_plain_create,
+    names_by_op,
+)
 from ambraconf.reports.values import fold, html_lines, item_lines, one_line, show
 
 MAX_CHARS = 60_000
@@ -92,6 +98,8 @@ def _details(action: Action) -> str:
             lines.extend(_rows(action.op, change.masked()))
     for note in action.notes + [c.note for c in action.changes if c.note]:
         lines += ["", f"> {note}"]
+    if action.preview:
+        lines += ["", f"> **{PREVIEW_LABEL}:** {_html(action.preview)}"]
     if not unfolded:
         lines += ["", "</details>"]
     return "\n".join(lines)

@@ -10,7 +10,13 @@ import click
 
 from ambraconf.engine.plan import SECRET_MASK, Action, FieldChange, Plan
 from ambraconf.reports.changes import Shown, split
-from ambraconf.reports.review import HIGHLIGHTED, for_review, is_plain_create, names_by_op
+from ambraconf.reports.review import (
+    HIGHLIGHTED,
+    PREVIEW_LABEL,
+    for_review,
+    is_plain_create,
+    names_by_op,
+)
 from ambraconf.reports.values import INDENT, WIDTH, item_lines, labelled, one_line, show
 
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "noop": " "}
@@ -86,6 +92,8 @@ def _action(action: Action, colour: bool) -> list[str]:
         if change.note:
             lines.append(f"        note: {change.note}")
     lines.extend(f"      note: {note}" for note in action.notes)
+    if action.preview:
+        lines.append(f"      {PREVIEW_LABEL}: {action.preview}")
     return lines
 
 

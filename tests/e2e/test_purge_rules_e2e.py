@@ -144,3 +144,63 @@ def test_validate_refuses_what_the_api_would_refuse_where_it_is_written(ambracon
     assert f"{where}:{line_of('global: true')}:" in text
     assert "unknown key 'global'" in text
     assert "Traceback" not in text
+
+
+def purge_runs(sandbox: SandboxHandle) -> int:
+    """How many /purge/run calls the sandbox has answered since its stats were reset."""
+    return sandbox.stats()["by_endpoint"].get("/purge/run", 0)
+
+
+def test_plan_offers_a_preview_and_sends_no_dry_run_unasked(ambraconf, sandbox, tmp_path):
+    applied(ambraconf, config(tmp_path / "suspended", [OLD_CT]))
+    folder = config(tmp_path / "live", [{**OLD_CT, "suspended": False}, HL7])
+    sandbox.reset_stats()
+    text = ambraconf("plan", str(folder))
+    assert text.code == 0, text.err
+    offer = "preview (dry run): not asked for: plan --preview queues a dry run"
+    assert text.out.count(offer) == 2
+    markdown = ambraconf("plan", str(folder), "--format", "markdown")
+    assert "> **preview (dry run):** not asked for: plan --preview" in markdown.out
+    assert purge_runs(sandbox) == 0
+
+
+def test_plan_preview_dry_runs_changed_saved_rules_only(ambraconf, sandbox, tmp_path):
+    applied(ambraconf, config(tmp_path / "suspended", [OLD_CT]))
+    before = rules(sandbox)
+    folder = config(tmp_path / "live", [{**OLD_CT, "suspended": False}, HL7])
+    sandbox.reset_stats()
+    run = ambraconf("plan", str(folder), "--preview", "--format", "json")
+    assert run.code == 0, run.err
+    previews = {
+        a["name"]: (a["op"], a["preview"])
+        for a in json.loads(run.out)["actions"]
+        if a["kind"] == "purge_rule"
+    }
+    assert previews["Old CT"][0] == "update"
+    assert previews["Old CT"][1].startswith("dry run queued of the rule as saved in Ambra")
+    assert "the API returns no count" in previews["Old CT"][1]
+    assert previews["Old messages"][0] == "create"
+    assert previews["Old messages"][1].startswith("none: /purge/run runs only saved rules")
+    # one dry run, of the one saved rule; nothing changed or deleted
+    assert purge_runs(sandbox) == 1
+    assert rules(sandbox) == before
+    assert "Old messages" not in rules(sandbox)
+
+
+def test_a_refused_dry_run_is_said_on_the_preview(ambraconf, sandbox, tmp_path, monkeypatch):
+    applied(ambraconf, config(tmp_path / "suspended", [OLD_CT]))
+    roles = sandbox.ok("/role/list", account_id=sandbox.account_id)["roles"]
+    user_role = next(r["uuid"] for r in roles if r["name"] == "User")
+    sandbox.ok(
+        "/role/set",
+        uuid=user_role,
+        permissions={"group_view": 1, "purge_view": 1, "purge_edit": 0},
+    )
+    monkeypatch.setenv("AMBRA_LOGIN", sandbox.user_login)
+    monkeypatch.setenv("AMBRA_PASSWORD", sandbox.user_password)
+    folder = config(tmp_path / "live", [{**OLD_CT, "days_old": 400}])
+    run = ambraconf("plan", str(folder), "--preview")
+    assert run.code == 0, run.out + run.err
+    assert "preview (dry run): the dry run was refused: /purge/run failed: NOT_PERMITTED" in (
+        run.out
+    )
