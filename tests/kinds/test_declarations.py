@@ -134,3 +134,17 @@ def test_exact_is_declared_on_both_the_model_and_the_kind() -> None:
     )
     stray = replace(role, exact={**role.exact, "settings.x": role.exact["permissions"]})
     assert "exact names 'settings.x', which is not one of its merged_hashes" in kind_problems(stray)
+
+
+PREVIEWED = [spec for spec in ALL if spec.preview is not None]
+
+
+@pytest.mark.parametrize("spec", PREVIEWED, ids=[s.name for s in PREVIEWED])
+def test_a_preview_must_call_a_documented_endpoint_with_its_parameters(spec: KindSpec) -> None:
+    assert spec.preview is not None
+    elsewhere = replace(spec, preview=replace(spec.preview, path="/purge/preview"))
+    assert "preview endpoint /purge/preview is not in the API documentation" in kind_problems(
+        elsewhere
+    )
+    misnamed = replace(spec, preview=replace(spec.preview, params={"dry": "1"}))
+    assert f"preview: {spec.preview.path} takes no parameter 'dry'" in kind_problems(misnamed)
