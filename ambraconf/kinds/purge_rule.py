@@ -41,6 +41,8 @@ HL7_FIELDS = frozenset({"name", "days_old", "days_old_how", "object", "suspended
 """/purge/add: "The following parameters are applicable to Hl7 objects: account_id, name,
 days_old, object, suspended, max_deletes and global" (``global`` is not managed), and
 ``days_old_how``, which the add's parameter list requires of every rule."""
+META_KEYS = frozenset(ObjectModel.model_fields)
+_HL7_LISTED = ", ".join(sorted(HL7_FIELDS))
 
 
 class PurgeRule(ObjectModel):
@@ -51,7 +53,7 @@ class PurgeRule(ObjectModel):
         None, description="What is purged: Study (the default) or Hl7."
     )
     days_old: Annotated[Integer, Api()] = Field(
-        gt=0, description="Purge what is at least this many days old."
+        description="Purge what is at least this many days old (greater than zero)."
     )
     days_old_how: Annotated[Annotated[str, one_of(DAYS_OLD_HOW, "days_old_how")], Api()] = Field(
         description="Days counted from the U(pdated), C(reated) or S(tudy) date."
@@ -90,6 +92,8 @@ class PurgeRule(ObjectModel):
     @model_validator(mode="after")
     def _documented_rules(self) -> PurgeRule:
         problems: list[Problem] = []
+        if self.days_old <= 0:  # a bound on the field is lost under Integer's own validator
+            problems.append((("days_old",), "must be greater than zero (GT_ZERO)"))
         given = [f for f in ONE_OF_FLAGS if getattr(self, f)]
         if len(given) > 1:
             message = f"only one of {', '.join(ONE_OF_FLAGS)} may be set (ONLY_ONE_FLAG)"
@@ -102,10 +106,6 @@ class PurgeRule(ObjectModel):
         if problems:
             raise problem_error(problems, "purge rule")
         return self
-
-
-META_KEYS = frozenset(ObjectModel.model_fields)
-_HL7_LISTED = ", ".join(sorted(HL7_FIELDS))
 
 
 def _decode_namespaces(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:

@@ -122,6 +122,7 @@ def test_validate_refuses_what_the_api_would_refuse_where_it_is_written(ambracon
         {**HL7, "modalities": ["CT"]},
         {**OLD_CT, "name": "Tagged", "study_status_tags": ["Red"]},
         {**HL7, "name": "Everywhere", "global": True},
+        {**HL7, "name": "Today", "days_old": 0},
     ]
     folder = config(tmp_path / "cfg", bad, head)
     run = ambraconf("validate", str(folder))
@@ -143,6 +144,8 @@ def test_validate_refuses_what_the_api_would_refuse_where_it_is_written(ambracon
     assert "did you mean 'Read'" in text
     assert f"{where}:{line_of('global: true')}:" in text
     assert "unknown key 'global'" in text
+    assert f"{where}:{line_of('days_old: 0')}:" in text
+    assert "days_old: must be greater than zero (GT_ZERO)" in text
     assert "Traceback" not in text
 
 
