@@ -19,11 +19,12 @@ from ambraconf.engine.drift import DriftReport, build_report
 from ambraconf.engine.export import export_account
 from ambraconf.engine.export_files import other_yaml, write_export
 from ambraconf.engine.plan import Plan
+from ambraconf.engine.preview import attach_previews
 from ambraconf.engine.read import AccountRead, find_account, read_snapshot
 from ambraconf.engine.safety import check_thresholds
 from ambraconf.engine.session import ApplyRun, Connection, ExportRun, connect
 from ambraconf.engine.workflow import PlanRun, catalogue, make_plan
-from ambraconf.kinds import ACCOUNT, KINDS
+from ambraconf.kinds import ACCOUNT, BY_NAME, KINDS
 
 __all__ = [
     "EXPORTABLE",
@@ -54,11 +55,15 @@ def plan(
     targets: Sequence[str] = (),
     out: str | Path | None = None,
     connection: Connection | None = None,
+    preview: bool = False,
 ) -> Plan:
     """What apply would change to make Ambra match the config at ``path``; changes nothing.
-    With ``out``, the plan is also saved there for ``apply(out)``."""
+    With ``out``, the plan is also saved there for ``apply(out)``. Changes of kinds that
+    declare a preview get a preview line; with ``preview`` their dry runs are sent (for a
+    purge rule, ``/purge/run`` with ``dry_run``: a queued job whose result Ambra mails)."""
     with connect(connection or Connection()) as client:
         run = _plan(Path(path), client, accounts, targets)
+        attach_previews(run.plan, client, BY_NAME, run=preview)
     if out is not None:
         planfile.save(run.plan, Path(out), Path(path), targets)
     return run.plan

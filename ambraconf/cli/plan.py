@@ -32,6 +32,12 @@ EXIT_CHANGES = 2
     is_flag=True,
     help="Exit 2 when there are changes (0 none, 1 error), as Terraform does.",
 )
+@click.option(
+    "--preview",
+    is_flag=True,
+    help="Send the dry runs the plan offers for changed objects (see docs/config.md): "
+    "nothing is deleted or changed, but each queues a job on Ambra that mails its result.",
+)
 @color_option
 @connection_options
 def plan_command(
@@ -41,6 +47,7 @@ def plan_command(
     output_format: str,
     out: Path | None,
     detailed_exitcode: bool,
+    preview: bool,
     color: str,
     **options: Any,
 ) -> int:
@@ -53,7 +60,14 @@ def plan_command(
     from ambraconf import library
 
     with errors_as_json(output_format), connection(**options) as to_ambra:
-        plan = library.plan(path, accounts=account, targets=target, out=out, connection=to_ambra)
+        plan = library.plan(
+            path,
+            accounts=account,
+            targets=target,
+            out=out,
+            connection=to_ambra,
+            preview=preview,
+        )
     emit(plan, output_format, color)
     if output_format == "text" and out is not None:
         click.echo(f"\nSaved the plan to {out}; apply it with: ambraconf apply {out}")

@@ -17,7 +17,8 @@ from ambraconf.config.interpolate import EnvStr
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark, locate
 from ambraconf.kinds import ACCOUNT, BY_NAME, KEYS, KINDS, KindSpec, Reference
 from ambraconf.kinds.account import is_ignored
-from ambraconf.kinds.spec import SET, fold
+from ambraconf.kinds.codec import split_csv
+from ambraconf.kinds.spec import SET, fold, walk
 from ambraconf.suggest import did_you_mean
 
 
@@ -60,6 +61,7 @@ def check_accounts(
             edges = check_references(account, diagnostics, scoped)
             check_cycles(edges, diagnostics)
         check_secrets(account, diagnostics)
+        check_setting_values(account, scoped)
     scoped.flush(diagnostics)
 
 
@@ -286,6 +288,28 @@ def _cycles(graph: dict[int, list[Edge]]) -> Iterator[list[Edge]]:
                 state[target] = "open"
                 path.append(edge)
                 stack.append((target, iter(graph.get(target, []))))
+
+
+def check_setting_values(account: DesiredAccount, scoped: Scoped) -> None:
+    """Values a kind declares the account's settings define (``SettingValues``) are among
+    them, when the files set that setting."""
+    for spec in KINDS:
+        for rule in spec.setting_values:
+            if account.settings.get(rule.setting) is None:
+                continue
+            allowed = split_csv(account.settings[rule.setting])
+            for obj in account.of(spec.name):
+                for path, value in walk(obj.values, rule.path):
+                    if str(value) not in allowed:
+                        scoped.error(
+                            obj.where(*path),
+                            f"{rule.label} '{_braces(str(value))}' of {spec.title} "
+                            f"'{_braces(obj.display)}' is not in the {rule.setting} setting of "
+                            f"{{accounts}}{_braces(did_you_mean(str(value), allowed))}",
+                            account.name,
+                            hint=f"use one of: {', '.join(allowed) or '(none defined)'}, "
+                            f"or add it to settings: {rule.setting}",
+                        )
 
 
 def check_secrets(account: DesiredAccount, diagnostics: Diagnostics) -> None:

@@ -84,6 +84,9 @@ class Action:
     resets: dict[str, Any] = field(default_factory=dict)
     """Under ``exact``: keys of merged hashes the files do not list, at their off value."""
     hazards: list[Hazard] = field(default_factory=list)
+    preview: str | None = None
+    """What a dry run of the object says (or why there is none), for kinds that declare one
+    (``KindSpec.preview``); reported apart from the changes, as a preview."""
 
     def __post_init__(self) -> None:
         # a kind declares secrets by path (auth.basic.password, auth.bearer), and an

@@ -104,7 +104,23 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
     ]
     problems += _endpoint_problems(api, endpoints)
     problems += _required_problems(spec, endpoints)
+    problems += _preview_problems(spec, endpoints)
     return problems
+
+
+def _preview_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact]) -> list[str]:
+    """A preview calls a documented endpoint with parameters it takes."""
+    preview = spec.preview
+    if preview is None:
+        return []
+    fact = endpoints.get(preview.path)
+    if fact is None:
+        return [f"preview endpoint {preview.path} is not in the API documentation"]
+    return [
+        f"preview: {preview.path} takes no parameter {param!r}"
+        for param in (preview.param, *preview.params)
+        if not fact.takes(param)
+    ]
 
 
 def _paths(api: ApiMap) -> list[str]:

@@ -16,6 +16,7 @@ from ambraconf.kinds import (
     hl7_transform,
     location,
     node,
+    purge_rule,
     radreport_template,
     role,
     route,
@@ -49,6 +50,7 @@ KINDS: tuple[KindSpec, ...] = (
     share_rule.SPEC,
     terminology.SPEC,
     scanner.SPEC,
+    purge_rule.SPEC,
 )
 
 ACCOUNT: KindSpec = account.SPEC

@@ -160,6 +160,38 @@ class Spared:
 
 
 @dataclass(frozen=True)
+class SettingValues:
+    """Values of a field that must be among those an account setting defines: a purge
+    rule's ``study_status_tags`` are tags the account's ``study_status_tags`` setting (a
+    comma-separated list) names. A reference cannot say it, since the values name no
+    object; validate checks them only when the files set the setting (otherwise the live
+    account decides, which validate cannot see). Values compare exactly: tags are text."""
+
+    path: RefPath
+    setting: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A dry run the API offers for a saved object of the kind, which ``plan --preview``
+    sends for each changed one and reports on its action as a preview line (a purge rule's
+    ``/purge/run`` with ``dry_run``: which studies a rule deletes is worth seeing before it
+    runs at night). Data, so the engine needs no kind's name: ``path`` is called with the
+    object's uuid as ``param`` and the fixed ``params``; the line is ``queued`` when the API
+    accepts it, ``unsaved`` for an object that is not saved yet (a create or a replace:
+    nothing to run), and ``offer`` when plan was not asked to run previews (a dry run may
+    queue a job and send mail, so it is never sent unasked)."""
+
+    path: str
+    param: str
+    params: Mapping[str, str]
+    queued: str
+    unsaved: str
+    offer: str
+
+
+@dataclass(frozen=True)
 class KindSpec:
     """One kind of object ambraconf manages inside an account.
 
@@ -194,6 +226,8 @@ class KindSpec:
 
     ``dangers`` are its changes that are dangerous by their meaning (``kinds.danger``):
     listed first by plan, refused by apply unless acknowledged.
+    ``setting_values`` are fields whose values an account setting defines (``SettingValues``).
+    ``preview`` is the dry run plan may attach to the kind's changes (``Preview``).
     """
 
     name: str
@@ -219,6 +253,8 @@ class KindSpec:
     plural_title: str = ""
     """How messages name several (``dictionaries``), where it is not the title and an s."""
     spared: tuple[Spared, ...] = ()
+    setting_values: tuple[SettingValues, ...] = ()
+    preview: Preview | None = None
 
     def __post_init__(self) -> None:
         # the API mapping's fields come from the model's annotations: declared once

@@ -11,6 +11,7 @@ from ambraconf.reports.review import (
     DANGER_HOW,
     DANGER_NOTE,
     HIGHLIGHTED,
+    PREVIEW_LABEL,
     for_review,
     hazard_detail,
     hazards,
@@ -118,6 +119,8 @@ def _details(action: Action) -> str:
             lines.extend(_rows(action.op, change.masked()))
     for note in action.notes + [c.note for c in action.changes if c.note]:
         lines += ["", f"> {note}"]
+    if action.preview:
+        lines += ["", f"> **{PREVIEW_LABEL}:** {_html(action.preview)}"]
     if not unfolded:
         lines += ["", "</details>"]
     return "\n".join(lines)

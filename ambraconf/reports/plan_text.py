@@ -15,6 +15,7 @@ from ambraconf.reports.review import (
     DANGER_HOW,
     DANGER_NOTE,
     HIGHLIGHTED,
+    PREVIEW_LABEL,
     for_review,
     hazard_detail,
     hazards,
@@ -114,6 +115,8 @@ def _action(action: Action, colour: bool) -> list[str]:
         if change.note:
             lines.append(f"        note: {change.note}")
     lines.extend(f"      note: {note}" for note in action.notes)
+    if action.preview:
+        lines.append(f"      {PREVIEW_LABEL}: {action.preview}")
     return lines
 
 

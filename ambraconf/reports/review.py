@@ -16,6 +16,8 @@ from ambraconf.engine.plan import Action, Hazard, Op, Plan
 
 HIGHLIGHTED: tuple[Op, ...] = ("delete", "replace")
 """What the summary highlights and the details show first (and markdown unfolded)."""
+PREVIEW_LABEL = "preview (dry run)"
+"""How every format labels an action's preview line, apart from its changes."""
 SUMMARY_OPS: tuple[Op, ...] = ("delete", "replace", "create", "update")
 _RANK: dict[Op, int] = {"delete": 0, "replace": 1, "create": 2, "update": 2, "noop": 3}
 

@@ -16,6 +16,7 @@ from ambraconf.sandbox import (
     members,
     namespaces,
     nodes,
+    purges,
     roles,
     routes,
     scanners,
@@ -51,6 +52,7 @@ KINDS: tuple[Kind, ...] = (
     terminology.TERMINOLOGY,
     scanners.SCANNER,
     dictionaries.DICTIONARY,
+    purges.PURGE,
 )
 
 

@@ -252,7 +252,7 @@ def _seed_action(context: SeedContext, action: dict[str, Any]) -> dict[str, Any]
         if key == "first_working_destination" and isinstance(value, list):
             resolved[key] = [_seed_target(context, "destination", v) for v in value]
         elif key == "namespace" and value not in PHYSICIAN_TARGETS:
-            resolved[key] = _seed_namespace(context, value)
+            resolved[key] = seed_namespace(context, value)
         elif key in REFERENCE_ACTIONS:
             resolved[key] = _seed_target(context, REFERENCE_ACTIONS[key], value)
         else:
@@ -264,7 +264,8 @@ def _seed_target(context: SeedContext, kind: str, value: str) -> str:
     return value if context.row(kind, value) is not None else context.uuid(kind, value)
 
 
-def _seed_namespace(context: SeedContext, value: str) -> str:
+def seed_namespace(context: SeedContext, value: str) -> str:
+    """A namespace a seed names by its group's or location's name (or gives by uuid)."""
     if context.row("namespace", value) is not None:
         return value
     for kind in NAMESPACE_OWNERS:

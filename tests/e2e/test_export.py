@@ -128,6 +128,10 @@ EVERY_KIND = {
                 | {"entries": [{"lookup": ["CT"], "replace": ["Computed tomography"]}]}
                 | {"attachments": [{"group": "Cardiology", "sequence": 1}, {"add_if_no_match": 1}]}
             ],
+            "purges": [
+                {"name": "Old US", "days_old": 730, "days_old_how": "S", "suspended": 1}
+                | {"namespaces": ["Cardiology"], "modalities": ["US"], "skinny": 1},
+            ],
             "session_expire": 45,
             "share_code": "SANDBOX-1",
             "role": "Front Desk",
@@ -210,9 +214,9 @@ def every_kind(sandbox: SandboxHandle) -> SandboxHandle:
     return sandbox
 
 
-SEED_KEYS = {"users": "members"}
+SEED_KEYS = {"users": "members", "purge_rules": "purges"}
 """Seed keys that differ from the config's: the sandbox seeds account users as ``members``
-(its top-level ``users`` are grid users)."""
+(its top-level ``users`` are grid users), purge rules by the API's list key."""
 
 
 def test_the_every_kind_seed_holds_an_object_of_every_registered_kind() -> None:
@@ -238,6 +242,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "hl7_transforms.yaml",
         "locations.yaml",
         "nodes.yaml",
+        "purge_rules.yaml",
         "radreport_templates.yaml",
         "roles.yaml",
         "routes.yaml",
@@ -270,6 +275,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "share_rule": 1,
         "terminology": 1,
         "scanner": 1,
+        "purge_rule": 1,
     }
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)

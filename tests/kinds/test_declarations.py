@@ -154,3 +154,17 @@ def test_a_danger_must_name_a_field_of_the_kind_and_a_known_class(spec: KindSpec
     problems = kind_problems(broken)
     assert "danger names field 'no_such_field', which the model does not have" in problems
     assert any(p.startswith("danger 'fun' is not a class of dangerous change") for p in problems)
+
+
+PREVIEWED = [spec for spec in ALL if spec.preview is not None]
+
+
+@pytest.mark.parametrize("spec", PREVIEWED, ids=[s.name for s in PREVIEWED])
+def test_a_preview_must_call_a_documented_endpoint_with_its_parameters(spec: KindSpec) -> None:
+    assert spec.preview is not None
+    elsewhere = replace(spec, preview=replace(spec.preview, path="/purge/preview"))
+    assert "preview endpoint /purge/preview is not in the API documentation" in kind_problems(
+        elsewhere
+    )
+    misnamed = replace(spec, preview=replace(spec.preview, params={"dry": "1"}))
+    assert f"preview: {spec.preview.path} takes no parameter 'dry'" in kind_problems(misnamed)
