@@ -19,7 +19,7 @@ from ambraconf.facts import (
     STUDY_DICOM_FIELDS,
     permission_fact,
 )
-from ambraconf.sandbox import members
+from ambraconf.sandbox import anonymization, members
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.crud import coerce
 from ambraconf.sandbox.customfields import account_fields
@@ -385,5 +385,6 @@ NAMESPACE = Kind(
         "event/defaults": Endpoint(event_defaults),
         "coverpage": Endpoint(coverpage),
         "share/pricing": Endpoint(share_pricing),
+        "anonymize": Endpoint(anonymization.namespace_anonymize),
     },
 )
