@@ -28,6 +28,29 @@ class Companion:
     decode: Callable[[dict[str, Any], Names], Any]
     encode: Callable[[Any, Names], dict[str, str]]
     param: str = "uuid"
+    clear: Callable[[Any, Names], dict[str, str] | None] | None = None
+    """Parameters of a call sent just before the write, in the same bundle (its calls run
+    in order), clearing what the value excludes: a namespace's anonymization is a profile
+    or rules, and the API refuses either while the other is there (None: no call)."""
+
+
+@dataclass(frozen=True)
+class Attachments:
+    """Fields the API refuses to change while other objects are attached to the object (an
+    anonymization profile's rules while namespaces are connected to it: ``IN_USE``).
+
+    An update changing one of ``fields`` is sent as: ``detach`` each of the live object's
+    ``attached`` ids, the set, ``attach`` each again, each step its own bundle, before the
+    level's companion writes (so a namespace the same plan moves elsewhere ends where the
+    plan says). What was detached is attached again even when the set fails or the apply is
+    interrupted. ``paths`` are the endpoints those calls use (checked at import).
+    """
+
+    fields: frozenset[str]
+    attached: Callable[[dict[str, Any]], list[str]]
+    detach: Callable[[str], tuple[str, dict[str, str]]]
+    attach: Callable[[str, str], tuple[str, dict[str, str]]]
+    paths: tuple[str, ...]
 
 
 Decode = Callable[[dict[str, Any], dict[str, Any], Names], None]
@@ -87,7 +110,8 @@ class ApiMap:
     (an object the files describe must be live: nodes), an empty ``delete_path`` that it
     never deletes or prunes one. ``undocumented`` lists paths the public documentation
     lacks but Ambra's own tools use (``/account/add``): the registry's check lets those
-    through, and only those.
+    through, and only those. ``attachments`` are fields locked while other objects are
+    attached (``Attachments``).
     """
 
     list_path: str
@@ -108,6 +132,7 @@ class ApiMap:
     companions: tuple[Companion, ...] = ()
     partial_items: frozenset[str] = frozenset()
     undocumented: frozenset[str] = frozenset()
+    attachments: Attachments | None = None
 
     def with_fields(self, fields: tuple[Field, ...]) -> ApiMap:
         return replace(self, fields=fields)

@@ -72,6 +72,7 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         "unordered_lists": set(api.unordered_lists),
         "partial_items": set(api.partial_items),
         "reference": {r.path[0] for r in spec.references},
+        "attachments": set(api.attachments.fields) if api.attachments else set(),
     }
     for what, fields in named.items():
         problems += [
@@ -103,6 +104,7 @@ def _paths(api: ApiMap) -> list[str]:
     paths = [api.list_path, api.add_path, api.set_path, api.delete_path]
     paths += [c.path for c in api.companions]
     paths += [p for hook in api.hooks for p in hook.paths]
+    paths += list(api.attachments.paths) if api.attachments else []
     return [p for p in paths if p]
 
 

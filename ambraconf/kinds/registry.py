@@ -8,6 +8,7 @@ from __future__ import annotations
 from ambraconf.kinds import (
     account,
     account_user,
+    anonymization,
     customfield,
     destination,
     group,
@@ -33,6 +34,7 @@ KINDS: tuple[KindSpec, ...] = (
     node.SPEC,
     destination.SPEC,
     site.SPEC,
+    anonymization.SPEC,
     group.SPEC,
     location.SPEC,
     webhook.SPEC,
