@@ -144,7 +144,7 @@ def test_a_group_moves_from_a_profile_to_rules_while_the_profile_changes(
     no_changes(ambraconf, config)
 
 
-def test_drift_names_the_rule_and_the_profile_changed_outside(
+def test_drift_names_what_changed_outside_and_apply_converges(
     ambraconf, sandbox: SandboxHandle, config: Path
 ):
     applied(ambraconf, config)
@@ -152,6 +152,9 @@ def test_drift_names_the_rule_and_the_profile_changed_outside(
     sandbox.ok("/namespace/anonymize", uuid=street, rules={"study_description": "s/.*/X/"})
     radiology = namespace(sandbox, "group", "Radiology")
     sandbox.ok("/namespace/anonymize", uuid=radiology, anonymization_id="")
+    # disconnected, as an apply killed between its disconnect and its set leaves it
+    profile_id = profiles(sandbox)["Research export"]["uuid"]
+    sandbox.ok("/anonymization/set", uuid=profile_id, rules={"patient_name": "s/.*/R/"})
     run = ambraconf("drift", str(config), "--format", "json")
     assert run.code == 2, run.err
     drifted = {o["address"]: o for a in json.loads(run.out)["accounts"] for o in a["objects"]}
@@ -167,7 +170,13 @@ def test_drift_names_the_rule_and_the_profile_changed_outside(
         "Research export",
         None,
     )
+    [rules] = drifted[f"{ACCOUNT}/anonymization_profile/Research export"]["differences"]
+    assert (rules["field"], rules["live"]) == ("rules", {"patient_name": "s/.*/R/"})
     applied(ambraconf, config)
+    assert json.loads(profiles(sandbox)["Research export"]["rules"])["patient_name"] == (
+        "s/.*/RESEARCH/"
+    )
+    assert anonymize(sandbox, radiology)["anonymization_id"] == profile_id
     no_changes(ambraconf, config)
 
 
