@@ -134,6 +134,14 @@ def test_a_profile_must_be_of_the_namespace_account(sandbox: SandboxHandle, acc:
     assert (nowhere.error_type, nowhere.error_subtype) == ("NOT_FOUND", "namespace")
 
 
+def test_calls_without_their_uuid_are_missing_fields(sandbox: SandboxHandle, acc: str) -> None:
+    for path in ("/namespace/anonymize", "/anonymization/get", "/anonymization/delete"):
+        reply = sandbox.call(path)
+        assert (reply.error_type, reply.error_subtype) == ("MISSING_FIELDS", ["uuid"]), path
+    assert sandbox.call("/anonymization/list").error_subtype == ["account_id"]
+    assert sandbox.call("/anonymization/list", account_id=MISSING).error_type == "NOT_FOUND"
+
+
 def test_other_ingress_tags_come_back_one_key_per_tag(sandbox: SandboxHandle, acc: str) -> None:
     tags = ["(0008,0080)", "(0010,1000)"]
     sandbox.ok("/account/set", uuid=acc, settings={"other_ingress_tags": json.dumps(tags)})
