@@ -347,7 +347,8 @@ class Applier:
 
     def _reattach_failed(self, outcomes: list[Outcome]) -> None:
         """A failed (or interrupted) action whose attachments were detached gets them back
-        at once: a namespace is never left without its anonymization profile."""
+        at once, so nothing is left detached (a namespace without its anonymization
+        profile, say) by an action that did not happen."""
         self._send([c for o in outcomes if o.status == "failed" for c in self._reattach(o)])
 
     def _half_done(
