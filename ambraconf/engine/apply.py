@@ -154,6 +154,7 @@ class Applier:
         self.progress = progress
         self.stop = stop or Stop()
         self._linked: set[int] = set()
+        self._detached: set[int] = set()
 
     @bulk_allocations()
     def apply(self, plan: Plan) -> ApplyResult:
@@ -259,19 +260,24 @@ class Applier:
             self._send(calls)
 
     def _run_level(self, outcomes: list[Outcome]) -> None:
-        """A level's calls in four steps (adds, sets, deletes; then what an add does not
-        take; then companions; then children), each one bundle. A stop requested while a
-        step was in flight ends the level there: actions that still needed a later step are
-        failed as half done (the next apply finishes them), the others are done."""
+        """A level's calls in steps (detaching what locks a field; adds, sets, deletes;
+        what an add does not take; attaching again; companions; children), each one
+        bundle. A stop requested while a step was in flight ends the level there: actions
+        that still needed a later step are failed as half done (the next apply finishes
+        them), the others are done. What was detached is attached again whatever happens."""
         steps = self._steps()
         sent = set(self._linked)
+        in_flight = False  # the level has begun once a step sent something
         for number, step in enumerate(steps):
-            if number and self.stop.requested:
+            if in_flight and self.stop.requested:
                 self._half_done(outcomes, steps[number:])
+                self._reattach_failed(outcomes)
                 break
             calls = [c for o in outcomes if o.status == "pending" for c in step(o)]
             self._send(calls)
+            self._reattach_failed(outcomes)
             sent |= {id(c.outcome) for c in calls}
+            in_flight = in_flight or bool(calls)
         for outcome in outcomes:
             if outcome.status == "pending" and id(outcome) not in sent:
                 _fail(
@@ -284,14 +290,51 @@ class Applier:
                 outcome.status = "done"
 
     def _steps(self) -> list[Callable[[Outcome], list[_Call]]]:
-        """The calls of an action, step by step: its add, set or delete (unless it was
-        linked first); the set after an add; its companions; its children."""
+        """The calls of an action, step by step: detaching what locks a field it changes;
+        its add, set or delete (unless it was linked first); the set after an add;
+        attaching again; its companions; its children."""
         return [
+            self._detach,
             lambda o: [] if id(o) in self._linked else _listed(self._first_call(o)),
             lambda o: _listed(self._second_call(o)),
+            self._reattach,
             self._companions,
             self._children,
         ]
+
+    def _attached(self, outcome: Outcome) -> list[str]:
+        """What is attached to the live object of an update that changes a field the
+        attachments lock (``ApiMap.attachments``); nothing for any other action."""
+        action = outcome.action
+        locks = self._api(action.kind).attachments
+        changed = {c.path.split(".")[0] for c in action.changes}
+        if locks is None or action.op != "update" or not changed & locks.fields:
+            return []
+        live = self.live[action.account]
+        raw = next((o.raw for o in live.of_kind(action.kind) if o.uuid == action.uuid), {})
+        return locks.attached(raw)
+
+    def _detach(self, outcome: Outcome) -> list[_Call]:
+        locks = self._api(outcome.action.kind).attachments
+        if locks is None:
+            return []
+        return [_Call(outcome, *locks.detach(other), "detach") for other in self._attached(outcome)]
+
+    def _reattach(self, outcome: Outcome) -> list[_Call]:
+        locks = self._api(outcome.action.kind).attachments
+        if locks is None or id(outcome) not in self._detached:
+            return []
+        uuid = outcome.action.uuid or ""
+        return [
+            _Call(outcome, *locks.attach(other, uuid), "attach")
+            for other in self._attached(outcome)
+        ]
+
+    def _reattach_failed(self, outcomes: list[Outcome]) -> None:
+        """A failed (or interrupted) action whose attachments were detached gets them back
+        at once, so nothing is left detached (a namespace without its anonymization
+        profile, say) by an action that did not happen."""
+        self._send([c for o in outcomes if o.status == "failed" for c in self._reattach(o)])
 
     def _half_done(
         self, outcomes: list[Outcome], steps: list[Callable[[Outcome], list[_Call]]]
@@ -376,7 +419,13 @@ class Applier:
                     synced = companion.sync(items, key, live.names)
                     calls += [_Call(outcome, p, params, "companion") for p, params in synced]
                 elif companion.encode is not None:
-                    params = {companion.param: key, **companion.encode(value, live.names)}
+                    target = {companion.param: key}
+                    cleared = companion.clear(value, live.names) if companion.clear else None
+                    if cleared is not None:
+                        calls.append(
+                            _Call(outcome, companion.path, {**target, **cleared}, "companion")
+                        )
+                    params = {**target, **companion.encode(value, live.names)}
                     calls.append(_Call(outcome, companion.path, params, "companion"))
             except UserError as exc:
                 _fail(outcome, str(exc))
@@ -453,9 +502,16 @@ class Applier:
 
     def _record(self, call: _Call, data: dict[str, Any] | None, error: ApiError | None) -> None:
         outcome = call.outcome
+        if call.phase == "detach":
+            self._detached.add(id(outcome))
+        elif call.phase == "attach":
+            self._detached.discard(id(outcome))
         if error is not None:
             if call.phase.startswith("delete") and error.error_type == "NOT_FOUND":
                 return  # already gone: what the action wanted
+            if call.phase == "attach" and outcome.status == "failed":
+                outcome.error = f"{outcome.error}; and attaching again failed: {error}"
+                return
             _fail(outcome, str(error), error)
             return
         if call.phase == "add":

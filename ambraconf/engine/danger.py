@@ -18,7 +18,7 @@ from typing import Any
 from ambraconf.config.errors import UserError
 from ambraconf.engine.plan import Action, FieldChange, Hazard, Plan
 from ambraconf.kinds.codec import as_flag
-from ambraconf.kinds.compare import same
+from ambraconf.kinds.compare import is_empty, same
 from ambraconf.kinds.danger import Danger, Turn
 from ambraconf.kinds.spec import KindSpec, fold
 
@@ -115,6 +115,8 @@ def _turned(turn: Turn, before: Any, after: Any) -> bool:
     """Whether ``before`` → ``after`` (which differ) is the dangerous turn."""
     if turn == "any":
         return True
+    if turn == "changed":
+        return not is_empty(before)
     if turn == "on":
         return as_flag(after) and not as_flag(before)
     if turn == "added":

@@ -52,6 +52,11 @@ class Companion:
     paths: tuple[str, ...] = ()
     reads: tuple[str, ...] = ()
 
+    clear: Callable[[Any, Names], dict[str, str] | None] | None = None
+    """Parameters of a call sent just before the write, in the same bundle (its calls run
+    in order), clearing what the value excludes: a namespace's anonymization is a profile
+    or rules, and the API refuses either while the other is there (None: no call)."""
+
 
 @dataclass(frozen=True)
 class KeyedDiff:
@@ -108,6 +113,25 @@ class KeyedList:
                 changed.append((found, item))
         removed = list(live.values()) if self.whole(values) else []
         return KeyedDiff(added, changed, removed, kept)
+
+
+@dataclass(frozen=True)
+class Attachments:
+    """Fields the API refuses to change while other objects are attached to the object (an
+    anonymization profile's rules while namespaces are connected to it: ``IN_USE``).
+
+    An update changing one of ``fields`` is sent as: ``detach`` each of the live object's
+    ``attached`` ids, the set, ``attach`` each again, each step its own bundle, before the
+    level's companion writes (so a namespace the same plan moves elsewhere ends where the
+    plan says). What was detached is attached again even when the set fails or the apply is
+    interrupted. ``paths`` are the endpoints those calls use (checked at import).
+    """
+
+    fields: frozenset[str]
+    attached: Callable[[dict[str, Any]], list[str]]
+    detach: Callable[[str], tuple[str, dict[str, str]]]
+    attach: Callable[[str, str], tuple[str, dict[str, str]]]
+    paths: tuple[str, ...]
 
 
 Decode = Callable[[dict[str, Any], dict[str, Any], Names], None]
@@ -185,6 +209,8 @@ class ApiMap:
     ``flagged`` are flags of listed objects that other kinds read through the reference
     index (``Names.flagged``): a global account user is in every group without being
     listed there.
+    ``attachments`` are fields locked while other objects are attached
+    (``Attachments``).
     """
 
     list_path: str
@@ -211,6 +237,7 @@ class ApiMap:
     keyed_lists: Mapping[str, KeyedList] = field(default_factory=dict)
     unread_item_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
     flagged: frozenset[str] = frozenset()
+    attachments: Attachments | None = None
 
     def with_fields(self, fields: tuple[Field, ...]) -> ApiMap:
         return replace(self, fields=fields)

@@ -30,8 +30,9 @@ CHANGES: Mapping[str, str] = {
 }
 """The classes of dangerous change, as ``--allow-dangerous`` takes them, with what they mean."""
 
-Turn = Literal["on", "off", "any", "lower", "higher", "added", "removed"]
+Turn = Literal["on", "off", "any", "changed", "lower", "higher", "added", "removed"]
 """How a value's change is dangerous: a flag turned ``on`` or ``off``, ``any`` change, a
+value that was set ``changed`` or removed (setting one where there was none is not), a
 number made ``lower`` or ``higher``, items ``added`` to or ``removed`` from a list."""
 
 Op = Literal["create", "update", "replace", "delete"]

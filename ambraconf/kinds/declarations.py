@@ -75,6 +75,7 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         "keyed_items": set(api.keyed_items),
         "reference": {r.path[0] for r in spec.references},
         "danger": {path.split(".")[0] for d in spec.dangers for path in d.fields},
+        "attachments": set(api.attachments.fields) if api.attachments else set(),
     }
     for what, fields in named.items():
         problems += [
@@ -127,6 +128,7 @@ def _paths(api: ApiMap) -> list[str]:
     paths = [api.list_path, api.add_path, api.set_path, api.delete_path]
     paths += [p for c in api.companions for p in (c.path, *c.paths)]
     paths += [p for hook in api.hooks for p in hook.paths]
+    paths += list(api.attachments.paths) if api.attachments else []
     return [p for p in paths if p]
 
 

@@ -2,8 +2,9 @@
 
 Not a kind of its own; ``group.py`` and ``location.py`` build on it, and the account reuses
 the namespace's companion fields (``NamespaceCompanions``): what the get-or-set endpoints
-``/namespace/settings``, ``/namespace/study/defaults``, ``/namespace/event/defaults`` and
-``/namespace/coverpage`` keep, keyed by the owner's ``namespace_id``.
+``/namespace/settings``, ``/namespace/study/defaults``, ``/namespace/event/defaults``,
+``/namespace/coverpage``, ``/namespace/share/pricing`` and ``/namespace/anonymize``
+(``ambraconf.kinds.anonymization``) keep, keyed by the owner's ``namespace_id``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from ambraconf.facts import ACCOUNT_SETTINGS, ENDPOINTS, STUDY_DICOM_FIELDS
+from ambraconf.kinds.anonymization import (
+    PROFILE_KIND,
+    NamespaceAnonymization,
+    anonymization_clear,
+    anonymization_from_api,
+    anonymization_to_api,
+)
 from ambraconf.kinds.apimap import ApiMap, Companion, Hook
 from ambraconf.kinds.base import (
     AT_KEY,
@@ -35,7 +43,7 @@ from ambraconf.kinds.base import (
 )
 from ambraconf.kinds.codec import Names, as_flag, json_text, parse_json_text
 from ambraconf.kinds.compare import is_empty
-from ambraconf.kinds.danger import settings_dangers
+from ambraconf.kinds.danger import Danger, settings_dangers
 from ambraconf.kinds.members import Members, member_references, members_companion
 from ambraconf.kinds.permissions import (
     CUSTOMFIELDS_KEY,
@@ -497,6 +505,9 @@ class NamespaceCompanions(Model):
     event_defaults: EventDefaults | None = None
     coverpage: Coverpage | None = None
     share_pricing: SharePricing | None = None
+    anonymization: NamespaceAnonymization | None = Field(
+        None, description="/namespace/anonymize: a profile by name, or rules of its own."
+    )
 
 
 class NamespaceObject(NamespaceCompanions, _NamespaceFields):
@@ -516,13 +527,25 @@ def is_empty_override(name: str, value: Any) -> bool:
     return value is False or is_empty(value)
 
 
-NAMESPACE_DANGERS = settings_dangers("namespace_settings")
-"""What a namespace's own settings may turn on or off that is dangerous (``kinds.danger``)."""
+NAMESPACE_DANGERS = (
+    *settings_dangers("namespace_settings"),
+    # which regexp strips less PHI cannot be told from the text: any change of a
+    # namespace's anonymization that was set (its profile, its rules, either removed) is
+    # reviewed; anonymizing where nothing was is not
+    Danger(
+        "anonymization",
+        "changes or removes the anonymization of a namespace",
+        fields={"anonymization.profile": "changed", "anonymization.rules": "changed"},
+    ),
+)
+"""What a namespace may change that is dangerous (``kinds.danger``): settings turned on or
+off, and its anonymization."""
 
 NAMESPACE_DEFAULTS = {
     "namespace_settings": is_empty_override,
     "event_defaults": is_empty_override,
     "share_pricing": is_empty_override,
+    "anonymization": is_empty_override,
 }
 """What export leaves out of the companions: empty overrides and flags that are off."""
 
@@ -561,6 +584,7 @@ COMPANION_REFERENCES: tuple[Reference, ...] = (
         where=(("object", "Study"),),
         label="study default",
     ),
+    Reference(("anonymization", "profile"), PROFILE_KIND, label="anonymization profile"),
 )
 """What the companion fields name, wherever they sit (a group, a location, the account)."""
 
@@ -705,8 +729,18 @@ NAMESPACE_COMPANIONS = (
         share_pricing_from_api,
         share_pricing_to_api,
     ),
+    Companion(
+        "anonymization",
+        "/namespace/anonymize",
+        "namespace_id",
+        anonymization_from_api,
+        anonymization_to_api,
+        clear=anonymization_clear,
+    ),
 )
 """The companion fields of a namespace and their endpoints, all keyed by ``namespace_id``."""
-NAMESPACE_MERGED = frozenset({"namespace_settings", "event_defaults", "share_pricing"})
+NAMESPACE_MERGED = frozenset(
+    {"namespace_settings", "event_defaults", "share_pricing", "anonymization"}
+)
 """Companions whose endpoint changes only the keys given (study defaults, the cover page and
-the pricing table inside share pricing are replaced whole)."""
+the pricing table inside share pricing are replaced whole, as are anonymization rules)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ambraconf.kinds import (
     account,
     account_user,
+    anonymization,
     customfield,
     destination,
     dictionary,
@@ -38,6 +39,7 @@ KINDS: tuple[KindSpec, ...] = (
     node.SPEC,
     destination.SPEC,
     site.SPEC,
+    anonymization.SPEC,
     group.SPEC,
     location.SPEC,
     webhook.SPEC,

@@ -3,9 +3,10 @@
 Each account, group and location has a namespace (its own uuid, returned as
 ``namespace_id``); routes hang off namespaces, and the get-or-set endpoints
 /namespace/settings, /namespace/study/defaults, /namespace/event/defaults,
-/namespace/coverpage and /namespace/share/pricing read and write what a namespace holds
-besides its owner's fields (called with ``uuid`` alone they read). Share codes are unique
-system-wide, role_id must name a role of the account that may be used at this level.
+/namespace/coverpage, /namespace/share/pricing and /namespace/anonymize (anonymization.py)
+read and write what a namespace holds besides its owner's fields (called with ``uuid``
+alone they read). Share codes are unique system-wide, role_id must name a role of the
+account that may be used at this level.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ambraconf.facts import (
     STUDY_DICOM_FIELDS,
     permission_fact,
 )
-from ambraconf.sandbox import members
+from ambraconf.sandbox import anonymization, members
 from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.crud import coerce
 from ambraconf.sandbox.customfields import account_fields
@@ -390,5 +391,6 @@ NAMESPACE = Kind(
         "event/defaults": Endpoint(event_defaults),
         "coverpage": Endpoint(coverpage),
         "share/pricing": Endpoint(share_pricing),
+        "anonymize": Endpoint(anonymization.namespace_anonymize),
     },
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ambraconf.sandbox import (
     accounts,
+    anonymization,
     crud,
     customfields,
     destinations,
@@ -39,6 +40,7 @@ KINDS: tuple[Kind, ...] = (
     nodes.NODE,
     destinations.DESTINATION,
     sites.SITE,
+    anonymization.PROFILE,
     namespaces.GROUP,
     namespaces.LOCATION,
     namespaces.NAMESPACE,

@@ -51,6 +51,12 @@ EVERY_KIND = {
                 {"name": "Boston", "city": "Boston", "state": "MA", "zip": "02115"},
                 {"name": "Cambridge", "parent": "Boston", "address1": "1 Main St"},
             ],
+            "anonymization_profiles": [
+                {
+                    "name": "Research",
+                    "rules": {"patientid": "s/.*/__MD5_HASH__/", "OTHER_INGRESS_TAGS": "s/.*//"},
+                }
+            ],
             "groups": [
                 {"name": "Cardiology", "role": "Radiologist", "share_code": "CARD-1"}
                 | {"must_approve": 1, "site": "Cambridge"}
@@ -234,6 +240,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
     assert run.code == 0, run.err
     assert sorted(read(first)) == [
         "account.yaml",
+        "anonymization_profiles.yaml",
         "customfields.yaml",
         "destinations.yaml",
         "dictionaries.yaml",
@@ -263,6 +270,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "node": 2,
         "destination": 2,
         "site": 2,
+        "anonymization_profile": 1,
         "group": 1,
         "location": 1,
         "webhook": 4,

@@ -78,6 +78,9 @@ def test_dangerous_ok_acknowledges_the_named_object_with_its_reason() -> None:
         ("added", ["CT", "MR"], ["CT"], False),
         ("removed", ["CT", "MR"], ["CT"], True),
         ("any", "a", "b", True),
+        ("changed", None, "s/.*/X/", False),  # set where nothing was
+        ("changed", "s/.*/X/", None, True),  # removed
+        ("changed", "s/.*/X/", "s/.*/Y/", True),
     ],
 )
 def test_each_turn(turn: str, before: Any, after: Any, dangerous: bool) -> None:
