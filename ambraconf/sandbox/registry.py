@@ -9,6 +9,7 @@ from __future__ import annotations
 from ambraconf.sandbox import (
     accounts,
     crud,
+    customcodes,
     customfields,
     destinations,
     hl7_transforms,
@@ -43,6 +44,7 @@ KINDS: tuple[Kind, ...] = (
     templates.RADREPORT_TEMPLATE,
     validation_rules.VALIDATE,
     routes.ROUTE,
+    customcodes.CUSTOMCODE,
 )
 
 
