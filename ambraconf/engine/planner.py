@@ -13,7 +13,7 @@ from typing import Any
 
 from ambraconf.config.desired import DesiredAccount, DesiredObject
 from ambraconf.config.errors import UserError
-from ambraconf.engine.diff import DiffRules, diff_object
+from ambraconf.engine.diff import DiffRules, diff_object, long_text_change
 from ambraconf.engine.exact import laid_under, resets
 from ambraconf.engine.graph import CycleError, levels
 from ambraconf.engine.live import LiveAccount, LiveObject
@@ -33,6 +33,7 @@ def diff_rules(spec: KindSpec) -> DiffRules:
         partial_items=api.partial_items,
         secret_fields=frozenset(path[0] for path in spec.secret_fields),
         uncompared=api.uncompared,
+        long_texts=frozenset(f.field for f in spec.files),
     )
 
 
@@ -115,6 +116,7 @@ def plan_account(
     _check_references(desired, live, specs, missing)
     _note_dropped_keys(actions, live_values, applied_keys or {})
     _repoint(actions, specs)
+    _note_pauses(actions, raws, specs)
     _order(actions, specs)
     # a saved plan is checked against the live objects it would change, and only those
     fingerprints = {
@@ -348,7 +350,13 @@ def _object_action(
     turned_off = resets(spec, obj.values, live.values if live else {}) if exact else {}
     notes = [_exact_note(spec)] if exact else []
     if live is None:
-        changes = [FieldChange(k, None, v, secret=k in secret) for k, v in obj.values.items()]
+        long_texts = diff_rules(spec).long_texts
+        changes = [
+            long_text_change(k, None, v)
+            if k in long_texts and isinstance(v, str)
+            else FieldChange(k, None, v, secret=k in secret)
+            for k, v in obj.values.items()
+        ]
         recreated = f"{spec.name}/{name}" in applied
         if spec.exists_outside:
             notes.append(
@@ -407,6 +415,19 @@ def _object_action(
         resets=turned_off,
         key=spec.key_parts(obj.values),
     )
+
+
+def _note_pauses(
+    actions: list[Action], raws: Mapping[str, dict[str, Any]], specs: Mapping[str, KindSpec]
+) -> None:
+    """An action whose object's sub-objects go first and come back after (deployed custom
+    code is undeployed and deployed again) says so: they are paused in between."""
+    for action in actions:
+        if action.op not in ("update", "replace", "delete") or action.address not in raws:
+            continue
+        changed = {c.path.split(".")[0] for c in action.changes} if action.op == "update" else None
+        for hook, _ in specs[action.kind].api.pauses(raws[action.address], changed):
+            action.notes.append(hook.pause)
 
 
 def _exact_note(spec: KindSpec) -> str:

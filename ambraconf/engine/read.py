@@ -225,13 +225,18 @@ def build_account(
 ) -> LiveAccount:
     """One account's live state from its raw record and the lists read for it (by kind):
     every listed object named in the reference index, managed kinds decoded to config shape.
-    The account itself is an object of its kind, from its own record."""
+    Objects a list returns from other accounts (shared custom code) are left out. The
+    account itself is an object of its kind, from its own record."""
     _uuid_of("/account/list", "uuid", raw)
     name = str(raw.get("name")) if read.live_name else read.name
     names = RefIndex(name, account_namespace=raw.get("namespace_id"))
+    owned = {
+        k: [i for i in items if catalogue.api(k).owns(i, str(raw["uuid"]))]
+        for k, items in lists.items()
+    }
     lists = {
         **{k: [raw] for k, spec in catalogue.specs.items() if spec.api.scope_param is None},
-        **lists,
+        **owned,
     }
     for kind, items in lists.items():
         api = catalogue.api(kind)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ambraconf.kinds import (
     account,
     account_user,
+    customcode,
     customfield,
     destination,
     group,
@@ -41,6 +42,7 @@ KINDS: tuple[KindSpec, ...] = (
     hl7_template.SPEC,
     hl7_transform.SPEC,
     radreport_template.SPEC,
+    customcode.SPEC,
 )
 
 ACCOUNT: KindSpec = account.SPEC

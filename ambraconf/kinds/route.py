@@ -281,7 +281,9 @@ class Route(ObjectModel):
 _STUDY = (("object", "Study"),)
 
 
-def _namespace_name(names: Names, namespace_id: Any) -> dict[str, str] | str:
+def namespace_name(names: Names, namespace_id: Any) -> dict[str, str] | str:
+    """A namespace as a config names it: ``{group: X}``, ``{location: X}`` or ACCOUNT (a
+    namespace not in the index stays its uuid); custom code deployments name them so too."""
     owner = names.namespace_owner(str(namespace_id))
     if owner:
         return {owner[0]: owner[1]}
@@ -305,7 +307,7 @@ def _decode_route(raw: dict[str, Any], values: dict[str, Any], names: Names) -> 
         values["actions"] = [_action_from_api(a, names) for a in actions if isinstance(a, dict)]
     others = raw.get("other_namespaces")
     if others:
-        values["other_namespaces"] = [_namespace_name(names, n) for n in split_csv(others)]
+        values["other_namespaces"] = [namespace_name(names, n) for n in split_csv(others)]
 
 
 def _condition_from_api(condition: Any, names: Names) -> Any:
@@ -328,7 +330,7 @@ def _action_from_api(action: dict[str, Any], names: Names) -> dict[str, Any]:
         return action
     value = action[kind]
     if kind == "namespace":
-        return {kind: value if value in NAMESPACE_SPECIALS else _namespace_name(names, value)}
+        return {kind: value if value in NAMESPACE_SPECIALS else namespace_name(names, value)}
     if kind == "first_working_destination":
         uuids = parse_json_text(value)
         uuids = uuids if isinstance(uuids, list) else [uuids]
@@ -347,11 +349,12 @@ def _encode_route(desired: dict[str, Any], params: dict[str, str], names: Names)
         params["actions"] = json_text([_action_to_api(a, names) for a in desired["actions"]])
     if desired.get("other_namespaces") is not None:
         params["other_namespaces"] = ",".join(
-            _namespace_id(names, ref) for ref in desired["other_namespaces"]
+            namespace_ref_id(names, ref) for ref in desired["other_namespaces"]
         )
 
 
-def _namespace_id(names: Names, ref: dict[str, str] | str) -> str:
+def namespace_ref_id(names: Names, ref: dict[str, str] | str) -> str:
+    """The uuid of the namespace ``{group: X}``, ``{location: X}`` or ACCOUNT names."""
     if ref == ACCOUNT:
         return names.own_namespace()
     assert isinstance(ref, dict)  # validated: {group: X}, {location: X} or ACCOUNT
@@ -372,7 +375,7 @@ def _condition_to_api(condition: dict[str, Any], names: Names) -> dict[str, Any]
 def _action_to_api(action: dict[str, Any], names: Names) -> dict[str, Any]:
     kind, value = next(iter(action.items()))
     if kind == "namespace" and (isinstance(value, dict) or value == ACCOUNT):
-        return {kind: _namespace_id(names, value)}
+        return {kind: namespace_ref_id(names, value)}
     if kind == "first_working_destination":
         return {kind: [names.uuid("destination", v) for v in value]}
     if kind in ACTION_TARGETS:

@@ -119,6 +119,19 @@ class Outside:
 
 
 @dataclass(frozen=True)
+class FileField:
+    """A text field whose value may live in a file of the repository (custom code): the
+    object says ``key: <path>`` (relative to the YAML file that says it) instead of
+    ``field: <text>``, never both. validate reads the file in, so the rest of ambraconf
+    sees the text; plans show a change to it as a digest and a short diff, not kilobytes
+    of text; export writes it to a file of its own (``suffix``) next to the YAML."""
+
+    key: str
+    field: str
+    suffix: str = ".txt"
+
+
+@dataclass(frozen=True)
 class KindSpec:
     """One kind of object ambraconf manages inside an account.
 
@@ -148,6 +161,8 @@ class KindSpec:
     ``item_defaults`` for the keys of a list field's items (custom field mappings);
     ``nested_defaults`` a test per key of a mapping field (a role permission equal to the
     new-role column of the permissions table).
+
+    ``files`` are text fields a file of the repository may hold (``FileField``).
     """
 
     name: str
@@ -169,6 +184,7 @@ class KindSpec:
     defaults: Mapping[str, Any] = field(default_factory=dict)
     item_defaults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     nested_defaults: Mapping[str, Callable[[str, Any], bool]] = field(default_factory=dict)
+    files: tuple[FileField, ...] = ()
 
     def __post_init__(self) -> None:
         # the API mapping's fields come from the model's annotations: declared once

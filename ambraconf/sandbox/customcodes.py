@@ -28,7 +28,16 @@ from ambraconf.sandbox.context import Call
 from ambraconf.sandbox.crud import permission, present
 from ambraconf.sandbox.listing import ListSource, paged_list
 from ambraconf.sandbox.protocol import ApiError, Params
-from ambraconf.sandbox.schema import NO, REQUIRED, Endpoint, Field, Kind, SeedContext, Seeding
+from ambraconf.sandbox.schema import (
+    NO,
+    REQUIRED,
+    Endpoint,
+    Field,
+    Kind,
+    SeedContext,
+    SeedError,
+    Seeding,
+)
 from ambraconf.sandbox.store import Row
 
 TYPES = ("AI_CUSTOM_VALIDATION_CODE",)
@@ -187,6 +196,22 @@ def _share(context: SeedContext, uuid: str, accounts: Any) -> None:
     context.save(row)
 
 
+def _deploy_seeded(context: SeedContext, uuid: str, namespaces: Any) -> None:
+    """A seed's ``deployed_to: [names]``: a group's or location's name, or the account's
+    own name for its namespace; each deployed through /customcode/deploy."""
+    account = context.row("account", context.account_id)
+    assert account is not None  # the account being seeded
+    for name in namespaces or []:
+        owner = context.named("group", name) or context.named("location", name)
+        if owner is not None:
+            namespace = owner.doc["namespace_id"]
+        elif str(name).casefold() == str(account.doc.get("name")).casefold():
+            namespace = account.doc["namespace_id"]
+        else:
+            raise SeedError(f"seed: no group, location or account named {name!r}")
+        context.call("/customcode/deploy", {"uuid": uuid, "namespace_id": namespace})
+
+
 CUSTOMCODE = Kind(
     "customcode",
     "/customcode",
@@ -208,7 +233,7 @@ CUSTOMCODE = Kind(
         "deploy/get": Endpoint(deployment_get),
         "deploy/list": Endpoint(deployment_list, list_key="deployments"),
     },
-    seed=Seeding("customcodes", then={"shared_with": _share}),
+    seed=Seeding("customcodes", then={"shared_with": _share, "deployed_to": _deploy_seeded}),
     check=check,
     present=show,
     before_delete=before_delete,

@@ -115,6 +115,11 @@ EVERY_KIND = {
                     "schedule": {"start": "07:00", "stop": "19:00", "mon": 1, "tz": "US/Central"},
                 },
             ],
+            "customcodes": [
+                {"name": "CT check", "type": "AI_CUSTOM_VALIDATION_CODE", "language": "PYTHON"}
+                | {"code": "def validate(study):\n    return '${x}' != ''\n"}
+                | {"settings": {"threshold": 3}, "deployed_to": [ACCOUNT, "Cardiology"]}
+            ],
             "session_expire": 45,
             "share_code": "SANDBOX-1",
             "role": "Front Desk",
@@ -183,7 +188,9 @@ def seed_every_kind(sandbox: SandboxHandle) -> None:
 
 
 def read(folder: Path) -> dict[str, str]:
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir())}
+    """Every file export wrote, by its path under ``folder`` (code files sit in folders)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in files}
 
 
 def exported_objects(folder: Path, key: str) -> list[dict]:
@@ -217,6 +224,8 @@ def test_export_validates_plans_no_changes_and_is_stable(
     assert run.code == 0, run.err
     assert sorted(read(first)) == [
         "account.yaml",
+        "customcodes.yaml",
+        "customcodes/CT_check.py",
         "customfields.yaml",
         "destinations.yaml",
         "groups.yaml",
@@ -249,6 +258,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "hl7_transform": 1,
         "radreport_template": 1,
         "validation_rule": 1,
+        "customcode": 1,
     }
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
