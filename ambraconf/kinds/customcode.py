@@ -17,10 +17,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ambraconf.kinds.apimap import ApiMap, Hook
-from ambraconf.kinds.base import OWN_NAMESPACE, JsonObject, Name, ObjectModel, Text, one_of
+from ambraconf.kinds.base import (
+    OWN_NAMESPACE,
+    JsonObject,
+    Name,
+    ObjectModel,
+    Problem,
+    Text,
+    one_of,
+    problem_error,
+)
 from ambraconf.kinds.codec import Names
 from ambraconf.kinds.route import OtherNamespace, namespace_name, namespace_ref_id
 from ambraconf.kinds.spec import ANY, FileField, KindSpec, Reference
@@ -52,6 +61,21 @@ class CustomCode(ObjectModel):
     deploy_to: list[OtherNamespace] | None = Field(
         None, description="Where it runs: {group: X}, {location: X}, ACCOUNT."
     )
+
+    @model_validator(mode="after")
+    def _deployed_once(self) -> CustomCode:
+        """A namespace runs the code once (the API answers ALREADY to a second deploy)."""
+        seen: list[Any] = []
+        problems: list[Problem] = []
+        for index, ref in enumerate(self.deploy_to or []):
+            plain = ref if isinstance(ref, str) else ref.model_dump(exclude_none=True)
+            key = _namespace_order(plain)
+            if key in seen:
+                problems.append((("deploy_to", index), "this namespace is listed twice"))
+            seen.append(key)
+        if problems:
+            raise problem_error(problems, "customcode")
+        return self
 
 
 def _deployments(raw: dict[str, Any]) -> list[dict[str, Any]]:
@@ -88,7 +112,9 @@ def _deploy(
 
 
 def _undeploy_all(raw: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
-    return [(UNDEPLOY, {"deployment_id": str(d["uuid"])}) for d in _deployments(raw)]
+    return [
+        (UNDEPLOY, {"deployment_id": str(d["uuid"])}) for d in _deployments(raw) if d.get("uuid")
+    ]
 
 
 API = ApiMap(

@@ -57,3 +57,14 @@ def test_a_file_that_is_not_text_is_an_error(write: Write) -> None:
         "a.yaml", "accounts:\n  - name: A\n    customcodes:\n      - {name: X, code_file: x.py}\n"
     )
     assert "code_file: 'x.py' is not UTF-8 text" in str(only_error(check()))
+
+
+def test_a_namespace_listed_twice_in_deploy_to_is_an_error(write: Write) -> None:
+    write(
+        "a.yaml",
+        "accounts:\n  - name: A\n    groups: [{name: Radiology}]\n    customcodes:\n"
+        "      - name: X\n        code: pass\n"
+        "        deploy_to: [ACCOUNT, {group: Radiology}, {group: radiology}]\n",
+    )
+    text = str(only_error(check()))
+    assert text.startswith("cfg/a.yaml:7:") and "this namespace is listed twice" in text
