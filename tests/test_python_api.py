@@ -48,8 +48,8 @@ def test_the_documented_example_plans_applies_and_converges(
     )
 
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert "Plan: 84 to create, 2 to update, 0 to delete." in done.stdout
-    assert "Apply complete: 84 created, 2 updated, 0 deleted" in done.stdout
+    assert "Plan: 86 to create, 2 to update, 0 to delete." in done.stdout
+    assert "Apply complete: 86 created, 2 updated, 0 deleted" in done.stdout
     assert (tmp_path / "plan.json").is_file()
 
 

@@ -32,7 +32,7 @@ def test_try_it_script_converges() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert "Apply complete: 84 created, 2 updated, 0 deleted." in done.stdout
+    assert "Apply complete: 86 created, 2 updated, 0 deleted." in done.stdout
     assert done.stdout.rstrip().endswith("No changes. Live state matches the configuration.")
 
 

@@ -19,6 +19,7 @@ from ambraconf.config.checks import check_accounts
 from ambraconf.config.desired import Config, DesiredAccount, DesiredObject
 from ambraconf.config.diagnostics import Diagnostic, Diagnostics
 from ambraconf.config.errors import InvalidConfig
+from ambraconf.config.files import with_files
 from ambraconf.config.interpolate import Interpolator, Variable
 from ambraconf.config.loader import load_path
 from ambraconf.config.merge import Merged, SharedBlock, check_variables, merge_documents
@@ -209,9 +210,10 @@ def _build_account(
             if not isinstance(item, LocatedDict):
                 diagnostics.error(mark, f"a {spec.title} is a mapping, got {describe(item)}")
                 continue
-            model = _validated(spec.model, item, diagnostics)
-            if model is not None:
-                account.objects[spec.name].append(DesiredObject.from_model(spec, model, item, name))
+            read = with_files(spec, item, diagnostics)
+            model = None if read is None else _validated(spec.model, read, diagnostics)
+            if read is not None and model is not None:
+                account.objects[spec.name].append(DesiredObject.from_model(spec, model, read, name))
             elif isinstance(item.get(spec.name_key), str):
                 account.invalid_names.setdefault(spec.name, []).append(item[spec.name_key])
     return account

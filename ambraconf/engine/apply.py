@@ -17,10 +17,10 @@ from ambraconf.api.client import AmbraClient
 from ambraconf.api.errors import ApiError, ResponseLost, TransportError
 from ambraconf.config.errors import UserError
 from ambraconf.engine.exact import laid_under
-from ambraconf.engine.live import LiveAccount
+from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.plan import Action, Plan
 from ambraconf.gc_tuning import bulk_allocations
-from ambraconf.kinds.apimap import ApiMap
+from ambraconf.kinds.apimap import ApiMap, Hook
 from ambraconf.kinds.spec import KindSpec, Outside
 
 MAX_ATTEMPTS = 3
@@ -198,7 +198,7 @@ class Applier:
         name that the next plan could not tell apart."""
         result.interrupted = True
         linked = [o for o in result.outcomes if id(o) in self._linked and o.status == "pending"]
-        self._half_done(linked, self._steps()[1:])
+        self._half_done(linked, self._steps()[2:])
         for outcome in result.outcomes:
             if outcome.status == "pending":
                 outcome.status = "done" if id(outcome) in self._linked else NOT_STARTED
@@ -260,11 +260,12 @@ class Applier:
             self._send(calls)
 
     def _run_level(self, outcomes: list[Outcome]) -> None:
-        """A level's calls in steps (detaching what locks a field; adds, sets, deletes;
-        what an add does not take; attaching again; companions; children), each one
-        bundle. A stop requested while a step was in flight ends the level there: actions
-        that still needed a later step are failed as half done (the next apply finishes
-        them), the others are done. What was detached is attached again whatever happens."""
+        """A level's calls in steps (what must go before a set or delete: deployed code's
+        deployments; detaching what locks a field; adds, sets, deletes; what an add does
+        not take; attaching again; companions; children), each one bundle. A stop
+        requested while a step was in flight ends the level there: actions that still
+        needed a later step are failed as half done (the next apply finishes them), the
+        others are done. What was detached is attached again whatever happens."""
         steps = self._steps()
         sent = set(self._linked)
         in_flight = False  # the level has begun once a step sent something
@@ -290,10 +291,12 @@ class Applier:
                 outcome.status = "done"
 
     def _steps(self) -> list[Callable[[Outcome], list[_Call]]]:
-        """The calls of an action, step by step: detaching what locks a field it changes;
-        its add, set or delete (unless it was linked first); the set after an add;
-        attaching again; its companions; its children."""
+        """The calls of an action, step by step: what its set or delete waits for (the
+        pause); detaching what locks a field it changes; its add, set or delete (unless it
+        was linked first); the set after an add; attaching again; its companions; its
+        children."""
         return [
+            self._pause,
             self._detach,
             lambda o: [] if id(o) in self._linked else _listed(self._first_call(o)),
             lambda o: _listed(self._second_call(o)),
@@ -352,6 +355,30 @@ class Applier:
 
     def _api(self, kind: str) -> ApiMap:
         return self.specs[kind].api
+
+    def _live_object(self, action: Action) -> LiveObject | None:
+        live = self.live[action.account]
+        return next((o for o in live.of_kind(action.kind) if o.uuid == action.uuid), None)
+
+    def _live_raw(self, action: Action) -> dict[str, Any]:
+        found = self._live_object(action)
+        return found.raw if found else {}
+
+    def _paused(self, action: Action) -> list[tuple[Hook, list[tuple[str, dict[str, str]]]]]:
+        """The hooks whose sub-objects this action removes before its own write."""
+        if action.op == "create" or not action.uuid:
+            return []
+        changed = None if action.op != "update" else {c.path.split(".")[0] for c in action.changes}
+        return self._api(action.kind).pauses(self._live_raw(action), changed)
+
+    def _pause(self, outcome: Outcome) -> list[_Call]:
+        """Sub-objects that make the API refuse the object's own set or delete (deployed
+        custom code), removed first; ``_children`` restores them after a set or replace."""
+        return [
+            _Call(outcome, path, params, "pause")
+            for _, calls in self._paused(outcome.action)
+            for path, params in calls
+        ]
 
     def _first_call(self, outcome: Outcome) -> _Call | None:
         action = outcome.action
@@ -439,22 +466,25 @@ class Applier:
             return []
         api = self.specs[action.kind].api
         live = self.live[action.account]
-        raw = {}
-        if action.op == "update":
-            raw = next((o.raw for o in live.of_kind(action.kind) if o.uuid == action.uuid), {})
+        desired = action.desired or {}
+        raw = self._live_raw(action) if action.op == "update" else {}
+        paused = self._paused(action)
+        if paused:  # restored as on a new object: where the config says, else where it was
+            found = self._live_object(action)
+            values = found.values if found else {}
+            kept = {f: values.get(f) for hook, _ in paused for f in hook.fields}
+            desired = {**kept, **{k: v for k, v in desired.items() if v is not None}}
+            raw = {}
         uuid = outcome.uuid or action.uuid or ""
         try:
-            calls = api.after_write(action.desired or {}, raw, uuid, live.names)
+            calls = api.after_write(desired, raw, uuid, live.names)
         except UserError as exc:
             _fail(outcome, str(exc))
             return []
         return [_Call(outcome, path, params, "child") for path, params in calls]
 
     def _live_key(self, action: Action, key: str) -> str:
-        live = self.live[action.account]
-        return next(
-            (str(o.raw.get(key)) for o in live.of_kind(action.kind) if o.uuid == action.uuid), ""
-        )
+        return str(self._live_raw(action).get(key)) if self._live_object(action) else ""
 
     def _set_params(self, action: Action, api: ApiMap, uuid: str | None) -> dict[str, str]:
         desired = laid_under(action.resets, action.desired or {})
@@ -507,7 +537,7 @@ class Applier:
         elif call.phase == "attach":
             self._detached.discard(id(outcome))
         if error is not None:
-            if call.phase.startswith("delete") and error.error_type == "NOT_FOUND":
+            if call.phase.startswith(("delete", "pause")) and error.error_type == "NOT_FOUND":
                 return  # already gone: what the action wanted
             if call.phase == "attach" and outcome.status == "failed":
                 outcome.error = f"{outcome.error}; and attaching again failed: {error}"
@@ -612,6 +642,8 @@ class Applier:
         for item in items:
             uuid = api.uuid_of(item)
             if uuid is None or uuid in known or uuid == action.uuid:
+                continue
+            if not api.owns(item, live.uuid):
                 continue
             if spec.identity_of(api.decode(item, live.names)) == wanted:
                 call.outcome.uuid = uuid

@@ -8,6 +8,7 @@ secret, the digest of the desired value is compared instead.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,13 @@ class DiffRules:
     keyed_lists: Mapping[str, KeyedList] = field(default_factory=dict)
     unread_item_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
     keyed_items: Mapping[str, str] = field(default_factory=dict)
+    long_texts: frozenset[str] = frozenset()
+    """Texts shown as a digest and a short diff (custom code): kilobytes of code twice
+    over would bury the plan."""
+
+
+DIFF_LINES = 40
+"""The most lines of a long text's diff a plan shows; the digests tell the rest apart."""
 
 
 def diff_object(
@@ -45,6 +53,9 @@ def diff_object(
         if name in rules.secret_fields:
             if not secret_matches(want, have):
                 changes.append(FieldChange(name, have, want, secret=True))
+        elif name in rules.long_texts and isinstance(want, str):
+            if want != have:
+                changes.append(long_text_change(name, have, want))
         elif name in rules.merged_hashes and isinstance(want, dict):
             changes.extend(_merged(name, want, have, rules.merged_hashes))
         elif name in rules.keyed_lists:
@@ -60,6 +71,27 @@ def diff_object(
         elif not same(want, have):
             changes.append(FieldChange(name, have, want))
     return changes
+
+
+def digest(text: str) -> str:
+    """``sha256 1f2e3d4c5b6a, 42 lines``: a long text as a plan names it."""
+    lines = len(text.splitlines())
+    return f"sha256 {hashlib.sha256(text.encode()).hexdigest()[:12]}, {lines} lines"
+
+
+def long_text_change(path: str, have: Any, want: str) -> FieldChange:
+    """A long text's change: the live digest before, the new digest and a unified diff
+    (live to files, at most ``DIFF_LINES`` lines) after; compared by content."""
+    if not isinstance(have, str):
+        return FieldChange(path, have, digest(want))
+    lines = list(
+        difflib.unified_diff(
+            have.splitlines(), want.splitlines(), "live", "files", n=1, lineterm=""
+        )
+    )
+    if len(lines) > DIFF_LINES:
+        lines = [*lines[:DIFF_LINES], f"... {len(lines) - DIFF_LINES} more diff lines"]
+    return FieldChange(path, digest(have), "\n".join([digest(want), *lines]) + "\n")
 
 
 def _merged(path: str, want: dict, have: Any, merged: frozenset[str]) -> list[FieldChange]:

@@ -44,6 +44,16 @@ class ExportedFile:
 
 
 @dataclass
+class ExportedText:
+    """A text a YAML file names by path (custom code: ``code_file:``), written beside it."""
+
+    name: str
+    text: str
+    kind: str
+    object: str
+
+
+@dataclass
 class Placeholder:
     """An environment variable standing in for a secret: set it before plan or apply."""
 
@@ -59,6 +69,7 @@ class Export:
     files: list[ExportedFile] = field(default_factory=list)
     placeholders: list[Placeholder] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    texts: list[ExportedText] = field(default_factory=list)
 
 
 def export_account(
@@ -67,6 +78,7 @@ def export_account(
     """The documents of ``kinds`` (kind names, ``account`` for fields and settings)."""
     result = Export(live.name)
     names = _EnvNames()
+    texts = _TextFiles(result)
     for kind in (k for k in specs if k in kinds):
         spec = specs[kind]
         if spec.holds_others:
@@ -80,6 +92,7 @@ def export_account(
             values
             for obj, pinned in _chosen(spec, live.of_kind(kind), result)
             if (values := _export_object(spec, obj, pinned, names, result, live)) is not None
+            and (values := texts.moved_out(spec, obj, values)) is not None
         ]
         if objects:
             document = _document(live.name, {spec.key: objects})
@@ -258,6 +271,39 @@ def _set(values: Any, path: tuple[Any, ...], new: Any) -> None:
     for part in path[:-1]:
         parent = parent[part]
     parent[path[-1]] = new
+
+
+class _TextFiles:
+    """Texts a kind keeps in files of their own (``KindSpec.files``), moved out of the
+    exported objects: ``code: ...`` becomes ``code_file: customcodes/<name>.py`` (relative
+    to the YAML file, which export writes in the same directory), the text as it is live
+    (no ``$${`` escape: a file is never interpolated), one file name per object."""
+
+    def __init__(self, result: Export) -> None:
+        self.result = result
+        self._taken: set[str] = set()
+
+    def moved_out(self, spec: KindSpec, obj: LiveObject, values: dict[str, Any]) -> dict[str, Any]:
+        for file in spec.files:
+            text = obj.values.get(file.field)
+            if file.field not in values or not isinstance(text, str):
+                continue
+            name = self._name(spec, spec.display(obj.values), file.suffix)
+            self.result.texts.append(ExportedText(name, text, spec.title, spec.display(obj.values)))
+            values = {
+                (file.key if k == file.field else k): (name if k == file.field else v)
+                for k, v in values.items()
+            }
+        return values
+
+    def _name(self, spec: KindSpec, display: str, suffix: str) -> str:
+        base = f"{spec.key}/{re.sub(r'[^A-Za-z0-9_.-]+', '_', display).strip('_.') or spec.name}"
+        name, number = f"{base}{suffix}", 1
+        while name.casefold() in self._taken:
+            number += 1
+            name = f"{base}_{number}{suffix}"
+        self._taken.add(name.casefold())
+        return name
 
 
 class _EnvNames:

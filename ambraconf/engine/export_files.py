@@ -12,13 +12,16 @@ SCHEMA = Path("schemas") / "ambraconf.schema.json"
 
 
 def write_export(export: Export, out: Path, *, source: str, force: bool = False) -> list[Path]:
-    """Write each file of ``export`` into ``out`` (created if needed); returns the paths.
+    """Write each file of ``export`` into ``out`` (created if needed), and the texts its
+    files name beside them (custom code); returns the YAML files' paths.
 
     Refuses, before writing anything, when a file it would write exists and is not empty,
     unless ``force``.
     """
     targets = [(out / f.name, f) for f in export.files]
-    taken = [path for path, _ in targets if path.is_file() and path.stat().st_size > 0]
+    texts = [(out / t.name, t.text) for t in export.texts]
+    paths = [path for path, _ in targets] + [path for path, _ in texts]
+    taken = [path for path in paths if path.is_file() and path.stat().st_size > 0]
     if taken and not force:
         names = ", ".join(str(p) for p in taken)
         raise UserError(
@@ -30,6 +33,9 @@ def write_export(export: Export, out: Path, *, source: str, force: bool = False)
         for path, exported in targets:
             text = to_yaml(exported, source=source, schema=schema)
             path.write_text(text, encoding="utf-8")
+        for path, text in texts:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode("utf-8"))
     except OSError as exc:
         raise UserError(f"cannot write the export to {out}: {exc.strerror}") from None
     return [path for path, _ in targets]

@@ -14,7 +14,7 @@ from typing import Any
 from ambraconf.config.desired import DesiredAccount, DesiredObject
 from ambraconf.config.errors import UserError
 from ambraconf.engine import danger
-from ambraconf.engine.diff import DiffRules, diff_object
+from ambraconf.engine.diff import DiffRules, diff_object, long_text_change
 from ambraconf.engine.exact import laid_under, resets
 from ambraconf.engine.graph import CycleError, levels
 from ambraconf.engine.live import LiveAccount, LiveObject
@@ -37,6 +37,7 @@ def diff_rules(spec: KindSpec) -> DiffRules:
         uncompared=api.uncompared,
         keyed_lists=api.keyed_lists,
         unread_item_keys=api.unread_item_keys,
+        long_texts=frozenset(f.field for f in spec.files),
     )
 
 
@@ -120,6 +121,7 @@ def plan_account(
     _check_references(desired, live, specs, missing)
     _note_dropped_keys(actions, live_values, applied_keys or {})
     _repoint(actions, specs)
+    _note_pauses(actions, raws, specs)
     _order(actions, specs)
     danger.mark(actions, specs, desired.dangerous_ok)
     # a saved plan is checked against the live objects it would change, and only those
@@ -369,8 +371,11 @@ def _object_action(
     turned_off = resets(spec, obj.values, live.values if live else {}) if exact else {}
     notes = [_exact_note(spec)] if exact else []
     if live is None:
+        long_texts = diff_rules(spec).long_texts
         changes = [
-            FieldChange(k, None, v, secret=k in secret, note=_count(spec, k, v, obj.values))
+            long_text_change(k, None, v)
+            if k in long_texts and isinstance(v, str)
+            else FieldChange(k, None, v, secret=k in secret, note=_count(spec, k, v, obj.values))
             for k, v in obj.values.items()
         ]
         recreated = f"{spec.name}/{name}" in applied
@@ -437,6 +442,19 @@ def _count(spec: KindSpec, field: str, value: Any, values: dict[str, Any]) -> st
     """A keyed list's count on create (``120 added``), as its changes are counted later."""
     rule = spec.api.keyed_lists.get(field)
     return rule.differences(value, [], values).summary if rule is not None else None
+
+
+def _note_pauses(
+    actions: list[Action], raws: Mapping[str, dict[str, Any]], specs: Mapping[str, KindSpec]
+) -> None:
+    """An action whose object's sub-objects go first and come back after (deployed custom
+    code is undeployed and deployed again) says so: they are paused in between."""
+    for action in actions:
+        if action.op not in ("update", "replace", "delete") or action.address not in raws:
+            continue
+        changed = {c.path.split(".")[0] for c in action.changes} if action.op == "update" else None
+        for hook, _ in specs[action.kind].api.pauses(raws[action.address], changed):
+            action.notes.append(hook.pause)
 
 
 def _exact_note(spec: KindSpec) -> str:

@@ -248,7 +248,8 @@ def build_account(
     every listed object named in the reference index, managed kinds decoded to config shape.
     The account itself is an object of its kind, from its own record; the other accounts
     the user can see (``visible``) are named in the index too, so that a reference to an
-    account (a share rule with a partner organisation) resolves by name."""
+    account (a share rule with a partner organisation) resolves by name. Objects a list
+    returns from other accounts (shared custom code) are left out."""
     _uuid_of("/account/list", "uuid", raw.get("uuid") if isinstance(raw, dict) else None, raw)
     name = str(raw.get("name")) if read.live_name else read.name
     names = RefIndex(name, account_namespace=raw.get("namespace_id"), account_id=str(raw["uuid"]))
@@ -257,9 +258,13 @@ def build_account(
             for other in visible:
                 if other.get("uuid") not in (None, raw["uuid"]) and other.get("name"):
                     names.add(kind, str(other["name"]), str(other["uuid"]))
+    owned = {
+        k: [i for i in items if catalogue.api(k).owns(i, str(raw["uuid"]))]
+        for k, items in lists.items()
+    }
     lists = {
         **{k: [raw] for k, spec in catalogue.specs.items() if spec.api.scope_param is None},
-        **lists,
+        **owned,
     }
     for kind, items in lists.items():
         api = catalogue.api(kind)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from fnmatch import fnmatchcase
 from typing import Annotated, Any
 
-from pydantic import Field, create_model
+from pydantic import BaseModel, Field, create_model
 
 from ambraconf.kinds.apimap import ApiMap
 from ambraconf.kinds.base import (
@@ -280,7 +280,7 @@ def account_models(kinds: Sequence[KindSpec]) -> tuple[type[Model], type[Model],
         ),
     )
     lists: dict[str, Any] = {
-        k.key: (list_of(k.model), Field(None, description=f"The account's {k.plural}."))
+        k.key: (list_of(written_model(k)), Field(None, description=f"The account's {k.plural}."))
         for k in kinds
     }
     account = create_model("Account", __base__=head, **lists)
@@ -292,6 +292,26 @@ def account_models(kinds: Sequence[KindSpec]) -> tuple[type[Model], type[Model],
         **lists,
     )
     return head, account, shared
+
+
+def written_model(spec: KindSpec) -> type[BaseModel]:
+    """The kind's model as files may write it (what the JSON Schema describes): a text
+    that a file may hold (``FileField``) is given by the field or by the file's key."""
+    if not spec.files:
+        return spec.model
+    extra: dict[str, Any] = {}
+    for file in spec.files:
+        text = spec.model.model_fields[file.field]
+        extra[file.field] = (str | None, Field(None, description=text.description))
+        extra[file.key] = (
+            str | None,
+            Field(
+                None,
+                description=f"A file holding the {file.field}, relative to this YAML file "
+                f"(instead of {file.field}:).",
+            ),
+        )
+    return create_model(spec.model.__name__, __base__=spec.model, **extra)
 
 
 def list_of(model: type[Model] | type[Any]) -> Any:

@@ -139,6 +139,7 @@ Encode = Callable[[dict[str, Any], dict[str, str], Names], None]
 AfterWrite = Callable[
     [dict[str, Any], dict[str, Any], str, Names], list[tuple[str, dict[str, str]]]
 ]
+BeforeWrite = Callable[[dict[str, Any]], list[tuple[str, dict[str, str]]]]
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,13 @@ class Hook:
     and never diffed (an identity the match compares without case). ``scope(desired,
     names, account_uuid)`` names the owner an add links the object to, instead of the
     kind's ``scope_param`` (a route belongs to a group's namespace or the account).
+
+    ``before_write(live_raw)`` marks sub-objects that make the API refuse to set or delete
+    the object itself (deployed custom code: IS_DEPLOYED): it gives the calls that remove
+    them, which apply sends before such a set or delete (and before a replace), and after a
+    set or a replace ``after_write`` restores them as for a new object, from the config's
+    fields, or from live ones where the config leaves the hook's fields out. ``pause``
+    says so in the plan.
     """
 
     fields: tuple[str, ...]
@@ -172,6 +180,8 @@ class Hook:
     resend: bool = False
     compare: bool = True
     scope: Callable[[dict[str, Any], Names, str], dict[str, str]] | None = None
+    before_write: BeforeWrite | None = None
+    pause: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,7 +202,10 @@ class ApiMap:
     ``uuid``, or its own id within the owner (an account user is ``user_id`` in account
     ``uuid``; see ``target``). An empty ``add_path`` means ambraconf never creates the kind
     (an object the files describe must be live: nodes), an empty ``delete_path`` that it
-    never deletes or prunes one. ``undocumented`` lists paths the public documentation
+    never deletes or prunes one. ``owner_field`` is the listed objects' field naming the
+    account that owns each, where a list returns others' too (custom code shared from other
+    accounts): only the account's own are read as its objects, so others' are never managed
+    or pruned. ``undocumented`` lists paths the public documentation
     lacks but Ambra's own tools use (``/account/add``): the registry's check lets those
     through, and only those.
 
@@ -238,6 +251,7 @@ class ApiMap:
     unread_item_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
     flagged: frozenset[str] = frozenset()
     attachments: Attachments | None = None
+    owner_field: str | None = None
 
     def with_fields(self, fields: tuple[Field, ...]) -> ApiMap:
         return replace(self, fields=fields)
@@ -338,6 +352,24 @@ class ApiMap:
             if hook.encode:
                 hook.encode(desired, params, names)
         return params
+
+    def owns(self, item: dict[str, Any], account_uuid: str) -> bool:
+        """Whether a listed object is the account's own (see ``owner_field``)."""
+        return self.owner_field is None or item.get(self.owner_field) in (None, account_uuid)
+
+    def pauses(
+        self, raw: dict[str, Any], changed: set[str] | None
+    ) -> list[tuple[Hook, list[tuple[str, dict[str, str]]]]]:
+        """The hooks whose sub-objects must go before the object's own write, each with the
+        calls that remove them: for a delete or replace (``changed`` None), and for a set of
+        fields other than the hook's own."""
+        return [
+            (hook, calls)
+            for hook in self.hooks
+            if hook.before_write
+            and (changed is None or changed - set(hook.fields))
+            and (calls := hook.before_write(raw))
+        ]
 
     def after_write(
         self, desired: dict[str, Any], raw: dict[str, Any], uuid: str, names: Names

@@ -9,6 +9,7 @@ from ambraconf.kinds import (
     account,
     account_user,
     anonymization,
+    customcode,
     customfield,
     destination,
     dictionary,
@@ -53,6 +54,7 @@ KINDS: tuple[KindSpec, ...] = (
     terminology.SPEC,
     scanner.SPEC,
     purge_rule.SPEC,
+    customcode.SPEC,
 )
 
 ACCOUNT: KindSpec = account.SPEC

@@ -283,7 +283,8 @@ _STUDY = (("object", "Study"),)
 
 def namespace_name(names: Names, namespace_id: Any) -> dict[str, str] | str:
     """A namespace as the config names it: ``{group: X}``, ``{location: X}`` or ACCOUNT
-    (an unknown uuid stays a uuid); purge rules name theirs the same way."""
+    (an unknown uuid stays a uuid); purge rules and custom code deployments name theirs the
+    same way."""
     owner = names.namespace_owner(str(namespace_id))
     if owner:
         return {owner[0]: owner[1]}

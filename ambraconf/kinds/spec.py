@@ -192,6 +192,19 @@ class Preview:
 
 
 @dataclass(frozen=True)
+class FileField:
+    """A text field whose value may live in a file of the repository (custom code): the
+    object says ``key: <path>`` (relative to the YAML file that says it) instead of
+    ``field: <text>``, never both. validate reads the file in, so the rest of ambraconf
+    sees the text; plans show a change to it as a digest and a short diff, not kilobytes
+    of text; export writes it to a file of its own (``suffix``) next to the YAML."""
+
+    key: str
+    field: str
+    suffix: str = ".txt"
+
+
+@dataclass(frozen=True)
 class KindSpec:
     """One kind of object ambraconf manages inside an account.
 
@@ -228,6 +241,7 @@ class KindSpec:
     listed first by plan, refused by apply unless acknowledged.
     ``setting_values`` are fields whose values an account setting defines (``SettingValues``).
     ``preview`` is the dry run plan may attach to the kind's changes (``Preview``).
+    ``files`` are text fields a file of the repository may hold (``FileField``).
     """
 
     name: str
@@ -255,6 +269,7 @@ class KindSpec:
     spared: tuple[Spared, ...] = ()
     setting_values: tuple[SettingValues, ...] = ()
     preview: Preview | None = None
+    files: tuple[FileField, ...] = ()
 
     def __post_init__(self) -> None:
         # the API mapping's fields come from the model's annotations: declared once

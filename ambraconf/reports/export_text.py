@@ -13,6 +13,10 @@ def render(run: ExportRun) -> Rendered:
     for path, exported in zip(run.written, export.files, strict=True):
         noun = "object" if exported.objects == 1 else "objects"
         parts.append(Part(f"wrote {path} ({exported.objects} {noun})"))
+    parts += [
+        Part(f"wrote {run.out / text.name} (the {text.kind} {text.object!r})")
+        for text in export.texts
+    ]
     if not run.written:
         parts.append(
             Part(f"{export.account}: nothing to export (only server defaults and stock roles)")

@@ -10,6 +10,7 @@ from ambraconf.sandbox import (
     accounts,
     anonymization,
     crud,
+    customcodes,
     customfields,
     destinations,
     dictionaries,
@@ -55,6 +56,7 @@ KINDS: tuple[Kind, ...] = (
     scanners.SCANNER,
     dictionaries.DICTIONARY,
     purges.PURGE,
+    customcodes.CUSTOMCODE,
 )
 
 

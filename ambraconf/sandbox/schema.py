@@ -80,7 +80,9 @@ class SeedError(ValueError):
 class SeedContext(Protocol):
     """What a kind's seeding hooks may ask of the seeder: names to uuids, and calls.
 
-    ``uuid`` and ``user`` raise :class:`SeedError` for a name that is not there,
+    ``account`` gives another account's uuid by name; ``save`` stores what a hook changed
+    in a row that no documented call can set (a custom code's sharing).
+    ``uuid``, ``user`` and ``account`` raise :class:`SeedError` for a name that is not there,
     ``call`` for an error answer; ``named`` and ``row`` answer None.
     """
 
@@ -95,6 +97,10 @@ class SeedContext(Protocol):
     def row(self, kind: str, uuid: str) -> Row | None: ...
 
     def call(self, path: str, params: dict[str, Any]) -> dict[str, Any]: ...
+
+    def account(self, name: str) -> str: ...
+
+    def save(self, row: Row) -> None: ...
 
 
 @dataclass(frozen=True)

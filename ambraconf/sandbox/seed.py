@@ -204,3 +204,12 @@ class _Context:
 
     def row(self, kind: str, uuid: str) -> Row | None:
         return self.seeder.api.store.get(kind, uuid)
+
+    def account(self, name: str) -> str:
+        found = self.seeder.api.store.find_ci(ACCOUNT.name, "name", name)
+        if not found:
+            raise SeedError(f"seed: no account named {name!r}")
+        return found[0].uuid
+
+    def save(self, row: Row) -> None:
+        self.seeder.api.store.update(row)

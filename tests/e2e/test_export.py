@@ -138,6 +138,11 @@ EVERY_KIND = {
                 {"name": "Old US", "days_old": 730, "days_old_how": "S", "suspended": 1}
                 | {"namespaces": ["Cardiology"], "modalities": ["US"], "skinny": 1},
             ],
+            "customcodes": [
+                {"name": "CT check", "type": "AI_CUSTOM_VALIDATION_CODE", "language": "PYTHON"}
+                | {"code": "def validate(study):\n    return '${x}' != ''\n"}
+                | {"settings": {"threshold": 3}, "deployed_to": [ACCOUNT, "Cardiology"]}
+            ],
             "session_expire": 45,
             "share_code": "SANDBOX-1",
             "role": "Front Desk",
@@ -206,7 +211,9 @@ def seed_every_kind(sandbox: SandboxHandle) -> None:
 
 
 def read(folder: Path) -> dict[str, str]:
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir())}
+    """Every file export wrote, by its path under ``folder`` (code files sit in folders)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in files}
 
 
 def exported_objects(folder: Path, key: str) -> list[dict]:
@@ -241,6 +248,8 @@ def test_export_validates_plans_no_changes_and_is_stable(
     assert sorted(read(first)) == [
         "account.yaml",
         "anonymization_profiles.yaml",
+        "customcodes.yaml",
+        "customcodes/CT_check.py",
         "customfields.yaml",
         "destinations.yaml",
         "dictionaries.yaml",
@@ -284,6 +293,7 @@ def test_export_validates_plans_no_changes_and_is_stable(
         "terminology": 1,
         "scanner": 1,
         "purge_rule": 1,
+        "customcode": 1,
     }
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ambraconf.engine.diff import DiffRules, diff_object, md5_hex
+from ambraconf.engine.diff import DIFF_LINES, DiffRules, diff_object, md5_hex
 from ambraconf.kinds.dictionary import ENTRIES
 
 ROLE = DiffRules(merged_hashes=frozenset({"permissions", "settings"}))
@@ -140,3 +140,16 @@ def test_keyed_items_are_one_change_each_on_the_keys_the_config_sets() -> None:
         ),
     ]
     assert diff_object({"members": live["members"]}, live, MEMBERS) == []
+
+
+def test_a_long_text_shows_as_digests_and_a_diff_cut_short() -> None:
+    rules = DiffRules(long_texts=frozenset({"code"}))
+    before = "".join(f"x = {n}\n" for n in range(100))
+    after = "".join(f"y = {n}\n" for n in range(100))
+    assert diff_object({"code": before}, {"code": before}, rules) == []
+    [change] = diff_object({"code": after}, {"code": before}, rules)
+    assert change.before.startswith("sha256 ") and change.before.endswith(", 100 lines")
+    lines = change.after.splitlines()
+    assert lines[0].startswith("sha256 ") and lines[1:3] == ["--- live", "+++ files"]
+    assert len(lines) == 1 + DIFF_LINES + 1
+    assert lines[-1].endswith("more diff lines")
