@@ -9,7 +9,8 @@ the lock is still its own.
 The store is per Ambra user: the lock serialises the applies one user makes (a CI service
 account, the usual case, or one administrator in two terminals); applies by two different
 users do not see each other's lock. A lock outlives a killed apply until it expires, or
-until ``ambraconf force-unlock`` removes it.
+until ``ambraconf force-unlock`` removes it, or until an apply on the same machine finds
+that the process holding it is gone.
 """
 
 from __future__ import annotations
@@ -46,12 +47,32 @@ class Lock:
     token: str
     taken_at: str
     expires_at: str
+    host: str = ""
+    pid: int = 0
+    """Where the holder runs, so that an apply on the same machine can tell that the
+    holder is gone (a killed apply, rerun in the same terminal or CI job)."""
 
     def live_at(self, now: datetime) -> bool:
+        """Held: not expired, and not taken on this machine by a process that has ended."""
         try:
-            return datetime.fromisoformat(self.expires_at) > now
+            expired = datetime.fromisoformat(self.expires_at) <= now
         except ValueError:
             return False
+        return not expired and not self.abandoned()
+
+    def abandoned(self) -> bool:
+        """Taken on this machine by a process that no longer exists. A process whose id
+        was reused since, or one of another user, counts as alive: the lock then holds
+        until it expires, as any lock of another machine does."""
+        if self.host != socket.gethostname() or not isinstance(self.pid, int) or self.pid <= 0:
+            return False
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False
+        return False
 
     @classmethod
     def from_text(cls, text: object) -> Lock | None:
@@ -89,7 +110,14 @@ def acquire(
     if held:
         raise _held(held)
     token = secrets.token_hex(8)
-    lock = Lock(holder(), token, now.isoformat(timespec="seconds"), (now + TTL).isoformat())
+    lock = Lock(
+        holder(),
+        token,
+        now.isoformat(timespec="seconds"),
+        (now + TTL).isoformat(),
+        socket.gethostname(),
+        os.getpid(),
+    )
     _write(client, [uuid for _, uuid in accounts], json.dumps(asdict(lock)))
     after = _read(client, accounts)
     taken = [

@@ -21,13 +21,22 @@ SECRET_MASK = "(sensitive value)"
 Op = Literal["create", "update", "replace", "delete", "noop"]
 OPS: tuple[Op, ...] = ("create", "update", "replace", "delete", "noop")
 Cause = Literal[
-    "created", "recreated", "changed", "renamed", "replaced", "repointed", "pruned", "matches"
+    "created",
+    "recreated",
+    "changed",
+    "renamed",
+    "replaced",
+    "repointed",
+    "retired",
+    "pruned",
+    "matches",
 ]
 """Why an action is in the plan, for code to act on; ``reason`` says it for people.
 
 created: not live; recreated: not live, though the last apply made or matched it (deleted
 outside ambraconf); changed: managed fields differ; renamed: ``renamed_from`` names it;
 replaced: an add-only field changed; repointed: it names an object being replaced;
+retired: the old object of a replace an earlier apply did not finish, deleted now;
 pruned: live, in no file, and pruning is on; matches: nothing to do.
 """
 

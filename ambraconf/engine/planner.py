@@ -42,6 +42,7 @@ def plan_account(
     specs: Mapping[str, KindSpec],
     applied_keys: Mapping[str, Mapping[str, list[str]]] | None = None,
     applied: frozenset[str] = frozenset(),
+    retiring: Mapping[str, str] | None = None,
 ) -> tuple[list[Action], dict[str, list[str]], dict[str, str]]:
     """Actions for one account (the account itself included), the unmanaged live objects
     by kind, and fingerprints of the live objects the actions change.
@@ -50,6 +51,8 @@ def plan_account(
     (from its record): keys the config has dropped since are noted, not promised away.
     ``applied`` are the ``kind/name`` of the objects the last apply made or matched: one of
     them missing live now was deleted outside ambraconf, and is recreated.
+    ``retiring`` are the old objects of replaces an earlier apply started (uuid to
+    ``kind/name``, from its record): see ``_set_aside``.
     """
     actions: list[Action] = []
     unmanaged: dict[str, list[str]] = {}
@@ -62,8 +65,25 @@ def plan_account(
     for kind in kinds_in_play(desired, specs):
         spec = specs[kind]
         wanted = desired.of(kind)
-        current = [_renamed(o, spec, renames) for o in live.of_kind(kind)]
-        as_read = {o.uuid: o for o in live.of_kind(kind)}
+        aside = _set_aside(spec, live, retiring or {})
+        for old in aside:
+            action = Action(
+                "delete",
+                desired.name,
+                kind,
+                f"{spec.display(old.values)} (old, {old.uuid})",
+                f"the old {spec.title} of a replace an earlier apply did not finish: deleted "
+                "once everything that names it points at its replacement",
+                uuid=old.uuid,
+                cause="retired",
+                key=spec.key_parts(old.values),
+            )
+            actions.append(action)
+            raws[action.address] = old.raw
+        set_aside = {o.uuid for o in aside}
+        kept = [o for o in live.of_kind(kind) if o.uuid not in set_aside]
+        current = [_renamed(o, spec, renames) for o in kept]
+        as_read = {o.uuid: o for o in kept}
         matcher = _Matcher(spec, current, desired.name)
         for obj in wanted:
             found = matcher.claim(obj)
@@ -123,6 +143,21 @@ def plan_account(
         if a.op != "noop" and a.address in raws
     }
     return actions, unmanaged, fingerprints
+
+
+def _set_aside(spec: KindSpec, live: LiveAccount, retiring: Mapping[str, str]) -> list[LiveObject]:
+    """The live objects of ``spec``'s kind that an earlier apply was replacing and that
+    still share their natural key with another live object: its replacement, added by an
+    apply that died (or failed) before deleting the old one. They are left out of matching
+    (the config's object is the replacement), their names resolve to the replacement only,
+    and they are deleted once what names them points at the replacement. A retiring object
+    alone with its key is simply the object, whose replacement was never added."""
+    objects = live.of_kind(spec.name)
+    keys = {spec.identity_of(o.values) for o in objects if o.uuid not in retiring}
+    aside = [o for o in objects if o.uuid in retiring and spec.identity_of(o.values) in keys]
+    for obj in aside:
+        live.names.forget(spec.name, obj.uuid)
+    return aside
 
 
 def _named_in(
@@ -214,12 +249,14 @@ def _replace(values: Any, path: tuple[Any, ...], ref: Reference, old: str, new: 
 
 def _repoint(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
     """A replace gives an object a new uuid: everything the config has naming it is set
-    again in the same apply, so nothing keeps pointing at the old one."""
-    replaced = {
-        (a.kind, specs[a.kind].identity_of(a.desired or {})): a
-        for a in actions
-        if a.op == "replace" and a.kind in specs
-    }
+    again in the same apply, so nothing keeps pointing at the old one. The same goes for
+    the old object of a replace an earlier apply left (``retired``): what names it may
+    still point at it, and reads the same by name; its delete waits for those sets."""
+    replaced: dict[tuple[str, tuple[str, ...]], list[Action]] = {}
+    for a in actions:
+        if a.kind in specs and (a.op == "replace" or a.cause == "retired"):
+            values = a.desired if a.op == "replace" else a.key
+            replaced.setdefault((a.kind, specs[a.kind].identity_of(values or {})), []).append(a)
     if not replaced:
         return
     for action in actions:
@@ -232,10 +269,14 @@ def _repoint(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
             if target in replaced
         }
         changed = {c.path.split(".")[0] for c in action.changes}
-        for field, replace in fields.items():
+        for field, targets in fields.items():
+            name = specs[targets[0].kind].display(targets[0].key) or targets[0].name
             if field not in changed:
-                note = f"re-pointed to the new {replace.kind} {replace.name!r}"
+                note = f"re-pointed to the new {targets[0].kind} {name!r}"
                 action.changes.append(FieldChange(field, desired[field], desired[field], note=note))
+                changed.add(field)
+            for retired in (t for t in targets if t.op == "delete"):
+                retired.depends_on.append(action.address)
         if fields and action.op == "noop":
             action.op = "update"
             action.reason = "names an object that is replaced"
