@@ -80,6 +80,9 @@ class Action:
     """The natural key by field, as ``KindSpec.key_parts`` gives it (for programs)."""
     resets: dict[str, Any] = field(default_factory=dict)
     """Under ``exact``: keys of merged hashes the files do not list, at their off value."""
+    renamed_from: str | None = None
+    """The name the config says the object had (``renamed_from:``): apply records which
+    live object it is, so that later plans recognise the rename as done (``records``)."""
 
     def __post_init__(self) -> None:
         # a kind declares secrets by path (auth.basic.password, auth.bearer), and an

@@ -43,6 +43,7 @@ def plan_account(
     applied_keys: Mapping[str, Mapping[str, list[str]]] | None = None,
     applied: frozenset[str] = frozenset(),
     retiring: Mapping[str, str] | None = None,
+    renamed: Mapping[str, str] | None = None,
 ) -> tuple[list[Action], dict[str, list[str]], dict[str, str]]:
     """Actions for one account (the account itself included), the unmanaged live objects
     by kind, and fingerprints of the live objects the actions change.
@@ -52,7 +53,10 @@ def plan_account(
     ``applied`` are the ``kind/name`` of the objects the last apply made or matched: one of
     them missing live now was deleted outside ambraconf, and is recreated.
     ``retiring`` are the old objects of replaces an earlier apply started (uuid to
-    ``kind/name``, from its record): see ``_set_aside``.
+    ``kind/name``, from its record): see ``_set_aside``. ``renamed`` are the objects the
+    config renames that an earlier apply renamed or was renaming (``kind/name`` to uuid,
+    from its record): those match by uuid while it is live, so that a rename, a chain of
+    renames or a swap is recognised as done, or half done, whatever the names say.
     """
     actions: list[Action] = []
     unmanaged: dict[str, list[str]] = {}
@@ -84,9 +88,9 @@ def plan_account(
         kept = [o for o in live.of_kind(kind) if o.uuid not in set_aside]
         current = [_renamed(o, spec, renames) for o in kept]
         as_read = {o.uuid: o for o in kept}
-        matcher = _Matcher(spec, current, desired.name)
-        for obj in wanted:
-            found = matcher.claim(obj)
+        matcher = _Matcher(spec, current, desired.name, wanted)
+        claims = matcher.claim_all(wanted, renamed or {})
+        for obj, found in zip(wanted, claims, strict=True):
             if found is not None and obj.renamed_from:
                 _record_rename(live, spec, obj, found, renames)
             if found is None and not spec.api.add_path:
@@ -216,6 +220,7 @@ def _record_rename(
         return
     renames.setdefault(spec.name, {})[fold(old)] = new
     namespace = found.raw.get("namespace_id") if spec.api.owns_namespace else None
+    live.names.forget(spec.name, found.uuid)  # in a swap, the old name is the other's
     live.names.add(spec.name, new, found.uuid, namespace)
 
 
@@ -334,9 +339,20 @@ def kinds_in_play(desired: DesiredAccount, specs: Mapping[str, KindSpec]) -> lis
 
 
 class _Matcher:
-    """Live objects of one kind, matched to desired ones by uuid pin, key or declared rename."""
+    """Live objects of one kind, matched to desired ones by uuid pin, key or declared rename.
 
-    def __init__(self, spec: KindSpec, live: Sequence[LiveObject], account: str) -> None:
+    A declared rename whose new name is live too matches by its new name (the rename was
+    done), unless that live object is itself renamed away by the config (a chain of
+    renames, or a swap): then by its old name.
+    """
+
+    def __init__(
+        self,
+        spec: KindSpec,
+        live: Sequence[LiveObject],
+        account: str,
+        wanted: Sequence[DesiredObject] = (),
+    ) -> None:
         self.spec = spec
         self.account = account
         self.by_uuid = {o.uuid: o for o in live}
@@ -344,9 +360,29 @@ class _Matcher:
         for o in live:
             self.by_key.setdefault(spec.identity_of(o.values), []).append(o)
         self.claimed: set[str] = set()
+        self.moving = {spec.identity_of(_old_values(o)) for o in wanted if o.renamed_from}
+        """Keys the config renames objects away from."""
 
-    def claim(self, obj: DesiredObject) -> LiveObject | None:
-        found = self._find(obj)
+    def claim_all(
+        self, wanted: Sequence[DesiredObject], renamed: Mapping[str, str]
+    ) -> list[LiveObject | None]:
+        """The live object of each of ``wanted``: pinned ones first (``uuid:``, then the
+        renames the record pins to a live uuid), so that no name claims them before."""
+        found: list[LiveObject | None] = [None] * len(wanted)
+        rest = []
+        for number, obj in enumerate(wanted):
+            pin = obj.uuid or (
+                renamed.get(f"{self.spec.name}/{obj.display}") if obj.renamed_from else None
+            )
+            if obj.uuid or (pin in self.by_uuid and pin not in self.claimed):
+                found[number] = self._take(self.by_uuid.get(pin or ""))
+            else:
+                rest.append(number)
+        for number in rest:
+            found[number] = self._take(self._find(wanted[number]))
+        return found
+
+    def _take(self, found: LiveObject | None) -> LiveObject | None:
         if found is not None:
             self.claimed.add(found.uuid)
         return found
@@ -354,10 +390,15 @@ class _Matcher:
     def _find(self, obj: DesiredObject) -> LiveObject | None:
         if obj.uuid:
             return self.by_uuid.get(obj.uuid)
-        found = self._unique(self.spec.identity_of(obj.values), obj)
-        if found is None and obj.renamed_from:
-            old = {**obj.values, "name": obj.renamed_from}
-            found = self._unique(self.spec.identity_of(old), obj)
+        key = self.spec.identity_of(obj.values)
+        old = self.spec.identity_of(_old_values(obj)) if obj.renamed_from else None
+        if old is not None and old != key and key in self.moving:
+            found = self._unique(old, obj)
+            if found is not None:
+                return found
+        found = self._unique(key, obj)
+        if found is None and old is not None:
+            found = self._unique(old, obj)
         return found
 
     def _unique(self, key: tuple[str, ...], obj: DesiredObject) -> LiveObject | None:
@@ -373,6 +414,11 @@ class _Matcher:
 
     def unclaimed(self) -> list[LiveObject]:
         return [o for o in self.by_uuid.values() if o.uuid not in self.claimed]
+
+
+def _old_values(obj: DesiredObject) -> dict[str, Any]:
+    """The values of an object under the name it is renamed from."""
+    return {**obj.values, "name": obj.renamed_from}
 
 
 def _object_action(
@@ -410,6 +456,7 @@ def _object_action(
             cause="recreated" if recreated else "created",
             resets=turned_off,
             key=spec.key_parts(obj.values),
+            renamed_from=obj.renamed_from,
         )
     changes = diff_object(laid_under(turned_off, obj.values), live.values, diff_rules(spec))
     reason: str = "managed fields differ"
@@ -447,6 +494,7 @@ def _object_action(
         cause=cause,
         resets=turned_off,
         key=spec.key_parts(obj.values),
+        renamed_from=obj.renamed_from,
     )
 
 

@@ -51,6 +51,11 @@ class ApplyRecord:
     replace's add is sent, so that a plan after an apply that died between the add and the
     delete can tell the old object from its replacement (both have one name) and finish
     the replace (``planner``), instead of stopping at two live objects with one name.
+    ``renamed`` maps the ``kind/name`` of each object the config renames (``renamed_from``)
+    to the uuid of the live object it names: written before the rename is sent and kept
+    while the config declares it, so that a plan after a chain of renames or a swap (done,
+    or cut short) matches each object by uuid, where names alone cannot tell done from
+    not done.
     """
 
     revision: str | None
@@ -60,6 +65,7 @@ class ApplyRecord:
     objects: dict[str, str] = field(default_factory=dict)
     merged_keys: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     retiring: dict[str, str] = field(default_factory=dict)
+    renamed: dict[str, str] = field(default_factory=dict)
     version: int = RECORD_VERSION
 
     def digest(self, values: Mapping[str, Any] | None) -> str:
@@ -162,6 +168,26 @@ def retiring(
     return {uuid: address for uuid, address in kept.items() if uuid not in retired}
 
 
+def renamed(
+    previous: ApplyRecord | None, actions: Sequence[Action], *, targeted: bool
+) -> dict[str, str]:
+    """The live object of each object the config renames, by address: this plan's (the
+    uuid it matched), and, after a targeted apply, the earlier ones it did not cover."""
+    kept = dict(previous.renamed) if previous and targeted else {}
+    kept.update(pinned(actions))
+    return kept
+
+
+def pinned(actions: Sequence[Action]) -> dict[str, str]:
+    """``kind/name`` to uuid of the actions that rename, or keep renamed, a live object (a
+    replace gives it a new uuid, which its name then finds)."""
+    return {
+        local_address(a): a.uuid
+        for a in actions
+        if a.renamed_from and a.uuid and a.op in ("update", "noop")
+    }
+
+
 def updated(
     previous: ApplyRecord | None,
     actions: Sequence[Action],
@@ -204,6 +230,7 @@ def updated(
         objects=objects,
         merged_keys={address: keys for address, keys in merged.items() if keys},
         retiring=retiring(previous, actions, retired, targeted=targeted),
+        renamed=renamed(previous, actions, targeted=targeted),
     )
 
 
@@ -213,23 +240,24 @@ def save_before_apply(
     plan: Plan,
     previous: Mapping[str, ApplyRecord | None],
 ) -> None:
-    """Before a plan's first replace is sent, record the old objects it will retire, so
-    that an apply killed after an add and before its delete is finished by the next one.
+    """Before a plan's first replace or rename is sent, record the old objects it will
+    retire and the live objects it renames, so that an apply killed between an add and its
+    delete, or in the middle of a swap, is finished by the next one.
 
     Nothing else in the record changes. If this cannot be written, the apply stops before
-    changing anything: a replace that an interrupted apply left could not be told apart.
+    changing anything: what an interrupted apply left could not be told apart.
     """
     calls = []
     for account in [live[name] for name in plan.accounts if name in live and live[name].uuid]:
-        replaces = [a for a in plan.actions if a.account == account.name and a.op == "replace"]
-        if not replaces:
+        actions = [a for a in plan.actions if a.account == account.name]
+        replaces = {a.uuid: local_address(a) for a in actions if a.op == "replace" and a.uuid}
+        renames = pinned([a for a in actions if a.cause == "renamed"])
+        if not replaces and not renames:
             continue
         before = previous.get(account.name)
         record = replace(before) if before else ApplyRecord(None, "", False, secrets.token_hex(8))
-        record.retiring = {
-            **record.retiring,
-            **{a.uuid: local_address(a) for a in replaces if a.uuid},
-        }
+        record.retiring = {**record.retiring, **replaces}
+        record.renamed = {**record.renamed, **renames}
         calls.append(("/setting/set", {"key": key(account.uuid), "value": record.to_text()}))
     if not calls:
         return
@@ -238,8 +266,8 @@ def save_before_apply(
             result.unwrap()
     except AmbraError as exc:
         raise UserError(
-            f"could not record the replaces this apply is about to make ({exc}); nothing "
-            "was changed",
+            f"could not record the replaces and renames this apply is about to make ({exc}); "
+            "nothing was changed",
             hint="run apply again",
         ) from None
 

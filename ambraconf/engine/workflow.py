@@ -84,6 +84,7 @@ def make_plan(
             record.merged_keys if record else None,
             frozenset(record.objects) if record else frozenset(),
             record.retiring if record else None,
+            record.renamed if record else None,
         )
         plan.actions.extend(actions)
         if unmanaged:

@@ -61,11 +61,20 @@ def assert_replaced_once(sandbox: SandboxHandle) -> None:
     assert [c["lv"] for c in route["conditions"]] == [f"customfield-{uuid}", "modality"]
 
 
-def kill_apply_at(sandbox: SandboxHandle, clinic: Path, match: str, timing: str) -> None:
-    """Run ``apply`` in its own process; the sandbox holds the first request carrying a
+def kill_apply_at(
+    sandbox: SandboxHandle,
+    clinic: Path,
+    match: str,
+    timing: str,
+    *options: str,
+    nth: int = 1,
+) -> None:
+    """Run ``apply`` in its own process; the sandbox holds the ``nth`` request carrying a
     call that matches ``match`` (before running it, or after it committed), and the
     process is killed with SIGKILL while it waits for the answer."""
-    sandbox.configure(fault_nth=1, fault_match=match, fault_kinds=["hang"], fault_timings=[timing])
+    sandbox.configure(
+        fault_nth=nth, fault_match=match, fault_kinds=["hang"], fault_timings=[timing]
+    )
     env = {
         **os.environ,
         "AMBRA_URL": sandbox.url,
@@ -75,7 +84,7 @@ def kill_apply_at(sandbox: SandboxHandle, clinic: Path, match: str, timing: str)
     env.pop("AMBRA_SID", None)
     command = "from ambraconf.cli import main; main()"
     process = subprocess.Popen(
-        [sys.executable, "-c", command, "apply", str(clinic), "--auto-approve", "--rate", "1000"],
+        [sys.executable, "-c", command, "apply", str(clinic), "--auto-approve", *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -112,7 +121,7 @@ def test_an_apply_killed_during_a_replace_is_finished_by_the_next(
     applied(ambraconf, clinic)
     edit(clinic, *REPLACED)
 
-    kill_apply_at(with_pacs, clinic, match, timing)
+    kill_apply_at(with_pacs, clinic, match, timing, "--rate", "1000")
 
     applied(ambraconf, clinic)
     assert_no_changes(ambraconf, clinic)
@@ -124,7 +133,7 @@ def test_after_a_kill_between_add_and_delete_the_plan_finishes_the_replace(
 ) -> None:
     applied(ambraconf, clinic)
     edit(clinic, *REPLACED)
-    kill_apply_at(with_pacs, clinic, "/route/set$", "before")
+    kill_apply_at(with_pacs, clinic, "/route/set$", "before", "--rate", "1000")
     assert len(priority_fields(with_pacs)) == 2
 
     plan = ambraconf("plan", str(clinic))
@@ -195,4 +204,69 @@ def test_a_replace_whose_old_object_could_not_be_deleted_is_finished_by_the_next
     rerun = applied(ambraconf, clinic)
     assert "Apply complete: 0 created, 2 updated, 1 deleted." in rerun  # re-pointed first
     assert_replaced_once(with_pacs)
+    assert_no_changes(ambraconf, clinic)
+
+
+TECHNOLOGIST = "      - name: Technologist\n        description: Runs the scanners\n"
+SWAPPED = (
+    "      - name: Radiologist\n        description: Reads studies\n",
+    "      - name: Technologist\n        renamed_from: Radiologist\n"
+    "        description: Reads studies\n",
+)
+SWAPPED_BACK = (
+    TECHNOLOGIST,
+    "      - name: Radiologist\n        renamed_from: Technologist\n"
+    "        description: Runs the scanners\n",
+)
+
+
+def role_uuids(sandbox: SandboxHandle) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for role in sandbox.ok("/role/list", account_id=sandbox.account_id)["roles"]:
+        found.setdefault(role["name"], []).append(role["uuid"])
+    return found
+
+
+def swap_ready(ambraconf, with_pacs: SandboxHandle, clinic: Path) -> dict[str, list[str]]:
+    """The clinic with a second role, applied; then the config swaps the two names."""
+    edit(clinic, "    groups:\n", "      " + TECHNOLOGIST.strip(" ") + "    groups:\n")
+    applied(ambraconf, clinic)
+    before = role_uuids(with_pacs)
+    edit(clinic, *SWAPPED_BACK)
+    edit(clinic, *SWAPPED)
+    return before
+
+
+def assert_swapped(sandbox: SandboxHandle, before: dict[str, list[str]]) -> None:
+    after = role_uuids(sandbox)
+    assert after["Radiologist"] == before["Technologist"]
+    assert after["Technologist"] == before["Radiologist"]
+    groups = sandbox.ok("/group/list", account_id=sandbox.account_id)["groups"]
+    assert [g["role_id"] for g in groups] == after["Radiologist"]  # the group follows the name
+
+
+def test_a_name_swap_is_applied_once_and_then_left_alone(
+    ambraconf, with_pacs: SandboxHandle, clinic: Path
+) -> None:
+    before = swap_ready(ambraconf, with_pacs, clinic)
+
+    out = applied(ambraconf, clinic)
+
+    assert "Apply complete: 0 created, 3 updated, 0 deleted." in out  # two renames, the group
+    assert_swapped(with_pacs, before)
+    assert_no_changes(ambraconf, clinic)  # the swap is not made again
+
+
+def test_an_apply_killed_in_the_middle_of_a_swap_is_finished_by_the_next(
+    ambraconf, with_pacs: SandboxHandle, clinic: Path
+) -> None:
+    before = swap_ready(ambraconf, with_pacs, clinic)
+
+    # one call per bundle: the first rename is made, the second never sent
+    kill_apply_at(with_pacs, clinic, "/role/set$", "before", "--bundle-size", "1", nth=2)
+    halfway = role_uuids(with_pacs)
+    assert len(halfway.get("Radiologist", [])) == 2 or len(halfway.get("Technologist", [])) == 2
+
+    applied(ambraconf, clinic)
+    assert_swapped(with_pacs, before)
     assert_no_changes(ambraconf, clinic)
