@@ -18,6 +18,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import secrets
 import socket
 from collections.abc import Sequence
@@ -47,10 +48,6 @@ class Lock:
     token: str
     taken_at: str
     expires_at: str
-    host: str = ""
-    pid: int = 0
-    """Where the holder runs, so that an apply on the same machine can tell that the
-    holder is gone (a killed apply, rerun in the same terminal or CI job)."""
 
     def live_at(self, now: datetime) -> bool:
         """Held: not expired, and not taken on this machine by a process that has ended."""
@@ -64,10 +61,11 @@ class Lock:
         """Taken on this machine by a process that no longer exists. A process whose id
         was reused since, or one of another user, counts as alive: the lock then holds
         until it expires, as any lock of another machine does."""
-        if self.host != socket.gethostname() or not isinstance(self.pid, int) or self.pid <= 0:
+        where = HOLDER.match(self.holder)
+        if where is None or where["host"] != socket.gethostname():
             return False
         try:
-            os.kill(self.pid, 0)
+            os.kill(int(where["pid"]), 0)
         except ProcessLookupError:
             return True
         except OSError:
@@ -86,6 +84,11 @@ class Lock:
 
 def key(account_uuid: str) -> str:
     return KEY_PREFIX + account_uuid
+
+
+HOLDER = re.compile(r"[^@]*@(?P<host>\S+) pid (?P<pid>[1-9][0-9]{0,9})\b")
+"""What ``holder`` writes, read back for the machine and the process (the lock's fields
+stay those every version reads, so an older ambraconf still sees the lock)."""
 
 
 def holder() -> str:
@@ -110,14 +113,7 @@ def acquire(
     if held:
         raise _held(held)
     token = secrets.token_hex(8)
-    lock = Lock(
-        holder(),
-        token,
-        now.isoformat(timespec="seconds"),
-        (now + TTL).isoformat(),
-        socket.gethostname(),
-        os.getpid(),
-    )
+    lock = Lock(holder(), token, now.isoformat(timespec="seconds"), (now + TTL).isoformat())
     _write(client, [uuid for _, uuid in accounts], json.dumps(asdict(lock)))
     after = _read(client, accounts)
     taken = [

@@ -49,9 +49,9 @@ def test_renamed_pins_the_objects_the_config_renames() -> None:
     assert renamed(before, actions, targeted=True)["role/Gone"] == "uz"
 
 
-def lock(host: str, pid: int) -> Lock:
+def lock(holder: str) -> Lock:
     now = datetime.now(UTC)
-    return Lock("someone", "t", now.isoformat(), (now + timedelta(hours=1)).isoformat(), host, pid)
+    return Lock(holder, "t", now.isoformat(), (now + timedelta(hours=1)).isoformat())
 
 
 def test_a_lock_whose_process_on_this_machine_ended_is_not_held() -> None:
@@ -63,7 +63,9 @@ def test_a_lock_whose_process_on_this_machine_ended_is_not_held() -> None:
     )
     here, now = socket.gethostname(), datetime.now(UTC)
 
-    assert not lock(here, int(ended.stdout)).live_at(now)
-    assert lock(here, os.getpid()).live_at(now)  # running
-    assert lock("elsewhere", int(ended.stdout)).live_at(now)  # cannot tell: held
-    assert lock("", 0).live_at(now)  # a lock from before host and pid were kept
+    gone = int(ended.stdout)
+
+    assert not lock(f"ci@{here} pid {gone} (GitHub Actions run 7)").live_at(now)
+    assert lock(f"ci@{here} pid {os.getpid()}").live_at(now)  # running
+    assert lock(f"ci@elsewhere pid {gone}").live_at(now)  # cannot tell: held
+    assert lock("someone").live_at(now)  # no machine or process named: held
