@@ -126,10 +126,12 @@ def apply(
         locked = [(a.name, a.uuid) for a in run.live.values() if a.uuid]
         token = lock.acquire(client, locked)
         try:
+            records.save_before_apply(client, run.live, run.plan, run.records)
             with stop.during():
                 result = applier.apply(run.plan)
                 done = {o.action.address for o in result.outcomes if o.status == "done"}
-                warnings = _record(client, run, done, bool(targets))
+                retired = {o.action.uuid for o in result.outcomes if o.retired and o.action.uuid}
+                warnings = _record(client, run, done, bool(targets), retired)
         finally:
             unlocked = lock.release(client, locked, token)
     return ApplyRun(run.plan, result, warnings=[*warnings, *unlocked])
@@ -203,9 +205,16 @@ def _plan(
     return make_plan(config, client, accounts=accounts, targets=targets, config_path=path)
 
 
-def _record(client: AmbraClient, run: PlanRun, done: set[str], targeted: bool) -> list[str]:
+def _record(
+    client: AmbraClient,
+    run: PlanRun,
+    done: set[str],
+    targeted: bool,
+    retired: set[str] | None = None,
+) -> list[str]:
     """Leave in Ambra what this apply made true, so drift can tell an out-of-band change
-    from one pending apply (``records``)."""
+    from one pending apply, and which old objects of replaces are still to delete
+    (``records``); ``retired`` are the uuids of the objects it deleted."""
     return records.save_after_apply(
-        client, run.live, run.plan, done, run.records, targeted=targeted
+        client, run.live, run.plan, done, run.records, targeted=targeted, retired=retired or ()
     )

@@ -98,7 +98,9 @@ def check_duplicates(account: DesiredAccount, scoped: Scoped) -> None:
 
 
 def check_renames(account: DesiredAccount, diagnostics: Diagnostics) -> None:
-    """``renamed_from`` must name an object the config no longer defines."""
+    """``renamed_from`` must name an object the config no longer defines, unless the one
+    defined under that name is renamed into it from another name itself: a chain of
+    renames (A to B, B to C) or a swap (A to B, B to A), which plan matches as such."""
     for spec in KINDS:
         for obj in account.of(spec.name):
             old = obj.renamed_from
@@ -106,12 +108,13 @@ def check_renames(account: DesiredAccount, diagnostics: Diagnostics) -> None:
                 continue
             old_identity = spec.identity_of({**obj.values, "name": old})
             clash = next((o for o in account.of(spec.name) if o.identity == old_identity), None)
-            if clash is not None:
+            if clash is not None and not clash.renamed_from:
                 diagnostics.error(
                     obj.where("renamed_from"),
                     f"{spec.title} '{obj.display}' is renamed from '{old}', but '{clash.display}' "
                     f"is still defined (at {clash.where('name').where})",
-                    hint="remove the old definition, or drop renamed_from",
+                    hint="remove the old definition, or drop renamed_from (to swap names, "
+                    "give the other object a renamed_from too)",
                 )
 
 

@@ -79,6 +79,8 @@ class Outcome:
     error_type: str | None = None
     error_subtype: Any = None
     reply: dict[str, Any] = field(default_factory=dict)
+    retired: bool = False
+    """The object the action deleted (a delete's, or a replace's old one) is known gone."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -248,13 +250,30 @@ class Applier:
         return outside
 
     def _retire_replaced(self, outcomes: list[Outcome]) -> None:
-        """Old objects of replaces go last, once everything that named them points at the
-        new ones (an API that refused to delete a referenced object would say IN_USE)."""
-        calls = [
-            self._delete(o, o.action.uuid, "delete-old")
-            for o in outcomes
-            if o.action.op == "replace" and o.status == "done"
-        ]
+        """Old objects of replaces go last, and only once everything that named them points
+        at the new ones (an API that refused to delete a referenced object would say
+        IN_USE). One whose re-pointing did not apply is kept, and the replace is failed:
+        the apply record lists the old object as retiring, and the next plan deletes it
+        once it has re-pointed what names it."""
+        waiting: dict[str, list[str]] = {}
+        for o in outcomes:
+            for address in o.action.depends_on:
+                if o.status != "done":
+                    waiting.setdefault(address, []).append(o.action.address)
+        calls = []
+        for o in outcomes:
+            if o.action.op != "replace" or o.status != "done":
+                continue
+            behind = waiting.get(o.action.address)
+            if behind:
+                _fail(
+                    o,
+                    f"the new object was made, but the old one ({o.action.uuid}) is kept "
+                    f"until what names it points at the new one ({', '.join(behind)} did not "
+                    "apply): run apply again to finish the replace",
+                )
+                continue
+            calls.append(self._delete(o, o.action.uuid, "delete-old"))
         if calls:
             self.progress(f"Removing {len(calls)} replaced object(s)")
             self._send(calls)
@@ -536,9 +555,13 @@ class Applier:
             self._detached.add(id(outcome))
         elif call.phase == "attach":
             self._detached.discard(id(outcome))
+        if call.phase.startswith("delete") and (error is None or error.error_type == "NOT_FOUND"):
+            outcome.retired = True  # gone (already, on NOT_FOUND): what the action wanted
+            outcome.uuid = outcome.uuid or outcome.action.uuid
+            return
         if error is not None:
-            if call.phase.startswith(("delete", "pause")) and error.error_type == "NOT_FOUND":
-                return  # already gone: what the action wanted
+            if call.phase.startswith("pause") and error.error_type == "NOT_FOUND":
+                return  # already undeployed: what the pause wanted
             if call.phase == "attach" and outcome.status == "failed":
                 outcome.error = f"{outcome.error}; and attaching again failed: {error}"
                 return
@@ -557,15 +580,19 @@ class Applier:
                     "before creating again)",
                 )
                 return
-            outcome.reply = data or {}
-            outcome.uuid = uuid
-            if outcome.action.op == "replace" and outcome.action.uuid:
-                self.live[outcome.action.account].names.forget(
-                    outcome.action.kind, outcome.action.uuid
-                )
-            self._remember(outcome.action, outcome.uuid, (data or {}).get("namespace_id"))
+            self._created(outcome, uuid, data or {})
         elif outcome.uuid is None:
             outcome.uuid = outcome.action.uuid
+
+    def _created(self, outcome: Outcome, uuid: str, reply: dict[str, Any]) -> None:
+        """The add of ``outcome`` made ``uuid`` (as answered, or found after a lost answer).
+        The name of a replaced object now means the new one only, so that what is set
+        later in the run points at it."""
+        outcome.reply = reply
+        outcome.uuid = uuid
+        if outcome.action.op == "replace" and outcome.action.uuid:
+            self.live[outcome.action.account].names.forget(outcome.action.kind, outcome.action.uuid)
+        self._remember(outcome.action, uuid, reply.get("namespace_id"))
 
     def _remember(self, action: Action, uuid: str, namespace_id: Any) -> None:
         """Later calls in this run may name what was just created."""
@@ -646,9 +673,7 @@ class Applier:
             if not api.owns(item, live.uuid):
                 continue
             if spec.identity_of(api.decode(item, live.names)) == wanted:
-                call.outcome.uuid = uuid
-                call.outcome.reply = item
-                self._remember(action, uuid, item.get("namespace_id"))
+                self._created(call.outcome, uuid, item)
                 return True
         return False
 

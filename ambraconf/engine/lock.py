@@ -9,7 +9,8 @@ the lock is still its own.
 The store is per Ambra user: the lock serialises the applies one user makes (a CI service
 account, the usual case, or one administrator in two terminals); applies by two different
 users do not see each other's lock. A lock outlives a killed apply until it expires, or
-until ``ambraconf force-unlock`` removes it.
+until ``ambraconf force-unlock`` removes it, or until an apply on the same machine finds
+that the process holding it is gone.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import secrets
 import socket
 from collections.abc import Sequence
@@ -48,10 +50,27 @@ class Lock:
     expires_at: str
 
     def live_at(self, now: datetime) -> bool:
+        """Held: not expired, and not taken on this machine by a process that has ended."""
         try:
-            return datetime.fromisoformat(self.expires_at) > now
+            expired = datetime.fromisoformat(self.expires_at) <= now
         except ValueError:
             return False
+        return not expired and not self.abandoned()
+
+    def abandoned(self) -> bool:
+        """Taken on this machine by a process that no longer exists. A process whose id
+        was reused since, or one of another user, counts as alive: the lock then holds
+        until it expires, as any lock of another machine does."""
+        where = HOLDER.match(self.holder)
+        if where is None or where["host"] != socket.gethostname():
+            return False
+        try:
+            os.kill(int(where["pid"]), 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False
+        return False
 
     @classmethod
     def from_text(cls, text: object) -> Lock | None:
@@ -65,6 +84,11 @@ class Lock:
 
 def key(account_uuid: str) -> str:
     return KEY_PREFIX + account_uuid
+
+
+HOLDER = re.compile(r"[^@]*@(?P<host>\S+) pid (?P<pid>[1-9][0-9]{0,9})\b")
+"""What ``holder`` writes, read back for the machine and the process (the lock's fields
+stay those every version reads, so an older ambraconf still sees the lock)."""
 
 
 def holder() -> str:

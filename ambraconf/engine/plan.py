@@ -21,13 +21,22 @@ SECRET_MASK = "(sensitive value)"
 Op = Literal["create", "update", "replace", "delete", "noop"]
 OPS: tuple[Op, ...] = ("create", "update", "replace", "delete", "noop")
 Cause = Literal[
-    "created", "recreated", "changed", "renamed", "replaced", "repointed", "pruned", "matches"
+    "created",
+    "recreated",
+    "changed",
+    "renamed",
+    "replaced",
+    "repointed",
+    "retired",
+    "pruned",
+    "matches",
 ]
 """Why an action is in the plan, for code to act on; ``reason`` says it for people.
 
 created: not live; recreated: not live, though the last apply made or matched it (deleted
 outside ambraconf); changed: managed fields differ; renamed: ``renamed_from`` names it;
 replaced: an add-only field changed; repointed: it names an object being replaced;
+retired: the old object of a replace an earlier apply did not finish, deleted now;
 pruned: live, in no file, and pruning is on; matches: nothing to do.
 """
 
@@ -87,6 +96,9 @@ class Action:
     preview: str | None = None
     """What a dry run of the object says (or why there is none), for kinds that declare one
     (``KindSpec.preview``); reported apart from the changes, as a preview."""
+    renamed_from: str | None = None
+    """The name the config says the object had (``renamed_from:``): apply records which
+    live object it is, so that later plans recognise the rename as done (``records``)."""
 
     def __post_init__(self) -> None:
         # a kind declares secrets by path (auth.basic.password, auth.bearer), and an

@@ -47,6 +47,8 @@ def plan_account(
     specs: Mapping[str, KindSpec],
     applied_keys: Mapping[str, Mapping[str, list[str]]] | None = None,
     applied: frozenset[str] = frozenset(),
+    retiring: Mapping[str, str] | None = None,
+    renamed: Mapping[str, str] | None = None,
 ) -> tuple[list[Action], dict[str, list[str]], dict[str, str]]:
     """Actions for one account (the account itself included), the unmanaged live objects
     by kind, and fingerprints of the live objects the actions change.
@@ -55,6 +57,11 @@ def plan_account(
     (from its record): keys the config has dropped since are noted, not promised away.
     ``applied`` are the ``kind/name`` of the objects the last apply made or matched: one of
     them missing live now was deleted outside ambraconf, and is recreated.
+    ``retiring`` are the old objects of replaces an earlier apply started (uuid to
+    ``kind/name``, from its record): see ``_set_aside``. ``renamed`` are the objects the
+    config renames that an earlier apply renamed or was renaming (``kind/name`` to uuid,
+    from its record): those match by uuid while it is live, so that a rename, a chain of
+    renames or a swap is recognised as done, or half done, whatever the names say.
     """
     actions: list[Action] = []
     unmanaged: dict[str, list[str]] = {}
@@ -67,11 +74,28 @@ def plan_account(
     for kind in kinds_in_play(desired, specs):
         spec = specs[kind]
         wanted = desired.of(kind)
-        current = [_renamed(o, spec, renames) for o in live.of_kind(kind)]
-        as_read = {o.uuid: o for o in live.of_kind(kind)}
-        matcher = _Matcher(spec, current, desired.name)
-        for obj in wanted:
-            found = matcher.claim(obj)
+        aside = _set_aside(spec, live, retiring or {})
+        for old in aside:
+            action = Action(
+                "delete",
+                desired.name,
+                kind,
+                f"{spec.display(old.values)} (old, {old.uuid})",
+                f"the old {spec.title} of a replace an earlier apply did not finish: deleted "
+                "once everything that names it points at its replacement",
+                uuid=old.uuid,
+                cause="retired",
+                key=spec.key_parts(old.values),
+            )
+            actions.append(action)
+            raws[action.address] = old.raw
+        set_aside = {o.uuid for o in aside}
+        kept = [o for o in live.of_kind(kind) if o.uuid not in set_aside]
+        current = [_renamed(o, spec, renames) for o in kept]
+        as_read = {o.uuid: o for o in kept}
+        matcher = _Matcher(spec, current, desired.name, wanted)
+        claims = matcher.claim_all(wanted, renamed or {})
+        for obj, found in zip(wanted, claims, strict=True):
             if found is not None and obj.renamed_from:
                 _record_rename(live, spec, obj, found, renames)
             if found is None and not spec.api.add_path:
@@ -133,6 +157,21 @@ def plan_account(
     return actions, unmanaged, fingerprints
 
 
+def _set_aside(spec: KindSpec, live: LiveAccount, retiring: Mapping[str, str]) -> list[LiveObject]:
+    """The live objects of ``spec``'s kind that an earlier apply was replacing and that
+    still share their natural key with another live object: its replacement, added by an
+    apply that died (or failed) before deleting the old one. They are left out of matching
+    (the config's object is the replacement), their names resolve to the replacement only,
+    and they are deleted once what names them points at the replacement. A retiring object
+    alone with its key is simply the object, whose replacement was never added."""
+    objects = live.of_kind(spec.name)
+    keys = {spec.identity_of(o.values) for o in objects if o.uuid not in retiring}
+    aside = [o for o in objects if o.uuid in retiring and spec.identity_of(o.values) in keys]
+    for obj in aside:
+        live.names.forget(spec.name, obj.uuid)
+    return aside
+
+
 def _named_in(
     desired: DesiredAccount, specs: Mapping[str, KindSpec]
 ) -> set[tuple[str, tuple[str, ...]]]:
@@ -189,6 +228,7 @@ def _record_rename(
         return
     renames.setdefault(spec.name, {})[fold(old)] = new
     namespace = found.raw.get("namespace_id") if spec.api.owns_namespace else None
+    live.names.forget(spec.name, found.uuid)  # in a swap, the old name is the other's
     live.names.add(spec.name, new, found.uuid, namespace)
 
 
@@ -237,12 +277,14 @@ def _replace(values: Any, path: tuple[Any, ...], ref: Reference, old: str, new: 
 
 def _repoint(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
     """A replace gives an object a new uuid: everything the config has naming it is set
-    again in the same apply, so nothing keeps pointing at the old one."""
-    replaced = {
-        (a.kind, specs[a.kind].identity_of(a.desired or {})): a
-        for a in actions
-        if a.op == "replace" and a.kind in specs
-    }
+    again in the same apply, so nothing keeps pointing at the old one. The same goes for
+    the old object of a replace an earlier apply left (``retired``): what names it may
+    still point at it, and reads the same by name; its delete waits for those sets."""
+    replaced: dict[tuple[str, tuple[str, ...]], list[Action]] = {}
+    for a in actions:
+        if a.kind in specs and (a.op == "replace" or a.cause == "retired"):
+            values = a.desired if a.op == "replace" else a.key
+            replaced.setdefault((a.kind, specs[a.kind].identity_of(values or {})), []).append(a)
     if not replaced:
         return
     for action in actions:
@@ -255,10 +297,14 @@ def _repoint(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
             if target in replaced
         }
         changed = {c.path.split(".")[0] for c in action.changes}
-        for field, replace in fields.items():
+        for field, targets in fields.items():
+            name = specs[targets[0].kind].display(targets[0].key) or targets[0].name
             if field not in changed:
-                note = f"re-pointed to the new {replace.kind} {replace.name!r}"
+                note = f"re-pointed to the new {targets[0].kind} {name!r}"
                 action.changes.append(FieldChange(field, desired[field], desired[field], note=note))
+                changed.add(field)
+            for retired in (t for t in targets if t.op == "delete"):
+                retired.depends_on.append(action.address)
         if fields and action.op == "noop":
             action.op = "update"
             action.reason = "names an object that is replaced"
@@ -316,9 +362,20 @@ def kinds_in_play(desired: DesiredAccount, specs: Mapping[str, KindSpec]) -> lis
 
 
 class _Matcher:
-    """Live objects of one kind, matched to desired ones by uuid pin, key or declared rename."""
+    """Live objects of one kind, matched to desired ones by uuid pin, key or declared rename.
 
-    def __init__(self, spec: KindSpec, live: Sequence[LiveObject], account: str) -> None:
+    A declared rename whose new name is live too matches by its new name (the rename was
+    done), unless that live object is itself renamed away by the config (a chain of
+    renames, or a swap): then by its old name.
+    """
+
+    def __init__(
+        self,
+        spec: KindSpec,
+        live: Sequence[LiveObject],
+        account: str,
+        wanted: Sequence[DesiredObject] = (),
+    ) -> None:
         self.spec = spec
         self.account = account
         self.by_uuid = {o.uuid: o for o in live}
@@ -326,9 +383,29 @@ class _Matcher:
         for o in live:
             self.by_key.setdefault(spec.identity_of(o.values), []).append(o)
         self.claimed: set[str] = set()
+        self.moving = {spec.identity_of(_old_values(o)) for o in wanted if o.renamed_from}
+        """Keys the config renames objects away from."""
 
-    def claim(self, obj: DesiredObject) -> LiveObject | None:
-        found = self._find(obj)
+    def claim_all(
+        self, wanted: Sequence[DesiredObject], renamed: Mapping[str, str]
+    ) -> list[LiveObject | None]:
+        """The live object of each of ``wanted``: pinned ones first (``uuid:``, then the
+        renames the record pins to a live uuid), so that no name claims them before."""
+        found: list[LiveObject | None] = [None] * len(wanted)
+        rest = []
+        for number, obj in enumerate(wanted):
+            pin = obj.uuid or (
+                renamed.get(f"{self.spec.name}/{obj.display}") if obj.renamed_from else None
+            )
+            if obj.uuid or (pin in self.by_uuid and pin not in self.claimed):
+                found[number] = self._take(self.by_uuid.get(pin or ""))
+            else:
+                rest.append(number)
+        for number in rest:
+            found[number] = self._take(self._find(wanted[number]))
+        return found
+
+    def _take(self, found: LiveObject | None) -> LiveObject | None:
         if found is not None:
             self.claimed.add(found.uuid)
         return found
@@ -336,10 +413,15 @@ class _Matcher:
     def _find(self, obj: DesiredObject) -> LiveObject | None:
         if obj.uuid:
             return self.by_uuid.get(obj.uuid)
-        found = self._unique(self.spec.identity_of(obj.values), obj)
-        if found is None and obj.renamed_from:
-            old = {**obj.values, "name": obj.renamed_from}
-            found = self._unique(self.spec.identity_of(old), obj)
+        key = self.spec.identity_of(obj.values)
+        old = self.spec.identity_of(_old_values(obj)) if obj.renamed_from else None
+        if old is not None and old != key and key in self.moving:
+            found = self._unique(old, obj)
+            if found is not None:
+                return found
+        found = self._unique(key, obj)
+        if found is None and old is not None:
+            found = self._unique(old, obj)
         return found
 
     def _unique(self, key: tuple[str, ...], obj: DesiredObject) -> LiveObject | None:
@@ -355,6 +437,11 @@ class _Matcher:
 
     def unclaimed(self) -> list[LiveObject]:
         return [o for o in self.by_uuid.values() if o.uuid not in self.claimed]
+
+
+def _old_values(obj: DesiredObject) -> dict[str, Any]:
+    """The values of an object under the name it is renamed from."""
+    return {**obj.values, "name": obj.renamed_from}
 
 
 def _object_action(
@@ -398,6 +485,7 @@ def _object_action(
             cause="recreated" if recreated else "created",
             resets=turned_off,
             key=spec.key_parts(obj.values),
+            renamed_from=obj.renamed_from,
         )
     changes = diff_object(laid_under(turned_off, obj.values), live.values, diff_rules(spec))
     reason: str = "managed fields differ"
@@ -435,6 +523,7 @@ def _object_action(
         cause=cause,
         resets=turned_off,
         key=spec.key_parts(obj.values),
+        renamed_from=obj.renamed_from,
     )
 
 

@@ -18,13 +18,14 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from ambraconf.api.client import AmbraClient
 from ambraconf.api.errors import AmbraError
+from ambraconf.config.errors import UserError
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, Plan
 from ambraconf.kinds import BY_NAME
@@ -45,7 +46,16 @@ class ApplyRecord:
     object, the keys it set in hashes the API merges (settings, permissions): names only,
     so a later plan can say when a key left the config but keeps its live value.
     ``complete`` is false when the apply was targeted or some actions failed: then only
-    the objects done were updated.
+    the objects done were updated. ``retiring`` maps the uuid of each old object of a
+    replace that is not known to be deleted yet to its ``kind/name``: written before the
+    replace's add is sent, so that a plan after an apply that died between the add and the
+    delete can tell the old object from its replacement (both have one name) and finish
+    the replace (``planner``), instead of stopping at two live objects with one name.
+    ``renamed`` maps the ``kind/name`` of each object the config renames (``renamed_from``)
+    to the uuid of the live object it names: written before the rename is sent and kept
+    while the config declares it, so that a plan after a chain of renames or a swap (done,
+    or cut short) matches each object by uuid, where names alone cannot tell done from
+    not done.
     """
 
     revision: str | None
@@ -54,6 +64,8 @@ class ApplyRecord:
     salt: str
     objects: dict[str, str] = field(default_factory=dict)
     merged_keys: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    retiring: dict[str, str] = field(default_factory=dict)
+    renamed: dict[str, str] = field(default_factory=dict)
     version: int = RECORD_VERSION
 
     def digest(self, values: Mapping[str, Any] | None) -> str:
@@ -126,6 +138,56 @@ def read(client: AmbraClient, accounts: Sequence[LiveAccount]) -> dict[str, Appl
     }
 
 
+RETIRING = ("replace", "delete")
+"""The ops whose ``uuid`` is an object on its way out."""
+
+
+def retiring(
+    previous: ApplyRecord | None,
+    actions: Sequence[Action],
+    retired: Collection[str],
+    *,
+    targeted: bool,
+) -> dict[str, str]:
+    """The old objects of replaces still to delete after an apply of ``actions``, of which
+    the objects with uuids ``retired`` are known to be gone.
+
+    The old objects of this plan's replaces, and those the plan set aside as left by an
+    earlier replace (cause ``retired``). Earlier entries the plan did not set aside are
+    gone already, or their replacement never appeared (then that object is simply the
+    one the config manages again): an untargeted plan drops them; a targeted one, which
+    may not have looked, keeps them.
+    """
+    kept = dict(previous.retiring) if previous else {}
+    if not targeted:
+        aside = {a.uuid for a in actions if a.cause == "retired"}
+        kept = {uuid: address for uuid, address in kept.items() if uuid in aside}
+    for action in actions:
+        if action.uuid and (action.op == "replace" or action.cause == "retired"):
+            kept[action.uuid] = local_address(action)
+    return {uuid: address for uuid, address in kept.items() if uuid not in retired}
+
+
+def renamed(
+    previous: ApplyRecord | None, actions: Sequence[Action], *, targeted: bool
+) -> dict[str, str]:
+    """The live object of each object the config renames, by address: this plan's (the
+    uuid it matched), and, after a targeted apply, the earlier ones it did not cover."""
+    kept = dict(previous.renamed) if previous and targeted else {}
+    kept.update(pinned(actions))
+    return kept
+
+
+def pinned(actions: Sequence[Action]) -> dict[str, str]:
+    """``kind/name`` to uuid of the actions that rename, or keep renamed, a live object (a
+    replace gives it a new uuid, which its name then finds)."""
+    return {
+        local_address(a): a.uuid
+        for a in actions
+        if a.renamed_from and a.uuid and a.op in ("update", "noop")
+    }
+
+
 def updated(
     previous: ApplyRecord | None,
     actions: Sequence[Action],
@@ -133,9 +195,11 @@ def updated(
     *,
     revision: str | None,
     targeted: bool,
+    retired: Collection[str] = (),
 ) -> ApplyRecord:
     """The record after an apply of ``actions`` (one account's), of which ``done`` (addresses)
-    succeeded; noops count as done, since live state already matched them.
+    succeeded; noops count as done, since live state already matched them. ``retired``
+    are the uuids of objects the apply deleted (see ``retiring``).
 
     Objects whose action failed or was skipped keep their previous digest. An untargeted
     plan covers every object the config holds, so entries for objects it no longer holds
@@ -165,7 +229,47 @@ def updated(
         salt=salt,
         objects=objects,
         merged_keys={address: keys for address, keys in merged.items() if keys},
+        retiring=retiring(previous, actions, retired, targeted=targeted),
+        renamed=renamed(previous, actions, targeted=targeted),
     )
+
+
+def save_before_apply(
+    client: AmbraClient,
+    live: Mapping[str, LiveAccount],
+    plan: Plan,
+    previous: Mapping[str, ApplyRecord | None],
+) -> None:
+    """Before a plan's first replace or rename is sent, record the old objects it will
+    retire and the live objects it renames, so that an apply killed between an add and its
+    delete, or in the middle of a swap, is finished by the next one.
+
+    Nothing else in the record changes. If this cannot be written, the apply stops before
+    changing anything: what an interrupted apply left could not be told apart.
+    """
+    calls = []
+    for account in [live[name] for name in plan.accounts if name in live and live[name].uuid]:
+        actions = [a for a in plan.actions if a.account == account.name]
+        replaces = {a.uuid: local_address(a) for a in actions if a.op == "replace" and a.uuid}
+        renames = pinned([a for a in actions if a.cause == "renamed"])
+        if not replaces and not renames:
+            continue
+        before = previous.get(account.name)
+        record = replace(before) if before else ApplyRecord(None, "", False, secrets.token_hex(8))
+        record.retiring = {**record.retiring, **replaces}
+        record.renamed = {**record.renamed, **renames}
+        calls.append(("/setting/set", {"key": key(account.uuid), "value": record.to_text()}))
+    if not calls:
+        return
+    try:
+        for result in client.bundle(calls, idempotent=True):
+            result.unwrap()
+    except AmbraError as exc:
+        raise UserError(
+            f"could not record the replaces and renames this apply is about to make ({exc}); "
+            "nothing was changed",
+            hint="run apply again",
+        ) from None
 
 
 def save_after_apply(
@@ -176,6 +280,7 @@ def save_after_apply(
     previous: Mapping[str, ApplyRecord | None],
     *,
     targeted: bool,
+    retired: Collection[str] = (),
 ) -> list[str]:
     """Record what an apply made true, per account; returns warnings instead of raising.
 
@@ -194,6 +299,7 @@ def save_after_apply(
                 done,
                 revision=plan.config_revision,
                 targeted=targeted,
+                retired=retired,
             )
             calls.append(("/setting/set", {"key": key(account.uuid), "value": record.to_text()}))
         replies = client.bundle(calls, idempotent=True)  # the same value twice is harmless

@@ -83,6 +83,8 @@ def make_plan(
             cat.specs,
             record.merged_keys if record else None,
             frozenset(record.objects) if record else frozenset(),
+            record.retiring if record else None,
+            record.renamed if record else None,
         )
         plan.actions.extend(actions)
         if unmanaged:

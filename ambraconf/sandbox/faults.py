@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ambraconf.sandbox.knobs import Knobs
@@ -20,7 +21,8 @@ from ambraconf.sandbox.knobs import Knobs
 
 @dataclass(frozen=True)
 class Fault:
-    """One injected failure: ``kind`` 500, 503 or drop; ``timing`` before or after the call."""
+    """One injected failure: ``kind`` 500, 503, drop or hang; ``timing`` before or after
+    the call."""
 
     kind: str
     timing: str
@@ -31,22 +33,41 @@ class FaultInjector:
 
     def __init__(self, knobs: Knobs) -> None:
         self._lock = threading.Lock()
+        self._release = threading.Event()
         self.configure(knobs)
 
     def configure(self, knobs: Knobs) -> None:
-        """Take new knobs; the generator restarts from the seed so runs repeat."""
+        """Take new knobs; the generator and the count of ``fault_nth`` restart, so runs
+        repeat, and requests held by a ``hang`` fault are let go."""
         with self._lock:
             self._knobs = knobs
             self._random = random.Random(knobs.fault_seed)
             self._match = re.compile(knobs.fault_match) if knobs.fault_match else None
+            self._eligible = 0
+            self._release.set()
+            self._release = threading.Event()
 
-    def decide(self, path: str) -> Fault | None:
+    def hold(self) -> None:
+        """Wait, without answering, until the knobs change (a ``hang`` fault)."""
+        with self._lock:
+            release = self._release
+        release.wait()
+
+    def decide(self, path: str, inner: Sequence[str] = ()) -> Fault | None:
+        """The fault for a request to ``path`` (a bundle: ``inner`` are its calls' paths,
+        and it is eligible when it or one of them matches ``fault_match``), or None."""
         with self._lock:
             knobs = self._knobs
-            if knobs.fault_rate <= 0:
+            if knobs.fault_rate <= 0 and not knobs.fault_nth:
                 return None
-            if self._match is not None and not self._match.search(path):
+            match = self._match
+            if match is not None and not any(match.search(p) for p in (path, *inner)):
                 return None
+            if knobs.fault_nth:
+                self._eligible += 1
+                if self._eligible != knobs.fault_nth:
+                    return None
+                return Fault(knobs.fault_kinds[0], knobs.fault_timings[0])
             if self._random.random() >= knobs.fault_rate:
                 return None
             return Fault(

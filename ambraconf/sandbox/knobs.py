@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 FAULT_KINDS = ("500", "503", "drop")
+EXTRA_FAULT_KINDS = ("hang",)
+"""Kinds not in the default draw: a request held until the knobs change stalls its client."""
 FAULT_TIMINGS = ("before", "after")
 MAX_BODY_BYTES = 10 * 1024 * 1024
 
@@ -29,7 +31,12 @@ class Knobs:
     generator seeded with ``fault_seed`` (so a run is repeatable), among ``fault_kinds``
     (500, 503, drop = connection closed without an answer) and ``fault_timings``
     (before the call runs, or after it committed: the dangerous case). ``fault_match``: a
-    regular expression an endpoint path must match to be eligible (empty = all).
+    regular expression an endpoint path must match to be eligible (empty = all); a bundle is
+    eligible when one of its calls' paths matches.
+    ``fault_nth``: when above 0, the faults are not drawn at random: only the nth eligible
+    request after the knobs were set fails, with the first of ``fault_kinds`` and of
+    ``fault_timings``, so a test can fail (or, with kind ``hang``, hold without an answer
+    until the knobs change, for a client to be killed while it waits) one chosen request.
     ``max_body_bytes``: larger requests get 413.
     """
 
@@ -41,6 +48,7 @@ class Knobs:
     fault_kinds: tuple[str, ...] = FAULT_KINDS
     fault_timings: tuple[str, ...] = FAULT_TIMINGS
     fault_match: str = ""
+    fault_nth: int = 0
     max_body_bytes: int = MAX_BODY_BYTES
 
     def updated(self, changes: dict[str, Any]) -> Knobs:
@@ -78,6 +86,10 @@ NUMBERS = {
     "rate_limit": (0.0, math.inf, "requests per second, 0 (off) or more"),
     "fault_rate": (0.0, 1.0, "a fraction from 0 to 1"),
 }
+COUNTS = {
+    "max_body_bytes": "a size in bytes, 0 or more",
+    "fault_nth": "a request number, 0 (off) or more",
+}
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
 
@@ -94,15 +106,17 @@ def _convert(name: str, value: Any) -> Any:
         return number
     if name == "fault_seed":
         return _integer(name, value, "an integer")
-    if name == "max_body_bytes":
-        size = _integer(name, value, "a size in bytes, 0 or more")
-        if size < 0:
-            raise KnobError(name, f"must be a size in bytes, 0 or more, not {value!r}")
-        return size
+    if name in COUNTS:
+        meaning = COUNTS[name]
+        count = _integer(name, value, meaning)
+        if count < 0:
+            raise KnobError(name, f"must be {meaning}, not {value!r}")
+        return count
     if name == "rate_limit_bundle_items":
         return _flag(name, value)
     if name in ("fault_kinds", "fault_timings"):
-        return _subset(name, value, FAULT_KINDS if name == "fault_kinds" else FAULT_TIMINGS)
+        allowed = FAULT_KINDS + EXTRA_FAULT_KINDS if name == "fault_kinds" else FAULT_TIMINGS
+        return _subset(name, value, allowed)
     return _pattern(name, value)
 
 

@@ -18,7 +18,7 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -91,6 +91,12 @@ class BadRequest(ValueError):
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
+
+
+def _api_path(path: str) -> str:
+    """A bundle item's URL as an endpoint path (``/api/v3/role/add`` or ``/role/add``)."""
+    path = path[len(API_PREFIX) :] if path.startswith(API_PREFIX + "/") else path
+    return path.rstrip("/") or "/"
 
 
 class SandboxApp:
@@ -195,7 +201,8 @@ class SandboxApp:
                 return Reply(400, error_body("BAD_REQUEST", str(error)))
             key = next((str(i["sid"]) for i in items if i.get("sid")), None) or _client(request)
             cost = len(items) if knobs.rate_limit_bundle_items else 1
-            return self._guarded(path, key, cost, knobs, lambda: self._run_bundle(items))
+            inner = [_api_path(str(i["URL"])) for i in items]
+            return self._guarded(path, key, cost, knobs, lambda: self._run_bundle(items), inner)
         params = _form(request, body)
         if request.method == "GET" and self.api.post_only(path):
             return Reply(405, error_body("METHOD_NOT_ALLOWED", "GET"))
@@ -203,16 +210,23 @@ class SandboxApp:
         return self._guarded(path, key, 1, knobs, lambda: self._run_call(path, params))
 
     def _guarded(
-        self, path: str, key: str, cost: int, knobs: Knobs, run: Callable[[], Reply]
+        self,
+        path: str,
+        key: str,
+        cost: int,
+        knobs: Knobs,
+        run: Callable[[], Reply],
+        inner: Sequence[str] = (),
     ) -> Reply:
-        """Latency, rate limit and faults around one API request."""
+        """Latency, rate limit and faults around one API request (``inner``: the paths of
+        a bundle's calls, which make it eligible for faults as its own path does)."""
         if knobs.latency_ms:
             time.sleep(knobs.latency_ms / 1000)
         wait = self.limiter.retry_after(key, knobs.rate_limit, cost)
         if wait is not None:
             self.stats.limited()
             return Reply(429, error_body("RATE_LIMITED"), [("Retry-After", str(wait))])
-        fault = self.faults.decide(path)
+        fault = self.faults.decide(path, inner)
         if fault is not None and fault.timing == "before":
             return self._fault(fault)
         reply = run()
@@ -222,6 +236,9 @@ class SandboxApp:
 
     def _fault(self, fault: Fault) -> Reply:
         self.stats.fault(fault)
+        if fault.kind == "hang":
+            self.faults.hold()
+            return Reply(0, None, drop=True)
         if fault.kind == "drop":
             return Reply(0, None, drop=True)
         status = int(fault.kind)
@@ -237,9 +254,9 @@ class SandboxApp:
         self.stats.bundle()
 
         def one(path: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
-            path = path[len(API_PREFIX) :] if path.startswith(API_PREFIX + "/") else path
+            path = _api_path(path)
             self.stats.call(path)
-            return self.api.call(path.rstrip("/") or "/", params)
+            return self.api.call(path, params)
 
         return Reply(200, bundle.run(items, one))
 
@@ -414,6 +431,7 @@ class SandboxServer:
         self._server.serve_forever()
 
     def stop(self) -> None:
+        self.app.faults.configure(self.app.knobs)  # let go of requests a hang fault holds
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:

@@ -3,6 +3,8 @@ request counts, and runtime configuration."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -203,3 +205,70 @@ def test_a_request_still_gets_an_answer_after_bad_latencies(sandbox: SandboxHand
             timeout=10,
         )
     assert sandbox.call("/account/list").status == 200
+
+
+def test_fault_nth_fails_only_the_nth_eligible_request(sandbox: SandboxHandle, acc: str) -> None:
+    sandbox.configure(
+        fault_nth=2, fault_match="/group/add$", fault_kinds=["503"], fault_timings=["before"]
+    )
+    answers = [sandbox.call("/group/add", account_id=acc, name=n).status for n in "ABC"]
+    sandbox.ok("/group/list", account_id=acc)  # not eligible: not counted
+    assert answers == [200, 503, 200]
+    assert group_names(sandbox, acc) == ["A", "C"]
+    assert sandbox.stats()["faults"] == {"503-before": 1}
+
+
+def test_a_bundle_is_eligible_when_one_of_its_calls_matches(
+    sandbox: SandboxHandle, acc: str
+) -> None:
+    sid = sandbox.admin_sid
+    sandbox.configure(
+        fault_nth=1, fault_match="/group/add$", fault_kinds=["500"], fault_timings=["after"]
+    )
+    listed = sandbox.bundle([{"URL": "/group/list", "sid": sid, "account_id": acc}])
+    added = sandbox.bundle(
+        [
+            {"URL": "/role/list", "sid": sid, "account_id": acc},
+            {"URL": "/group/add", "sid": sid, "account_id": acc, "name": "Late"},
+        ]
+    )
+    assert (listed.status, added.status) == (200, 500)
+    assert group_names(sandbox, acc) == ["Late"]  # after: the bundle ran, its answer is lost
+
+
+def test_a_hang_holds_the_request_until_the_knobs_change(sandbox: SandboxHandle, acc: str) -> None:
+    sandbox.configure(
+        fault_nth=1, fault_match="/group/add$", fault_kinds=["hang"], fault_timings=["after"]
+    )
+    outcome: list[object] = []
+
+    def add() -> None:
+        try:
+            outcome.append(sandbox.call("/group/add", account_id=acc, name="Held").status)
+        except requests.ConnectionError as error:
+            outcome.append(type(error))
+
+    caller = threading.Thread(target=add)
+    caller.start()
+    guard = time.monotonic() + 30  # a guard against a hung test, not a measurement
+    while not sandbox.stats()["faults"]:
+        assert time.monotonic() < guard
+        time.sleep(0.02)
+    assert outcome == []  # still waiting
+    assert group_names(sandbox, acc) == ["Held"]  # after: the add is made
+    sandbox.configure(fault_nth=0)
+    caller.join(timeout=30)
+    assert outcome == [requests.ConnectionError]  # let go without an answer
+    assert sandbox.stats()["faults"] == {"hang-after": 1}
+
+
+def test_fault_nth_must_be_a_count(sandbox: SandboxHandle) -> None:
+    for bad in (-1, 1.5, "x", True):
+        reply = requests.post(
+            sandbox.base_url + "/_sandbox/config",
+            json={"fault_nth": bad},
+            headers=sandbox.admin_headers,
+            timeout=10,
+        )
+        assert reply.status_code == 400, bad
+        assert "fault_nth" in reply.json()["error_subtype"]
