@@ -7,11 +7,10 @@ from __future__ import annotations
 from ambraconf.engine.plan import OPS, Action, FieldChange, Plan
 from ambraconf.reports.changes import split
 from ambraconf.reports.review import (
-    DANGER_HEADING,
     DANGER_HOW,
-    DANGER_NOTE,
     HIGHLIGHTED,
     PREVIEW_LABEL,
+    danger_heading,
     for_review,
     hazard_detail,
     hazards,
@@ -79,11 +78,13 @@ def _dangers(plan: Plan) -> list[str]:
     found = hazards(plan)
     if not found:
         return []
-    lines = [f"### :warning: {DANGER_HEADING} ({len(found)}), {DANGER_NOTE}", ""]
+    lines = [f"### :warning: {danger_heading(found)}", ""]
     for action, hazard in found:
         name = f"{action.kind} <code>{_html(action.name)}</code> in {_escape(action.account)}"
         lines.append(f"- **{name}**: {_html(hazard.what)} ({_html(hazard_detail(hazard))})")
-    return [*lines, "", DANGER_HOW, ""]
+    if any(hazard.acknowledged is None for _, hazard in found):
+        lines += ["", DANGER_HOW]
+    return [*lines, ""]
 
 
 def _names(plan: Plan) -> list[str]:

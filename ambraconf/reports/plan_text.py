@@ -11,11 +11,10 @@ import click
 from ambraconf.engine.plan import SECRET_MASK, Action, FieldChange, Plan
 from ambraconf.reports.changes import Shown, split
 from ambraconf.reports.review import (
-    DANGER_HEADING,
     DANGER_HOW,
-    DANGER_NOTE,
     HIGHLIGHTED,
     PREVIEW_LABEL,
+    danger_heading,
     for_review,
     hazard_detail,
     hazards,
@@ -58,14 +57,16 @@ def _dangers(plan: Plan, colour: bool) -> list[str]:
     if not found:
         return []
     several = len(plan.accounts) > 1
-    heading = f"{DANGER_HEADING} ({len(found)}), {DANGER_NOTE}:"
+    heading = f"{danger_heading(found)}:"
     lines = [_style(heading, colour, fg="red", bold=True)]
     for action, hazard in found:
         where = f" in {action.account}" if several else ""
         head = f"  ! {action.kind} {show(action.name)}{where}: {hazard.what}"
         lines.append(_style(head, colour, fg="red"))
         lines.append(f"      {hazard_detail(hazard)}")
-    lines += [f"  {DANGER_HOW}", ""]
+    if any(hazard.acknowledged is None for _, hazard in found):
+        lines.append(f"  {DANGER_HOW}")
+    lines.append("")
     return lines
 
 

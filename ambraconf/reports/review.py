@@ -32,11 +32,19 @@ def for_review(actions: Iterable[Action]) -> list[Action]:
 
 
 DANGER_HEADING = "Dangerous changes"
-DANGER_NOTE = "refused by apply until acknowledged"
 DANGER_HOW = (
     "Acknowledge a class with --allow-dangerous CLASS, or an object with dangerous_ok: "
     "in its account's file."
 )
+
+
+def danger_heading(found: list[tuple[Action, Hazard]]) -> str:
+    """``Dangerous changes (2), refused by apply until acknowledged`` while one is not;
+    ``..., acknowledged in the files`` once every one is."""
+    open_ = sum(1 for _, hazard in found if hazard.acknowledged is None)
+    if not open_:
+        return f"{DANGER_HEADING} ({len(found)}), acknowledged in the files"
+    return f"{DANGER_HEADING} ({len(found)}), refused by apply until acknowledged"
 
 
 def hazards(plan: Plan) -> list[tuple[Action, Hazard]]:

@@ -113,6 +113,8 @@ def test_dangerous_ok_in_the_files_acknowledges_the_object_with_its_reason(
     )
     plan = ambraconf("plan", str(clinic)).out
     assert "acknowledged: CHG-1042, approved by the PACS team" in plan
+    assert plan.startswith("Dangerous changes (1), acknowledged in the files:")
+    assert "Acknowledge a class with" not in plan  # nothing left to acknowledge
     run = ambraconf("apply", str(clinic), "--auto-approve")
     assert run.code == 0, run.out + run.err
     assert live_permission(with_pacs, "study_share_email") in (1, "1", True)
