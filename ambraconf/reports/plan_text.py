@@ -108,7 +108,11 @@ def _action(action: Action, colour: bool) -> list[str]:
         head += f" [{action.uuid}]"
     reason = "" if is_plain_create(action) else f"  ({action.reason})"
     lines = [_style(head, colour, fg=COLOURS.get(action.op)) + reason]
-    lines.extend(f"      dangerous: {hazard_detail(hazard)}" for hazard in action.hazards)
+    lines.extend(
+        f"      dangerous: {hazard.change}, "
+        + ("acknowledged (above)" if hazard.acknowledged else "not acknowledged")
+        for hazard in action.hazards
+    )
     for change in action.changes:
         if action.op == "create" and change.path == "name":
             continue  # the name is in the action's own line
