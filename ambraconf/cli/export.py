@@ -47,6 +47,7 @@ def parse_kinds(text: str | None) -> list[str]:
     """``--kinds role,groups,account``: kind names or their YAML keys; default all."""
     from ambraconf.kinds import BY_KEY
     from ambraconf.library import EXPORTABLE
+    from ambraconf.suggest import did_you_mean
 
     if not text:
         return list(EXPORTABLE)
@@ -54,8 +55,10 @@ def parse_kinds(text: str | None) -> list[str]:
     for word in (w.strip() for w in text.split(",") if w.strip()):
         kind = word if word in EXPORTABLE else getattr(BY_KEY.get(word), "name", None)
         if kind is None:
+            known = [*EXPORTABLE, *BY_KEY]
             raise UserError(
-                f"--kinds: unknown kind {word!r}", hint=f"kinds: {', '.join(EXPORTABLE)}"
+                f"--kinds: unknown kind {word!r}{did_you_mean(word, known)}",
+                hint=f"kinds: {', '.join(EXPORTABLE)}",
             )
         chosen.append(kind)
     return chosen

@@ -407,7 +407,7 @@ def test_export_errors_are_messages(ambraconf, sandbox, tmp_path: Path):
     assert "no account 'Nowhere' is visible to this user" in unknown.err
     bad_kind = ambraconf("export", "--account", ACCOUNT, "--kinds", "rols", "--out", str(tmp_path))
     assert bad_kind.code == 1
-    assert "--kinds: unknown kind 'rols'" in bad_kind.err
+    assert "--kinds: unknown kind 'rols' (did you mean 'roles'?)" in bad_kind.err
     assert list(tmp_path.iterdir()) == []
 
 
