@@ -482,7 +482,8 @@ def plan_or_error(inputs: Inputs, out: Path, title: str) -> Planned | Outcome:
             plan,
         )
     markdown = render(plan, "markdown").out
-    echo_untrusted(markdown, "The plan (also in the job summary)")
+    # the log reads as a terminal does; the markdown goes to the summary and the comment
+    echo_untrusted(render(plan, "text").out, "The plan (as markdown in the job summary)")
     return Planned(plan, markdown)
 
 
@@ -586,6 +587,7 @@ def apply_plan(plan: Path, inputs: Inputs) -> ApplyRun | Failure:
                 targets=params["target"],
                 force=params["force"],
                 allow_dangerous=params["allow_dangerous"],
+                progress=lambda line: print(line, flush=True),  # the log follows the apply
                 connection=to_ambra,
             )
 

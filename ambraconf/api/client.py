@@ -115,6 +115,11 @@ class AmbraClient:
         self._sid = settings.sid
         self._owns_sid = False
 
+    @property
+    def bundle_size(self) -> int:
+        """Most calls one ``/bundle`` request carries."""
+        return self._bundle_size
+
     def __enter__(self) -> AmbraClient:
         return self
 

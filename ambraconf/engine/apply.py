@@ -294,7 +294,7 @@ class Applier:
                 self._reattach_failed(outcomes)
                 break
             calls = [c for o in outcomes if o.status == "pending" for c in step(o)]
-            self._send(calls)
+            self._send_in_bundles(calls)
             self._reattach_failed(outcomes)
             sent |= {id(c.outcome) for c in calls}
             in_flight = in_flight or bool(calls)
@@ -521,6 +521,18 @@ class Applier:
         api = self._api(outcome.action.kind)
         target = api.delete_target(uuid or "", self.live[outcome.action.account].uuid)
         return _Call(outcome, api.delete_path, target, phase)
+
+    def _send_in_bundles(self, calls: list[_Call]) -> None:
+        """A step's calls a bundle at a time, saying how far it got when it takes more than
+        one, so that a long apply shows it moves (a terminal and a CI log alike). The step
+        is sent whole, as before: a stop is honoured between steps, never inside one."""
+        size = self.client.bundle_size
+        if len(calls) <= size:
+            self._send(calls)
+            return
+        for start in range(0, len(calls), size):
+            self._send(calls[start : start + size])
+            self.progress(f"  {min(start + size, len(calls))}/{len(calls)} calls sent")
 
     def _send(self, calls: list[_Call]) -> None:
         pending = calls

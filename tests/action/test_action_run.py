@@ -134,6 +134,9 @@ def test_apply_without_a_reviewed_plan_plans_and_applies_this_commit(
     assert "No reviewed plan at `/nowhere/plan.json`" in applied.summary
     assert "**Apply complete: 4 created, 0 updated, 0 deleted.**" in applied.summary
     assert Path(applied.outputs["plan"]).is_file()
+    # the log reads as a terminal: the text plan, then the apply's progress as it goes
+    assert "Plan: 4 to create, 0 to update, 0 to delete." in applied.log
+    assert applied.log.index("Plan: 4 to create") < applied.log.index("Level 1/")
 
     again = run_action(
         {**FAST, "command": "apply", "path": "config"}, env=ambra_env, event=push_event()

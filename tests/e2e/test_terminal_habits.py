@@ -118,3 +118,18 @@ def test_the_prompt_applies_on_yes(
     assert "Apply cancelled" not in output
     roles = with_pacs.ok("/role/list", account_id=with_pacs.account_id)["roles"]
     assert "Radiologist" in [r["name"] for r in roles]
+
+
+def test_a_level_of_several_bundles_reports_its_progress(ambraconf, with_pacs, clinic: Path):
+    run = ambraconf("apply", str(clinic), "--auto-approve", "--bundle-size", "1")
+    assert run.code == 0, run.out + run.err
+    lines = run.err.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("Level 1/"))
+    assert lines[first + 1].strip().startswith("1/")
+    assert lines[first + 1].endswith("calls sent")
+
+
+def test_a_level_of_one_bundle_says_only_its_level(ambraconf, with_pacs, clinic: Path):
+    run = ambraconf("apply", str(clinic), "--auto-approve")
+    assert run.code == 0, run.out + run.err
+    assert "calls sent" not in run.err
