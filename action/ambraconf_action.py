@@ -5,8 +5,8 @@
 
 Everything comes from the environment, as action.yml's ``env:`` blocks set it:
 
-    INPUT_COMMAND, INPUT_PATH, INPUT_ACCOUNT, INPUT_ARGS, INPUT_COMMENT, INPUT_SAVED_PLAN,
-    INPUT_ON_STALE_PLAN, INPUT_ALLOW_DANGEROUS,
+    INPUT_COMMAND, INPUT_PATH, INPUT_ACCOUNT, INPUT_SHARD, INPUT_ARGS, INPUT_COMMENT,
+    INPUT_SAVED_PLAN, INPUT_ON_STALE_PLAN, INPUT_ALLOW_DANGEROUS,
     INPUT_FAIL_ON_DRIFT                               the action's inputs
     AMBRA_URL, AMBRA_LOGIN, AMBRA_PASSWORD, AMBRA_SID Ambra credentials (ambraconf reads them)
     AMBRACONF_REPORT                                  (comment) the report the run step wrote
@@ -172,6 +172,20 @@ def parse_args(command: click.Command, argv: list[str]) -> dict[str, Any]:
         raise InputError(f"input args: {exc.format_message()}") from None
 
 
+def selected_accounts(inputs: Inputs, params: dict[str, Any]) -> list[str]:
+    """The ``--account`` names of the args, or the accounts of their ``--shard`` (one job of a
+    matrix; a saved plan applies the accounts it was made for, so apply needs neither)."""
+    shard = params.get("shard") or inputs.shard
+    if not shard:
+        return list(params["account"])
+    if params["account"]:
+        raise InputError("--shard (or the shard input) and --account select accounts two ways")
+    names = library.shard_accounts(Path(inputs.path), shard)
+    if not names:
+        raise InputError(f"shard {shard} holds no accounts of the config")
+    return names
+
+
 def connection_of(params: dict[str, Any]) -> AbstractContextManager[Connection]:
     """The connection the parsed options describe (with -v, the request counts follow)."""
     return connection(**{name: params[name] for name in CONNECTION_OPTIONS})
@@ -232,6 +246,7 @@ class Inputs:
     on_stale_plan: str
     fail_on_drift: bool
     allow_dangerous: list[str] = field(default_factory=list)
+    shard: str = ""
     workdir: Path = field(default_factory=Path)
 
     @classmethod
@@ -265,6 +280,7 @@ class Inputs:
             on_stale_plan=on_stale,
             fail_on_drift=flag("INPUT_FAIL_ON_DRIFT", True),
             allow_dangerous=allowed,
+            shard=env("INPUT_SHARD").strip(),
         )
 
     @property
@@ -468,7 +484,7 @@ def plan_or_error(inputs: Inputs, out: Path, title: str) -> Planned | Outcome:
         with connection_of(params) as to_ambra:
             return library.plan(
                 Path(inputs.path),
-                accounts=params["account"],
+                accounts=selected_accounts(inputs, params),
                 targets=params["target"],
                 out=out,
                 connection=to_ambra,
@@ -507,7 +523,7 @@ def do_drift(inputs: Inputs) -> Outcome:
         with connection_of(params) as to_ambra:
             return library.drift(
                 Path(inputs.path),
-                accounts=params["account"],
+                accounts=selected_accounts(inputs, params),
                 targets=params["target"],
                 include_unmanaged=params["include_unmanaged"],
                 connection=to_ambra,
@@ -760,6 +776,8 @@ def comment_marker() -> str:
     accounts = sorted(a.strip() for a in env("INPUT_ACCOUNT").splitlines() if a.strip())
     if accounts:
         key += ":" + ",".join(accounts)
+    if env("INPUT_SHARD").strip():
+        key += ":shard " + env("INPUT_SHARD").strip()
     return f"<!-- ambraconf:{key.replace('--', '%2D%2D')} -->"
 
 

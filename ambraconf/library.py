@@ -11,6 +11,8 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from ambraconf.api import AmbraClient
+from ambraconf.config.desired import Config
+from ambraconf.config.errors import InvalidConfig
 from ambraconf.config.validate import ValidationResult, load_config, validate_path
 from ambraconf.engine import lock, planfile, records
 from ambraconf.engine.apply import Applier, Stop
@@ -23,6 +25,7 @@ from ambraconf.engine.preview import attach_previews
 from ambraconf.engine.read import AccountRead, find_account, read_snapshot
 from ambraconf.engine.safety import check_thresholds
 from ambraconf.engine.session import ApplyRun, Connection, ExportRun, connect
+from ambraconf.engine.shards import Shard, ShardPlan, accounts_of, split
 from ambraconf.engine.workflow import PlanRun, catalogue, make_plan
 from ambraconf.kinds import ACCOUNT, BY_NAME, KINDS
 
@@ -46,6 +49,25 @@ def load(path: str | Path) -> ValidationResult:
     diagnostics of the result (``result.ok``, ``result.config``), all of them at once, not
     exceptions; only a path that cannot be read at all raises ``UserError``."""
     return validate_path(path)
+
+
+def shards(path: str | Path, count: int) -> list[ShardPlan]:
+    """The accounts of the config at ``path`` in ``count`` shards balanced by objects, the
+    same in every CI job that asks (``engine.shards``); the files must be valid."""
+    return split(_valid(path).accounts, count)
+
+
+def shard_accounts(path: str | Path, shard: str) -> list[str]:
+    """The accounts of ``shard`` (``2/5``) of the config at ``path``: what ``--shard``
+    plans, applies or checks."""
+    return accounts_of(_valid(path).accounts, Shard.parse(shard))
+
+
+def _valid(path: str | Path) -> Config:
+    result = validate_path(path)
+    if result.config is None:
+        raise InvalidConfig(result.diagnostics)
+    return result.config
 
 
 def plan(

@@ -9,6 +9,7 @@ import sys
 import click
 
 from ambraconf.cli import errors
+from ambraconf.cli.accounts import accounts_command
 from ambraconf.cli.apply import apply_command
 from ambraconf.cli.drift import drift_command
 from ambraconf.cli.export import export_command
@@ -44,6 +45,7 @@ for _command in (
     drift_command,
     export_command,
     unlock_command,
+    accounts_command,
 ):
     cli.add_command(_command)
 

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ambraconf.cli.options import color_option, connection, connection_options, plan_options
+from ambraconf.cli.options import (
+    chosen_accounts,
+    color_option,
+    connection,
+    connection_options,
+    plan_options,
+)
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.engine.apply import Stop
 from ambraconf.engine.session import ApplyRun
@@ -57,6 +63,7 @@ def apply_command(
     path: Path,
     account: tuple[str, ...],
     target: tuple[str, ...],
+    shard: str | None,
     auto_approve: bool,
     force: bool,
     allow_dangerous: tuple[str, ...],
@@ -79,7 +86,7 @@ def apply_command(
     with errors_as_json(output_format), connection(**options) as to_ambra, _ctrl_c(stop):
         run = library.apply(
             path,
-            accounts=account,
+            accounts=chosen_accounts(path, account, shard),
             targets=target,
             force=force,
             allow_dangerous=allow_dangerous,

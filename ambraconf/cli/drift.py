@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
-from ambraconf.cli.options import color_option, connection, connection_options, plan_options
+from ambraconf.cli.options import (
+    chosen_accounts,
+    color_option,
+    connection,
+    connection_options,
+    plan_options,
+)
 from ambraconf.cli.output import colour, errors_as_json
 from ambraconf.config.errors import UserError
 from ambraconf.engine.drift import DriftReport
@@ -41,6 +47,7 @@ def drift_command(
     path: Path,
     account: tuple[str, ...],
     target: tuple[str, ...],
+    shard: str | None,
     output_format: str,
     output: Path | None,
     include_unmanaged: bool,
@@ -61,7 +68,7 @@ def drift_command(
     with errors_as_json(output_format), connection(**options) as to_ambra:
         report = library.drift(
             path,
-            accounts=account,
+            accounts=chosen_accounts(path, account, shard),
             targets=target,
             include_unmanaged=include_unmanaged,
             connection=to_ambra,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -57,8 +58,33 @@ plan_options = _stack(
             metavar="KIND/NAME",
             help="Only this object and what it needs, e.g. route/CT to PACS (repeatable).",
         ),
+        click.option(
+            "--shard",
+            metavar="I/N",
+            help="Only the accounts of shard I of N (see ambraconf accounts --shards), "
+            "for one job of a CI matrix.",
+        ),
     ]
 )
+
+
+def chosen_accounts(path: Path, account: tuple[str, ...], shard: str | None) -> tuple[str, ...]:
+    """``--account`` names, or those of ``--shard`` (not both: which would win is unclear)."""
+    if shard is None:
+        return account
+    if account:
+        raise click.UsageError("--shard and --account select accounts two ways: give one")
+    from ambraconf import library
+    from ambraconf.engine import planfile
+
+    if planfile.is_saved_plan(path):
+        raise click.UsageError("--shard selects accounts of a config; a saved plan applies its own")
+
+    chosen = tuple(library.shard_accounts(path, shard))
+    if not chosen:  # no accounts would mean all of them to the library: end here instead
+        click.echo(f"Shard {shard} holds no accounts of this config: nothing to do.", err=True)
+        click.get_current_context().exit(0)
+    return chosen
 
 
 color_option = click.option(

@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
-from ambraconf.cli.options import color_option, connection, connection_options, plan_options
+from ambraconf.cli.options import (
+    chosen_accounts,
+    color_option,
+    connection,
+    connection_options,
+    plan_options,
+)
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.engine.plan import Plan
 from ambraconf.reports.registry import formats
@@ -44,6 +50,7 @@ def plan_command(
     path: Path,
     account: tuple[str, ...],
     target: tuple[str, ...],
+    shard: str | None,
     output_format: str,
     out: Path | None,
     detailed_exitcode: bool,
@@ -62,7 +69,7 @@ def plan_command(
     with errors_as_json(output_format), connection(**options) as to_ambra:
         plan = library.plan(
             path,
-            accounts=account,
+            accounts=chosen_accounts(path, account, shard),
             targets=target,
             out=out,
             connection=to_ambra,

@@ -58,10 +58,11 @@ def repository_using_the_local_action(tmp_path: Path) -> Path:
     return repo
 
 
-def test_there_are_three_example_workflows() -> None:
+def test_there_are_four_example_workflows() -> None:
     assert [w.name for w in WORKFLOWS] == [
         "ambraconf-apply.yml",
         "ambraconf-drift.yml",
+        "ambraconf-plan-sharded.yml",
         "ambraconf-plan.yml",
     ]
 
