@@ -144,6 +144,7 @@ def apply(
             catalogue().specs,
             progress=progress or (lambda line: None),
             stop=stop,
+            bundle_size=client.bundle_size,
         )
         locked = [(a.name, a.uuid) for a in run.live.values() if a.uuid]
         token = lock.acquire(client, locked)

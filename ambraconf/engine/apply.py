@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from ambraconf.api.client import AmbraClient
+from ambraconf.api.client import DEFAULT_BUNDLE_SIZE, AmbraClient
 from ambraconf.api.errors import ApiError, ResponseLost, TransportError
 from ambraconf.config.errors import UserError
 from ambraconf.engine.exact import laid_under
@@ -149,8 +149,12 @@ class Applier:
         specs: Mapping[str, KindSpec],
         progress: Callable[[str], None] = lambda line: None,
         stop: Stop | None = None,
+        bundle_size: int = DEFAULT_BUNDLE_SIZE,
     ) -> None:
+        """``bundle_size`` is the client's: how many calls go to one ``/bundle``, which is
+        how often a long step reports its progress."""
         self.client = client
+        self.bundle_size = bundle_size
         self.live = live
         self.specs = specs
         self.progress = progress
@@ -526,7 +530,7 @@ class Applier:
         """A step's calls a bundle at a time, saying how far it got when it takes more than
         one, so that a long apply shows it moves (a terminal and a CI log alike). The step
         is sent whole, as before: a stop is honoured between steps, never inside one."""
-        size = self.client.bundle_size
+        size = self.bundle_size
         if len(calls) <= size:
             self._send(calls)
             return
