@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ambraconf.config.positions import LocatedDict, Mark, locate
+from ambraconf.config.sources import Sources
 from ambraconf.kinds import ACCOUNT, KINDS, KindSpec
 from ambraconf.kinds.account import is_ignored
 from ambraconf.kinds.base import META_FIELDS
@@ -161,10 +162,12 @@ class DesiredAccount:
 
 @dataclass
 class Config:
-    """A whole validated configuration: its accounts and the files it was read from."""
+    """A whole validated configuration: its accounts and the files it was read from (by
+    name in ``files``; every file read, with its digest, in ``sources``)."""
 
     accounts: list[DesiredAccount]
     files: list[str]
+    sources: Sources = field(default_factory=Sources)
 
     def account(self, name: str) -> DesiredAccount | None:
         """The account called ``name`` (any letter case)."""

@@ -15,13 +15,17 @@ from pathlib import Path
 from ambraconf.config.diagnostics import Diagnostics
 from ambraconf.config.loader import MAX_TEXT_CHARS
 from ambraconf.config.positions import LocatedDict, Mark
+from ambraconf.config.sources import Sources
 from ambraconf.kinds.base import describe
 from ambraconf.kinds.spec import FileField, KindSpec
 
 
-def with_files(spec: KindSpec, item: LocatedDict, diagnostics: Diagnostics) -> LocatedDict | None:
+def with_files(
+    spec: KindSpec, item: LocatedDict, diagnostics: Diagnostics, sources: Sources
+) -> LocatedDict | None:
     """``item`` with each file key of ``spec`` replaced by its field holding the file's
-    text; None (and the problems reported) when a file cannot be had."""
+    text, each file read recorded in ``sources``; None (and the problems reported) when a
+    file cannot be had."""
     if not spec.files:
         return item
     result = LocatedDict(item.mark)
@@ -40,7 +44,7 @@ def with_files(spec: KindSpec, item: LocatedDict, diagnostics: Diagnostics) -> L
             )
             ok = False
             continue
-        text = _read(file, value, value_mark, diagnostics)
+        text = _read(file, value, value_mark, diagnostics, sources)
         if text is None:
             ok = False
             continue
@@ -57,13 +61,15 @@ def with_files(spec: KindSpec, item: LocatedDict, diagnostics: Diagnostics) -> L
     return result if ok else None
 
 
-def _read(file: FileField, value: object, mark: Mark, diagnostics: Diagnostics) -> str | None:
+def _read(
+    file: FileField, value: object, mark: Mark, diagnostics: Diagnostics, sources: Sources
+) -> str | None:
     if not isinstance(value, str) or not value.strip():
         diagnostics.error(mark, f"{file.key}: expected a file path, got {describe(value)}")
         return None
     path = Path(mark.file).parent / value
     try:
-        raw = path.read_bytes()
+        raw = sources.read(path)
     except OSError as exc:
         reason = "no such file" if isinstance(exc, FileNotFoundError) else exc.strerror or exc
         diagnostics.error(

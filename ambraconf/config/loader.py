@@ -21,6 +21,7 @@ from yaml import events
 from ambraconf.config.diagnostics import Diagnostics
 from ambraconf.config.errors import UserError
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark
+from ambraconf.config.sources import Sources
 
 CONFIG_SUFFIXES = (".yaml", ".yml")
 # Limits: each is many times what a real account needs (a 10,000-object account is about
@@ -86,11 +87,13 @@ class Document:
 
 @dataclass
 class LoadResult:
-    """The documents read under a path, every file read, and those that could not be."""
+    """The documents read under a path, every file read (by name, and with its digest in
+    ``sources``), and those that could not be."""
 
     documents: list[Document] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    sources: Sources = field(default_factory=Sources)
 
 
 class _FileProblem(Exception):
@@ -142,17 +145,17 @@ def load_path(path: Path, diagnostics: Diagnostics) -> LoadResult:
         name = display_name(file)
         result.files.append(name)
         errors = len(diagnostics.errors)
-        result.documents.extend(load_file(file, name, diagnostics))
+        result.documents.extend(load_file(file, name, diagnostics, result.sources))
         if len(diagnostics.errors) > errors:
             result.unreadable.append(name)
     return result
 
 
-def load_file(file: Path, name: str, diagnostics: Diagnostics) -> list[Document]:
+def load_file(file: Path, name: str, diagnostics: Diagnostics, sources: Sources) -> list[Document]:
     """The documents of one file; a file that cannot be read yields none and one diagnostic."""
     warnings: list[tuple[Mark, str, str]] = []
     try:
-        text = _read_text(file, name)
+        text = _read_text(file, name, sources)
         documents = list(_build_documents(text, name, warnings))
     except _FileProblem as problem:
         diagnostics.error(problem.mark, str(problem), hint=problem.hint)
@@ -188,7 +191,7 @@ def _syntax(exc: yaml.MarkedYAMLError, name: str) -> tuple[Mark, str]:
     )
 
 
-def _read_text(file: Path, name: str) -> str:
+def _read_text(file: Path, name: str, sources: Sources) -> str:
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -198,7 +201,7 @@ def _read_text(file: Path, name: str) -> str:
                 Mark(name, 1, 1),
                 hint="split the configuration into several files in one directory",
             )
-        raw = file.read_bytes()
+        raw = sources.read(file)
     except OSError as exc:
         raise _FileProblem(f"cannot read file: {exc.strerror or exc}", Mark(name, 1, 1)) from exc
     if b"\x00" in raw:

@@ -25,6 +25,7 @@ from ambraconf.config.loader import load_path
 from ambraconf.config.merge import Merged, SharedBlock, check_variables, merge_documents
 from ambraconf.config.model_errors import report_validation_error
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark
+from ambraconf.config.sources import Sources
 from ambraconf.gc_tuning import bulk_allocations
 from ambraconf.kinds import ACCOUNT, BY_KEY, KINDS, AccountHead
 from ambraconf.kinds.base import describe
@@ -38,12 +39,14 @@ MAX_INCLUDED_VALUES = 1_000_000
 
 @dataclass
 class ValidationResult:
-    """What ``validate`` found: the config (None when there are errors) and every problem."""
+    """What ``validate`` found: the config (None when there are errors) and every problem.
+    ``sources`` are the files read, with digests (a saved plan keeps them)."""
 
     path: str
     files: list[str]
     diagnostics: list[Diagnostic]
     accounts: list[DesiredAccount] = field(default_factory=list)
+    sources: Sources = field(default_factory=Sources)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -59,7 +62,7 @@ class ValidationResult:
 
     @property
     def config(self) -> Config | None:
-        return Config(self.accounts, self.files) if self.ok else None
+        return Config(self.accounts, self.files, self.sources) if self.ok else None
 
 
 @bulk_allocations()
@@ -84,7 +87,7 @@ def _validate(path: Path, env: Mapping[str, str] | None, need_secrets: bool) -> 
     loaded = load_path(path, diagnostics)
     merged = merge_documents(loaded.documents, diagnostics)
     environment = dict(os.environ if env is None else env)
-    accounts = _build_accounts(merged, environment, diagnostics, need_secrets)
+    accounts = _build_accounts(merged, environment, diagnostics, need_secrets, loaded.sources)
     if not merged.accounts and not diagnostics.errors:
         diagnostics.error(
             Mark(loaded.files[0], 1, 1) if len(loaded.files) == 1 else None,
@@ -99,7 +102,7 @@ def _validate(path: Path, env: Mapping[str, str] | None, need_secrets: bool) -> 
             f"{', '.join(loaded.unreadable)} could not be read",
             hint="fix the errors in those files first",
         )
-    return ValidationResult(str(path), loaded.files, diagnostics.sorted(), accounts)
+    return ValidationResult(str(path), loaded.files, diagnostics.sorted(), accounts, loaded.sources)
 
 
 def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
@@ -111,14 +114,20 @@ def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Confi
 
 
 def _build_accounts(
-    merged: Merged, env: dict[str, str], diagnostics: Diagnostics, need_secrets: bool
+    merged: Merged,
+    env: dict[str, str],
+    diagnostics: Diagnostics,
+    need_secrets: bool,
+    sources: Sources,
 ) -> list[DesiredAccount]:
     variables = _resolve_variables(merged.variables, env, diagnostics)
     included = _Included()
     accounts = []
     for raw in merged.accounts:
         accounts.append(
-            _build_account(raw, merged, variables, env, included, diagnostics, need_secrets)
+            _build_account(
+                raw, merged, variables, env, included, diagnostics, need_secrets, sources
+            )
         )
     for key, block in merged.shared.items():
         if key not in included.names:
@@ -146,6 +155,7 @@ def _build_account(
     included: _Included,
     diagnostics: Diagnostics,
     need_secrets: bool,
+    sources: Sources,
 ) -> DesiredAccount:
     name = str(raw["name"])
     own = {}
@@ -210,7 +220,7 @@ def _build_account(
             if not isinstance(item, LocatedDict):
                 diagnostics.error(mark, f"a {spec.title} is a mapping, got {describe(item)}")
                 continue
-            read = with_files(spec, item, diagnostics)
+            read = with_files(spec, item, diagnostics, sources)
             model = None if read is None else _validated(spec.model, read, diagnostics)
             if read is not None and model is not None:
                 account.objects[spec.name].append(DesiredObject.from_model(spec, model, read, name))

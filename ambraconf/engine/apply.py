@@ -84,7 +84,8 @@ class Outcome:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "address": self.action.address,
+            **self.action.names(),
+            "name": self.action.name,
             "op": self.action.op,
             "status": self.status,
             "uuid": self.uuid,

@@ -73,6 +73,8 @@ class DriftItem:
     explanation: str = ""
     differences: list[Difference] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    key: dict[str, str] = field(default_factory=dict)
+    """The natural key by field (``Action.key``), for programs."""
 
     @property
     def address(self) -> str:
@@ -88,7 +90,9 @@ class DriftItem:
     def to_json(self) -> dict[str, Any]:
         return {
             "address": self.address,
+            "account": self.account,
             "kind": self.kind,
+            "key": self.key,
             "name": self.name,
             "uuid": self.uuid,
             "status": self.status,
@@ -252,6 +256,7 @@ def build_report(
                     object_name,
                     "not_in_git",
                     counted=include_unmanaged,
+                    key=plan.unmanaged_keys.get(name, {}).get(kind, {}).get(object_name, {}),
                 )
                 for object_name in sorted(names, key=str.casefold)
             )
@@ -278,6 +283,7 @@ def _item(action: Action, record: ApplyRecord | None, revision: str | None) -> D
             counted=True,
             uuid=action.uuid,
             explanation=f"apply would delete it: {action.reason}",
+            key=action.key,
         )
     cause, explanation = _cause(action, record, revision)
     notes = list(action.notes)
@@ -294,6 +300,7 @@ def _item(action: Action, record: ApplyRecord | None, revision: str | None) -> D
         explanation=explanation,
         differences=[Difference.of(c) for c in action.changes if action.op != "create"],
         notes=notes,
+        key=action.key,
     )
 
 

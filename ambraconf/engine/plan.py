@@ -110,6 +110,17 @@ class Action:
         """A stable, human-readable handle: ``account/kind/name``."""
         return f"{self.account}/{self.kind}/{self.name}"
 
+    def names(self) -> dict[str, Any]:
+        """The object in parts next to its joined ``address``, as every JSON document that
+        names an action's object gives it: the address alone is ambiguous when a name (or
+        the account's) holds a ``/``."""
+        return {
+            "address": self.address,
+            "account": self.account,
+            "kind": self.kind,
+            "key": self.key,
+        }
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["address"] = self.address
@@ -128,10 +139,16 @@ class Plan:
     url: str
     actions: list[Action] = field(default_factory=list)
     unmanaged: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    unmanaged_keys: dict[str, dict[str, dict[str, dict[str, str]]]] = field(default_factory=dict)
+    """The natural key by field of each unmanaged object (account, kind, name): what a
+    drift report names it by for programs, as ``Action.key`` does for the others."""
     fingerprints: dict[str, str] = field(default_factory=dict)
     accounts: list[str] = field(default_factory=list)
     created_at: str = ""
     config_revision: str | None = None
+    config_files: dict[str, str] = field(default_factory=dict)
+    """The SHA-256 of every file the config was read from, by path relative to the config
+    (``config.sources``): what a saved plan checks the files against when it is applied."""
 
     def counts(self) -> dict[str, int]:
         totals: dict[str, int] = dict.fromkeys(OPS, 0)
@@ -165,11 +182,10 @@ class Plan:
             "url": self.url,
             "accounts": self.accounts,
             "config_revision": self.config_revision,
+            "config_files": self.config_files,
             "summary": self.counts(),
             "dangerous": [
-                {"address": a.address, **asdict(hazard)}
-                for a in self.dangerous
-                for hazard in a.hazards
+                {**a.names(), **asdict(hazard)} for a in self.dangerous for hazard in a.hazards
             ],
             "actions": [a.to_json() for a in self.actions],
             "unmanaged": self.unmanaged,

@@ -15,6 +15,13 @@ A secret changed between review and apply (a rotated ``${env:...}``) masks to th
 text, so the plan also keeps a keyed digest of each secret it would send (HMAC-SHA256 with
 a random salt kept in the plan, cut to 64 bits): the secret stays out of the file, and a
 different one makes the plan stale.
+
+What was reviewed is the config as it was, so the plan keeps the SHA-256 of every file
+the config was read from (``Plan.config_files``, by path relative to the config) and is
+refused when any file changed, came or went, even when the actions come out the same (a
+comment edited after review is still not what was reviewed). The three reasons are told
+apart: the config changed (files named), a secret is not the one reviewed (objects
+named), live state moved (objects named).
 """
 
 from __future__ import annotations
@@ -99,6 +106,13 @@ def check_unchanged(saved: dict[str, Any], fresh: Plan, *, subset: bool = False)
     actions of the saved one, but each action it has must be in the saved plan as is."""
     if saved.get("url") != fresh.url:
         raise StalePlan(f"the saved plan was made against {saved.get('url')}, not {fresh.url}")
+    if "config_files" not in saved:
+        raise StalePlan(
+            "the saved plan records no digests of its config files (an older ambraconf made "
+            "it), so whether the config changed since cannot be told",
+            hint="run plan again, review it, and apply the new plan",
+        )
+    edited = changed_files(saved["config_files"], fresh.config_files)
     prints = saved.get("fingerprints", {})
     if subset:  # only the objects of the chosen accounts and targets matter
         chosen = {a.address for a in fresh.actions}
@@ -114,26 +128,43 @@ def check_unchanged(saved: dict[str, Any], fresh: Plan, *, subset: bool = False)
         for address, digests in secret_digests(fresh, salt).items()
         if salt and digests != saved.get("secret_digests", {}).get(address)
     )
-    if not (moved or settled or new_actions or rotated):
+    if not (edited or moved or settled or new_actions or rotated):
         return
     detail = []
+    if edited:
+        detail.append("the config changed since the plan was saved: " + ", ".join(edited))
     if rotated:
         detail.append("a secret it sends is not the one reviewed: " + ", ".join(rotated))
     if moved:
         detail.append("live objects changed since the plan: " + ", ".join(moved))
     if settled:
         detail.append("no longer to change (changed by hand, or gone): " + ", ".join(settled))
-    if not (moved or settled or rotated):
+    if new_actions and not (moved or settled or rotated):
         names = ", ".join(sorted({key[0] for key in new_actions}))
-        detail.append(
-            f"these are not in it as reviewed: {names}"
-            if subset
-            else f"the config now asks for something else: {names}"
-        )
+        if subset:
+            detail.append(f"these are not in it as reviewed: {names}")
+        elif edited:
+            detail.append(f"it now asks for something else: {names}")
+        else:  # the files are as reviewed: what moved is live state, or the environment
+            detail.append(
+                "the config files are unchanged, but live state or an ${env:...} value moved, "
+                f"so these actions are not as reviewed: {names}"
+            )
     raise StalePlan(
         "the saved plan is out of date; " + "; ".join(detail),
         hint="run plan again, review it, and apply the new plan",
     )
+
+
+def changed_files(before: dict[str, str], now: dict[str, str]) -> list[str]:
+    """The config files that differ from those a plan was made from, each with how
+    (``clinic.yaml (changed)``, ``(new)``, ``(removed)``), in path order."""
+    how = {
+        path: "changed" if path in before and path in now else "new" if path in now else "removed"
+        for path in before.keys() | now.keys()
+        if before.get(path) != now.get(path)
+    }
+    return [f"{path} ({how[path]})" for path in sorted(how)]
 
 
 def secret_digests(plan: Plan, salt: str | None) -> dict[str, dict[str, str]]:

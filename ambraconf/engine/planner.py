@@ -49,9 +49,10 @@ def plan_account(
     applied: frozenset[str] = frozenset(),
     retiring: Mapping[str, str] | None = None,
     renamed: Mapping[str, str] | None = None,
-) -> tuple[list[Action], dict[str, list[str]], dict[str, str]]:
+) -> tuple[list[Action], dict[str, dict[str, dict[str, str]]], dict[str, str]]:
     """Actions for one account (the account itself included), the unmanaged live objects
-    by kind, and fingerprints of the live objects the actions change.
+    by kind (each name with its key by field), and fingerprints of the live objects the
+    actions change.
 
     ``applied_keys`` are the keys the last apply set in merged hashes, per ``kind/name``
     (from its record): keys the config has dropped since are noted, not promised away.
@@ -64,7 +65,7 @@ def plan_account(
     renames or a swap is recognised as done, or half done, whatever the names say.
     """
     actions: list[Action] = []
-    unmanaged: dict[str, list[str]] = {}
+    unmanaged: dict[str, dict[str, dict[str, str]]] = {}
     live_values: dict[str, dict[str, Any]] = {}
     raws: dict[str, dict[str, Any]] = {}
     renames: dict[str, dict[str, str]] = {}
@@ -127,7 +128,7 @@ def plan_account(
                 actions.append(action)
                 raws[action.address] = leftover.raw
             else:
-                unmanaged.setdefault(kind, []).append(name)
+                unmanaged.setdefault(kind, {})[name] = spec.key_parts(leftover.values)
     # diffed once every rename is known: the account, first of the kinds, may name a
     # custom field renamed further down (its settings do); each live object is renamed
     # once, from the object as read

@@ -70,6 +70,7 @@ def make_plan(
         accounts=[a.name for a in chosen],
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         config_revision=config_revision(config_path),
+        config_files=config.sources.relative_to(config_path) if config_path else {},
     )
     applied = records.read(client, [state for state in live.values() if state is not None])
     for desired in chosen:
@@ -88,7 +89,8 @@ def make_plan(
         )
         plan.actions.extend(actions)
         if unmanaged:
-            plan.unmanaged[desired.name] = unmanaged
+            plan.unmanaged[desired.name] = {kind: list(keys) for kind, keys in unmanaged.items()}
+            plan.unmanaged_keys[desired.name] = unmanaged
         plan.fingerprints.update(fingerprints)
     if targets:
         plan.actions = select_targets(plan.actions, targets)

@@ -105,7 +105,7 @@ def test_a_stale_reviewed_plan_is_refused_or_replanned(
     assert refused.failed
     assert refused.outputs["exitcode"] == "1"
     assert "The reviewed plan is out of date, so nothing was applied" in refused.summary
-    assert "the config now asks for something else" in refused.summary
+    assert "the config changed since the plan was saved: accounts.yaml (changed)" in refused.summary
     assert "5 to create" in refused.summary  # what applying now would do
     assert any("nothing was applied" in line for line in refused.annotations())
     assert not {"Radiologist", "Technologist"} & role_names(sandbox)

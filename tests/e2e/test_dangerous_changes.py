@@ -70,6 +70,11 @@ def test_plan_lists_a_widened_role_first_in_every_format(ambraconf, with_pacs, c
     plan = json.loads(ambraconf("plan", str(clinic), "--format", "json").out)
     [danger] = plan["dangerous"]
     assert danger["address"] == ROLE
+    assert (danger["account"], danger["kind"], danger["key"]) == (
+        "Sandbox Hospital",
+        "role",
+        {"name": "Radiologist"},
+    )
     assert danger["change"] == "phi-sharing"
     assert danger["paths"] == ["permissions.study_share_email"]
     assert danger["acknowledged"] is None

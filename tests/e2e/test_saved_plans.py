@@ -84,3 +84,94 @@ def test_a_targeted_plan_applied_alone_applies_its_target_only(
     other = ambraconf("apply", str(plan), "--target", "webhook/Notify EHR")
     assert other.code == 1
     assert "these are not in it as reviewed: Sandbox Hospital/webhook/Notify EHR" in other.err
+
+
+def test_a_plan_applied_after_its_config_changed_names_the_files(
+    ambraconf, with_pacs, clinic: Path, tmp_path: Path
+) -> None:
+    plan = tmp_path / "plan.json"
+    assert ambraconf("plan", str(clinic), "--out", str(plan)).code == 0
+    assert list(json.loads(plan.read_text())["config_files"]) == ["clinic.yaml"]
+    config = clinic / "clinic.yaml"
+    config.write_text(config.read_text() + "# reviewed? not this line\n")  # same actions
+    (clinic / "notes.yaml").write_text("# a file validate reads too\n")
+
+    run = ambraconf("apply", str(plan))
+    assert run.code == 1
+    assert (
+        "the saved plan is out of date; the config changed since the plan was saved: "
+        "clinic.yaml (changed), notes.yaml (new)\n"
+    ) in run.err
+    assert "live objects changed" not in run.err and "secret" not in run.err
+    assert "run plan again, review it, and apply the new plan" in run.err
+    assert "Radiologist" not in roles(with_pacs)
+
+
+def test_a_config_file_removed_after_the_plan_is_named(
+    ambraconf, with_pacs, clinic: Path, tmp_path: Path
+) -> None:
+    (clinic / "notes.yaml").write_text("# nothing yet\n")
+    plan = tmp_path / "plan.json"
+    assert ambraconf("plan", str(clinic), "--out", str(plan)).code == 0
+    (clinic / "notes.yaml").unlink()
+    run = ambraconf("apply", str(plan), "--format", "json")
+    assert run.code == 1
+    error = json.loads(run.out)["error"]
+    assert error["code"] == "stale_plan"
+    assert "the config changed since the plan was saved: notes.yaml (removed)" in error["message"]
+
+
+def test_a_code_file_the_config_names_is_part_of_the_plan_digest(
+    ambraconf, sandbox, tmp_path: Path
+) -> None:
+    folder = tmp_path / "cfg"
+    (folder / "validators").mkdir(parents=True)
+    code = folder / "validators" / "check.py"
+    code.write_text("def validate(study):\n    return True\n")
+    account = {
+        "name": "Sandbox Hospital",
+        "customcodes": [{"name": "Check", "code_file": "validators/check.py"}],
+    }
+    (folder / "account.yaml").write_text(json.dumps({"accounts": [account]}))
+    plan = tmp_path / "plan.json"
+    assert ambraconf("plan", str(folder), "--out", str(plan)).code == 0
+    assert list(json.loads(plan.read_text())["config_files"]) == [
+        "account.yaml",
+        "validators/check.py",
+    ]
+    code.write_text("def validate(study):\n    return False\n")
+    run = ambraconf("apply", str(plan))
+    assert run.code == 1
+    assert "the config changed since the plan was saved: validators/check.py (changed)" in run.err
+    codes = sandbox.ok("/customcode/list", account_id=sandbox.account_id)["customcodes"]
+    assert codes == []
+
+
+def test_live_state_moving_is_not_called_a_config_change(
+    ambraconf, with_pacs, clinic: Path, tmp_path: Path
+) -> None:
+    plan = tmp_path / "plan.json"
+    assert ambraconf("plan", str(clinic), "--out", str(plan)).code == 0
+    with_pacs.ok("/role/add", account_id=with_pacs.account_id, name="Radiologist")
+    run = ambraconf("apply", str(plan))
+    assert run.code == 1
+    assert "the saved plan is out of date" in run.err
+    assert "the config changed" not in run.err
+    assert (
+        "the config files are unchanged, but live state or an ${env:...} value moved, so these "
+        "actions are not as reviewed: Sandbox Hospital/role/Radiologist"
+    ) in run.err
+
+
+def test_a_plan_without_config_digests_is_refused_honestly(
+    ambraconf, with_pacs, clinic: Path, tmp_path: Path
+) -> None:
+    plan = tmp_path / "plan.json"
+    assert ambraconf("plan", str(clinic), "--out", str(plan)).code == 0
+    document = json.loads(plan.read_text())
+    del document["config_files"]  # as an ambraconf before the digests wrote it
+    plan.write_text(json.dumps(document))
+    run = ambraconf("apply", str(plan))
+    assert run.code == 1
+    assert "the saved plan records no digests of its config files" in run.err
+    assert "Radiologist" not in roles(with_pacs)
