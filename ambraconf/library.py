@@ -14,7 +14,7 @@ from ambraconf.api import AmbraClient
 from ambraconf.config.validate import ValidationResult, load_config, validate_path
 from ambraconf.engine import lock, planfile, records
 from ambraconf.engine.apply import Applier, Stop
-from ambraconf.engine.compare import from_config, from_live
+from ambraconf.engine.compare import from_config, from_live, quiet_creates
 from ambraconf.engine.danger import check_acknowledged
 from ambraconf.engine.drift import DriftReport, build_report
 from ambraconf.engine.export import export_account
@@ -228,9 +228,9 @@ def compare(
         live = read_snapshot(client, source, kinds, cat)
         desired = from_live(live, target, kinds, cat.specs, source=client.settings.url)
         if target_connection is None:
-            return make_plan(desired, client, comparing=True).plan
+            return quiet_creates(make_plan(desired, client, comparing=True).plan, cat.specs)
     with connect(target_connection) as other:
-        return make_plan(desired, other, comparing=True).plan
+        return quiet_creates(make_plan(desired, other, comparing=True).plan, cat.specs)
 
 
 def _plan(

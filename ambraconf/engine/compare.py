@@ -20,9 +20,11 @@ from typing import Any
 from ambraconf.config.desired import Config, DesiredAccount
 from ambraconf.config.errors import UserError
 from ambraconf.config.validate import load_config
+from ambraconf.engine.defaults import is_default_field
 from ambraconf.engine.export import ACCOUNT_FILE, Export, ExportedFile, export_account
 from ambraconf.engine.export_files import write_export
 from ambraconf.engine.live import LiveAccount
+from ambraconf.engine.plan import Plan
 from ambraconf.kinds import ACCOUNT
 from ambraconf.kinds.spec import KindSpec
 
@@ -74,8 +76,22 @@ def from_live(
         config = load_config(scratch, env=_secrets(exported, live, specs))
     account = config.account(target)
     assert account is not None  # every exported file names the target
-    account.prune = {specs[k].key: True for k in kinds if specs[k].api.delete_path}
+    account.prune = {specs[k].key: True for k in chosen if specs[k].api.delete_path}
     return config
+
+
+def quiet_creates(plan: Plan, specs: Mapping[str, KindSpec]) -> Plan:
+    """A created object's changes without the fields at server defaults: a new object gets
+    them anyway, and a live A's desired state has every default (``from_live``)."""
+    for action in plan.actions:
+        if action.op == "create" and action.kind in specs:
+            spec = specs[action.kind]
+            action.changes = [
+                c
+                for c in action.changes
+                if "." in c.path or not is_default_field(spec, c.path, c.after)
+            ]
+    return plan
 
 
 def _retarget(exported: Export, target: str) -> None:

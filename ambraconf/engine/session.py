@@ -9,6 +9,7 @@ the results and the request counts.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from ambraconf.api import AmbraClient, ClientSettings, Transport
 from ambraconf.api.transport import RequestCounts
+from ambraconf.config.errors import UserError
 from ambraconf.engine.apply import ApplyResult
 from ambraconf.engine.export import Export
 from ambraconf.engine.plan import Plan
@@ -40,9 +42,15 @@ class Connection:
 
 @contextmanager
 def connect(connection: Connection) -> Iterator[AmbraClient]:
-    settings = ClientSettings.from_env(
-        _suffixed(connection.env_suffix), url=connection.url, login=connection.login
-    )
+    try:
+        settings = ClientSettings.from_env(
+            _suffixed(connection.env_suffix), url=connection.url, login=connection.login
+        )
+    except UserError as error:
+        if not connection.env_suffix:
+            raise
+        named = _renamer(connection.env_suffix)
+        raise UserError(named(error.message), hint=error.hint and named(error.hint)) from None
     transport = Transport(
         settings.url, ca_bundle=settings.ca_bundle, requests_per_second=connection.rate
     )
@@ -65,6 +73,11 @@ def _suffixed(suffix: str) -> dict[str, str] | None:
         for name, value in os.environ.items()
         if name.startswith("AMBRA_") and name.endswith(suffix)
     }
+
+
+def _renamer(suffix: str) -> Callable[[str], str]:
+    """Messages about missing settings name the variables that were read: ``AMBRA_URL2``."""
+    return lambda text: re.sub(r"\b(AMBRA_[A-Z_]+)\b", rf"\g<1>{suffix}", text)
 
 
 @dataclass

@@ -90,6 +90,8 @@ def test_text_and_markdown_name_the_fields_and_the_exit_code_says_they_differ(
     assert text.code == 2, text.out + text.err
     assert 'share_code: "NSHUAT-RAD" -> "NSH-RAD"' in text.out
     assert "suspended: true -> false" in text.out
+    assert 'aetitle: "NSHPACS"' in text.out  # a create lists what A chose,
+    assert "can_search" not in text.out  # not the server defaults every new object gets
     assert markdown.code == 0 and "NSH-RAD" in markdown.out
 
 
@@ -112,12 +114,29 @@ def test_a_second_url_takes_its_credentials_from_the_environment(
 ):
     monkeypatch.setenv("AMBRA_URL2", northshore.url)
     monkeypatch.setenv("AMBRA_LOGIN2", northshore.admin_login)
+    monkeypatch.delenv("AMBRA_PASSWORD2", raising=False)
+    unset = ambraconf("compare", "--from", PROD, "--to", UAT)
     monkeypatch.setenv("AMBRA_PASSWORD2", "wrong password")
-
     wrong = ambraconf("compare", "--from", PROD, "--to", UAT)
     monkeypatch.setenv("AMBRA_PASSWORD2", northshore.admin_password)
     right = ambraconf("compare", "--from", PROD, "--to", UAT, "--format", "json")
 
+    assert unset.code == 1 and "set AMBRA_PASSWORD2" in unset.err
     assert wrong.code == 1 and "Traceback" not in wrong.err
     assert right.code == 0, right.out + right.err
     assert ("update", "webhook", "Reporting System - New Study") in differences(right.out)
+
+
+def test_a_secret_that_differs_is_a_masked_difference(northshore, ambraconf):
+    accounts = northshore.ok("/account/list")["accounts"]
+    uat = next(a["uuid"] for a in accounts if a["name"] == UAT)
+    hooks = northshore.ok("/webhook/list", account_id=uat)["webhooks"]
+    hook = next(h["uuid"] for h in hooks if h["name"] == "Reporting System - New Study")
+    auth = {"custom": {"Authorization": "Bearer uat-only-token"}}
+    northshore.ok("/webhook/set", uuid=hook, auth=json.dumps(auth))
+
+    run = ambraconf("compare", "--from", PROD, "--to", UAT, "--format", "json")
+
+    assert run.code == 0, run.out + run.err
+    assert "auth" in differences(run.out)[("update", "webhook", "Reporting System - New Study")]
+    assert "uat-only-token" not in run.out and "demo-token" not in run.out
