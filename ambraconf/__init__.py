@@ -12,9 +12,28 @@ from typing import TYPE_CHECKING, Any
 from ambraconf.version import __version__
 
 if TYPE_CHECKING:
-    from ambraconf.library import EXPORTABLE, Connection, apply, drift, export, load, plan
+    from ambraconf.library import (
+        EXPORTABLE,
+        Connection,
+        apply,
+        compare,
+        drift,
+        export,
+        load,
+        plan,
+    )
 
-__all__ = ["EXPORTABLE", "Connection", "__version__", "apply", "drift", "export", "load", "plan"]
+__all__ = [
+    "EXPORTABLE",
+    "Connection",
+    "__version__",
+    "apply",
+    "compare",
+    "drift",
+    "export",
+    "load",
+    "plan",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -16,6 +16,7 @@ from ambraconf.config.errors import InvalidConfig
 from ambraconf.config.validate import ValidationResult, load_config, validate_path
 from ambraconf.engine import lock, planfile, records
 from ambraconf.engine.apply import Applier, Stop
+from ambraconf.engine.compare import from_config, from_live, quiet_creates
 from ambraconf.engine.danger import check_acknowledged
 from ambraconf.engine.drift import DriftReport, build_report
 from ambraconf.engine.export import export_account
@@ -33,6 +34,7 @@ __all__ = [
     "EXPORTABLE",
     "Connection",
     "apply",
+    "compare",
     "drift",
     "export",
     "force_unlock",
@@ -219,6 +221,39 @@ def export(
     strays = other_yaml(out, exported)
     written = write_export(exported, out, source=source, force=force)
     return ExportRun(exported, out, written, strays)
+
+
+def compare(
+    source: str,
+    target: str,
+    *,
+    config: str | Path | None = None,
+    kinds: Sequence[str] = EXPORTABLE,
+    connection: Connection | None = None,
+    target_connection: Connection | None = None,
+) -> Plan:
+    """What would change to make the live account ``target`` like ``source``, as a plan of
+    ``target``; changes nothing (docs/compare.md).
+
+    ``source`` is a live account (name or uuid; only its ``kinds``, names from
+    ``EXPORTABLE``), compared as ``export`` writes it, objects only ``target`` has to be
+    deleted; or, with ``config``, that config's account called ``source``, compared as a
+    plan of it would be. ``target_connection`` reaches ``target`` on another Ambra (the
+    default: the same session as ``source``).
+    """
+    path = None if config is None else Path(config)
+    if path is not None:
+        desired = from_config(load_config(path), source, target)
+        with connect(target_connection or connection or Connection()) as client:
+            return make_plan(desired, client, config_path=path, comparing=True).plan
+    cat = catalogue()
+    with connect(connection or Connection()) as client:
+        live = read_snapshot(client, source, kinds, cat)
+        desired = from_live(live, target, kinds, cat.specs, source=client.settings.url)
+        if target_connection is None:
+            return quiet_creates(make_plan(desired, client, comparing=True).plan, cat.specs)
+    with connect(target_connection) as other:
+        return quiet_creates(make_plan(desired, other, comparing=True).plan, cat.specs)
 
 
 def _plan(

@@ -11,6 +11,7 @@ import click
 from ambraconf.cli import errors
 from ambraconf.cli.accounts import accounts_command
 from ambraconf.cli.apply import apply_command
+from ambraconf.cli.compare import compare_command
 from ambraconf.cli.drift import drift_command
 from ambraconf.cli.export import export_command
 from ambraconf.cli.plan import plan_command
@@ -44,6 +45,7 @@ for _command in (
     apply_command,
     drift_command,
     export_command,
+    compare_command,
     unlock_command,
     accounts_command,
 ):

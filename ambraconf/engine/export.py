@@ -18,7 +18,7 @@ directory merge back into the account. What goes in:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +32,7 @@ from ambraconf.kinds.codec import parse_json_text
 from ambraconf.kinds.spec import KindSpec, walk
 
 ACCOUNT_FILE = "account.yaml"
+_Strip = Callable[[KindSpec, Mapping[str, Any]], dict[str, Any]]
 ENV_PREFIX = "AMBRACONF"
 
 
@@ -73,16 +74,24 @@ class Export:
 
 
 def export_account(
-    live: LiveAccount, kinds: Sequence[str], specs: Mapping[str, KindSpec]
+    live: LiveAccount,
+    kinds: Sequence[str],
+    specs: Mapping[str, KindSpec],
+    *,
+    keep_defaults: bool = False,
 ) -> Export:
-    """The documents of ``kinds`` (kind names, ``account`` for fields and settings)."""
+    """The documents of ``kinds`` (kind names, ``account`` for fields and settings).
+
+    ``keep_defaults`` writes server defaults too: ``compare`` needs them, since a default
+    in one account is a value another account must have to be alike."""
     result = Export(live.name)
+    strip = _kept if keep_defaults else without_defaults
     names = _EnvNames()
     texts = _TextFiles(result)
     for kind in (k for k in specs if k in kinds):
         spec = specs[kind]
         if spec.holds_others:
-            head = _account_head(spec, live, result)
+            head = _account_head(spec, live, result, strip)
             if head:
                 title = f"Fields and settings of the account {live.name}"
                 document = _document(live.name, head)
@@ -91,7 +100,7 @@ def export_account(
         objects = [
             values
             for obj, pinned in _chosen(spec, live.of_kind(kind), result)
-            if (values := _export_object(spec, obj, pinned, names, result, live)) is not None
+            if (values := _export_object(spec, obj, pinned, names, result, live, strip)) is not None
             and (values := texts.moved_out(spec, obj, values)) is not None
         ]
         if objects:
@@ -119,10 +128,17 @@ def _document(account: str, content: dict[str, Any]) -> dict[str, Any]:
     return {"accounts": [{"name": account, **content}]}
 
 
-def _account_head(spec: KindSpec, live: LiveAccount, result: Export) -> dict[str, Any]:
+def _kept(spec: KindSpec, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Every value, defaults included (``keep_defaults``)."""
+    return dict(values)
+
+
+def _account_head(
+    spec: KindSpec, live: LiveAccount, result: Export, strip: _Strip
+) -> dict[str, Any]:
     """``fields:`` and ``settings:`` of the account, through the account model."""
     own = live.of_kind(spec.name)
-    current = without_defaults(spec, own[0].values if own else {})
+    current = strip(spec, own[0].values if own else {})
     settings = current.pop("settings", {})
     values = {
         **_escaped(current),
@@ -179,8 +195,9 @@ def _export_object(
     names: _EnvNames,
     result: Export,
     live: LiveAccount,
+    strip: _Strip,
 ) -> dict[str, Any] | None:
-    values = without_defaults(spec, spec.without_spared(obj.values, live.names))
+    values = strip(spec, spec.without_spared(obj.values, live.names))
     values = _escaped(values)
     display = spec.display(obj.values)
     for path in _secret_leaves(spec):

@@ -49,6 +49,8 @@ def plan_account(
     applied: frozenset[str] = frozenset(),
     retiring: Mapping[str, str] | None = None,
     renamed: Mapping[str, str] | None = None,
+    *,
+    dangling_ok: bool = False,
 ) -> tuple[list[Action], dict[str, dict[str, dict[str, str]]], dict[str, str]]:
     """Actions for one account (the account itself included), the unmanaged live objects
     by kind (each name with its key by field), and fingerprints of the live objects the
@@ -143,7 +145,7 @@ def plan_account(
         if found is not None:
             raws[action.address] = found.raw
             live_values[action.address] = found.values
-    _check_references(desired, live, specs, missing)
+    _check_references(desired, live, specs, missing, dangling_ok=dangling_ok)
     _note_dropped_keys(actions, live_values, applied_keys or {})
     _repoint(actions, specs)
     _note_pauses(actions, raws, specs)
@@ -313,18 +315,25 @@ def _repoint(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
 
 
 def _check_references(
-    desired: DesiredAccount, live: LiveAccount, specs: Mapping[str, KindSpec], missing: list[str]
+    desired: DesiredAccount,
+    live: LiveAccount,
+    specs: Mapping[str, KindSpec],
+    missing: list[str],
+    *,
+    dangling_ok: bool = False,
 ) -> None:
     """Every name the config uses must be live or in the config, before anything changes.
 
     Objects ambraconf does not manage (sites) can only be live, as can objects of kinds it
     never creates (``missing``: those the files describe but the account lacks).
+    ``dangling_ok`` (compare, which never applies) lets names of live-only objects the
+    account lacks through: a route to another account's PACS is a difference to show.
     """
     defined = {
         (kind, fold(o.values.get(specs[kind].name_key))) for kind in specs for o in desired.of(kind)
     }
     problems = list(missing)
-    for kind in kinds_in_play(desired, specs):
+    for kind in () if dangling_ok else kinds_in_play(desired, specs):
         # validate has seen that every other name is defined in the config
         refs = [r for r in specs[kind].references if _may_be_live_only(r.target, desired, specs)]
         for obj in desired.of(kind) if refs else ():

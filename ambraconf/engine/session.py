@@ -8,6 +8,8 @@ the results and the request counts.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from ambraconf.api import AmbraClient, ClientSettings, Transport
 from ambraconf.api.transport import RequestCounts
+from ambraconf.config.errors import UserError
 from ambraconf.engine.apply import ApplyResult
 from ambraconf.engine.export import Export
 from ambraconf.engine.plan import Plan
@@ -32,11 +35,22 @@ class Connection:
     bundle_size: int = 50
     on_requests: Callable[[RequestCounts], None] | None = None
     """Called with the requests made once the session ends, even when the run failed."""
+    env_suffix: str = ""
+    """Read ``AMBRA_URL<suffix>``, ``AMBRA_LOGIN<suffix>``... instead: ``compare --url2``
+    reaches a second Ambra whose credentials are in ``AMBRA_*2`` (docs/compare.md)."""
 
 
 @contextmanager
 def connect(connection: Connection) -> Iterator[AmbraClient]:
-    settings = ClientSettings.from_env(url=connection.url, login=connection.login)
+    try:
+        settings = ClientSettings.from_env(
+            _suffixed(connection.env_suffix), url=connection.url, login=connection.login
+        )
+    except UserError as error:
+        if not connection.env_suffix:
+            raise
+        named = _renamer(connection.env_suffix)
+        raise UserError(named(error.message), hint=error.hint and named(error.hint)) from None
     transport = Transport(
         settings.url, ca_bundle=settings.ca_bundle, requests_per_second=connection.rate
     )
@@ -47,6 +61,23 @@ def connect(connection: Connection) -> Iterator[AmbraClient]:
     finally:
         if connection.on_requests is not None:
             connection.on_requests(client.counts())
+
+
+def _suffixed(suffix: str) -> dict[str, str] | None:
+    """The environment as ``ClientSettings`` reads it, ``AMBRA_X<suffix>`` as ``AMBRA_X``;
+    None (the process environment) without a suffix."""
+    if not suffix:
+        return None
+    return {
+        name[: -len(suffix)]: value
+        for name, value in os.environ.items()
+        if name.startswith("AMBRA_") and name.endswith(suffix)
+    }
+
+
+def _renamer(suffix: str) -> Callable[[str], str]:
+    """Messages about missing settings name the variables that were read: ``AMBRA_URL2``."""
+    return lambda text: re.sub(r"\b(AMBRA_[A-Z_]+)\b", rf"\g<1>{suffix}", text)
 
 
 @dataclass

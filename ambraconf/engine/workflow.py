@@ -61,7 +61,12 @@ def make_plan(
     accounts: Sequence[str] = (),
     targets: Sequence[str] = (),
     config_path: Path | None = None,
+    comparing: bool = False,
 ) -> PlanRun:
+    """The plan of ``config`` against live state. ``comparing`` (compare, which never
+    applies) lets references to live-only objects the account lacks through as
+    differences (``plan_account``'s ``dangling_ok``), and leaves out the records of the last
+    apply: they tell about the account's own config, not about the one compared with it."""
     chosen = choose_accounts(config, accounts)
     cat = catalogue()
     live = read_live(client, chosen, cat)
@@ -72,7 +77,11 @@ def make_plan(
         config_revision=config_revision(config_path),
         config_files=config.sources.relative_to(config_path) if config_path else {},
     )
-    applied = records.read(client, [state for state in live.values() if state is not None])
+    applied = (
+        {}
+        if comparing
+        else records.read(client, [state for state in live.values() if state is not None])
+    )
     for desired in chosen:
         state = live[desired.name]
         if state is None:
@@ -86,6 +95,7 @@ def make_plan(
             frozenset(record.objects) if record else frozenset(),
             record.retiring if record else None,
             record.renamed if record else None,
+            dangling_ok=comparing,
         )
         plan.actions.extend(actions)
         if unmanaged:
