@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -17,6 +17,9 @@ from ambraconf.config.positions import LocatedDict, Mark, locate
 from ambraconf.kinds import ACCOUNT, KINDS, KindSpec
 from ambraconf.kinds.account import is_ignored
 from ambraconf.kinds.base import META_FIELDS
+
+if TYPE_CHECKING:  # policies read desired objects: imported for the type only
+    from ambraconf.config.policies import Policy
 
 
 @dataclass
@@ -161,10 +164,12 @@ class DesiredAccount:
 
 @dataclass
 class Config:
-    """A whole validated configuration: its accounts and the files it was read from."""
+    """A whole validated configuration: its accounts, the files it was read from, and the
+    policies (``config.policies.Policy``) that plans are checked against."""
 
     accounts: list[DesiredAccount]
     files: list[str]
+    policies: list[Policy] = field(default_factory=list)
 
     def account(self, name: str) -> DesiredAccount | None:
         """The account called ``name`` (any letter case)."""

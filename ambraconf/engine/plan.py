@@ -72,6 +72,19 @@ class Hazard:
 
 
 @dataclass
+class Violation:
+    """A planned action a policy forbids (``engine.policy``): the policy, where it is
+    written, the action, and where the object is written when a file defines it."""
+
+    policy: str
+    policy_at: str
+    address: str
+    op: str
+    message: str
+    object_at: str | None = None
+
+
+@dataclass
 class Action:
     """One thing apply would do to one object."""
 
@@ -132,6 +145,8 @@ class Plan:
     accounts: list[str] = field(default_factory=list)
     created_at: str = ""
     config_revision: str | None = None
+    violations: list[Violation] = field(default_factory=list)
+    """Actions the config's policies forbid: such a plan is shown but never applied."""
 
     def counts(self) -> dict[str, int]:
         totals: dict[str, int] = dict.fromkeys(OPS, 0)
@@ -171,6 +186,7 @@ class Plan:
                 for a in self.dangerous
                 for hazard in a.hazards
             ],
+            "violations": [asdict(v) for v in self.violations],
             "actions": [a.to_json() for a in self.actions],
             "unmanaged": self.unmanaged,
             "fingerprints": self.fingerprints,
