@@ -126,9 +126,11 @@ def load_policies(raw: LocatedList | None, diagnostics: Diagnostics) -> list[Pol
     policies: list[Policy] = []
     seen: dict[str, Mark] = {}
     for index, item in enumerate(raw or ()):
-        mark = raw.item_mark(index) if raw is not None else None
         if not isinstance(item, LocatedDict):
-            diagnostics.error(mark, f"a policy is a mapping, got {describe(item)}")
+            diagnostics.error(
+                raw.item_mark(index) if raw is not None else None,
+                f"a policy is a mapping, got {describe(item)}",
+            )
             continue
         try:
             rule = PolicyRule.model_validate(item)

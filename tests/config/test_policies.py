@@ -140,3 +140,14 @@ def test_the_rules_in_the_docs_are_valid_rules(write: Write) -> None:
     result = check()
     assert result.errors == []
     assert len(result.policies) == 6
+
+
+def test_policies_that_are_not_rules_are_errors_where_written(write: Write) -> None:
+    write("accounts.yaml", ACCOUNTS)
+    write("p.yaml", "policies: [just text]\n")
+    write("q.yaml", "policies: {name: x}\n")
+    messages = [str(d) for d in check().errors]
+    assert messages == [
+        "cfg/p.yaml:1:12: policies[0]: a policy is a mapping, got text 'just text'",
+        "cfg/q.yaml:1:11: policies: 'policies' is a list of policies, got a mapping",
+    ], messages
