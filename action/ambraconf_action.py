@@ -500,7 +500,32 @@ def plan_or_error(inputs: Inputs, out: Path, title: str) -> Planned | Outcome:
     markdown = render(plan, "markdown").out
     # the log reads as a terminal does; the markdown goes to the summary and the comment
     echo_untrusted(render(plan, "text").out, "The plan (as markdown in the job summary)")
+    if plan.violations:
+        return refused_by_policies(plan, markdown)
     return Planned(plan, markdown)
+
+
+def refused_by_policies(plan: Plan, markdown: str) -> Outcome:
+    """A plan that breaks policies: an annotation per violation, at the object's line when
+    a file defines it (else at the policy's), and an outcome that fails; nothing is applied."""
+    for v in plan.violations:
+        file, line, col = (v.object_at or v.policy_at).rsplit(":", 2)
+        annotate(
+            "error",
+            f"{v.address}: {v.message}\npolicy '{v.policy}' at {v.policy_at}",
+            file=workspace_relative(file),
+            line=line,
+            col=col,
+            title="ambraconf: policy violation",
+        )
+    count = len(plan.violations)
+    return Outcome(
+        exitcode=1,
+        report=markdown,
+        has_changes=plan.has_changes,
+        failed=True,
+        error=f"the plan breaks {count} polic{'y' if count == 1 else 'ies'}; nothing was applied",
+    )
 
 
 def do_plan(inputs: Inputs) -> Outcome:

@@ -22,6 +22,7 @@ from ambraconf.engine.drift import DriftReport, build_report
 from ambraconf.engine.export import export_account
 from ambraconf.engine.export_files import other_yaml, write_export
 from ambraconf.engine.plan import Plan
+from ambraconf.engine.policy import refuse_violations
 from ambraconf.engine.preview import attach_previews
 from ambraconf.engine.read import AccountRead, find_account, read_snapshot
 from ambraconf.engine.safety import check_thresholds
@@ -84,7 +85,8 @@ def plan(
     """What apply would change to make Ambra match the config at ``path``; changes nothing.
     With ``out``, the plan is also saved there for ``apply(out)``. Changes of kinds that
     declare a preview get a preview line; with ``preview`` their dry runs are sent (for a
-    purge rule, ``/purge/run`` with ``dry_run``: a queued job whose result Ambra mails)."""
+    purge rule, ``/purge/run`` with ``dry_run``: a queued job whose result Ambra mails).
+    Changes the config's policies forbid are in ``plan.violations`` (apply refuses them)."""
     with connect(connection or Connection()) as client:
         run = _plan(Path(path), client, accounts, targets)
         attach_previews(run.plan, client, BY_NAME, run=preview)
@@ -111,7 +113,9 @@ def apply(
 
     ``on_plan`` sees the plan before anything changes; ``confirm`` is asked when there are
     changes, unless the plan is a saved one (it was reviewed already); without it the apply
-    goes ahead. Past the safety thresholds it refuses (``UnsafePlan``) unless ``force``; a
+    goes ahead. A plan that breaks a policy (``plan.violations``) it refuses
+    (``PolicyViolated``), whatever the flags. Past the safety thresholds it refuses
+    (``UnsafePlan``) unless ``force``; a
     dangerous change (``kinds.danger``) it refuses (``DangerousPlan``) unless the files
     acknowledge it (``dangerous_ok:``) or its class is in ``allow_dangerous``, ``force``
     or not.
@@ -132,6 +136,7 @@ def apply(
             planfile.check_unchanged(saved, run.plan, subset=subset)
         if on_plan is not None:
             on_plan(run.plan)
+        refuse_violations(run.plan)
         if not run.plan.has_changes:
             return ApplyRun(run.plan, warnings=_record(client, run, set(), bool(targets)))
         check_acknowledged(run.plan, allow_dangerous)

@@ -62,7 +62,8 @@ def plan_command(
 
     Reads live state through the API (credentials from AMBRA_URL, AMBRA_LOGIN and
     AMBRA_PASSWORD, or AMBRA_SID) and compares it with the files: only the fields the
-    files set are managed. Nothing is changed.
+    files set are managed. Nothing is changed. Exit code 1 when the plan breaks a
+    policy (docs/policies.md).
     """
     from ambraconf import library
 
@@ -78,4 +79,6 @@ def plan_command(
     emit(plan, output_format, color)
     if output_format == "text" and out is not None:
         click.echo(f"\nSaved the plan to {out}; apply it with: ambraconf apply {out}")
+    if plan.violations:
+        return 1  # shown first in every format; apply would refuse this plan
     return EXIT_CHANGES if detailed_exitcode and plan.has_changes else 0

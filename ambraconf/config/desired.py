@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -18,6 +18,9 @@ from ambraconf.config.sources import Sources
 from ambraconf.kinds import ACCOUNT, KINDS, KindSpec
 from ambraconf.kinds.account import is_ignored
 from ambraconf.kinds.base import META_FIELDS
+
+if TYPE_CHECKING:  # policies read desired objects: imported for the type only
+    from ambraconf.config.policies import Policy
 
 
 @dataclass
@@ -162,12 +165,14 @@ class DesiredAccount:
 
 @dataclass
 class Config:
-    """A whole validated configuration: its accounts and the files it was read from (by
-    name in ``files``; every file read, with its digest, in ``sources``)."""
+    """A whole validated configuration: its accounts, the files it was read from (by name
+    in ``files``; every file read, with its digest, in ``sources``), and the policies
+    (``config.policies.Policy``) that plans are checked against."""
 
     accounts: list[DesiredAccount]
     files: list[str]
     sources: Sources = field(default_factory=Sources)
+    policies: list[Policy] = field(default_factory=list)
 
     def account(self, name: str) -> DesiredAccount | None:
         """The account called ``name`` (any letter case)."""

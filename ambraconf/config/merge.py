@@ -20,7 +20,7 @@ from ambraconf.kinds import BY_KEY
 from ambraconf.kinds.base import describe
 from ambraconf.suggest import did_you_mean
 
-TOP_LEVEL = ("variables", "shared", "accounts")
+TOP_LEVEL = ("variables", "shared", "accounts", "policies")
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 MERGED_MAPPINGS = ("fields", "settings", "variables")
 CONCATENATED = ("include",)
@@ -42,6 +42,8 @@ class Merged:
     variables: dict[str, Variable] = field(default_factory=dict)
     shared: dict[str, SharedBlock] = field(default_factory=dict)
     accounts: list[LocatedDict] = field(default_factory=list)
+    policies: LocatedList | None = None
+    """Every file's ``policies:`` list, concatenated (config.policies checks them)."""
 
 
 def merge_documents(documents: list[Document], diagnostics: Diagnostics) -> Merged:
@@ -64,6 +66,13 @@ def merge_documents(documents: list[Document], diagnostics: Diagnostics) -> Merg
                 _merge_shared(merged.shared, value, value_mark, diagnostics)
             elif key == "accounts":
                 _merge_accounts(merged.accounts, by_name, value, value_mark, diagnostics)
+            elif key == "policies":
+                if isinstance(value, LocatedList):
+                    merged.policies = _concat(merged.policies, value)
+                else:
+                    diagnostics.error(
+                        value_mark, f"'policies' is a list of policies, got {describe(value)}"
+                    )
             else:
                 diagnostics.error(
                     key_mark,

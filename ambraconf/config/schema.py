@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import Field
 
+from ambraconf.config.policies import PolicyRule
 from ambraconf.kinds import Account, SharedBlock
 from ambraconf.kinds.account import Scalar
 from ambraconf.kinds.base import Model
@@ -40,6 +41,9 @@ class ConfigFile(Model):
         None, description="Named blocks of objects that accounts add with include: [name]."
     )
     accounts: list[Account] | None = Field(None, description="The accounts to manage.")  # type: ignore[valid-type]
+    policies: list[PolicyRule] | None = Field(
+        None, description="Guard-rail rules over the files and the plan (docs/policies.md)."
+    )
 
 
 def config_schema() -> dict[str, Any]:

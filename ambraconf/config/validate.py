@@ -24,6 +24,7 @@ from ambraconf.config.interpolate import Interpolator, Variable
 from ambraconf.config.loader import load_path
 from ambraconf.config.merge import Merged, SharedBlock, check_variables, merge_documents
 from ambraconf.config.model_errors import report_validation_error
+from ambraconf.config.policies import Policy, check_policies, load_policies
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark
 from ambraconf.config.sources import Sources
 from ambraconf.gc_tuning import bulk_allocations
@@ -47,6 +48,7 @@ class ValidationResult:
     diagnostics: list[Diagnostic]
     accounts: list[DesiredAccount] = field(default_factory=list)
     sources: Sources = field(default_factory=Sources)
+    policies: list[Policy] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -62,7 +64,7 @@ class ValidationResult:
 
     @property
     def config(self) -> Config | None:
-        return Config(self.accounts, self.files, self.sources) if self.ok else None
+        return Config(self.accounts, self.files, self.sources, self.policies) if self.ok else None
 
 
 @bulk_allocations()
@@ -95,6 +97,8 @@ def _validate(path: Path, env: Mapping[str, str] | None, need_secrets: bool) -> 
             hint="add an 'accounts:' list with at least one account name",
         )
     check_accounts(accounts, diagnostics, references=not loaded.unreadable)
+    policies = load_policies(merged.policies, diagnostics)
+    check_policies(policies, accounts, diagnostics)
     if loaded.unreadable and accounts:
         diagnostics.warning(
             None,
@@ -102,7 +106,9 @@ def _validate(path: Path, env: Mapping[str, str] | None, need_secrets: bool) -> 
             f"{', '.join(loaded.unreadable)} could not be read",
             hint="fix the errors in those files first",
         )
-    return ValidationResult(str(path), loaded.files, diagnostics.sorted(), accounts, loaded.sources)
+    return ValidationResult(
+        str(path), loaded.files, diagnostics.sorted(), accounts, loaded.sources, policies
+    )
 
 
 def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:

@@ -72,6 +72,19 @@ class Hazard:
 
 
 @dataclass
+class Violation:
+    """A planned action a policy forbids (``engine.policy``): the policy, where it is
+    written, the action, and where the object is written when a file defines it."""
+
+    policy: str
+    policy_at: str
+    address: str
+    op: str
+    message: str
+    object_at: str | None = None
+
+
+@dataclass
 class Action:
     """One thing apply would do to one object."""
 
@@ -149,6 +162,8 @@ class Plan:
     config_files: dict[str, str] = field(default_factory=dict)
     """The SHA-256 of every file the config was read from, by path relative to the config
     (``config.sources``): what a saved plan checks the files against when it is applied."""
+    violations: list[Violation] = field(default_factory=list)
+    """Actions the config's policies forbid: such a plan is shown but never applied."""
 
     def counts(self) -> dict[str, int]:
         totals: dict[str, int] = dict.fromkeys(OPS, 0)
@@ -187,6 +202,7 @@ class Plan:
             "dangerous": [
                 {**a.names(), **asdict(hazard)} for a in self.dangerous for hazard in a.hazards
             ],
+            "violations": [asdict(v) for v in self.violations],
             "actions": [a.to_json() for a in self.actions],
             "unmanaged": self.unmanaged,
             "fingerprints": self.fingerprints,

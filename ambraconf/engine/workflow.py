@@ -11,7 +11,7 @@ from pathlib import Path
 from ambraconf.api.client import AmbraClient
 from ambraconf.config.desired import Config, DesiredAccount
 from ambraconf.config.errors import UserError
-from ambraconf.engine import records
+from ambraconf.engine import policy, records
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, Plan
 from ambraconf.engine.planner import plan_account
@@ -104,6 +104,7 @@ def make_plan(
         plan.fingerprints.update(fingerprints)
     if targets:
         plan.actions = select_targets(plan.actions, targets)
+    policy.check_plan(plan, config)
     return PlanRun(plan, {k: v for k, v in live.items() if v is not None}, applied)
 
 

@@ -10,6 +10,8 @@ from ambraconf.reports.review import (
     DANGER_HOW,
     HIGHLIGHTED,
     PREVIEW_LABEL,
+    VIOLATIONS_HEADING,
+    VIOLATIONS_NOTE,
     danger_heading,
     for_review,
     hazard_detail,
@@ -38,6 +40,7 @@ def render(plan: Plan) -> str:
         + "."
     )
     lines.append("")
+    lines.extend(_violations(plan))
     lines.extend(_dangers(plan))
     lines.append("| Account | Create | Update | Replace | Delete | Unchanged |")
     lines.append("|---|---:|---:|---:|---:|---:|")
@@ -71,6 +74,22 @@ def render(plan: Plan) -> str:
             break
         lines.append(block)
     return "\n".join(lines) + "\n"
+
+
+def _violations(plan: Plan) -> list[str]:
+    """Changes a policy forbids, before everything else: apply refuses such a plan."""
+    if not plan.violations:
+        return []
+    lines = [f"### :no_entry: {VIOLATIONS_HEADING} ({len(plan.violations)}), {VIOLATIONS_NOTE}", ""]
+    for v in plan.violations:
+        where = f"`{_escape(v.policy_at)}`"
+        if v.object_at:
+            where += f", object at `{_escape(v.object_at)}`"
+        lines.append(
+            f"- **<code>{_html(v.address)}</code>**: {_html(v.message)}: policy "
+            f"<code>{_html(v.policy)}</code> ({where})"
+        )
+    return [*lines, ""]
 
 
 def _dangers(plan: Plan) -> list[str]:

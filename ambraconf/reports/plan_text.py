@@ -14,6 +14,8 @@ from ambraconf.reports.review import (
     DANGER_HOW,
     HIGHLIGHTED,
     PREVIEW_LABEL,
+    VIOLATIONS_HEADING,
+    VIOLATIONS_NOTE,
     danger_heading,
     for_review,
     hazard_detail,
@@ -28,7 +30,7 @@ COLOURS = {"create": "green", "update": "yellow", "replace": "magenta", "delete"
 
 
 def render(plan: Plan, *, colour: bool = False, show_noop: bool = False) -> str:
-    lines = [*_dangers(plan, colour), *_summary(plan, colour)]
+    lines = [*_violations(plan, colour), *_dangers(plan, colour), *_summary(plan, colour)]
     for account in plan.accounts:
         actions = for_review(a for a in plan.actions if a.account == account)
         shown = [a for a in actions if show_noop or a.op != "noop" or a.notes]
@@ -49,6 +51,20 @@ def render(plan: Plan, *, colour: bool = False, show_noop: bool = False) -> str:
         summary = "No changes. Live state matches the configuration."
     lines.append(_style(summary, colour, bold=True))
     return "\n".join(lines)
+
+
+def _violations(plan: Plan, colour: bool) -> list[str]:
+    """Changes a policy forbids come first: apply refuses the plan while there are any."""
+    if not plan.violations:
+        return []
+    heading = f"{VIOLATIONS_HEADING} ({len(plan.violations)}), {VIOLATIONS_NOTE}:"
+    lines = [_style(heading, colour, fg="red", bold=True)]
+    for violation in plan.violations:
+        lines.append(_style(f"  x {violation.address}: {violation.message}", colour, fg="red"))
+        lines.append(f"      policy '{violation.policy}' at {violation.policy_at}")
+        if violation.object_at:
+            lines.append(f"      defined at {violation.object_at}")
+    return [*lines, ""]
 
 
 def _dangers(plan: Plan, colour: bool) -> list[str]:

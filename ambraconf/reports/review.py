@@ -31,6 +31,8 @@ def for_review(actions: Iterable[Action]) -> list[Action]:
     )
 
 
+VIOLATIONS_HEADING = "Policy violations"
+VIOLATIONS_NOTE = "apply refuses this plan (docs/policies.md)"
 DANGER_HEADING = "Dangerous changes"
 DANGER_HOW = (
     "Acknowledge a class with --allow-dangerous CLASS, or an object with dangerous_ok: "

@@ -354,3 +354,33 @@ def test_a_dangerous_change_fails_apply_until_the_allow_dangerous_input_names_it
     )
     assert not allowed.failed, allowed.log
     assert "**Apply complete: 0 created, 1 updated, 0 deleted.**" in allowed.summary
+
+
+def test_a_plan_that_breaks_a_policy_fails_with_an_annotation_at_the_object(
+    run_action: ActionRunner, ambra_env: dict[str, str], sandbox: SandboxHandle
+) -> None:
+    apply = {**FAST, "command": "apply", "path": "config"}
+    assert not run_action(apply, env=ambra_env, event=push_event()).failed
+    folder = run_action.workspace / "config"
+    (folder / "policies.yaml").write_text(
+        "policies:\n  - {name: roles are frozen, kind: roles, forbid_ops: [update]}\n"
+    )
+    config = folder / "accounts.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "          study_download: true\n",
+            "          study_download: true\n          study_delete: true\n",
+        )
+    )
+
+    refused = run_action(apply, env=ambra_env, event=push_event())
+
+    assert refused.failed
+    assert ":no_entry: Policy violations (1)" in refused.summary
+    annotation = next(a for a in refused.annotations() if "policy violation" in a)
+    assert annotation.startswith("::error file=config/accounts.yaml,line=13,col=9,")
+    assert "roles are frozen" in annotation
+    roles = sandbox.ok("/role/list", account_id=sandbox.account_id)["roles"]
+    permissions = next(r for r in roles if r["name"] == "Radiologist")["permissions"]
+    granted = json.loads(permissions) if isinstance(permissions, str) else permissions
+    assert granted["study_delete"] in (0, "0", False)  # nothing was applied

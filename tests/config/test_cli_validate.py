@@ -17,7 +17,7 @@ def test_validate_says_what_it_checked() -> None:
     env = {"NORTHSHORE_REPORTING_TOKEN": "x"}
     result = CliRunner().invoke(cli, ["validate", NORTHSHORE], env=env, standalone_mode=False)
     assert result.return_value == 0, result.output
-    assert "valid (11 files, 2 accounts)" in result.output
+    assert "valid (12 files, 2 accounts)" in result.output
     assert (
         "Northshore Health: 5 custom fields, 7 roles, 4 account users, 2 destinations, 6 groups, "
         "5 locations, 2 webhooks, 1 validation rule, 7 routes, 1 HL7 transform, 1 dictionary, "
