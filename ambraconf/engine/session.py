@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ambraconf.api import AmbraClient, ClientSettings, Transport
+from ambraconf.api import AmbraClient, ClientSettings, Deadline, Transport
+from ambraconf.api.deadline import DEFAULT_COMMAND_SECONDS
 from ambraconf.api.transport import RequestCounts
 from ambraconf.engine.apply import ApplyResult
 from ambraconf.engine.export import Export
@@ -32,13 +33,19 @@ class Connection:
     bundle_size: int = 50
     on_requests: Callable[[RequestCounts], None] | None = None
     """Called with the requests made once the session ends, even when the run failed."""
+    timeout: float = DEFAULT_COMMAND_SECONDS
+    """Seconds the whole command may take, from connecting (``api.deadline``): past it
+    nothing more is sent and the command fails (an apply stops and reports what it did)."""
 
 
 @contextmanager
 def connect(connection: Connection) -> Iterator[AmbraClient]:
     settings = ClientSettings.from_env(url=connection.url, login=connection.login)
     transport = Transport(
-        settings.url, ca_bundle=settings.ca_bundle, requests_per_second=connection.rate
+        settings.url,
+        ca_bundle=settings.ca_bundle,
+        requests_per_second=connection.rate,
+        deadline=Deadline(connection.timeout),
     )
     client = AmbraClient(settings, transport=transport, bundle_size=connection.bundle_size)
     try:
@@ -60,12 +67,15 @@ class ApplyRun:
     result: ApplyResult | None = None
     confirmed: bool = True
     warnings: list[str] = field(default_factory=list)
+    timed_out: str | None = None
+    """Why the apply stopped early when the command's deadline passed (``result`` is then
+    ``interrupted`` and says what was done)."""
 
     @property
     def ok(self) -> bool:
         """Everything asked for was done (a cancelled apply did not do what was asked)."""
         if self.result is None:
-            return self.confirmed
+            return self.confirmed and self.timed_out is None
         return not (self.result.failed or self.result.skipped or self.result.interrupted)
 
 
