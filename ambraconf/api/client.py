@@ -530,6 +530,13 @@ def _read_page(
             f"{path}: the reply has no {request.list_key!r} list (keys: {keys})",
             endpoint=path,
         )
+    strays = [item for item in items if not isinstance(item, dict)]
+    if strays:
+        raise TransportError(
+            f"{path}: the {request.list_key!r} list holds {len(strays)} entries that are not "
+            f"objects (the first: {str(strays[0])[:80]})",
+            endpoint=path,
+        )
     page = reply.get("page")
     if page is None:
         if request.paged and number > 1:

@@ -219,3 +219,14 @@ def test_a_command_against_a_silent_server_fails_at_its_timeout_naming_the_endpo
     assert "raise --timeout" in err
     assert "Traceback" not in err
     assert server.paths[-1] == "/session/logout"  # the session was closed all the same
+
+
+def test_a_list_whose_rows_are_not_objects_is_an_api_error_not_an_internal_one(
+    serve: Serve,
+) -> None:
+    rows = [{"uuid": "r-1", "name": "Radiologist"}, "r-2", None]
+    page = {"more": 0, "rows": 5000, "number": 1}
+    server, client = serve(lambda path, form: answer({"status": "OK", "roles": rows, "page": page}))
+
+    with pytest.raises(TransportError, match=r"^/role/list: the 'roles' list holds 2 entries "):
+        client.list_all("/role/list", "roles")
