@@ -115,8 +115,11 @@ def apply(
         check_acknowledged(run.plan, allow_dangerous)
         if not force:
             check_thresholds(run.plan, run.live)
-        if confirm is not None and saved is None and not confirm(run.plan):
-            return ApplyRun(run.plan, confirmed=False)
+        if confirm is not None and saved is None:
+            with client.deadline.paused():
+                confirmed = confirm(run.plan)
+            if not confirmed:
+                return ApplyRun(run.plan, confirmed=False)
         stop = stop or Stop()
         applier = Applier(
             client,

@@ -100,5 +100,16 @@ class Deadline:
             with self._lock:
                 self._finishing -= 1
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Time spent in the block does not count: someone at the prompt reads the plan
+        for as long as they like, and the command still gets its whole budget."""
+        start = self._clock()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._at += self._clock() - start
+
     def describe(self) -> str:
         return f"the command's time limit of {self.seconds:g} s (--timeout) ran out"

@@ -8,7 +8,6 @@ the test is exact about where the apply stopped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,11 +29,9 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return now
 
 
+@pytest.mark.usefixtures("ambraconf")  # for the sandbox's credentials in the environment
 def test_an_apply_past_its_deadline_stops_reports_and_a_rerun_converges(
-    with_pacs: SandboxHandle,
-    clinic: Path,
-    clock: list[float],
-    ambraconf: Callable[..., object],
+    with_pacs: SandboxHandle, clinic: Path, clock: list[float]
 ) -> None:
     lines: list[str] = []
 
@@ -61,3 +58,17 @@ def test_an_apply_past_its_deadline_stops_reports_and_a_rerun_converges(
     rerun = library.apply(clinic, connection=Connection(rate=1000, timeout=60))
     assert rerun.ok and rerun.timed_out is None, rerun.result and rerun.result.summary()
     assert not library.plan(clinic, connection=Connection(rate=1000)).has_changes
+
+
+@pytest.mark.usefixtures("ambraconf")
+def test_the_time_spent_at_the_prompt_does_not_count(
+    with_pacs: SandboxHandle, clinic: Path, clock: list[float]
+) -> None:
+    def slow_reader(plan: object) -> bool:
+        clock[0] += 3600.0  # an hour reading the plan before typing yes
+        return True
+
+    run = library.apply(clinic, confirm=slow_reader, connection=Connection(rate=1000, timeout=60))
+
+    assert run.timed_out is None
+    assert run.ok, run.result and run.result.summary()
