@@ -123,6 +123,8 @@ def apply(
     changes things; a request then (``stop.request()``, from a signal handler, say) lets
     the bundle in flight finish, sends nothing more, and returns a result that is
     ``interrupted``, with what was not started; what was done is recorded as usual.
+    The command's deadline (``Connection.timeout``) stops it the same way (the call in
+    flight is cut, though): the result is then ``interrupted`` and ``timed_out`` says why.
     """
     path = Path(path)
     saved = planfile.load(path) if planfile.is_saved_plan(path) else None
@@ -142,8 +144,11 @@ def apply(
         check_acknowledged(run.plan, allow_dangerous)
         if not force:
             check_thresholds(run.plan, run.live)
-        if confirm is not None and saved is None and not confirm(run.plan):
-            return ApplyRun(run.plan, confirmed=False)
+        if confirm is not None and saved is None:
+            with client.deadline.paused():
+                confirmed = confirm(run.plan)
+            if not confirmed:
+                return ApplyRun(run.plan, confirmed=False)
         stop = stop or Stop()
         applier = Applier(
             client,
@@ -155,16 +160,30 @@ def apply(
         )
         locked = [(a.name, a.uuid) for a in run.live.values() if a.uuid]
         token = lock.acquire(client, locked)
+        deadline = client.deadline
+        timed_out: list[str] = []
+
+        def time_is_up() -> None:
+            timed_out.append(f"apply stopped: {deadline.describe()}")
+            stop.request()
+
         try:
             records.save_before_apply(client, run.live, run.plan, run.records)
-            with stop.during():
+            with stop.during(), deadline.on_expiry(time_is_up):
                 result = applier.apply(run.plan)
                 done = {o.action.address for o in result.outcomes if o.status == "done"}
                 retired = {o.action.uuid for o in result.outcomes if o.retired and o.action.uuid}
-                warnings = _record(client, run, done, bool(targets), retired)
+                with deadline.finishing():
+                    warnings = _record(client, run, done, bool(targets), retired)
         finally:
-            unlocked = lock.release(client, locked, token)
-    return ApplyRun(run.plan, result, warnings=[*warnings, *unlocked])
+            with deadline.finishing():
+                unlocked = lock.release(client, locked, token)
+    return ApplyRun(
+        run.plan,
+        result,
+        warnings=[*warnings, *unlocked],
+        timed_out=timed_out[0] if timed_out else None,
+    )
 
 
 def force_unlock(accounts: Sequence[str], *, connection: Connection | None = None) -> list[str]:

@@ -2,11 +2,13 @@
 retries, rate limit and errors."""
 
 from ambraconf.api.client import AmbraClient, BundleResult, ListRequest, is_read
+from ambraconf.api.deadline import Deadline
 from ambraconf.api.encoding import CommaList, encode_params, encode_value
 from ambraconf.api.errors import (
     AmbraError,
     ApiError,
     AuthenticationError,
+    CommandTimeout,
     ResponseLost,
     TransportError,
 )
@@ -21,6 +23,8 @@ __all__ = [
     "BundleResult",
     "ClientSettings",
     "CommaList",
+    "CommandTimeout",
+    "Deadline",
     "ListRequest",
     "RequestCounts",
     "ResponseLost",

@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 
+from ambraconf.api.deadline import Deadline
 from ambraconf.api.encoding import encode_params
 from ambraconf.api.errors import (
     AmbraError,
@@ -105,9 +106,11 @@ class AmbraClient:
         *,
         transport: Transport | None = None,
         bundle_size: int = DEFAULT_BUNDLE_SIZE,
+        max_pages: int = MAX_PAGES,
     ) -> None:
         if bundle_size < 1:
             raise ValueError("bundle_size must be at least 1")
+        self._max_pages = max_pages
         self.settings = settings
         self._transport = transport or Transport(settings.url, ca_bundle=settings.ca_bundle)
         self._bundle_size = bundle_size
@@ -192,7 +195,7 @@ class AmbraClient:
             if not more:
                 return items
             number += 1
-            _check_page_count(request, number)
+            _check_page_count(request, number, self._max_pages)
 
     def bundle(
         self,
@@ -251,11 +254,16 @@ class AmbraClient:
                 items, more = _read_page(requests[index], result.unwrap(), number, page_rows)
                 lists[index].extend(items)
                 if more:
-                    _check_page_count(requests[index], number + 1)
+                    _check_page_count(requests[index], number + 1, self._max_pages)
                     next_page[index] = number + 1
                 else:
                     del next_page[index]
         return lists
+
+    @property
+    def deadline(self) -> Deadline:
+        """The command's deadline, for what must stop or finish up when it passes."""
+        return self._transport.deadline
 
     def counts(self) -> RequestCounts:
         """HTTP requests made so far, in total and per endpoint (retries and logins count)."""
@@ -264,7 +272,9 @@ class AmbraClient:
     def logout(self) -> None:
         """End the session this client opened; a sid given by the user is left alone.
 
-        Best effort: a failure is logged, not raised, since the run's work is done.
+        Best effort: a failure is logged, not raised, since the run's work is done. Sent
+        even past the command's deadline (within its finishing allowance): a user holds
+        few sessions.
         """
         with self._lock:
             sid, owned = self._sid, self._owns_sid
@@ -273,7 +283,8 @@ class AmbraClient:
         if not owned or sid is None:
             return
         try:
-            response = self._transport.post(LOGOUT, form={"sid": sid}, idempotent=False)
+            with self.deadline.finishing():
+                response = self._transport.post(LOGOUT, form={"sid": sid}, idempotent=False)
             self._reply(LOGOUT, response, False, [(LOGOUT, {})])
         except AmbraError as exc:
             log.warning("logout failed: %s", exc)
@@ -493,11 +504,11 @@ def _page_params(request: ListRequest, number: int, page_rows: int) -> dict[str,
     return {**request.params, "page.rows": page_rows, "page.number": number}
 
 
-def _check_page_count(request: ListRequest, number: int) -> None:
-    if number > MAX_PAGES:
+def _check_page_count(request: ListRequest, number: int, max_pages: int) -> None:
+    if number > max_pages:
         raise TransportError(
-            f"{request.path}: the server promises more than {MAX_PAGES} pages "
-            f"({MAX_PAGES * MAX_PAGE_ROWS:,} rows); refusing to read on",
+            f"{request.path}: the server promises more than {max_pages:,} pages "
+            f"({max_pages * MAX_PAGE_ROWS:,} rows at most); refusing to read on",
             endpoint=request.path,
             hint="the answer is not what the API documents (page.more never ends)",
         )
@@ -522,6 +533,13 @@ def _read_page(
         keys = ", ".join(sorted(reply))
         raise TransportError(
             f"{path}: the reply has no {request.list_key!r} list (keys: {keys})",
+            endpoint=path,
+        )
+    strays = [item for item in items if not isinstance(item, dict)]
+    if strays:
+        raise TransportError(
+            f"{path}: the {request.list_key!r} list holds {len(strays)} entries that are not "
+            f"objects (the first: {str(strays[0])[:80]})",
             endpoint=path,
         )
     page = reply.get("page")

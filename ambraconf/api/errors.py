@@ -12,6 +12,8 @@
   duplicate; the caller should read back (by natural key) before sending it again.
   Conversely, for a change, a ``TransportError`` that is not ``ResponseLost`` means the
   call did not run (connection refused, TLS failure, HTTP 429, a redirect).
+- ``CommandTimeout``: a ``TransportError`` once the command's deadline (``--timeout``) has
+  passed: the call named was not sent, or (for a read) was cut while in flight.
 
 All of them are ``UserError``s, so the CLI prints a message instead of a traceback.
 """
@@ -119,6 +121,17 @@ class TransportError(AmbraError):
     ) -> None:
         super().__init__(message, endpoint=endpoint, hint=hint)
         self.status = status
+
+
+class CommandTimeout(TransportError):
+    """The command's deadline passed: nothing more is sent (``api.deadline``)."""
+
+    def __init__(self, message: str, *, endpoint: str) -> None:
+        super().__init__(
+            message,
+            endpoint=endpoint,
+            hint="raise --timeout (Connection(timeout=...)) if the server is slow but working",
+        )
 
 
 class ResponseLost(TransportError):

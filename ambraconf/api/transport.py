@@ -11,8 +11,14 @@ not unique):
   whatever it is.
 - An HTTP 429 is retried whatever it is, after ``Retry-After`` seconds when given: the
   server refused the request without acting on it.
-- A request that may have reached the server (read timeout, dropped connection, 5xx) is
-  retried only when the caller says it is idempotent (reads); otherwise ``ResponseLost``.
+- A request that may have reached the server (read timeout, dropped connection, 5xx, no
+  complete answer within the per-request limit) is retried only when the caller says it
+  is idempotent (reads); otherwise ``ResponseLost``.
+
+Bounds: each attempt ends within ``request_seconds`` whatever the server does (an
+``api.watch.Watch`` cuts it), and nothing is sent once the command's deadline
+(``api.deadline.Deadline``) has passed: that is a ``CommandTimeout``, or ``ResponseLost``
+for a change cut while in flight.
 """
 
 from __future__ import annotations
@@ -30,7 +36,9 @@ from dataclasses import dataclass, field
 import requests
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, ProtocolError
 
-from ambraconf.api.errors import ResponseLost, TransportError
+from ambraconf.api.deadline import Deadline
+from ambraconf.api.errors import CommandTimeout, ResponseLost, TransportError
+from ambraconf.api.watch import Watch, WatchedAdapter
 from ambraconf.version import __version__
 
 log = logging.getLogger("ambraconf.api")
@@ -42,6 +50,9 @@ flat 5/s keeps runs short without hammering the server."""
 
 DEFAULT_TIMEOUT = (10.0, 120.0)
 """(connect, read) seconds; a 5000-row list page can take a while to build."""
+DEFAULT_REQUEST_SECONDS = 300.0
+"""The most one attempt of one request may take, from connecting to the last byte of the
+answer (the read timeout above only bounds the wait for the next byte)."""
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
 """The largest answer read (a 5000-row page of the largest objects is a few MB): past it the
 answer is refused as it streams in, not read whole into memory."""
@@ -110,8 +121,10 @@ class RequestCounts:
 class Transport:
     """A ``requests`` session bound to one API base URL.
 
-    ``sleep`` and ``jitter`` are injectable so tests can run retries without waiting.
-    ``requests_per_second=None`` turns the client-side rate limit off.
+    ``request_seconds`` bounds each attempt, ``deadline`` the whole command (by default
+    ``DEFAULT_COMMAND_SECONDS`` from now). ``sleep`` and ``jitter`` are injectable so tests
+    can run retries without waiting. ``requests_per_second=None`` turns the client-side rate
+    limit off.
     """
 
     def __init__(
@@ -125,9 +138,13 @@ class Transport:
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
         max_answer: int = MAX_ANSWER_BYTES,
+        request_seconds: float = DEFAULT_REQUEST_SECONDS,
+        deadline: Deadline | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._max_answer = max_answer
+        self._request_seconds = request_seconds
+        self.deadline = deadline or Deadline()
         self._verify: str | bool = ca_bundle or True
         self._timeout = timeout
         self._retry = retry or RetryPolicy()
@@ -137,6 +154,8 @@ class Transport:
             RateLimiter(requests_per_second, sleep=sleep) if requests_per_second else None
         )
         self._session = requests.Session()
+        for prefix in ("https://", "http://"):
+            self._session.mount(prefix, WatchedAdapter())
         self._session.headers["User-Agent"] = f"ambraconf/{__version__}"
         self._counts: Counter[str] = Counter()
         self._counts_lock = threading.Lock()
@@ -154,7 +173,8 @@ class Transport:
         Returns the response when the server handled the request (2xx or a 4xx other
         than 429). Raises ``TransportError`` when no usable answer came after the allowed
         attempts, ``ResponseLost`` when a non-idempotent call may have run (its ``calls``
-        are left for the client to fill in: only it knows what the request meant).
+        are left for the client to fill in: only it knows what the request meant), and
+        ``CommandTimeout`` once the command's deadline has passed.
         """
         url = self.base_url + path
         headers = {"Content-Type": "application/json"} if json_text is not None else None
@@ -163,36 +183,56 @@ class Transport:
             attempt += 1
             if self._limiter is not None:
                 self._limiter.wait()
+            limit = min(self._request_seconds, self.deadline.remaining())
+            if limit <= 0:
+                self.deadline.notice()
+                raise CommandTimeout(f"{path}: not sent: {self.deadline.describe()}", endpoint=path)
             self._count(path)
             log.debug("POST %s (attempt %d)", path, attempt)
-            try:
-                response = self._session.post(
-                    url,
-                    data=json_text.encode() if json_text is not None else form,
-                    headers=headers,
-                    timeout=self._timeout,
-                    verify=self._verify,
-                    allow_redirects=False,
-                    stream=True,
-                )
-                too_large = not _read_within(response, self._max_answer)
-            except requests.exceptions.SSLError as exc:
+            failure: requests.RequestException | None = None
+            with Watch(limit) as watch:
+                try:
+                    response = self._session.post(
+                        url,
+                        data=json_text.encode() if json_text is not None else form,
+                        headers=headers,
+                        timeout=(min(self._timeout[0], limit), min(self._timeout[1], limit)),
+                        verify=self._verify,
+                        allow_redirects=False,
+                        stream=True,
+                    )
+                    too_large = not _read_within(response, self._max_answer)
+                except requests.RequestException as exc:
+                    failure = exc
+            if watch.fired:  # whatever the socket said then, the limit ended the attempt
+                reason, may_have_arrived = self._cut(limit), True
+            elif isinstance(failure, requests.exceptions.SSLError):
                 raise TransportError(
-                    f"cannot reach {url}: TLS error: {_cause(exc)}",
+                    f"cannot reach {url}: TLS error: {_cause(failure)}",
                     endpoint=path,
                     hint="set AMBRA_CA_BUNDLE to the CA certificate file if the server uses "
                     "a private certificate authority",
-                ) from exc
-            except requests.RequestException as exc:
-                reason = self._describe(exc)
-                if _may_have_arrived(exc) and not idempotent:
+                ) from failure
+            elif failure is not None:
+                reason, may_have_arrived = (
+                    self._describe(failure, limit),
+                    _may_have_arrived(failure),
+                )
+            else:
+                reason = None
+            if reason is not None:
+                if may_have_arrived and not idempotent:
                     raise ResponseLost(
                         f"{path}: no answer from {url} ({reason}); the call may have run",
                         endpoint=path,
                         calls=(),
-                    ) from exc
+                    ) from failure
+                if self.deadline.expired:
+                    raise CommandTimeout(f"{path}: {reason}", endpoint=path) from failure
                 if attempt >= self._retry.max_attempts:
-                    raise TransportError(f"cannot reach {url}: {reason}", endpoint=path) from exc
+                    raise TransportError(
+                        f"cannot reach {url}: {reason}", endpoint=path
+                    ) from failure
                 self._back_off(path, attempt, reason, retry_after=None)
                 continue
 
@@ -245,17 +285,33 @@ class Transport:
         with self._counts_lock:
             self._counts[path] += 1
 
+    def _cut(self, limit: float) -> str:
+        """Why the watch ended an attempt: the command's deadline (noticed, so that an apply
+        stops and reports) or the per-request limit."""
+        if self.deadline.expired:
+            self.deadline.notice()
+            return f"{self.deadline.describe()} while waiting for the answer"
+        return f"no complete answer within {limit:g} s"
+
     def _back_off(self, path: str, attempt: int, reason: str, *, retry_after: float | None) -> None:
+        """Wait before the next attempt, never past the command's deadline (the attempt
+        after it is then refused with the deadline's message)."""
         delay = retry_after
         if delay is None:
             delay = self._retry.backoff(attempt, self._jitter())
         log.info("%s: %s; retrying in %.2f s", path, reason, delay)
-        self._sleep(delay)
+        self._sleep(max(0.0, min(delay, self.deadline.remaining())))
 
-    def _describe(self, exc: requests.RequestException) -> str:
+    def _describe(self, exc: requests.RequestException, limit: float) -> str:
+        """Why an attempt failed; a socket timeout cut short to ``limit`` (the attempt's
+        limit) is that limit, so it reads the same whichever fired first."""
         if isinstance(exc, requests.ConnectTimeout):
+            if limit <= self._timeout[0]:
+                return self._cut(limit)
             return f"no connection within {self._timeout[0]:g} s"
         if isinstance(exc, requests.ReadTimeout):
+            if limit <= self._timeout[1]:
+                return self._cut(limit)
             return f"no answer within {self._timeout[1]:g} s"
         cause = _cause(exc)
         if isinstance(cause, NameResolutionError):

@@ -100,6 +100,9 @@ def apply_command(
             click.echo(f"Warning: {warning}", err=True)
     if run.confirmed:
         emit(run, output_format, color)
+    if run.timed_out is not None:
+        click.echo(f"Error: {run.timed_out}", err=True)
+        return 1
     if run.result is not None and run.result.interrupted:
         return INTERRUPTED
     return 0 if run.ok else 1

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ambraconf.api.deadline import DEFAULT_COMMAND_SECONDS
+
 if TYPE_CHECKING:
     from ambraconf.api.transport import RequestCounts
     from ambraconf.engine.session import Connection
@@ -42,6 +44,15 @@ connection_options = _stack(
             default=50,
             show_default=True,
             help="Calls per /bundle request.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=DEFAULT_COMMAND_SECONDS,
+            show_default=True,
+            metavar="SECONDS",
+            help="Most seconds the whole command may take; past it nothing more is sent and "
+            "the command fails (apply stops and reports what it did).",
         ),
         click.option("-v", "--verbose", is_flag=True, help="Print the requests made."),
     ]
@@ -99,7 +110,13 @@ color_option = click.option(
 
 @contextmanager
 def connection(
-    *, url: str | None, login: str | None, rate: float, bundle_size: int, verbose: bool
+    *,
+    url: str | None,
+    login: str | None,
+    rate: float,
+    bundle_size: int,
+    timeout: float,
+    verbose: bool,
 ) -> Iterator[Connection]:
     """The connection the options describe; with --verbose, the requests made are printed
     when the block ends (after what the command said during the session, before its
@@ -108,7 +125,7 @@ def connection(
 
     made: list[RequestCounts] = []
     try:
-        yield Connection(url, login, rate, bundle_size, on_requests=made.append)
+        yield Connection(url, login, rate, bundle_size, on_requests=made.append, timeout=timeout)
     finally:
         if verbose:
             for counts in made:

@@ -635,7 +635,9 @@ class Applier:
             for item in self.client.list_all(
                 api.list_path, api.list_key, api.list_scope(uuid), paged=api.paged
             ):
-                live.names.add(spec.name, str(item[api.name_field]), str(item[api.uuid_field]))
+                name, found = item.get(api.name_field), item.get(api.uuid_field)
+                if name is not None and found not in (None, ""):  # else none can name it
+                    live.names.add(spec.name, str(name), str(found))
 
     def _read_back(self, calls: list[_Call]) -> list[_Call]:
         """The calls of a lost bundle that still need sending.

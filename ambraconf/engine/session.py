@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ambraconf.api import AmbraClient, ClientSettings, Transport
+from ambraconf.api import AmbraClient, ClientSettings, Deadline, Transport
+from ambraconf.api.deadline import DEFAULT_COMMAND_SECONDS
 from ambraconf.api.transport import RequestCounts
 from ambraconf.config.errors import UserError
 from ambraconf.engine.apply import ApplyResult
@@ -38,6 +39,9 @@ class Connection:
     env_suffix: str = ""
     """Read ``AMBRA_URL<suffix>``, ``AMBRA_LOGIN<suffix>``... instead: ``compare --url2``
     reaches a second Ambra whose credentials are in ``AMBRA_*2`` (docs/compare.md)."""
+    timeout: float = DEFAULT_COMMAND_SECONDS
+    """Seconds the whole command may take, from connecting (``api.deadline``): past it
+    nothing more is sent and the command fails (an apply stops and reports what it did)."""
 
 
 @contextmanager
@@ -52,7 +56,10 @@ def connect(connection: Connection) -> Iterator[AmbraClient]:
         named = _renamer(connection.env_suffix)
         raise UserError(named(error.message), hint=error.hint and named(error.hint)) from None
     transport = Transport(
-        settings.url, ca_bundle=settings.ca_bundle, requests_per_second=connection.rate
+        settings.url,
+        ca_bundle=settings.ca_bundle,
+        requests_per_second=connection.rate,
+        deadline=Deadline(connection.timeout),
     )
     client = AmbraClient(settings, transport=transport, bundle_size=connection.bundle_size)
     try:
@@ -91,12 +98,15 @@ class ApplyRun:
     result: ApplyResult | None = None
     confirmed: bool = True
     warnings: list[str] = field(default_factory=list)
+    timed_out: str | None = None
+    """Why the apply stopped early when the command's deadline passed (``result`` is then
+    ``interrupted`` and says what was done)."""
 
     @property
     def ok(self) -> bool:
         """Everything asked for was done (a cancelled apply did not do what was asked)."""
         if self.result is None:
-            return self.confirmed
+            return self.confirmed and self.timed_out is None
         return not (self.result.failed or self.result.skipped or self.result.interrupted)
 
 

@@ -41,7 +41,11 @@ def apply_run(run: ApplyRun) -> str:
     if run.result is None:
         return _dumps({**_stamp(), "summary": "no changes", "outcomes": []})
     outcomes = [o.to_json() for o in run.result.outcomes]
-    document = {"summary": run.result.summary(), "interrupted": run.result.interrupted}
+    document = {
+        "summary": run.result.summary(),
+        "interrupted": run.result.interrupted,
+        "timed_out": run.timed_out,
+    }
     return _dumps({**_stamp(), **document, "outcomes": outcomes})
 
 
