@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ambraconf.cli.options import color_option, connection, connection_options, plan_options
+from ambraconf.cli.options import (
+    color_option,
+    connection,
+    connection_options,
+    plan_options,
+    quiet_option,
+)
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.engine.apply import Stop
 from ambraconf.engine.session import ApplyRun
@@ -52,6 +58,7 @@ if TYPE_CHECKING:
     help="json prints the outcome of every action.",
 )
 @color_option
+@quiet_option
 @connection_options
 def apply_command(
     path: Path,
@@ -62,6 +69,7 @@ def apply_command(
     allow_dangerous: tuple[str, ...],
     output_format: str,
     color: str,
+    quiet: bool,
     **options: Any,
 ) -> int:
     """Change Ambra to match the config at PATH (or a plan saved with plan --out).
@@ -83,16 +91,16 @@ def apply_command(
             targets=target,
             force=force,
             allow_dangerous=allow_dangerous,
-            on_plan=(lambda plan: emit(plan, "text", color)) if text else None,
+            on_plan=_show_plan(color, quiet=quiet, asked=not auto_approve) if text else None,
             confirm=None if auto_approve else _confirmed,
-            progress=(lambda line: click.echo(line, err=True)) if text else None,
+            progress=(lambda line: click.echo(line, err=True)) if text and not quiet else None,
             stop=stop,
             connection=to_ambra,
         )
         for warning in run.warnings:
             click.echo(f"Warning: {warning}", err=True)
     if run.confirmed:
-        emit(run, output_format, color)
+        emit(run, output_format, color, quiet=quiet)
     if run.result is not None and run.result.interrupted:
         return INTERRUPTED
     return 0 if run.ok else 1
@@ -126,6 +134,17 @@ def _ctrl_c(stop: Stop) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _show_plan(color: str, *, quiet: bool, asked: bool) -> Callable[[Plan], None]:
+    """The plan before applying it; under ``-q`` only when someone is asked to confirm
+    it (no one can say yes to changes they were not shown)."""
+
+    def show(plan: Plan) -> None:
+        if not quiet or (asked and plan.has_changes):
+            emit(plan, "text", color)
+
+    return show
 
 
 def _confirmed(plan: Plan) -> bool:

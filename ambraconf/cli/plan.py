@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
-from ambraconf.cli.options import color_option, connection, connection_options, plan_options
+from ambraconf.cli.options import (
+    color_option,
+    connection,
+    connection_options,
+    plan_options,
+    quiet_option,
+)
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.engine.plan import Plan
 from ambraconf.reports.registry import formats
@@ -39,6 +45,7 @@ EXIT_CHANGES = 2
     "nothing is deleted or changed, but each queues a job on Ambra that mails its result.",
 )
 @color_option
+@quiet_option
 @connection_options
 def plan_command(
     path: Path,
@@ -49,6 +56,7 @@ def plan_command(
     detailed_exitcode: bool,
     preview: bool,
     color: str,
+    quiet: bool,
     **options: Any,
 ) -> int:
     """Show what apply would change in Ambra to match the config at PATH.
@@ -68,7 +76,7 @@ def plan_command(
             connection=to_ambra,
             preview=preview,
         )
-    emit(plan, output_format, color)
-    if output_format == "text" and out is not None:
+    emit(plan, output_format, color, quiet=quiet)
+    if output_format == "text" and out is not None and not quiet:
         click.echo(f"\nSaved the plan to {out}; apply it with: ambraconf apply {out}")
     return EXIT_CHANGES if detailed_exitcode and plan.has_changes else 0
