@@ -91,8 +91,8 @@ def apply_command(
             targets=target,
             force=force,
             allow_dangerous=allow_dangerous,
-            on_plan=_show_plan(color, quiet=quiet, asked=not auto_approve) if text else None,
-            confirm=None if auto_approve else _confirmed,
+            on_plan=(lambda plan: emit(plan, "text", color)) if text and not quiet else None,
+            confirm=None if auto_approve else _asking(color, shown=not text or not quiet),
             progress=(lambda line: click.echo(line, err=True)) if text and not quiet else None,
             stop=stop,
             connection=to_ambra,
@@ -136,15 +136,16 @@ def _ctrl_c(stop: Stop) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _show_plan(color: str, *, quiet: bool, asked: bool) -> Callable[[Plan], None]:
-    """The plan before applying it; under ``-q`` only when someone is asked to confirm
-    it (no one can say yes to changes they were not shown)."""
+def _asking(color: str, *, shown: bool) -> Callable[[Plan], bool]:
+    """The confirmation; under ``-q`` (the plan not ``shown`` yet) it shows the plan first
+    to whoever is asked: no one can say yes to changes they were not shown."""
 
-    def show(plan: Plan) -> None:
-        if not quiet or (asked and plan.has_changes):
+    def ask(plan: Plan) -> bool:
+        if not shown and _terminal():
             emit(plan, "text", color)
+        return _confirmed(plan)
 
-    return show
+    return ask
 
 
 def _confirmed(plan: Plan) -> bool:
