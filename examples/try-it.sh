@@ -23,6 +23,6 @@ export NORTHSHORE_REPORTING_TOKEN=demo-token   # the example's webhook secret
 # each command is echoed quoted as a shell would need it, so it can be pasted
 step() { printf '\n\033[1m$'; printf ' %q' "$@"; printf '\033[0m\n'; "$@"; }
 step ambraconf validate examples/northshore
-step ambraconf plan examples/northshore --account "Northshore Health"
+step ambraconf plan examples/northshore
 step ambraconf apply examples/northshore --auto-approve
 step ambraconf plan examples/northshore --detailed-exitcode

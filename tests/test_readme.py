@@ -33,6 +33,9 @@ def test_try_it_script_converges() -> None:
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "Apply complete: 86 created, 2 updated, 0 deleted." in done.stdout
+    # the plan shown first is the plan of what is then applied: the same accounts
+    first_plan = done.stdout.split("$ ambraconf apply")[0]
+    assert "Plan: 86 to create, 2 to update, 0 to delete." in first_plan
     assert done.stdout.rstrip().endswith("No changes. Live state matches the configuration.")
 
 

@@ -22,21 +22,32 @@ from ambraconf.cli.validate import validate_command
 from ambraconf.version import __version__
 
 
+def global_options() -> list[click.Option]:
+    """Options every command takes, before its name or after it, as people used to
+    Terraform type them (``ambraconf plan x --debug``). Their effect is read from the
+    command line itself (``errors.run``), so the commands do not receive them."""
+    return [
+        click.Option(
+            [errors.DEBUG],
+            is_flag=True,
+            expose_value=False,
+            help="Show tracebacks for errors (for bug reports).",
+        )
+    ]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ambraconf")
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors (for bug reports).")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli() -> None:
     """Keep Ambra Health account configuration as code.
 
     Describe roles, groups, locations, routes, webhooks, custom fields,
     templates and settings in YAML; validate them, plan the change against
     live state, apply it, and report drift.
     """
-    ctx.ensure_object(dict)
-    ctx.obj["debug"] = debug
 
 
+cli.params.extend(global_options())
 for _command in (
     validate_command,
     schema_command,
@@ -49,6 +60,7 @@ for _command in (
     unlock_command,
     accounts_command,
 ):
+    _command.params.extend(global_options())
     cli.add_command(_command)
 
 

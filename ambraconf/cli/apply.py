@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -19,6 +19,7 @@ from ambraconf.cli.options import (
     connection,
     connection_options,
     plan_options,
+    quiet_option,
 )
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.engine.apply import Stop
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
     help="json prints the outcome of every action.",
 )
 @color_option
+@quiet_option
 @connection_options
 def apply_command(
     path: Path,
@@ -69,6 +71,7 @@ def apply_command(
     allow_dangerous: tuple[str, ...],
     output_format: str,
     color: str,
+    quiet: bool,
     **options: Any,
 ) -> int:
     """Change Ambra to match the config at PATH (or a plan saved with plan --out).
@@ -90,16 +93,16 @@ def apply_command(
             targets=target,
             force=force,
             allow_dangerous=allow_dangerous,
-            on_plan=(lambda plan: emit(plan, "text", color)) if text else None,
-            confirm=None if auto_approve else _confirmed,
-            progress=(lambda line: click.echo(line, err=True)) if text else None,
+            on_plan=(lambda plan: emit(plan, "text", color)) if text and not quiet else None,
+            confirm=None if auto_approve else _asking(color, shown=not text or not quiet),
+            progress=(lambda line: click.echo(line, err=True)) if text and not quiet else None,
             stop=stop,
             connection=to_ambra,
         )
         for warning in run.warnings:
             click.echo(f"Warning: {warning}", err=True)
     if run.confirmed:
-        emit(run, output_format, color)
+        emit(run, output_format, color, quiet=quiet)
     if run.timed_out is not None:
         click.echo(f"Error: {run.timed_out}", err=True)
         return 1
@@ -136,6 +139,18 @@ def _ctrl_c(stop: Stop) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _asking(color: str, *, shown: bool) -> Callable[[Plan], bool]:
+    """The confirmation; under ``-q`` (the plan not ``shown`` yet) it shows the plan first
+    to whoever is asked: no one can say yes to changes they were not shown."""
+
+    def ask(plan: Plan) -> bool:
+        if not shown and _terminal():
+            emit(plan, "text", color)
+        return _confirmed(plan)
+
+    return ask
 
 
 def _confirmed(plan: Plan) -> bool:

@@ -13,8 +13,9 @@ from ambraconf.cli.options import (
     connection,
     connection_options,
     plan_options,
+    quiet_option,
 )
-from ambraconf.cli.output import colour, errors_as_json
+from ambraconf.cli.output import colour, emit, errors_as_json
 from ambraconf.config.errors import UserError
 from ambraconf.engine.drift import DriftReport
 from ambraconf.reports.registry import formats
@@ -42,6 +43,7 @@ EXIT_DRIFT = 2
     help="Count live objects that no file mentions as drift.",
 )
 @color_option
+@quiet_option
 @connection_options
 def drift_command(
     path: Path,
@@ -52,6 +54,7 @@ def drift_command(
     output: Path | None,
     include_unmanaged: bool,
     color: str,
+    quiet: bool,
     **options: Any,
 ) -> int:
     """Report where live state differs from the config at PATH; changes nothing.
@@ -73,7 +76,9 @@ def drift_command(
             include_unmanaged=include_unmanaged,
             connection=to_ambra,
         )
-    if output is None:
+    if output is None and quiet and output_format == "text":
+        emit(report, output_format, quiet=True)
+    elif output is None:
         coloured = colour(color)
         text = render(report, output_format, colour=coloured).out.rstrip("\n")
         click.echo(text, color=coloured)

@@ -10,9 +10,13 @@ import click
 
 from ambraconf.config.errors import UserError
 
+DEBUG = "--debug"
+
 
 def run(group: click.Group, args: list[str]) -> NoReturn:
-    debug = "--debug" in args
+    """Run the command line ``args``; ``--debug`` anywhere before a ``--`` (every command
+    takes it) lets tracebacks through."""
+    debug = DEBUG in (args[: args.index("--")] if "--" in args else args)
     try:
         result = group.main(args, prog_name="ambraconf", standalone_mode=False)
     except click.exceptions.Abort:

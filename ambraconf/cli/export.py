@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ambraconf.cli.options import connection, connection_options
+from ambraconf.cli.options import connection, connection_options, quiet_option
 from ambraconf.cli.output import emit
 from ambraconf.config.errors import UserError
 
@@ -26,8 +26,11 @@ from ambraconf.config.errors import UserError
     help="Directory to write the YAML files into.",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that exist and are not empty.")
+@quiet_option
 @connection_options
-def export_command(account: str, kinds: str | None, out: Path, force: bool, **options: Any) -> int:
+def export_command(
+    account: str, kinds: str | None, out: Path, force: bool, quiet: bool, **options: Any
+) -> int:
     """Write the live configuration of an account as YAML files ambraconf reads.
 
     One file per kind, references by name, server defaults left out, secrets as
@@ -39,7 +42,7 @@ def export_command(account: str, kinds: str | None, out: Path, force: bool, **op
     chosen = parse_kinds(kinds)
     with connection(**options) as to_ambra:
         run = library.export(account, out, kinds=chosen, force=force, connection=to_ambra)
-    emit(run, "text")
+    emit(run, "text", quiet=quiet)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ambraconf.api.deadline import DEFAULT_COMMAND_SECONDS
+from ambraconf.cli.completion import complete_accounts, complete_targets
 
 if TYPE_CHECKING:
     from ambraconf.api.transport import RequestCounts
@@ -54,7 +56,13 @@ connection_options = _stack(
             help="Most seconds the whole command may take; past it nothing more is sent and "
             "the command fails (apply stops and reports what it did).",
         ),
-        click.option("-v", "--verbose", is_flag=True, help="Print the requests made."),
+        click.option(
+            "-v",
+            "--verbose",
+            count=True,
+            help="-v: print how many requests were made; -vv: also log each request "
+            "(method, endpoint, status, ms, parameters with secrets masked) to stderr.",
+        ),
     ]
 )
 """Where to connect: options win over AMBRA_URL / AMBRA_LOGIN; the password only ever
@@ -62,11 +70,17 @@ comes from AMBRA_PASSWORD (or AMBRA_SID), never from the command line."""
 
 plan_options = _stack(
     [
-        click.option("--account", multiple=True, help="Only this account (repeatable)."),
+        click.option(
+            "--account",
+            multiple=True,
+            shell_complete=complete_accounts,
+            help="Only this account (repeatable).",
+        ),
         click.option(
             "--target",
             multiple=True,
             metavar="KIND/NAME",
+            shell_complete=complete_targets,
             help="Only this object and what it needs, e.g. route/CT to PACS (repeatable).",
         ),
         click.option(
@@ -108,6 +122,16 @@ color_option = click.option(
 """plan, apply and drift: the reports that colour their text (``output.colour``)."""
 
 
+quiet_option = click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print only errors and the closing result line (text format; "
+    "other formats print their whole document).",
+)
+"""validate, plan, apply, drift and export: what -q keeps is ``reports.quiet``'s table."""
+
+
 @contextmanager
 def connection(
     *,
@@ -116,18 +140,54 @@ def connection(
     rate: float,
     bundle_size: int,
     timeout: float,
-    verbose: bool,
+    verbose: int,
 ) -> Iterator[Connection]:
-    """The connection the options describe; with --verbose, the requests made are printed
+    """The connection the options describe; with -v, the requests made are printed
     when the block ends (after what the command said during the session, before its
-    report), also when it ends with an error."""
+    report), also when it ends with an error; with -vv each request is also logged to
+    stderr as it is answered (``api.transport.requests_log``)."""
     from ambraconf.engine.session import Connection
 
     made: list[RequestCounts] = []
     try:
-        yield Connection(url, login, rate, bundle_size, on_requests=made.append, timeout=timeout)
+        with _request_log(verbose >= REQUEST_LOG_LEVEL):
+            yield Connection(
+                url, login, rate, bundle_size, on_requests=made.append, timeout=timeout
+            )
     finally:
         if verbose:
             for counts in made:
                 detail = ", ".join(f"{path} {n}" for path, n in sorted(counts.by_endpoint.items()))
                 click.echo(f"HTTP requests: {counts.total} ({detail})", err=True)
+
+
+REQUEST_LOG_LEVEL = 2
+"""How many -v ask for a line per request."""
+
+
+@contextmanager
+def _request_log(on: bool) -> Iterator[None]:
+    """Print the transport's request records to stderr while the block runs, then stop
+    (several commands may run in one process, as they do in tests)."""
+    if not on:
+        yield
+        return
+    from ambraconf.api.transport import requests_log
+
+    handler = _Echo()
+    handler.setFormatter(logging.Formatter("HTTP %(message)s"))
+    level = requests_log.level
+    requests_log.addHandler(handler)
+    requests_log.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        requests_log.removeHandler(handler)
+        requests_log.setLevel(level)
+
+
+class _Echo(logging.Handler):
+    """A log record as one line on stderr, through click like everything the CLI prints."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)

@@ -14,12 +14,16 @@ import click
 from ambraconf.config.errors import UserError
 
 
-def emit(result: object, fmt: str, color: str = "auto") -> None:
-    """Print ``result`` rendered in ``fmt``, coloured as ``color`` (``--color``) decides."""
+def emit(result: object, fmt: str, color: str = "auto", *, quiet: bool = False) -> None:
+    """Print ``result`` rendered in ``fmt``, coloured as ``color`` (``--color``) decides;
+    with ``quiet`` (``-q``) a text report is cut to its errors and closing line."""
+    from ambraconf.reports.quiet import render_quiet
     from ambraconf.reports.registry import render
 
     coloured = colour(color)
-    for part in render(result, fmt, colour=coloured).parts:
+    quietly = quiet and fmt == "text"
+    rendered = render_quiet(result) if quietly else render(result, fmt, colour=coloured)
+    for part in rendered.parts:
         click.echo(part.text, err=part.err, color=coloured)
 
 

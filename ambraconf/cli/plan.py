@@ -13,6 +13,7 @@ from ambraconf.cli.options import (
     connection,
     connection_options,
     plan_options,
+    quiet_option,
 )
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.engine.plan import Plan
@@ -45,6 +46,7 @@ EXIT_CHANGES = 2
     "nothing is deleted or changed, but each queues a job on Ambra that mails its result.",
 )
 @color_option
+@quiet_option
 @connection_options
 def plan_command(
     path: Path,
@@ -56,6 +58,7 @@ def plan_command(
     detailed_exitcode: bool,
     preview: bool,
     color: str,
+    quiet: bool,
     **options: Any,
 ) -> int:
     """Show what apply would change in Ambra to match the config at PATH.
@@ -76,8 +79,8 @@ def plan_command(
             connection=to_ambra,
             preview=preview,
         )
-    emit(plan, output_format, color)
-    if output_format == "text" and out is not None:
+    emit(plan, output_format, color, quiet=quiet)
+    if output_format == "text" and out is not None and not quiet:
         click.echo(f"\nSaved the plan to {out}; apply it with: ambraconf apply {out}")
     if plan.violations:
         return 1  # shown first in every format; apply would refuse this plan

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ambraconf.cli.options import quiet_option
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.config.validate import ValidationResult
 from ambraconf.reports.registry import formats
@@ -21,7 +22,8 @@ from ambraconf.reports.registry import formats
     show_default=True,
     help="text for people, json for machines.",
 )
-def validate_command(path: Path, output_format: str) -> int:
+@quiet_option
+def validate_command(path: Path, output_format: str, quiet: bool) -> int:
     """Check a config file or directory without contacting Ambra.
 
     Reports every problem at once with file:line:column: YAML syntax, unknown
@@ -33,5 +35,5 @@ def validate_command(path: Path, output_format: str) -> int:
 
     with errors_as_json(output_format):
         result = library.load(path)
-    emit(result, output_format)
+    emit(result, output_format, quiet=quiet)
     return 0 if result.ok else 1

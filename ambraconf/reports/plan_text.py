@@ -46,10 +46,7 @@ def render(plan: Plan, *, colour: bool = False, show_noop: bool = False) -> str:
             )
             lines.append(f"  Unmanaged live objects (left alone): {counts}")
         lines.append("")
-    summary = f"Plan: {plan.summary()}."
-    if not plan.has_changes:
-        summary = "No changes. Live state matches the configuration."
-    lines.append(_style(summary, colour, bold=True))
+    lines.append(_style(closing(plan), colour, bold=True))
     return "\n".join(lines)
 
 
@@ -65,6 +62,14 @@ def _violations(plan: Plan, colour: bool) -> list[str]:
         if violation.object_at:
             lines.append(f"      defined at {violation.object_at}")
     return [*lines, ""]
+
+
+NO_CHANGES = "No changes. Live state matches the configuration."
+
+
+def closing(plan: Plan) -> str:
+    """Terraform's closing line (all that ``-q`` keeps of a plan)."""
+    return f"Plan: {plan.summary()}." if plan.has_changes else NO_CHANGES
 
 
 def _dangers(plan: Plan, colour: bool) -> list[str]:

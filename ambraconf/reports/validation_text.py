@@ -31,17 +31,23 @@ def render(result: ValidationResult) -> str:
     hidden = len(result.diagnostics) - MAX_SHOWN
     if hidden > 0:
         lines.append(f"... and {hidden} more")
-    errors, warnings = len(result.errors), len(result.warnings)
-    files = _plural(len(result.files), "file")
+    lines.append(verdict(result))
     if not result.ok:
-        lines.append(
-            f"{result.path}: invalid: {_plural(errors, 'error')}, "
-            f"{_plural(warnings, 'warning')} in {files}"
-        )
         return "\n".join(lines)
-    verdict = f"{result.path}: valid ({files}, {_plural(len(result.accounts), 'account')}"
-    verdict += f", {_plural(warnings, 'warning')})" if warnings else ")"
-    lines.append(verdict)
     lines.extend(f"  {a.name}: {_kind_counts(a)}" for a in result.accounts)
     lines.append("Checked: " + "\n  ".join(CHECKED))
     return "\n".join(lines)
+
+
+def verdict(result: ValidationResult) -> str:
+    """The closing line: valid or not, with the counts (all that ``-q`` keeps of a valid
+    config)."""
+    errors, warnings = len(result.errors), len(result.warnings)
+    files = _plural(len(result.files), "file")
+    if not result.ok:
+        return (
+            f"{result.path}: invalid: {_plural(errors, 'error')}, "
+            f"{_plural(warnings, 'warning')} in {files}"
+        )
+    line = f"{result.path}: valid ({files}, {_plural(len(result.accounts), 'account')}"
+    return line + (f", {_plural(warnings, 'warning')})" if warnings else ")")
