@@ -32,7 +32,6 @@ def diff_rules(spec: KindSpec) -> DiffRules:
         merged_hashes=api.merged_hashes,
         unordered_lists=api.unordered_lists,
         partial_items=api.partial_items,
-        keyed_items=api.keyed_items,
         secret_fields=frozenset(path[0] for path in spec.secret_fields),
         uncompared=api.uncompared,
         keyed_lists=api.keyed_lists,
@@ -530,7 +529,7 @@ def _object_action(
 def _count(spec: KindSpec, field: str, value: Any, values: dict[str, Any]) -> str | None:
     """A keyed list's count on create (``120 added``), as its changes are counted later."""
     rule = spec.api.keyed_lists.get(field)
-    return rule.differences(value, [], values).summary if rule is not None else None
+    return rule.count(value, values) if rule is not None else None
 
 
 def _note_pauses(

@@ -32,7 +32,7 @@ class Companion:
 
     Some are sets of sub-objects rather than one record (a group's members, at
     ``/group/user/list``): ``list_key`` makes the read a paged list, every page of it, with
-    ``decode`` given ``{list_key: items}``; such a field is one of ``keyed_items``, and
+    ``decode`` given ``{list_key: items}``; such a field is one of ``keyed_lists``, and
     ``sync(changed, key, names)`` gives the calls that bring the set in step from the
     plan's changed items, each a (live, desired) pair with None for an item to add or to
     remove (an add per new or changed member, a delete per leaver); ``paths`` names the
@@ -60,13 +60,21 @@ class Companion:
 
 @dataclass(frozen=True)
 class KeyedDiff:
-    """How a keyed list differs: items to add, (live, desired) pairs that change, live
-    items to remove, and how many stay as they are."""
+    """How a keyed list differs: (live item or None, desired item) for each desired item
+    that is new or changes, in the config's order; live items to remove; how many stay as
+    they are."""
 
-    added: list[Any]
-    changed: list[tuple[Any, Any]]
+    differing: list[tuple[Any, Any]]
     removed: list[Any]
     kept: int
+
+    @property
+    def added(self) -> list[Any]:
+        return [wanted for live, wanted in self.differing if live is None]
+
+    @property
+    def changed(self) -> list[tuple[Any, Any]]:
+        return [(live, wanted) for live, wanted in self.differing if live is not None]
 
     @property
     def summary(self) -> str:
@@ -83,36 +91,48 @@ class KeyedDiff:
         return ", ".join(counts) + (f"; {self.kept} unchanged" if self.kept else "")
 
 
+def _all_of_it(values: dict[str, Any]) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class KeyedList:
-    """A list of mappings that is a set keyed by its items' identity (a dictionary's entries,
-    by lookup): items compare by key, on the keys the config sets, and a change carries only
-    the items that differ, with their counts in its note, since such a list can hold
-    thousands of items, each written by a call of its own.
+    """A list of mappings that is a set keyed by its items' identity (a dictionary's entries
+    by lookup, a group's members by email): items compare by key, on the keys the config
+    sets, so the API's defaults for the others are not changes.
 
     ``key(item, values)`` is an item's identity, given its holder's values (a dictionary
     folds lookups unless it is case sensitive); ``whole(values)`` says whether the list the
     config gives is all there is, or live items it does not list are left alone (entries a
-    dictionary adds to itself at runtime).
+    dictionary adds to itself at runtime). How a plan shows the difference: by default one
+    change of the field carrying only the items that differ, with their counts in its note,
+    since such a list can hold thousands of items (entries); with ``each``, a change per
+    item at ``field.<each(item)>`` (``members.<email>``), its live side the keys the config
+    sets of a changed item, or those not off or empty of a removed one: sets of a few
+    items, each reviewed on its own.
     """
 
     key: Callable[[dict[str, Any], dict[str, Any]], Any]
-    whole: Callable[[dict[str, Any]], bool]
+    whole: Callable[[dict[str, Any]], bool] = _all_of_it
+    each: Callable[[dict[str, Any]], str] | None = None
 
     def differences(self, want: Any, have: Any, values: dict[str, Any]) -> KeyedDiff:
         live = {self.key(i, values): i for i in have or [] if isinstance(i, dict)}
-        added, changed = [], []
+        differing = []
         kept = 0
         for item in want or []:
             found = live.pop(self.key(item, values), None)
-            if found is None:
-                added.append(item)
-            elif all(same(v, found.get(k)) for k, v in item.items()):
+            if found is not None and all(same(v, found.get(k)) for k, v in item.items()):
                 kept += 1
             else:
-                changed.append((found, item))
+                differing.append((found, item))
         removed = list(live.values()) if self.whole(values) else []
-        return KeyedDiff(added, changed, removed, kept)
+        return KeyedDiff(differing, removed, kept)
+
+    def count(self, want: Any, values: dict[str, Any]) -> str | None:
+        """The note of a new list (``120 added``), counted as its changes are later; None
+        for per-item lists, whose items are changes of their own."""
+        return None if self.each else self.differences(want, [], values).summary
 
 
 @dataclass(frozen=True)
@@ -193,9 +213,7 @@ class ApiMap:
     ``owns_namespace`` marks kinds whose objects each have a namespace (groups,
     locations): routes and namespace settings name them through it. ``partial_items``
     are lists of mappings matched as a set whose items are compared on the keys the
-    config sets; ``keyed_items`` (field to key) are lists of mappings matched item by item
-    on a key, each item compared on the keys the config sets and each difference a change
-    of its own, ``field.<key value>`` (a group's members, by email). ``scope_param`` is
+    config sets. ``scope_param`` is
     the parameter an add and a list name the owner with
     (None: the object has no owner, as an account); a hook's ``scope`` may pick the add's
     owner per object instead. ``object_param`` is how set and delete name the object: its
@@ -216,7 +234,8 @@ class ApiMap:
     parameters naming the object, and an add that answers no uuid gets it from its own
     parameters. ``delete_params`` are what a delete sends besides naming the object,
     where deleting is a set (an empty ``value`` deletes a terminology tag).
-    ``keyed_lists`` are lists compared as sets by key (``KeyedList``); ``unread_item_keys``
+    ``keyed_lists`` are lists compared as sets by key (``KeyedList``: a dictionary's
+    entries, a group's members by email); ``unread_item_keys``
     are keys of ``partial_items`` lists' items that no read returns (a dictionary
     attachment's ``run_once``): sent, never compared.
     ``flagged`` are flags of listed objects that other kinds read through the reference
@@ -243,7 +262,6 @@ class ApiMap:
     hooks: tuple[Hook, ...] = ()
     companions: tuple[Companion, ...] = ()
     partial_items: frozenset[str] = frozenset()
-    keyed_items: Mapping[str, str] = field(default_factory=dict)
     undocumented: frozenset[str] = frozenset()
     key_params: tuple[str, ...] = ()
     delete_params: tuple[tuple[str, str], ...] = ()

@@ -72,7 +72,7 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         "merged_hashes": {h.split(".")[0] for h in api.merged_hashes},
         "unordered_lists": set(api.unordered_lists),
         "partial_items": set(api.partial_items),
-        "keyed_items": set(api.keyed_items),
+        "keyed_lists": set(api.keyed_lists),
         "reference": {r.path[0] for r in spec.references},
         "danger": {path.split(".")[0] for d in spec.dangers for path in d.fields},
         "attachments": set(api.attachments.fields) if api.attachments else set(),
