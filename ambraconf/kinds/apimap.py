@@ -135,23 +135,53 @@ class KeyedList:
         return None if self.each else self.differences(want, [], values).summary
 
 
-@dataclass(frozen=True)
-class Attachments:
-    """Fields the API refuses to change while other objects are attached to the object (an
-    anonymization profile's rules while namespaces are connected to it: ``IN_USE``).
+Call = tuple[str, dict[str, str]]
+"""One API call: its path and its parameters."""
 
-    An update changing one of ``fields`` is sent as: ``detach`` each of the live object's
-    ``attached`` ids, the set, ``attach`` each again, each step its own bundle, before the
-    level's companion writes (so a namespace the same plan moves elsewhere ends where the
-    plan says). What was detached is attached again even when the set fails or the apply is
-    interrupted. ``paths`` are the endpoints those calls use (checked at import).
+
+@dataclass(frozen=True)
+class Lock:
+    """Other objects whose hold on this one makes the API refuse to write it: namespaces
+    connected to an anonymization profile (a change of its rules: IN_USE), deployments of
+    custom code (any set or delete: IS_DEPLOYED). Apply releases the holders before the
+    write, as the action's first step (a bundle of its own), and restores them after.
+
+    ``by(live_raw)`` lists the live object's holders, ``release(holder)`` is the call that
+    lets one go. The writes it locks: a set of one of ``fields`` (None: of any field but the
+    ``managed`` ones), and with ``deletes`` a delete or a replace too. The holders come
+    back one of two ways:
+
+    - ``restore(holder, uuid)``, for holders the object does not manage (a profile's
+      namespaces, which connect through their own settings): each is put back as it was,
+      right after the write and before the level's companion writes (so a namespace the
+      same plan moves elsewhere ends where the plan says), and also when the write fails or
+      the apply is stopped: nothing is left released by an action that did not happen.
+    - ``managed``, the model fields saying where the holders are (custom code's
+      ``deploy_to``): the hook that writes those fields restores them after the write as
+      for a new object, from the config, or from live where the config leaves them out, so
+      that a change of them and the restore are one set of calls. After a failed or stopped
+      write they stay released, and the next apply puts them where the config says.
+
+    ``note`` is the plan's note on an action it locks; ``paths`` are the endpoints the
+    calls use (checked at import).
     """
 
-    fields: frozenset[str]
-    attached: Callable[[dict[str, Any]], list[str]]
-    detach: Callable[[str], tuple[str, dict[str, str]]]
-    attach: Callable[[str, str], tuple[str, dict[str, str]]]
-    paths: tuple[str, ...]
+    by: Callable[[dict[str, Any]], list[Any]]
+    release: Callable[[Any], Call]
+    restore: Callable[[Any, str], Call] | None = None
+    fields: frozenset[str] | None = None
+    managed: tuple[str, ...] = ()
+    deletes: bool = False
+    note: str = ""
+    paths: tuple[str, ...] = ()
+
+    def locks(self, changed: set[str] | None) -> bool:
+        """Whether it locks a set of ``changed`` fields (None: a delete or a replace)."""
+        if changed is None:
+            return self.deletes
+        if self.fields is not None:
+            return bool(changed & self.fields)
+        return bool(changed - set(self.managed))
 
 
 Decode = Callable[[dict[str, Any], dict[str, Any], Names], None]
@@ -159,7 +189,6 @@ Encode = Callable[[dict[str, Any], dict[str, str], Names], None]
 AfterWrite = Callable[
     [dict[str, Any], dict[str, Any], str, Names], list[tuple[str, dict[str, str]]]
 ]
-BeforeWrite = Callable[[dict[str, Any]], list[tuple[str, dict[str, str]]]]
 
 
 @dataclass(frozen=True)
@@ -180,13 +209,6 @@ class Hook:
     and never diffed (an identity the match compares without case). ``scope(desired,
     names, account_uuid)`` names the owner an add links the object to, instead of the
     kind's ``scope_param`` (a route belongs to a group's namespace or the account).
-
-    ``before_write(live_raw)`` marks sub-objects that make the API refuse to set or delete
-    the object itself (deployed custom code: IS_DEPLOYED): it gives the calls that remove
-    them, which apply sends before such a set or delete (and before a replace), and after a
-    set or a replace ``after_write`` restores them as for a new object, from the config's
-    fields, or from live ones where the config leaves the hook's fields out. ``pause``
-    says so in the plan.
     """
 
     fields: tuple[str, ...]
@@ -200,8 +222,6 @@ class Hook:
     resend: bool = False
     compare: bool = True
     scope: Callable[[dict[str, Any], Names, str], dict[str, str]] | None = None
-    before_write: BeforeWrite | None = None
-    pause: str = ""
 
 
 @dataclass(frozen=True)
@@ -241,8 +261,8 @@ class ApiMap:
     ``flagged`` are flags of listed objects that other kinds read through the reference
     index (``Names.flagged``): a global account user is in every group without being
     listed there.
-    ``attachments`` are fields locked while other objects are attached
-    (``Attachments``).
+    ``locks`` are other objects whose hold on an object makes the API refuse to write it
+    (``Lock``): released before the write and restored after.
     """
 
     list_path: str
@@ -268,7 +288,7 @@ class ApiMap:
     keyed_lists: Mapping[str, KeyedList] = field(default_factory=dict)
     unread_item_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
     flagged: frozenset[str] = frozenset()
-    attachments: Attachments | None = None
+    locks: tuple[Lock, ...] = ()
     owner_field: str | None = None
 
     def with_fields(self, fields: tuple[Field, ...]) -> ApiMap:
@@ -375,18 +395,13 @@ class ApiMap:
         """Whether a listed object is the account's own (see ``owner_field``)."""
         return self.owner_field is None or item.get(self.owner_field) in (None, account_uuid)
 
-    def pauses(
-        self, raw: dict[str, Any], changed: set[str] | None
-    ) -> list[tuple[Hook, list[tuple[str, dict[str, str]]]]]:
-        """The hooks whose sub-objects must go before the object's own write, each with the
-        calls that remove them: for a delete or replace (``changed`` None), and for a set of
-        fields other than the hook's own."""
+    def locked(self, raw: dict[str, Any], changed: set[str] | None) -> list[tuple[Lock, list[Any]]]:
+        """The locks a write of the live object ``raw`` must release first, each with its
+        holders: for a set of ``changed`` fields, or a delete or replace (None)."""
         return [
-            (hook, calls)
-            for hook in self.hooks
-            if hook.before_write
-            and (changed is None or changed - set(hook.fields))
-            and (calls := hook.before_write(raw))
+            (lock, holders)
+            for lock in self.locks
+            if lock.locks(changed) and (holders := lock.by(raw))
         ]
 
     def after_write(
