@@ -373,8 +373,8 @@ class ApiMap:
         """A live API object in the config's shape; read-only and unknown fields dropped."""
         result: dict[str, Any] = {}
         for f in self.fields:
-            if f.api_name in api_object:
-                result[f.name] = decode_value(f, api_object[f.api_name], names)
+            if f.read_name in api_object:
+                result[f.name] = decode_value(f, api_object[f.read_name], names)
         for hook in self.hooks:
             if hook.decode:
                 hook.decode(api_object, result, names)
