@@ -20,7 +20,7 @@ from ambraconf.engine.exact import laid_under
 from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.plan import Action, Plan
 from ambraconf.gc_tuning import bulk_allocations
-from ambraconf.kinds.apimap import ApiMap, Hook
+from ambraconf.kinds.apimap import ApiMap, Lock
 from ambraconf.kinds.spec import KindSpec, Outside
 
 MAX_ATTEMPTS = 3
@@ -161,7 +161,7 @@ class Applier:
         self.progress = progress
         self.stop = stop or Stop()
         self._linked: set[int] = set()
-        self._detached: set[int] = set()
+        self._released: set[int] = set()
 
     @bulk_allocations()
     def apply(self, plan: Plan) -> ApplyResult:
@@ -205,7 +205,7 @@ class Applier:
         name that the next plan could not tell apart."""
         result.interrupted = True
         linked = [o for o in result.outcomes if id(o) in self._linked and o.status == "pending"]
-        self._half_done(linked, self._steps()[2:])
+        self._half_done(linked, self._steps()[1:])
         for outcome in result.outcomes:
             if outcome.status == "pending":
                 outcome.status = "done" if id(outcome) in self._linked else NOT_STARTED
@@ -284,23 +284,23 @@ class Applier:
             self._send(calls)
 
     def _run_level(self, outcomes: list[Outcome]) -> None:
-        """A level's calls in steps (what must go before a set or delete: deployed code's
-        deployments; detaching what locks a field; adds, sets, deletes; what an add does
-        not take; attaching again; companions; children), each one bundle. A stop
-        requested while a step was in flight ends the level there: actions that still
-        needed a later step are failed as half done (the next apply finishes them), the
-        others are done. What was detached is attached again whatever happens."""
+        """A level's calls in steps (releasing what locks an object against its write;
+        adds, sets, deletes; what an add does not take; restoring what was released;
+        companions; children), each one bundle. A stop requested while a step was in
+        flight ends the level there: actions that still needed a later step are failed as
+        half done (the next apply finishes them), the others are done. What a lock's
+        ``restore`` puts back is put back whatever happens."""
         steps = self._steps()
         sent = set(self._linked)
         in_flight = False  # the level has begun once a step sent something
         for number, step in enumerate(steps):
             if in_flight and self.stop.requested:
                 self._half_done(outcomes, steps[number:])
-                self._reattach_failed(outcomes)
+                self._restore_failed(outcomes)
                 break
             calls = [c for o in outcomes if o.status == "pending" for c in step(o)]
             self._send_in_bundles(calls)
-            self._reattach_failed(outcomes)
+            self._restore_failed(outcomes)
             sent |= {id(c.outcome) for c in calls}
             in_flight = in_flight or bool(calls)
         for outcome in outcomes:
@@ -315,53 +315,52 @@ class Applier:
                 outcome.status = "done"
 
     def _steps(self) -> list[Callable[[Outcome], list[_Call]]]:
-        """The calls of an action, step by step: what its set or delete waits for (the
-        pause); detaching what locks a field it changes; its add, set or delete (unless it
-        was linked first); the set after an add; attaching again; its companions; its
-        children."""
+        """The calls of an action, step by step: releasing what locks its object against
+        its write (``ApiMap.locks``); its add, set or delete (unless it was linked first);
+        the set after an add; restoring what was released; its companions; its children."""
         return [
-            self._pause,
-            self._detach,
+            self._release,
             lambda o: [] if id(o) in self._linked else _listed(self._first_call(o)),
             lambda o: _listed(self._second_call(o)),
-            self._reattach,
+            self._restore,
             self._companions,
             self._children,
         ]
 
-    def _attached(self, outcome: Outcome) -> list[str]:
-        """What is attached to the live object of an update that changes a field the
-        attachments lock (``ApiMap.attachments``); nothing for any other action."""
-        action = outcome.action
-        locks = self._api(action.kind).attachments
-        changed = {c.path.split(".")[0] for c in action.changes}
-        if locks is None or action.op != "update" or not changed & locks.fields:
+    def _locked(self, action: Action) -> list[tuple[Lock, list[Any]]]:
+        """The locks this action's write must release first, each with the live holders
+        (``ApiMap.locked``); none for a create."""
+        if action.op == "create" or not action.uuid:
             return []
-        live = self.live[action.account]
-        raw = next((o.raw for o in live.of_kind(action.kind) if o.uuid == action.uuid), {})
-        return locks.attached(raw)
+        changed = None if action.op != "update" else {c.path.split(".")[0] for c in action.changes}
+        return self._api(action.kind).locked(self._live_raw(action), changed)
 
-    def _detach(self, outcome: Outcome) -> list[_Call]:
-        locks = self._api(outcome.action.kind).attachments
-        if locks is None:
-            return []
-        return [_Call(outcome, *locks.detach(other), "detach") for other in self._attached(outcome)]
-
-    def _reattach(self, outcome: Outcome) -> list[_Call]:
-        locks = self._api(outcome.action.kind).attachments
-        if locks is None or id(outcome) not in self._detached:
-            return []
-        uuid = outcome.action.uuid or ""
+    def _release(self, outcome: Outcome) -> list[_Call]:
         return [
-            _Call(outcome, *locks.attach(other, uuid), "attach")
-            for other in self._attached(outcome)
+            _Call(outcome, *lock.release(holder), "release")
+            for lock, holders in self._locked(outcome.action)
+            for holder in holders
         ]
 
-    def _reattach_failed(self, outcomes: list[Outcome]) -> None:
-        """A failed (or interrupted) action whose attachments were detached gets them back
-        at once, so nothing is left detached (a namespace without its anonymization
-        profile, say) by an action that did not happen."""
-        self._send([c for o in outcomes if o.status == "failed" for c in self._reattach(o)])
+    def _restore(self, outcome: Outcome) -> list[_Call]:
+        """The released holders put back (those a lock's ``restore`` brings back): onto the
+        object written, or the live one where the write failed."""
+        if id(outcome) not in self._released:
+            return []
+        action = outcome.action
+        uuid = (action.uuid if outcome.status == "failed" else outcome.uuid or action.uuid) or ""
+        return [
+            _Call(outcome, *lock.restore(holder, uuid), "restore")
+            for lock, holders in self._locked(action)
+            if lock.restore is not None
+            for holder in holders
+        ]
+
+    def _restore_failed(self, outcomes: list[Outcome]) -> None:
+        """A failed (or interrupted) action whose holders were released gets them back at
+        once, so nothing is left released (a namespace without its anonymization profile,
+        say) by an action that did not happen."""
+        self._send([c for o in outcomes if o.status == "failed" for c in self._restore(o)])
 
     def _half_done(
         self, outcomes: list[Outcome], steps: list[Callable[[Outcome], list[_Call]]]
@@ -387,22 +386,6 @@ class Applier:
     def _live_raw(self, action: Action) -> dict[str, Any]:
         found = self._live_object(action)
         return found.raw if found else {}
-
-    def _paused(self, action: Action) -> list[tuple[Hook, list[tuple[str, dict[str, str]]]]]:
-        """The hooks whose sub-objects this action removes before its own write."""
-        if action.op == "create" or not action.uuid:
-            return []
-        changed = None if action.op != "update" else {c.path.split(".")[0] for c in action.changes}
-        return self._api(action.kind).pauses(self._live_raw(action), changed)
-
-    def _pause(self, outcome: Outcome) -> list[_Call]:
-        """Sub-objects that make the API refuse the object's own set or delete (deployed
-        custom code), removed first; ``_children`` restores them after a set or replace."""
-        return [
-            _Call(outcome, path, params, "pause")
-            for _, calls in self._paused(outcome.action)
-            for path, params in calls
-        ]
 
     def _first_call(self, outcome: Outcome) -> _Call | None:
         action = outcome.action
@@ -492,11 +475,11 @@ class Applier:
         live = self.live[action.account]
         desired = action.desired or {}
         raw = self._live_raw(action) if action.op == "update" else {}
-        paused = self._paused(action)
-        if paused:  # restored as on a new object: where the config says, else where it was
+        managed = [f for lock, _ in self._locked(action) for f in lock.managed]
+        if managed:  # restored as on a new object: where the config says, else where it was
             found = self._live_object(action)
             values = found.values if found else {}
-            kept = {f: values.get(f) for hook, _ in paused for f in hook.fields}
+            kept = {f: values.get(f) for f in managed}
             desired = {**kept, **{k: v for k, v in desired.items() if v is not None}}
             raw = {}
         uuid = outcome.uuid or action.uuid or ""
@@ -568,19 +551,19 @@ class Applier:
 
     def _record(self, call: _Call, data: dict[str, Any] | None, error: ApiError | None) -> None:
         outcome = call.outcome
-        if call.phase == "detach":
-            self._detached.add(id(outcome))
-        elif call.phase == "attach":
-            self._detached.discard(id(outcome))
+        if call.phase == "release":
+            self._released.add(id(outcome))
+        elif call.phase == "restore":
+            self._released.discard(id(outcome))
         if call.phase.startswith("delete") and (error is None or error.error_type == "NOT_FOUND"):
             outcome.retired = True  # gone (already, on NOT_FOUND): what the action wanted
             outcome.uuid = outcome.uuid or outcome.action.uuid
             return
         if error is not None:
-            if call.phase.startswith("pause") and error.error_type == "NOT_FOUND":
-                return  # already undeployed: what the pause wanted
-            if call.phase == "attach" and outcome.status == "failed":
-                outcome.error = f"{outcome.error}; and attaching again failed: {error}"
+            if call.phase == "release" and error.error_type == "NOT_FOUND":
+                return  # already released (undeployed): what the release wanted
+            if call.phase == "restore" and outcome.status == "failed":
+                outcome.error = f"{outcome.error}; and restoring what it released failed: {error}"
                 return
             _fail(outcome, str(error), error)
             return

@@ -17,7 +17,6 @@ from typing import Any
 from ambraconf.engine.plan import FieldChange
 from ambraconf.kinds.apimap import KeyedList
 from ambraconf.kinds.compare import is_empty, same
-from ambraconf.kinds.spec import fold
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,6 @@ class DiffRules:
     uncompared: frozenset[str] = frozenset()
     keyed_lists: Mapping[str, KeyedList] = field(default_factory=dict)
     unread_item_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    keyed_items: Mapping[str, str] = field(default_factory=dict)
     long_texts: frozenset[str] = frozenset()
     """Texts shown as a digest and a short diff (custom code): kilobytes of code twice
     over would bury the plan."""
@@ -60,8 +58,6 @@ def diff_object(
             changes.extend(_merged(name, want, have, rules.merged_hashes))
         elif name in rules.keyed_lists:
             changes.extend(_keyed(name, want, have, rules.keyed_lists[name], desired))
-        elif name in rules.keyed_items:
-            changes.extend(_keyed_items(name, want, have, rules.keyed_items[name]))
         elif name in rules.partial_items:
             if not same_items(want, have, rules.unread_item_keys.get(name, frozenset())):
                 changes.append(FieldChange(name, have, want))
@@ -109,39 +105,36 @@ def _merged(path: str, want: dict, have: Any, merged: frozenset[str]) -> list[Fi
 
 
 def _keyed(
-    name: str, want: Any, have: Any, rule: KeyedList, desired: dict[str, Any]
+    path: str, want: Any, have: Any, rule: KeyedList, desired: dict[str, Any]
 ) -> list[FieldChange]:
-    """A keyed list's change: only the items that differ (live ones before, desired ones
-    after), and their counts in the note."""
-    found = rule.differences(want, have, desired)
-    if not (found.added or found.changed or found.removed):
-        return []
-    before = [live for live, _ in found.changed] + found.removed
-    after = found.added + [wanted for _, wanted in found.changed]
-    return [FieldChange(name, before, after, note=found.summary)]
-
-
-def _keyed_items(path: str, want: Any, have: Any, key: str) -> list[FieldChange]:
-    """Lists of mappings matched on ``key`` (without case): a change per wanted item that
-    is new or differs on the keys it sets, and per live item not wanted (``path.<key>``).
-    A changed item's live side holds the keys the config sets, a removed one's the keys
-    not off or empty: what a reviewer needs, not every default."""
+    """A keyed list's changes (``KeyedList``): one carrying only the items that differ
+    (live ones before, desired ones after) with their counts in the note, or with ``each``
+    one per item that is new, differs or goes (``path.<each(item)>``)."""
     if not isinstance(want, list):
         return [] if same(want, have) else [FieldChange(path, have, want)]
-    live = {fold(i.get(key)): i for i in have or [] if isinstance(i, dict)}
-    changes = []
-    for item in want:
-        current = live.pop(fold(item.get(key)), None)
-        if current is None or not all(same(v, current.get(k)) for k, v in item.items()):
-            before = None if current is None else {k: current.get(k) for k in item}
-            changes.append(FieldChange(f"{path}.{item.get(key)}", before, item))
+    found = rule.differences(want, have, desired)
+    if rule.each is None:
+        if not (found.differing or found.removed):
+            return []
+        before = [live for live, _ in found.changed] + found.removed
+        after = found.added + [wanted for _, wanted in found.changed]
+        return [FieldChange(path, before, after, note=found.summary)]
+    label = rule.each
+    changes = [
+        FieldChange(
+            f"{path}.{label(item)}",
+            None if current is None else {k: current.get(k) for k in item},
+            item,
+        )
+        for current, item in found.differing
+    ]
     changes += [
         FieldChange(
-            f"{path}.{item.get(key)}",
+            f"{path}.{label(item)}",
             {k: v for k, v in item.items() if v is not False and not is_empty(v)},
             None,
         )
-        for item in live.values()
+        for item in found.removed
     ]
     return changes
 

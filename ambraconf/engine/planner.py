@@ -32,7 +32,6 @@ def diff_rules(spec: KindSpec) -> DiffRules:
         merged_hashes=api.merged_hashes,
         unordered_lists=api.unordered_lists,
         partial_items=api.partial_items,
-        keyed_items=api.keyed_items,
         secret_fields=frozenset(path[0] for path in spec.secret_fields),
         uncompared=api.uncompared,
         keyed_lists=api.keyed_lists,
@@ -148,7 +147,7 @@ def plan_account(
     _check_references(desired, live, specs, missing, dangling_ok=dangling_ok)
     _note_dropped_keys(actions, live_values, applied_keys or {})
     _repoint(actions, specs)
-    _note_pauses(actions, raws, specs)
+    _note_locks(actions, raws, specs)
     _order(actions, specs)
     danger.mark(actions, specs, desired.dangerous_ok)
     # a saved plan is checked against the live objects it would change, and only those
@@ -540,20 +539,21 @@ def _object_action(
 def _count(spec: KindSpec, field: str, value: Any, values: dict[str, Any]) -> str | None:
     """A keyed list's count on create (``120 added``), as its changes are counted later."""
     rule = spec.api.keyed_lists.get(field)
-    return rule.differences(value, [], values).summary if rule is not None else None
+    return rule.count(value, values) if rule is not None else None
 
 
-def _note_pauses(
+def _note_locks(
     actions: list[Action], raws: Mapping[str, dict[str, Any]], specs: Mapping[str, KindSpec]
 ) -> None:
-    """An action whose object's sub-objects go first and come back after (deployed custom
-    code is undeployed and deployed again) says so: they are paused in between."""
+    """An action whose object's holders are released first and restored after (deployed
+    custom code is undeployed and deployed again) says so, where its lock has a note."""
     for action in actions:
         if action.op not in ("update", "replace", "delete") or action.address not in raws:
             continue
         changed = {c.path.split(".")[0] for c in action.changes} if action.op == "update" else None
-        for hook, _ in specs[action.kind].api.pauses(raws[action.address], changed):
-            action.notes.append(hook.pause)
+        for lock, _ in specs[action.kind].api.locked(raws[action.address], changed):
+            if lock.note:
+                action.notes.append(lock.note)
 
 
 def _exact_note(spec: KindSpec) -> str:

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from ambraconf.kinds.apimap import ApiMap, Hook
+from ambraconf.kinds.apimap import ApiMap
 from ambraconf.kinds.base import (
     Email,
     Flag,
@@ -25,7 +25,6 @@ from ambraconf.kinds.base import (
     Text,
     problem_error,
 )
-from ambraconf.kinds.codec import Names
 from ambraconf.kinds.namespace import CUSTOMFIELD_VALUES
 from ambraconf.kinds.settings import (
     SETTINGS_HOOK,
@@ -51,7 +50,11 @@ UserSettings = Annotated[dict[str, Any], overridden(lambda fact: fact.user_overr
 class AccountUser(ObjectModel):
     """A user of the account (``/account/user/add``, ``/account/user/set``), by email."""
 
-    email: Email = Field(description="The grid user's login email; the user must exist.")
+    # the identity: sent to add only (set names the user by user_id), and never diffed,
+    # since the match already compared it without case, as the grid does
+    email: Annotated[Email, Api(add_only=True, compare=False, read_as="user_email")] = Field(
+        description="The grid user's login email; the user must exist."
+    )
     role: Annotated[Name | None, Api("role_id", ref="role")] = Field(
         None, description="The user's role in the account, by name (default: the account's)."
     )
@@ -128,17 +131,6 @@ class AccountUser(ObjectModel):
         return data
 
 
-def _decode_email(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
-    """Lists return the grid user's email as ``user_email``; add takes it as ``email``."""
-    if raw.get("user_email") is not None:
-        values["email"] = str(raw["user_email"])
-
-
-def _encode_email(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
-    if desired.get("email") is not None:
-        params["email"] = str(desired["email"])
-
-
 API = ApiMap(
     list_path="/account/user/list",
     list_key="users",
@@ -152,16 +144,6 @@ API = ApiMap(
     merged_hashes=frozenset({"settings"}),
     flagged=frozenset({"global"}),  # global users are in every group: members spare them
     hooks=(
-        # the identity: sent to add only (set names the user by user_id), and never diffed,
-        # since the match already compared it without case, as the grid does
-        Hook(
-            ("email",),
-            decode=_decode_email,
-            encode=_encode_email,
-            params=("email",),
-            add_only=True,
-            compare=False,
-        ),
         SETTINGS_HOOK,
         CUSTOMFIELD_VALUES,
     ),

@@ -9,7 +9,7 @@ pattern that compiles. They come back from the API as JSON text, and with
 never show as a change.
 
 A profile's rules are read-only while a namespace is connected to it (``IN_USE``): a change
-is sent as disconnect every namespace, set, connect each again (``Attachments``).
+is sent as disconnect every namespace, set, connect each again (a ``Lock``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from ambraconf.kinds.apimap import ApiMap, Attachments, Hook
+from ambraconf.kinds.apimap import ApiMap, Hook, Lock
 from ambraconf.kinds.base import (
     AT_KEY,
     Flag,
@@ -151,15 +151,20 @@ API = ApiMap(
     set_path="/anonymization/set",
     delete_path="/anonymization/delete",
     hooks=(Hook(("rules",), decode=_decode_rules, encode=_encode_rules, params=("rules",)),),
-    attachments=Attachments(
-        fields=frozenset({"rules"}),
-        attached=_connected,
-        detach=lambda namespace: (ANONYMIZE_PATH, {"uuid": namespace, "anonymization_id": ""}),
-        attach=lambda namespace, profile: (
-            ANONYMIZE_PATH,
-            {"uuid": namespace, "anonymization_id": profile},
+    locks=(
+        Lock(
+            by=_connected,
+            release=lambda namespace: (
+                ANONYMIZE_PATH,
+                {"uuid": namespace, "anonymization_id": ""},
+            ),
+            restore=lambda namespace, profile: (
+                ANONYMIZE_PATH,
+                {"uuid": namespace, "anonymization_id": profile},
+            ),
+            fields=frozenset({"rules"}),
+            paths=(ANONYMIZE_PATH,),
         ),
-        paths=(ANONYMIZE_PATH,),
     ),
 )
 

@@ -32,7 +32,7 @@ class Companion:
 
     Some are sets of sub-objects rather than one record (a group's members, at
     ``/group/user/list``): ``list_key`` makes the read a paged list, every page of it, with
-    ``decode`` given ``{list_key: items}``; such a field is one of ``keyed_items``, and
+    ``decode`` given ``{list_key: items}``; such a field is one of ``keyed_lists``, and
     ``sync(changed, key, names)`` gives the calls that bring the set in step from the
     plan's changed items, each a (live, desired) pair with None for an item to add or to
     remove (an add per new or changed member, a delete per leaver); ``paths`` names the
@@ -60,13 +60,21 @@ class Companion:
 
 @dataclass(frozen=True)
 class KeyedDiff:
-    """How a keyed list differs: items to add, (live, desired) pairs that change, live
-    items to remove, and how many stay as they are."""
+    """How a keyed list differs: (live item or None, desired item) for each desired item
+    that is new or changes, in the config's order; live items to remove; how many stay as
+    they are."""
 
-    added: list[Any]
-    changed: list[tuple[Any, Any]]
+    differing: list[tuple[Any, Any]]
     removed: list[Any]
     kept: int
+
+    @property
+    def added(self) -> list[Any]:
+        return [wanted for live, wanted in self.differing if live is None]
+
+    @property
+    def changed(self) -> list[tuple[Any, Any]]:
+        return [(live, wanted) for live, wanted in self.differing if live is not None]
 
     @property
     def summary(self) -> str:
@@ -83,55 +91,97 @@ class KeyedDiff:
         return ", ".join(counts) + (f"; {self.kept} unchanged" if self.kept else "")
 
 
+def _all_of_it(values: dict[str, Any]) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class KeyedList:
-    """A list of mappings that is a set keyed by its items' identity (a dictionary's entries,
-    by lookup): items compare by key, on the keys the config sets, and a change carries only
-    the items that differ, with their counts in its note, since such a list can hold
-    thousands of items, each written by a call of its own.
+    """A list of mappings that is a set keyed by its items' identity (a dictionary's entries
+    by lookup, a group's members by email): items compare by key, on the keys the config
+    sets, so the API's defaults for the others are not changes.
 
     ``key(item, values)`` is an item's identity, given its holder's values (a dictionary
     folds lookups unless it is case sensitive); ``whole(values)`` says whether the list the
     config gives is all there is, or live items it does not list are left alone (entries a
-    dictionary adds to itself at runtime).
+    dictionary adds to itself at runtime). How a plan shows the difference: by default one
+    change of the field carrying only the items that differ, with their counts in its note,
+    since such a list can hold thousands of items (entries); with ``each``, a change per
+    item at ``field.<each(item)>`` (``members.<email>``), its live side the keys the config
+    sets of a changed item, or those not off or empty of a removed one: sets of a few
+    items, each reviewed on its own.
     """
 
     key: Callable[[dict[str, Any], dict[str, Any]], Any]
-    whole: Callable[[dict[str, Any]], bool]
+    whole: Callable[[dict[str, Any]], bool] = _all_of_it
+    each: Callable[[dict[str, Any]], str] | None = None
 
     def differences(self, want: Any, have: Any, values: dict[str, Any]) -> KeyedDiff:
         live = {self.key(i, values): i for i in have or [] if isinstance(i, dict)}
-        added, changed = [], []
+        differing = []
         kept = 0
         for item in want or []:
             found = live.pop(self.key(item, values), None)
-            if found is None:
-                added.append(item)
-            elif all(same(v, found.get(k)) for k, v in item.items()):
+            if found is not None and all(same(v, found.get(k)) for k, v in item.items()):
                 kept += 1
             else:
-                changed.append((found, item))
+                differing.append((found, item))
         removed = list(live.values()) if self.whole(values) else []
-        return KeyedDiff(added, changed, removed, kept)
+        return KeyedDiff(differing, removed, kept)
+
+    def count(self, want: Any, values: dict[str, Any]) -> str | None:
+        """The note of a new list (``120 added``), counted as its changes are later; None
+        for per-item lists, whose items are changes of their own."""
+        return None if self.each else self.differences(want, [], values).summary
+
+
+Call = tuple[str, dict[str, str]]
+"""One API call: its path and its parameters."""
 
 
 @dataclass(frozen=True)
-class Attachments:
-    """Fields the API refuses to change while other objects are attached to the object (an
-    anonymization profile's rules while namespaces are connected to it: ``IN_USE``).
+class Lock:
+    """Other objects whose hold on this one makes the API refuse to write it: namespaces
+    connected to an anonymization profile (a change of its rules: IN_USE), deployments of
+    custom code (any set or delete: IS_DEPLOYED). Apply releases the holders before the
+    write, as the action's first step (a bundle of its own), and restores them after.
 
-    An update changing one of ``fields`` is sent as: ``detach`` each of the live object's
-    ``attached`` ids, the set, ``attach`` each again, each step its own bundle, before the
-    level's companion writes (so a namespace the same plan moves elsewhere ends where the
-    plan says). What was detached is attached again even when the set fails or the apply is
-    interrupted. ``paths`` are the endpoints those calls use (checked at import).
+    ``by(live_raw)`` lists the live object's holders, ``release(holder)`` is the call that
+    lets one go. The writes it locks: a set of one of ``fields`` (None: of any field but the
+    ``managed`` ones), and with ``deletes`` a delete or a replace too. The holders come
+    back one of two ways:
+
+    - ``restore(holder, uuid)``, for holders the object does not manage (a profile's
+      namespaces, which connect through their own settings): each is put back as it was,
+      right after the write and before the level's companion writes (so a namespace the
+      same plan moves elsewhere ends where the plan says), and also when the write fails or
+      the apply is stopped: nothing is left released by an action that did not happen.
+    - ``managed``, the model fields saying where the holders are (custom code's
+      ``deploy_to``): the hook that writes those fields restores them after the write as
+      for a new object, from the config, or from live where the config leaves them out, so
+      that a change of them and the restore are one set of calls. After a failed or stopped
+      write they stay released, and the next apply puts them where the config says.
+
+    ``note`` is the plan's note on an action it locks; ``paths`` are the endpoints the
+    calls use (checked at import).
     """
 
-    fields: frozenset[str]
-    attached: Callable[[dict[str, Any]], list[str]]
-    detach: Callable[[str], tuple[str, dict[str, str]]]
-    attach: Callable[[str, str], tuple[str, dict[str, str]]]
-    paths: tuple[str, ...]
+    by: Callable[[dict[str, Any]], list[Any]]
+    release: Callable[[Any], Call]
+    restore: Callable[[Any, str], Call] | None = None
+    fields: frozenset[str] | None = None
+    managed: tuple[str, ...] = ()
+    deletes: bool = False
+    note: str = ""
+    paths: tuple[str, ...] = ()
+
+    def locks(self, changed: set[str] | None) -> bool:
+        """Whether it locks a set of ``changed`` fields (None: a delete or a replace)."""
+        if changed is None:
+            return self.deletes
+        if self.fields is not None:
+            return bool(changed & self.fields)
+        return bool(changed - set(self.managed))
 
 
 Decode = Callable[[dict[str, Any], dict[str, Any], Names], None]
@@ -139,7 +189,6 @@ Encode = Callable[[dict[str, Any], dict[str, str], Names], None]
 AfterWrite = Callable[
     [dict[str, Any], dict[str, Any], str, Names], list[tuple[str, dict[str, str]]]
 ]
-BeforeWrite = Callable[[dict[str, Any]], list[tuple[str, dict[str, str]]]]
 
 
 @dataclass(frozen=True)
@@ -160,13 +209,6 @@ class Hook:
     and never diffed (an identity the match compares without case). ``scope(desired,
     names, account_uuid)`` names the owner an add links the object to, instead of the
     kind's ``scope_param`` (a route belongs to a group's namespace or the account).
-
-    ``before_write(live_raw)`` marks sub-objects that make the API refuse to set or delete
-    the object itself (deployed custom code: IS_DEPLOYED): it gives the calls that remove
-    them, which apply sends before such a set or delete (and before a replace), and after a
-    set or a replace ``after_write`` restores them as for a new object, from the config's
-    fields, or from live ones where the config leaves the hook's fields out. ``pause``
-    says so in the plan.
     """
 
     fields: tuple[str, ...]
@@ -180,8 +222,6 @@ class Hook:
     resend: bool = False
     compare: bool = True
     scope: Callable[[dict[str, Any], Names, str], dict[str, str]] | None = None
-    before_write: BeforeWrite | None = None
-    pause: str = ""
 
 
 @dataclass(frozen=True)
@@ -193,9 +233,7 @@ class ApiMap:
     ``owns_namespace`` marks kinds whose objects each have a namespace (groups,
     locations): routes and namespace settings name them through it. ``partial_items``
     are lists of mappings matched as a set whose items are compared on the keys the
-    config sets; ``keyed_items`` (field to key) are lists of mappings matched item by item
-    on a key, each item compared on the keys the config sets and each difference a change
-    of its own, ``field.<key value>`` (a group's members, by email). ``scope_param`` is
+    config sets. ``scope_param`` is
     the parameter an add and a list name the owner with
     (None: the object has no owner, as an account); a hook's ``scope`` may pick the add's
     owner per object instead. ``object_param`` is how set and delete name the object: its
@@ -216,14 +254,15 @@ class ApiMap:
     parameters naming the object, and an add that answers no uuid gets it from its own
     parameters. ``delete_params`` are what a delete sends besides naming the object,
     where deleting is a set (an empty ``value`` deletes a terminology tag).
-    ``keyed_lists`` are lists compared as sets by key (``KeyedList``); ``unread_item_keys``
+    ``keyed_lists`` are lists compared as sets by key (``KeyedList``: a dictionary's
+    entries, a group's members by email); ``unread_item_keys``
     are keys of ``partial_items`` lists' items that no read returns (a dictionary
     attachment's ``run_once``): sent, never compared.
     ``flagged`` are flags of listed objects that other kinds read through the reference
     index (``Names.flagged``): a global account user is in every group without being
     listed there.
-    ``attachments`` are fields locked while other objects are attached
-    (``Attachments``).
+    ``locks`` are other objects whose hold on an object makes the API refuse to write it
+    (``Lock``): released before the write and restored after.
     """
 
     list_path: str
@@ -243,14 +282,13 @@ class ApiMap:
     hooks: tuple[Hook, ...] = ()
     companions: tuple[Companion, ...] = ()
     partial_items: frozenset[str] = frozenset()
-    keyed_items: Mapping[str, str] = field(default_factory=dict)
     undocumented: frozenset[str] = frozenset()
     key_params: tuple[str, ...] = ()
     delete_params: tuple[tuple[str, str], ...] = ()
     keyed_lists: Mapping[str, KeyedList] = field(default_factory=dict)
     unread_item_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
     flagged: frozenset[str] = frozenset()
-    attachments: Attachments | None = None
+    locks: tuple[Lock, ...] = ()
     owner_field: str | None = None
 
     def with_fields(self, fields: tuple[Field, ...]) -> ApiMap:
@@ -335,8 +373,8 @@ class ApiMap:
         """A live API object in the config's shape; read-only and unknown fields dropped."""
         result: dict[str, Any] = {}
         for f in self.fields:
-            if f.api_name in api_object:
-                result[f.name] = decode_value(f, api_object[f.api_name], names)
+            if f.read_name in api_object:
+                result[f.name] = decode_value(f, api_object[f.read_name], names)
         for hook in self.hooks:
             if hook.decode:
                 hook.decode(api_object, result, names)
@@ -357,18 +395,13 @@ class ApiMap:
         """Whether a listed object is the account's own (see ``owner_field``)."""
         return self.owner_field is None or item.get(self.owner_field) in (None, account_uuid)
 
-    def pauses(
-        self, raw: dict[str, Any], changed: set[str] | None
-    ) -> list[tuple[Hook, list[tuple[str, dict[str, str]]]]]:
-        """The hooks whose sub-objects must go before the object's own write, each with the
-        calls that remove them: for a delete or replace (``changed`` None), and for a set of
-        fields other than the hook's own."""
+    def locked(self, raw: dict[str, Any], changed: set[str] | None) -> list[tuple[Lock, list[Any]]]:
+        """The locks a write of the live object ``raw`` must release first, each with its
+        holders: for a set of ``changed`` fields, or a delete or replace (None)."""
         return [
-            (hook, calls)
-            for hook in self.hooks
-            if hook.before_write
-            and (changed is None or changed - set(hook.fields))
-            and (calls := hook.before_write(raw))
+            (lock, holders)
+            for lock in self.locks
+            if lock.locks(changed) and (holders := lock.by(raw))
         ]
 
     def after_write(

@@ -50,10 +50,16 @@ class Field:
     shape: type[BaseModel] | None = None
     add_default: Any = None
     resend: bool = False
+    read_as: str | None = None
 
     @property
     def api_name(self) -> str:
         return self.api or self.name
+
+    @property
+    def read_name(self) -> str:
+        """The name reads return it under (``Api.read_as``), else its parameter's."""
+        return self.read_as or self.api_name
 
 
 CODECS = ("text", "flag", "int", "json", "csv", "ref", "refs_csv", "refs_json")

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from ambraconf.kinds.apimap import ApiMap, Hook
+from ambraconf.kinds.apimap import ApiMap, Call, Hook, Lock
 from ambraconf.kinds.base import (
     OWN_NAMESPACE,
     JsonObject,
@@ -112,10 +112,12 @@ def _deploy(
     return calls + [(DEPLOY, {"uuid": uuid, "namespace_id": n}) for n in new]
 
 
-def _undeploy_all(raw: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
-    return [
-        (UNDEPLOY, {"deployment_id": str(d["uuid"])}) for d in _deployments(raw) if d.get("uuid")
-    ]
+def _deployed(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    return [d for d in _deployments(raw) if d.get("uuid")]
+
+
+def _undeploy(deployment: dict[str, Any]) -> Call:
+    return (UNDEPLOY, {"deployment_id": str(deployment["uuid"])})
 
 
 API = ApiMap(
@@ -131,11 +133,19 @@ API = ApiMap(
             ("deploy_to",),
             decode=_decode_deployments,
             after_write=_deploy,
-            before_write=_undeploy_all,
             paths=(DEPLOY, UNDEPLOY),
-            pause="deployments pause: the API refuses to change or delete deployed code "
+        ),
+    ),
+    locks=(
+        Lock(
+            by=_deployed,
+            release=_undeploy,
+            managed=("deploy_to",),
+            deletes=True,
+            note="deployments pause: the API refuses to change or delete deployed code "
             "(IS_DEPLOYED), so apply undeploys it first and, unless it deletes it, deploys it "
             "again after",
+            paths=(UNDEPLOY,),
         ),
     ),
 )

@@ -72,10 +72,10 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         "merged_hashes": {h.split(".")[0] for h in api.merged_hashes},
         "unordered_lists": set(api.unordered_lists),
         "partial_items": set(api.partial_items),
-        "keyed_items": set(api.keyed_items),
+        "keyed_lists": set(api.keyed_lists),
         "reference": {r.path[0] for r in spec.references},
         "danger": {path.split(".")[0] for d in spec.dangers for path in d.fields},
-        "attachments": set(api.attachments.fields) if api.attachments else set(),
+        "locks": {f for lock in api.locks for f in (*(lock.fields or ()), *lock.managed)},
     }
     for what, fields in named.items():
         problems += [
@@ -103,9 +103,28 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         for d in spec.dangers
         if d.change not in CHANGES
     ]
+    problems += _lock_problems(api)
     problems += _endpoint_problems(api, endpoints)
     problems += _required_problems(spec, endpoints)
     problems += _preview_problems(spec, endpoints)
+    return problems
+
+
+def _lock_problems(api: ApiMap) -> list[str]:
+    """A lock's holders come back one way: its ``restore``, or the hook whose
+    ``after_write`` writes its ``managed`` fields (else they would stay released)."""
+    written = {f for hook in api.hooks if hook.after_write for f in hook.fields}
+    problems = []
+    for lock in api.locks:
+        if (lock.restore is None) == (not lock.managed):
+            problems.append(
+                "a lock brings its holders back by restore or by managed fields: give one"
+            )
+        problems += [
+            f"lock: managed field {f!r} is written by no hook's after_write, so nothing restores it"
+            for f in lock.managed
+            if f not in written
+        ]
     return problems
 
 
@@ -128,7 +147,7 @@ def _paths(api: ApiMap) -> list[str]:
     paths = [api.list_path, api.add_path, api.set_path, api.delete_path]
     paths += [p for c in api.companions for p in (c.path, *c.paths)]
     paths += [p for hook in api.hooks for p in hook.paths]
-    paths += list(api.attachments.paths) if api.attachments else []
+    paths += [p for lock in api.locks for p in lock.paths]
     return [p for p in paths if p]
 
 

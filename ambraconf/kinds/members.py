@@ -19,10 +19,10 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, create_model
 
 from ambraconf.facts import ENDPOINTS
-from ambraconf.kinds.apimap import Companion
+from ambraconf.kinds.apimap import Companion, KeyedList
 from ambraconf.kinds.base import Email, Flag, Model, Name
 from ambraconf.kinds.codec import Names, as_flag
-from ambraconf.kinds.spec import ANY, Reference, Spared
+from ambraconf.kinds.spec import ANY, Reference, Spared, fold
 
 USERS = "account_user"
 """The kind a member's email names."""
@@ -67,6 +67,14 @@ MEMBER_DEFAULTS = {"members": {flag: False for flag in MEMBER_FLAGS}}
 SPARED = (Spared("members", "email", USERS, "global"),)
 """Global users join every group and location by themselves; ignored users are someone
 else's (an SSO's): neither is a member the files must list."""
+
+
+MEMBER_LIST = KeyedList(
+    key=lambda member, values: fold(member.get("email")),
+    each=lambda member: str(member.get("email")),
+)
+"""``members`` compare by email without case, each member a change of its own
+(``members.<email>``): a reviewer reads who joins, leaves or changes role."""
 
 
 def members_from_api(reply: dict[str, Any], names: Names) -> list[dict[str, Any]]:

@@ -44,7 +44,7 @@ from ambraconf.kinds.base import (
 from ambraconf.kinds.codec import Names, as_flag, json_text, parse_json_text
 from ambraconf.kinds.compare import is_empty
 from ambraconf.kinds.danger import Danger, settings_dangers
-from ambraconf.kinds.members import Members, member_references, members_companion
+from ambraconf.kinds.members import MEMBER_LIST, Members, member_references, members_companion
 from ambraconf.kinds.permissions import (
     CUSTOMFIELDS_KEY,
     FIELD_FLAGS_SCHEMA,
@@ -630,7 +630,7 @@ def namespace_api(kind: str) -> ApiMap:
         hooks=(CUSTOMFIELD_VALUES,),
         merged_hashes=NAMESPACE_MERGED,
         companions=(*NAMESPACE_COMPANIONS, members_companion(kind)),
-        keyed_items={"members": "email"},
+        keyed_lists={"members": MEMBER_LIST},
     )
 
 

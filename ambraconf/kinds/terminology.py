@@ -15,9 +15,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from ambraconf.kinds.apimap import ApiMap, Hook
+from ambraconf.kinds.apimap import ApiMap
 from ambraconf.kinds.base import Name, ObjectModel, pattern_text, problem_error
-from ambraconf.kinds.codec import Names
 from ambraconf.kinds.spec import KindSpec
 from ambraconf.kinds.wiring import Api
 
@@ -36,7 +35,7 @@ class TerminologyOverride(ObjectModel):
 
     language: Annotated[Language, Api()] = Field(description="ISO 639-1 code: en, fr, de...")
     tag: Annotated[Name, Api()] = Field(description="The terminology tag (study, patient...).")
-    value: Value = Field(description="The account's word for it.")
+    value: Annotated[Value, Api(read_as="val")] = Field(description="The account's word for it.")
 
     @model_validator(mode="before")
     @classmethod
@@ -58,18 +57,6 @@ class TerminologyOverride(ObjectModel):
         return data
 
 
-def _decode_value(raw: dict[str, Any], values: dict[str, Any], names: Names) -> None:
-    """The overrides list gives the value as ``val``."""
-    if raw.get("val") is not None:
-        values["value"] = str(raw["val"])
-
-
-def _encode_value(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
-    """``/terminology/set`` takes it as ``value``."""
-    if desired.get("value") is not None:
-        params["value"] = str(desired["value"])
-
-
 API = ApiMap(
     list_path="/terminology/account/overrides",
     list_key="tags",
@@ -79,7 +66,6 @@ API = ApiMap(
     paged=False,
     key_params=("tag", "language"),
     delete_params=(("value", ""),),
-    hooks=(Hook(("value",), decode=_decode_value, encode=_encode_value, params=("value",)),),
 )
 
 SPEC = KindSpec(

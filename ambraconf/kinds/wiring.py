@@ -27,6 +27,9 @@ class Api:
     ``compare=False`` fields are sent on add but never diffed (an account's name).
     ``add_default`` is sent on add when the config leaves the field out (the add requires
     it); ``resend`` fields go with every set, changed or not (the set requires them).
+    ``read_as`` is the name reads return the field under where it is not the parameter's
+    (an account user's ``email`` is listed as ``user_email``, a terminology override's
+    ``value`` as ``val``): a table fact, not code of the kind's own.
     """
 
     name: str | None = None
@@ -37,6 +40,7 @@ class Api:
     compare: bool = True
     add_default: Any = None
     resend: bool = False
+    read_as: str | None = None
 
 
 class DeclarationError(TypeError):
@@ -64,6 +68,7 @@ def fields_of(model: type[BaseModel]) -> tuple[Field, ...]:
                 shape,
                 api.add_default,
                 api.resend,
+                api.read_as,
             )
         )
     return tuple(found)

@@ -13,6 +13,13 @@ def applied(ambraconf, folder: Path, *options: str) -> str:
     return run.out
 
 
+def config_folder(folder: Path, text: str) -> Path:
+    """``folder``, made, with ``text`` as its account.yaml: the config a test starts from."""
+    folder.mkdir(parents=True)
+    (folder / "account.yaml").write_text(text)
+    return folder
+
+
 def no_changes(ambraconf, folder: Path) -> None:
     """Plan the config at ``folder``: live state matches it."""
     run = ambraconf("plan", str(folder), "--detailed-exitcode")

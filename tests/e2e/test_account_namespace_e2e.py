@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from e2e_helpers import no_changes
+from e2e_helpers import config_folder, no_changes
 
 from ambraconf.sandbox.harness import SandboxHandle
 
@@ -31,10 +31,7 @@ accounts:
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
-    folder = tmp_path / "config"
-    folder.mkdir()
-    (folder / "account.yaml").write_text(CONFIG)
-    return folder
+    return config_folder(tmp_path / "config", CONFIG)
 
 
 def test_account_namespace_is_sent_as_its_uuid_and_read_back_as_account(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from e2e_helpers import applied, apply_order, no_changes
+from e2e_helpers import applied, apply_order, config_folder, no_changes
 
 from ambraconf.sandbox.harness import SandboxHandle
 
@@ -44,10 +44,7 @@ RULES = {
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
-    folder = tmp_path / "config"
-    folder.mkdir()
-    (folder / "account.yaml").write_text(CONFIG)
-    return folder
+    return config_folder(tmp_path / "config", CONFIG)
 
 
 ANONYMIZATION = ("--allow-dangerous", "anonymization")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from e2e_helpers import config_folder
 
 from ambraconf.sandbox.harness import SandboxHandle
 
@@ -45,10 +46,7 @@ accounts:
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
-    folder = tmp_path / "config"
-    folder.mkdir()
-    (folder / "account.yaml").write_text(CONFIG)
-    return folder
+    return config_folder(tmp_path / "config", CONFIG)
 
 
 def applied(ambraconf, folder: Path) -> str:

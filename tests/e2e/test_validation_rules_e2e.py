@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from e2e_helpers import applied, apply_order, no_changes
+from e2e_helpers import applied, apply_order, config_folder, no_changes
 
 from ambraconf.sandbox.harness import SandboxHandle
 
@@ -38,10 +38,7 @@ CHANGED = [
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
-    folder = tmp_path / "config"
-    folder.mkdir()
-    (folder / "account.yaml").write_text(CONFIG)
-    return folder
+    return config_folder(tmp_path / "config", CONFIG)
 
 
 def edit(folder: Path, old: str, new: str) -> None:

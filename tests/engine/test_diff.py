@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ambraconf.engine.diff import DIFF_LINES, DiffRules, diff_object, md5_hex
 from ambraconf.kinds.dictionary import ENTRIES
+from ambraconf.kinds.members import MEMBER_LIST
 
 ROLE = DiffRules(merged_hashes=frozenset({"permissions", "settings"}))
 WEBHOOK = DiffRules(secret_fields=frozenset({"auth"}))
@@ -107,7 +108,7 @@ def test_keys_no_read_returns_are_never_compared() -> None:
     assert len(diff_object(desired, live, rules)) == 1
 
 
-MEMBERS = DiffRules(keyed_items={"members": "email"})
+MEMBERS = DiffRules(keyed_lists={"members": MEMBER_LIST})
 
 
 def test_keyed_items_are_one_change_each_on_the_keys_the_config_sets() -> None:

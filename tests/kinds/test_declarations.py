@@ -98,6 +98,19 @@ def test_an_undocumented_endpoint_is_refused() -> None:
     assert kind_problems(broken) == ["endpoint /role/remove is not in the API documentation"]
 
 
+def test_a_lock_must_bring_its_holders_back_one_way() -> None:
+    code = next(k for k in KINDS if k.name == "customcode")
+    [lock] = code.api.locks
+    both = replace(code, api=replace(code.api, locks=(replace(lock, restore=lambda h, u: h),)))
+    assert kind_problems(both) == [
+        "a lock brings its holders back by restore or by managed fields: give one"
+    ]
+    unwritten = replace(code, api=replace(code.api, locks=(replace(lock, managed=("code",)),)))
+    assert kind_problems(unwritten) == [
+        "lock: managed field 'code' is written by no hook's after_write, so nothing restores it"
+    ]
+
+
 def test_a_kind_never_created_or_deleted_cannot_have_add_only_fields() -> None:
     node = next(k for k in KINDS if k.name == "node")
     broken = redeclare(node, "facility_name", Api(add_only=True), optional=True)
