@@ -41,9 +41,10 @@ def global_options() -> list[click.Option]:
 def cli() -> None:
     """Keep Ambra Health account configuration as code.
 
-    Describe roles, groups, locations, routes, webhooks, custom fields,
-    templates and settings in YAML; validate them, plan the change against
-    live state, apply it, and report drift.
+    Describe users and members, roles, groups, locations, routes, destinations,
+    webhooks, custom fields, templates, dictionaries, anonymization, purge rules,
+    custom code and settings in YAML; validate them, plan the change against live
+    state, apply it (dangerous changes only when acknowledged), and report drift.
     """
 
 
