@@ -436,7 +436,7 @@ class Applier:
         calls = []
         for companion in api.companions:
             value = desired.get(companion.field)
-            if (companion.encode is None and companion.sync is None) or value is None:
+            if not companion.writes or value is None:
                 continue  # a companion that only reads: a hook writes its field
             if action.op == "update" and companion.field not in changed:
                 continue

@@ -57,6 +57,12 @@ class Companion:
     in order), clearing what the value excludes: a namespace's anonymization is a profile
     or rules, and the API refuses either while the other is there (None: no call)."""
 
+    @property
+    def writes(self) -> bool:
+        """Whether apply writes the field through this endpoint (by ``encode`` or ``sync``);
+        one that only reads leaves the writing to a hook's ``after_write``."""
+        return self.encode is not None or self.sync is not None
+
 
 @dataclass(frozen=True)
 class KeyedDiff:
@@ -319,7 +325,7 @@ class ApiMap:
         with a hook that writes it)."""
         return frozenset(
             {f for hook in self.hooks for f in hook.fields}
-            | {c.field for c in self.companions if c.encode is not None or c.sync is not None}
+            | {c.field for c in self.companions if c.writes}
         )
 
     def add_scope(self, desired: dict[str, Any], names: Names, account_uuid: str) -> dict[str, str]:
