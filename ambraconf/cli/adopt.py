@@ -18,6 +18,11 @@ EXIT_LEFT = 2
 @click.argument("path", type=click.Path(path_type=Path))
 @plan_options
 @click.option("--dry-run", is_flag=True, help="Show the diff of the files; write nothing.")
+@click.option(
+    "--new",
+    is_flag=True,
+    help="Also add live objects no file defines to the account's own list of their kind.",
+)
 @connection_options
 def adopt_command(
     path: Path,
@@ -25,6 +30,7 @@ def adopt_command(
     target: tuple[str, ...],
     shard: str | None,
     dry_run: bool,
+    new: bool,
     **options: Any,
 ) -> int:
     """Write the live values of drifted objects into the files at PATH that define them.
@@ -45,6 +51,7 @@ def adopt_command(
             accounts=chosen_accounts(path, account, shard),
             targets=target,
             dry_run=dry_run,
+            new=new,
             connection=to_ambra,
         )
     emit(adoption, "text")

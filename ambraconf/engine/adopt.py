@@ -133,16 +133,24 @@ def decide(
     accounts: Iterable[str] = (),
     targets: Iterable[str] = (),
     records: Mapping[str, ApplyRecord | None] | None = None,
+    new: bool = False,
 ) -> Adoption:
     """What to write where for the drift of the chosen accounts and targets (all when
     none) in ``plan``, a plan of every account of ``config`` (a shared place is written
     only when every account that reads it agrees). ``records``, the last apply to each
     account, tell a difference made outside ambraconf (adopted) from an edit of the
-    files not applied yet (never undone)."""
+    files not applied yet (never undone). With ``new``, objects only live are left to
+    ``adopt_new`` rather than reported."""
     wanted_accounts = {a.casefold() for a in accounts}
     wanted_targets = {t.casefold() for t in targets}
-    if wanted_targets and not any(_target(a) in wanted_targets for a in plan.actions):
-        known = ", ".join(sorted({f"{a.kind}/{a.name}" for a in plan.actions})[:20])
+    everything = {f"{a.kind}/{a.name}" for a in plan.actions} | {
+        f"{kind}/{name}"
+        for kinds in plan.unmanaged.values()
+        for kind, names in kinds.items()
+        for name in names
+    }
+    if wanted_targets and not {t.casefold() for t in everything} & wanted_targets:
+        known = ", ".join(sorted(everything)[:20])
         raise UserError(
             f"no object matches --target {', '.join(targets)}", hint=f"objects: {known}"
         )
@@ -150,7 +158,7 @@ def decide(
     chosen: set[str] = set()
     edits: list[Edit] = []
     for action in plan.actions:
-        if action.op == "noop":
+        if action.op == "noop" or (new and action.op == "delete"):
             continue
         picked = (not wanted_accounts or action.account.casefold() in wanted_accounts) and (
             not wanted_targets or _target(action) in wanted_targets

@@ -67,6 +67,7 @@ def edits_of(action: Action, obj: DesiredObject) -> tuple[list[Edit], list[Skipp
     edits: list[Edit] = []
     skipped: list[Skipped] = []
     keyed: dict[str, list[FieldChange]] = {}
+    in_files = {f.field: f.key for f in obj.spec.files if f.key in _keys_written(obj)}
     for change in action.changes:
         keys = field_keys(change.path, values)
         top = keys[0]
@@ -74,6 +75,9 @@ def edits_of(action: Action, obj: DesiredObject) -> tuple[list[Edit], list[Skipp
             skipped.append(Skipped(action.address, change.path, RENAME))
         elif change.secret:
             skipped.append(Skipped(action.address, change.path, "a secret: never written"))
+        elif top in in_files:
+            reason = f"its text is kept in the file that {in_files[top]}: names; edit that file"
+            skipped.append(Skipped(action.address, change.path, reason))
         elif top in rules.long_texts:
             skipped.append(
                 Skipped(
@@ -93,6 +97,11 @@ def edits_of(action: Action, obj: DesiredObject) -> tuple[list[Edit], list[Skipp
         edits += _keyed(action, obj, top, changes, rules.keyed_lists[top].key)
     # a value only the comparison adds (an exact hash's off keys) that live lacks too
     return [e for e in edits if not (e.value is None and e.below)], skipped
+
+
+def _keys_written(obj: DesiredObject) -> set[str]:
+    """The keys the object's mapping has in its file (``code_file`` rather than ``code``)."""
+    return {str(mark.path[-1]) for mark in obj.source.key_marks.values() if mark.path}
 
 
 def field_keys(path: str, values: dict[str, Any]) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from ambraconf.engine.adopt import Adoption
+from ambraconf.engine.adopt import Adopted, Adoption
 from ambraconf.reports.rendered import Part, Rendered
 
 NOTHING = "Nothing to adopt: live state matches the configuration."
@@ -17,12 +17,7 @@ def render(adoption: Adoption) -> Rendered:
     parts = [Part(change.diff().rstrip("\n")) for change in adoption.files]
     if adoption.adopted:
         parts.append(Part("\nAdopted:"))
-        parts += [
-            Part(
-                f"  {a.address} {a.field} = {json.dumps(a.value, default=str)} ({a.via or a.where})"
-            )
-            for a in adoption.adopted
-        ]
+        parts += [Part(f"  {_adopted(a)}") for a in adoption.adopted]
     if adoption.not_adopted:
         parts.append(Part("\nNot adopted (still drift):"))
         parts += [
@@ -31,6 +26,13 @@ def render(adoption: Adoption) -> Rendered:
         ]
     parts.append(Part("\n" + summary(adoption)))
     return Rendered(tuple(parts))
+
+
+def _adopted(adopted: Adopted) -> str:
+    if not adopted.field:  # a whole object (--new)
+        return f"{adopted.address}: {adopted.via} at {adopted.where}"
+    value = json.dumps(adopted.value, default=str)
+    return f"{adopted.address} {adopted.field} = {value} ({adopted.via or adopted.where})"
 
 
 def summary(adoption: Adoption) -> str:

@@ -340,3 +340,59 @@ def test_dictionary_entries_are_adopted_one_by_one(sandbox, ambraconf, tmp_path)
         "[Computed tomography, CHEST]", "[CT scan, CHEST]"
     ) + "          - {lookup: [US], replace: [Ultrasound, ABDOMEN]}\n"
     assert plan_changes(ambraconf, folder) == {}
+
+
+def test_a_text_kept_in_a_file_of_its_own_is_not_written_into_the_yaml(
+    northshore, sandbox, ambraconf
+):
+    codes = sandbox.ok("/customcode/list", account_id=account_id(sandbox, PROD))["customcodes"]
+    code = next(c for c in codes if c["name"] == "CT protocol check")
+    for deployment in code["deployments"]:
+        sandbox.ok("/customcode/undeploy", deployment_id=deployment["uuid"])
+    sandbox.ok("/customcode/set", uuid=code["uuid"], code="def check(study):\n    return 1\n")
+    for deployment in code["deployments"]:
+        sandbox.ok("/customcode/deploy", uuid=code["uuid"], namespace_id=deployment["namespace_id"])
+    before = texts(northshore)
+
+    run = ambraconf("adopt", str(northshore), "--account", PROD)
+
+    assert run.code == 2, run.out + run.err
+    assert "code: its text is kept in the file that code_file: names; edit that file" in run.out
+    assert texts(northshore) == before
+
+
+def test_new_appends_a_live_only_object_to_the_account_s_own_list(northshore, sandbox, ambraconf):
+    prod = account_id(sandbox, PROD)
+    [node] = sandbox.ok("/node/list", account_id=prod)["nodes"]
+    sandbox.ok(
+        "/destination/add",
+        account_id=prod,
+        node_id=node["uuid"],
+        name="NSH Mammo PACS",
+        aetitle="NSHMAMMO",
+        address="10.20.0.12",
+        port=104,
+    )
+    before = texts(northshore)
+
+    without = ambraconf("adopt", str(northshore), "--dry-run")
+    run = ambraconf("adopt", str(northshore), "--new")
+
+    assert without.code == 0, without.out + without.err  # destinations are not pruned
+    assert "Nothing to adopt" in without.out
+    assert run.code == 2, run.out + run.err
+    assert f"{PROD}/destination/NSH Mammo PACS: new object at " in run.out
+    no_list = "only live, and the account has no users: list of its own to add it to"
+    assert f"{UAT}/account_user/admin@sandbox.local: {no_list}" in run.out
+    accounts = texts(northshore)["accounts.yaml"]
+    last = "        port: 104\n"
+    assert accounts == before["accounts.yaml"].replace(
+        last + "    prune:",
+        last
+        + "      - name: NSH Mammo PACS\n        node: NSH Gateway\n        aetitle: NSHMAMMO\n"
+        + "        address: 10.20.0.12\n        port: 104\n    prune:",
+    )
+    assert {k: v for k, v in texts(northshore).items() if k != "accounts.yaml"} == {
+        k: v for k, v in before.items() if k != "accounts.yaml"
+    }
+    assert plan_changes(ambraconf, northshore) == {}
