@@ -8,7 +8,9 @@ from typing import Any
 import click
 
 from ambraconf.cli.options import chosen_accounts, connection, connection_options, plan_options
-from ambraconf.cli.output import emit
+from ambraconf.cli.output import emit, errors_as_json
+from ambraconf.engine.adopt import Adoption
+from ambraconf.reports.registry import formats
 
 EXIT_LEFT = 2
 """Some drift was not adopted: what drift's exit code 2 says, for what is left."""
@@ -18,6 +20,14 @@ EXIT_LEFT = 2
 @click.argument("path", type=click.Path(path_type=Path))
 @plan_options
 @click.option("--dry-run", is_flag=True, help="Show the diff of the files; write nothing.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(formats(Adoption)),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines (the values, what was left and why, the diffs).",
+)
 @click.option(
     "--new",
     is_flag=True,
@@ -30,6 +40,7 @@ def adopt_command(
     target: tuple[str, ...],
     shard: str | None,
     dry_run: bool,
+    output_format: str,
     new: bool,
     **options: Any,
 ) -> int:
@@ -45,7 +56,7 @@ def adopt_command(
     """
     from ambraconf import library
 
-    with connection(**options) as to_ambra:
+    with errors_as_json(output_format), connection(**options) as to_ambra:
         adoption = library.adopt(
             path,
             accounts=chosen_accounts(path, account, shard),
@@ -54,5 +65,5 @@ def adopt_command(
             new=new,
             connection=to_ambra,
         )
-    emit(adoption, "text")
+    emit(adoption, output_format)
     return 0 if adoption.complete else EXIT_LEFT

@@ -47,6 +47,7 @@ RENDERERS: dict[tuple[type, str], Renderer] = {
     (ExportRun, "text"): lambda result, colour: export_text.render(result),
     (UserError, "json"): lambda result, colour: json_output.error(result),
     (Adoption, "text"): lambda result, colour: adopt_text.render(result),
+    (Adoption, "json"): lambda result, colour: json_output.adoption(result),
 }
 
 

@@ -144,6 +144,16 @@ def test_dry_run_shows_the_diff_and_writes_nothing(northshore, sandbox, ambracon
     assert run.code == 0, run.out + run.err
     assert "-      session_expire: 30\n+      session_expire: 45\n" in run.out
     assert "Would adopt 1 value into 1 file (dry run: nothing written)." in run.out
+    as_json = ambraconf("adopt", str(northshore), "--dry-run", "--format", "json")
+    document = json.loads(as_json.out)
+    assert (as_json.code, document["dry_run"], document["complete"]) == (0, True, True)
+    [adopted] = document["adopted"]
+    assert (adopted["address"], adopted["field"], adopted["value"]) == (
+        f"{PROD}/account/{PROD}",
+        "session_expire",
+        45,
+    )
+    assert "+      session_expire: 45\n" in document["files"][0]["diff"]
     assert texts(northshore) == before
 
 
@@ -227,6 +237,9 @@ def test_an_unknown_account_is_an_error(northshore, ambraconf):
     assert run.code == 1
     assert "the config has no account 'Nowhere'" in run.err
     assert "Traceback" not in run.err
+    targeted = ambraconf("adopt", str(northshore), "--target", "role/Nobody", "--format", "json")
+    assert targeted.code == 1
+    assert "no object matches --target role/Nobody" in json.loads(targeted.out)["error"]["message"]
 
 
 def test_a_read_only_file_is_an_error_and_nothing_is_written(northshore, sandbox, ambraconf):

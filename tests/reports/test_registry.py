@@ -36,6 +36,7 @@ def test_each_command_s_formats_are_registered() -> None:
         ("ExportRun", "text"),
         ("UserError", "json"),
         ("Adoption", "text"),
+        ("Adoption", "json"),
     }
     assert registered == expected
 
