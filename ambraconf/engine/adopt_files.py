@@ -20,6 +20,9 @@ from ambraconf.config.yaml_edit import YamlEditor
 from ambraconf.engine.adopt import FileChange
 from ambraconf.engine.adopt_edits import Edit
 
+BOM = "\ufeff"
+"""A byte order mark some editors write first: the loader reads past it, adopt keeps it."""
+
 _ORDER = {"set": 0, "append": 1, "delete": 2}
 """Values first, then new list items at the ends, then removals from the last item up:
 each edit's path then still names what it named in the file as read."""
@@ -33,7 +36,8 @@ def new_texts(writes: Iterable[Edit]) -> list[FileChange]:
     changes = []
     for name in sorted(by_file):
         before = _read(Path(name))
-        editor = YamlEditor(name, before)
+        bom = BOM if before.startswith(BOM) else ""
+        editor = YamlEditor(name, before.removeprefix(BOM))
         edits = sorted(by_file[name], key=lambda e: _ORDER[e.op])
         removals = sorted((e for e in edits if e.op == "delete"), key=_path_key, reverse=True)
         for edit in [e for e in edits if e.op != "delete"] + removals:
@@ -41,7 +45,7 @@ def new_texts(writes: Iterable[Edit]) -> list[FileChange]:
                 editor.delete(edit.place[1], edit.doc_path)
             else:
                 editor.set(edit.place[1], edit.doc_path, edit.value)
-        after = editor.render()
+        after = bom + editor.render()
         if after != before:
             changes.append(FileChange(name, before, after))
     return changes
@@ -103,7 +107,7 @@ def _writable(path: Path) -> bool:
 
 def _read(path: Path) -> str:
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with open(path, encoding="utf-8", newline="") as handle:
             return handle.read()
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
