@@ -78,6 +78,7 @@ def change_by_hand(sandbox) -> None:
     set_live(sandbox, both, "group", "Radiology", must_approve=1)
     conditions = [{"lv": "modality", "op": "in", "rv": ["CT", "MR", "PT"]}]
     set_live(sandbox, both, "route", "CT and MR to PACS", conditions=json.dumps(conditions))
+    set_live(sandbox, both, "webhook", "Reporting System - New Study", retry=0)
     # the top-level variable webhooks_suspended, which only production reads (UAT has its
     # own): both of its uses changed alike
     for hook in ("Reporting System - New Study", "Reporting System - Report Signed"):
@@ -105,6 +106,7 @@ def test_adopt_edits_only_the_lines_of_the_changed_values(northshore, sandbox, a
         "shared/routes.yaml": [
             ("- {lv: modality, op: in, rv: [CT, MR]}", "- {lv: modality, op: in, rv: [CT, MR, PT]}")
         ],
+        "shared/webhooks.yaml": [("retry: true", "retry: false")],
     }
     assert "+++ b/" in run.out or "+++ " in run.out  # the diff of each file is shown
     assert f"{PROD}/webhook/Reporting System - New Study suspended = true (variable " in run.out
@@ -112,7 +114,7 @@ def test_adopt_edits_only_the_lines_of_the_changed_values(northshore, sandbox, a
         (PROD, "webhook", "Reporting System - New Study"): {"url"},
         (PROD, "role", "Cardiologist"): {"description"},
     }
-    assert "Adopted 9 values into 4 files; 2 differences not adopted." in run.out
+    assert "Adopted 11 values into 5 files; 2 differences not adopted." in run.out
     left = run.out.split("Not adopted (still drift):")[1]
     assert "url: comes from variable reporting_url at " in left
     assert "it is also part of a text at " in left  # ${var:reporting_url}/reports
