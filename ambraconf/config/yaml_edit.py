@@ -8,8 +8,9 @@ positions and refuses what ambraconf does not accept).
 ruamel re-emits a whole document, so any difference between how it writes a file and how
 the file was written would show up as changes of lines nobody edited. To rule that out
 the edit is a three-way merge: the lines that differ between ruamel's rendering of the
-unedited document and of the edited one are carried into the original text, and a file
-where such a line does not map onto the original is refused rather than reformatted.
+unedited document and of the edited one are carried into the original text. Where such a
+line does not map onto the original, edits that only replace scalars are made in the text
+itself (``yaml_splice``); any other is refused rather than the file reformatted.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from ambraconf.config.errors import UserError
 from ambraconf.config.positions import Path, format_path
+from ambraconf.config.yaml_splice import Position, splice
 
 _INDENT = re.compile(r"^( *)(- +)?\S", re.MULTILINE)
 
@@ -50,12 +52,16 @@ class YamlEditor:
             raise EditError(f"{name}: cannot be edited: {exc}") from None
         self.base = self._dump()
         self.starts = [_start_line(doc) for doc in self.documents]
+        self.scalars: list[tuple[Position, Any]] | None = []
+        """Edits that only replace one scalar with another, where the old one starts
+        (``yaml_splice``'s way when ruamel would reformat); None once another is made."""
 
     def set(self, line: int, path: Path, value: Any) -> None:
         """Write ``value`` at ``path`` of the document holding ``line`` (1-based); mappings
         missing on the way are made, a key missing in its mapping is added after its
         siblings, a scalar keeps its quoting, a list is changed item by item."""
         parent, key = self._parent(line, path, make=True)
+        self._note_scalar(parent, key, value)
         if isinstance(parent, CommentedSeq) and isinstance(key, int) and key >= len(parent):
             sibling = parent[-1] if len(parent) else None
             parent.append(_styled_like(value, sibling))
@@ -72,6 +78,7 @@ class YamlEditor:
     def delete(self, line: int, path: Path) -> None:
         """Remove the key or list item at ``path`` (the comments on its lines go with it)."""
         parent, key = self._parent(line, path, make=False)
+        self.scalars = None
         del parent[key]
 
     def render(self) -> str:
@@ -83,6 +90,9 @@ class YamlEditor:
         result = _carry(
             self.base.splitlines(keepends=True), edited.splitlines(keepends=True), original
         )
+        if result is None and self.scalars is not None:
+            spliced = splice(self._plain(self.text), self.scalars)
+            result = None if spliced is None else spliced.splitlines(keepends=True)
         if result is None:
             raise EditError(
                 f"{self.name}: cannot be edited without reformatting lines that did not "
@@ -91,6 +101,16 @@ class YamlEditor:
             )
         text = "".join(result)
         return text.replace("\n", "\r\n") if self.newline == "\r\n" else text
+
+    def _note_scalar(self, parent: Any, key: Any, value: Any) -> None:
+        old = _child(parent, key)
+        scalar = not isinstance(value, dict | list) and not isinstance(old, dict | list)
+        if self.scalars is None or old is None or not scalar:
+            self.scalars = None
+            return
+        lc = parent.lc
+        position = lc.value(key) if isinstance(parent, CommentedMap) else lc.item(key)
+        self.scalars.append((tuple(position[:2]), value))
 
     def _plain(self, text: str) -> str:
         return text.replace("\r\n", "\n")

@@ -20,7 +20,10 @@ from ambraconf.engine.exact import laid_under
 from ambraconf.engine.plan import Action, FieldChange
 from ambraconf.engine.planner import diff_rules
 
-RENAME = "a rename pending apply (renamed_from): the name is the object's identity"
+RENAME = (
+    "the name is the object's identity (a rename pending apply, or another letter case "
+    "live): edit it by hand"
+)
 Op = Literal["set", "append", "delete"]
 Place = tuple[str, int, int]
 """A value's file, line and column: what every account that reads it shares."""

@@ -112,10 +112,22 @@ def test_windows_line_ends_stay():
     assert editor.render() == text.replace("true", "false")
 
 
-def test_a_line_ruamel_would_rewrite_is_refused_rather_than_reformatted():
-    text = "fields:\n  session_expire:     30\n"
+def test_a_scalar_on_a_line_ruamel_would_rewrite_is_replaced_in_the_text():
+    text = "fields:\n  session_expire:     30   # min\n  css:  { a: 'x y' }\n  vendor: 'V'\n"
     editor = YamlEditor("odd.yaml", text)
     editor.set(1, ("fields", "session_expire"), 45)
+    editor.set(1, ("fields", "css", "a"), "it's")
+    editor.set(1, ("fields", "vendor"), "A: B")
+
+    assert editor.render() == (
+        "fields:\n  session_expire:     45   # min\n  css:  { a: 'it''s' }\n  vendor: 'A: B'\n"
+    )
+
+
+def test_a_list_on_a_line_ruamel_would_rewrite_is_refused_rather_than_reformatted():
+    text = "conditions:\n  - { lv: modality, rv: [ CT, MR ] }\n"
+    editor = YamlEditor("odd.yaml", text)
+    editor.set(1, ("conditions", 0, "rv"), ["CT", "MR", "PT"])
 
     with pytest.raises(EditError, match="odd.yaml: cannot be edited without reformatting"):
         editor.render()
