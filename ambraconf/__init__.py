@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ambraconf.library import (
         EXPORTABLE,
         Connection,
+        adopt,
         apply,
         compare,
         drift,
@@ -27,6 +28,7 @@ __all__ = [
     "EXPORTABLE",
     "Connection",
     "__version__",
+    "adopt",
     "apply",
     "compare",
     "drift",

@@ -15,6 +15,9 @@ from ambraconf.config.desired import Config
 from ambraconf.config.errors import InvalidConfig
 from ambraconf.config.validate import ValidationResult, load_config, validate_path
 from ambraconf.engine import lock, planfile, records
+from ambraconf.engine.adopt import Adoption, decide, read_raw
+from ambraconf.engine.adopt_files import check_valid, new_texts, save
+from ambraconf.engine.adopt_new import add_new
 from ambraconf.engine.apply import Applier, Stop
 from ambraconf.engine.compare import from_config, from_live, quiet_creates
 from ambraconf.engine.danger import check_acknowledged
@@ -28,12 +31,13 @@ from ambraconf.engine.read import AccountRead, find_account, read_snapshot
 from ambraconf.engine.safety import check_thresholds
 from ambraconf.engine.session import ApplyRun, Connection, ExportRun, connect
 from ambraconf.engine.shards import Shard, ShardPlan, accounts_of, split
-from ambraconf.engine.workflow import PlanRun, catalogue, make_plan
+from ambraconf.engine.workflow import PlanRun, catalogue, choose_accounts, make_plan
 from ambraconf.kinds import ACCOUNT, BY_NAME, KINDS
 
 __all__ = [
     "EXPORTABLE",
     "Connection",
+    "adopt",
     "apply",
     "compare",
     "drift",
@@ -223,6 +227,45 @@ def drift(
         include_unmanaged=include_unmanaged,
         kind_order=[k.name for k in KINDS],
     )
+
+
+def adopt(
+    path: str | Path,
+    *,
+    accounts: Sequence[str] = (),
+    targets: Sequence[str] = (),
+    dry_run: bool = False,
+    new: bool = False,
+    connection: Connection | None = None,
+) -> Adoption:
+    """Write the live values of drifted objects of ``accounts`` (all when none; only
+    ``targets``, ``kind/name``, when given) into the files of the config at ``path`` where
+    they are defined, keeping everything else of the files as written (docs/adopt.md);
+    with ``dry_run`` nothing is written; with ``new``, live objects no file defines are
+    appended to the account's own list of their kind, where it has one. Every account
+    is read: a value in a shared block is adopted only when all accounts that include it
+    have it live. What cannot be
+    adopted is in ``not_adopted``, with why; the new texts are validated before any file
+    is written, and either all are written or none."""
+    path = Path(path)
+    config = load_config(path)
+    choose_accounts(config, accounts)
+    with connect(connection or Connection()) as client:
+        run = make_plan(config, client, config_path=path)
+    raw = read_raw(path)
+    adoption = decide(
+        run.plan, config, raw, accounts=accounts, targets=targets, records=run.records, new=new
+    )
+    if new:
+        add_new(
+            run.plan, run.live, raw, catalogue().specs, adoption, accounts=accounts, targets=targets
+        )
+    adoption.dry_run = dry_run
+    adoption.files = new_texts(adoption.writes)
+    check_valid(path, adoption.files)
+    if not dry_run:
+        save(adoption.files)
+    return adoption
 
 
 def export(

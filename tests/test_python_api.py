@@ -54,7 +54,8 @@ def test_the_documented_example_plans_applies_and_converges(
 
 
 def test_the_documented_functions_are_exported() -> None:
-    for name in ("load", "plan", "apply", "drift", "export", "compare", "Connection", "EXPORTABLE"):
+    documented = ("load", "plan", "apply", "drift", "export", "compare", "adopt")
+    for name in (*documented, "Connection", "EXPORTABLE"):
         assert name in ambraconf.__all__ and getattr(ambraconf, name) is not None
     assert ambraconf.__version__
     assert (Path(ambraconf.__file__).parent / "py.typed").is_file()

@@ -10,6 +10,7 @@ import click
 
 from ambraconf.cli import errors
 from ambraconf.cli.accounts import accounts_command
+from ambraconf.cli.adopt import adopt_command
 from ambraconf.cli.apply import apply_command
 from ambraconf.cli.compare import compare_command
 from ambraconf.cli.drift import drift_command
@@ -60,6 +61,7 @@ for _command in (
     compare_command,
     unlock_command,
     accounts_command,
+    adopt_command,
 ):
     _command.params.extend(global_options())
     cli.add_command(_command)

@@ -5,10 +5,12 @@ documents (``to_json``), since a saved plan file is one too."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any
 
 from ambraconf.config.errors import UserError
 from ambraconf.config.validate import ValidationResult
+from ambraconf.engine.adopt import Adoption
 from ambraconf.engine.drift import DriftReport
 from ambraconf.engine.plan import Plan
 from ambraconf.engine.session import ApplyRun
@@ -51,6 +53,20 @@ def apply_run(run: ApplyRun) -> str:
 
 def drift(report: DriftReport) -> str:
     return _dumps(report.to_json()) + "\n"
+
+
+def adoption(result: Adoption) -> str:
+    """What adopt wrote (or would write, ``dry_run``): each value, each difference left
+    with why, and each file's diff."""
+    document = {
+        **_stamp(),
+        "dry_run": result.dry_run,
+        "complete": result.complete,
+        "adopted": [asdict(a) for a in result.adopted],
+        "not_adopted": [asdict(s) for s in result.not_adopted],
+        "files": [{"file": f.file, "diff": f.diff()} for f in result.files],
+    }
+    return json.dumps(document, indent=2, default=str)
 
 
 def error(problem: UserError) -> str:

@@ -11,10 +11,12 @@ from typing import Any
 
 from ambraconf.config.errors import UserError
 from ambraconf.config.validate import ValidationResult
+from ambraconf.engine.adopt import Adoption
 from ambraconf.engine.drift import DriftReport
 from ambraconf.engine.plan import Plan
 from ambraconf.engine.session import ApplyRun, ExportRun
 from ambraconf.reports import (
+    adopt_text,
     apply_text,
     drift_junit,
     drift_markdown,
@@ -44,6 +46,8 @@ RENDERERS: dict[tuple[type, str], Renderer] = {
     (DriftReport, "junit"): lambda result, colour: drift_junit.render(result),
     (ExportRun, "text"): lambda result, colour: export_text.render(result),
     (UserError, "json"): lambda result, colour: json_output.error(result),
+    (Adoption, "text"): lambda result, colour: adopt_text.render(result),
+    (Adoption, "json"): lambda result, colour: json_output.adoption(result),
 }
 
 

@@ -35,6 +35,8 @@ def test_each_command_s_formats_are_registered() -> None:
         ("DriftReport", "junit"),
         ("ExportRun", "text"),
         ("UserError", "json"),
+        ("Adoption", "text"),
+        ("Adoption", "json"),
     }
     assert registered == expected
 
