@@ -360,7 +360,13 @@ SPEC = KindSpec(
     # the account's settings are listed whole, so live state gives every key to turn off
     exact={"settings": ExactHash(tuple, setting_off), **NAMESPACE_EXACT},
     references=(
-        Reference(("role",), "role", forbid=(("for_account", False),), label="default role"),
+        Reference(
+            ("role",),
+            "role",
+            forbid=(("for_account", False),),
+            label="default role",
+            deferrable=True,
+        ),
         Reference(
             ("customfields", KEYS),
             "customfield",

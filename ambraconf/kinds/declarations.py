@@ -103,6 +103,13 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         for d in spec.dangers
         if d.change not in CHANGES
     ]
+    problems += [
+        f"reference {r.describe!r} is deferrable, but only a top-level field the set "
+        "endpoint takes may be sent in a later set"
+        for r in spec.references
+        if r.deferrable
+        and (len(r.path) != 1 or not api.set_path or r.path[0] not in wired - api.hooked)
+    ]
     problems += _lock_problems(api)
     problems += _endpoint_problems(api, endpoints)
     problems += _required_problems(spec, endpoints)

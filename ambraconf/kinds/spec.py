@@ -50,6 +50,12 @@ class Reference:
     ``for_group: false`` cannot be a group's default role); the value ``SET`` forbids any.
     References sharing a ``cycle`` label must not form a cycle (``show_when`` chains,
     webhook token chains).
+    ``deferrable`` says the field may be left out of the holder's add and set once the
+    target exists, later in the same apply: a new account's default role (``fields.role``)
+    names a role that can only be made inside the account, so without it creating an
+    account with its roles would be a cycle (account -> role -> account). Ambra's own
+    clone scripts do the same: add the account, add its roles, then set the default role.
+    Only a top-level field may be deferred (the set sends it as it is).
     ``pattern`` is for names inside a text (a webhook parameter
     ``study.customfield:Referral Priority``): a regular expression whose one group is the
     name; texts it does not match name nothing. With ``many`` the pattern is searched
@@ -65,6 +71,7 @@ class Reference:
     label: str | None = None
     pattern: str | None = None
     many: bool = False
+    deferrable: bool = False
 
     def names_in(self, values: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
         """Every (concrete path, name) this reference finds in an object's values."""

@@ -57,3 +57,45 @@ def test_a_user_who_is_not_a_sysadmin_is_stopped_before_any_change(
     assert "only a sysadmin can create it" in run.err
     names = [a["name"] for a in sandbox.ok("/account/list")["accounts"]]
     assert "Lakeside Imaging" not in names
+
+
+WITH_DEFAULT_ROLE = NEW.replace(
+    "      session_expire: 60\n", "      session_expire: 60\n      role: Reader\n"
+)
+
+
+def test_a_new_account_gets_a_default_role_made_with_it_in_one_apply(ambraconf, sandbox, tmp_path):
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(WITH_DEFAULT_ROLE)
+
+    plan = ambraconf("plan", str(folder))
+    run = ambraconf("apply", str(folder), "--auto-approve")
+
+    assert plan.code == 0, plan.out + plan.err
+    assert "role is set at the end of the apply, once the role 'Reader' exists" in plan.out
+    assert run.code == 0, run.out + run.err
+    assert "Apply complete: 4 created" in run.out
+    [account] = [
+        a for a in sandbox.ok("/account/list")["accounts"] if a["name"] == "Lakeside Imaging"
+    ]
+    got = sandbox.ok("/account/get", uuid=account["uuid"])
+    assert got["role_name"] == "Reader"
+    again = ambraconf("plan", str(folder), "--detailed-exitcode")
+    assert again.code == 0, again.out + again.err
+
+
+def test_a_default_role_that_exists_is_sent_with_the_new_account(ambraconf, sandbox, tmp_path):
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(NEW.replace("      session_expire: 60\n", "      role: User\n"))
+
+    plan = ambraconf("plan", str(folder))
+    run = ambraconf("apply", str(folder), "--auto-approve")
+
+    assert "set at the end of the apply" not in plan.out
+    assert run.code == 0, run.out + run.err
+    [account] = [
+        a for a in sandbox.ok("/account/list")["accounts"] if a["name"] == "Lakeside Imaging"
+    ]
+    assert sandbox.ok("/account/get", uuid=account["uuid"])["role_name"] == "User"
