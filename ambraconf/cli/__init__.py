@@ -11,6 +11,7 @@ import click
 from ambraconf.cli import errors
 from ambraconf.cli.accounts import accounts_command
 from ambraconf.cli.apply import apply_command
+from ambraconf.cli.clone import clone_command
 from ambraconf.cli.compare import compare_command
 from ambraconf.cli.drift import drift_command
 from ambraconf.cli.export import export_command
@@ -58,6 +59,7 @@ for _command in (
     drift_command,
     export_command,
     compare_command,
+    clone_command,
     unlock_command,
     accounts_command,
 ):

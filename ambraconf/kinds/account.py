@@ -351,6 +351,7 @@ SPEC = KindSpec(
     title="account",
     model=AccountObject,
     identity=("name",),
+    share_codes=(("share_code",),),
     holds_others=True,
     # other accounts are named live only (a share rule's ``with: {account: Partner}``)
     nameable_unmanaged=True,

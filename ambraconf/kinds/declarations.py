@@ -76,6 +76,7 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         "reference": {r.path[0] for r in spec.references},
         "danger": {path.split(".")[0] for d in spec.dangers for path in d.fields},
         "locks": {f for lock in api.locks for f in (*(lock.fields or ()), *lock.managed)},
+        "share_codes": {p[0] for p in (*spec.share_codes, *spec.share_code_refs)},
     }
     for what, fields in named.items():
         problems += [

@@ -249,6 +249,11 @@ class KindSpec:
     ``setting_values`` are fields whose values an account setting defines (``SettingValues``).
     ``preview`` is the dry run plan may attach to the kind's changes (``Preview``).
     ``files`` are text fields a file of the repository may hold (``FileField``).
+    ``share_codes`` are paths of values the API keeps unique across every account, not
+    only inside one (share codes: ``DUP_SHARE_CODE``): a copy of the object into another
+    account must take new ones, so ``clone`` rewrites them; ``share_code_refs`` are paths
+    of values that name one (a route's ``share_code`` action), rewritten with it when they
+    name a code of the account copied (a code of another account is kept).
     """
 
     name: str
@@ -277,6 +282,8 @@ class KindSpec:
     setting_values: tuple[SettingValues, ...] = ()
     preview: Preview | None = None
     files: tuple[FileField, ...] = ()
+    share_codes: tuple[PathSpec, ...] = ()
+    share_code_refs: tuple[PathSpec, ...] = ()
 
     def __post_init__(self) -> None:
         # the API mapping's fields come from the model's annotations: declared once
