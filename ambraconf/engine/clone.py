@@ -182,7 +182,7 @@ def _rewrite_share_codes(
                 if isinstance(code, str) and code:
                     new = template.format(code=code, account=slug(target))
                     codes.setdefault(fold(code), (code, new))
-    _check_codes(list(codes.values()), template)
+    check_codes(list(codes.values()), template)
     for spec, values in _objects(live, specs):
         for path in (*spec.share_codes, *spec.share_code_refs):
             for concrete, code in list(walk(values, path)):
@@ -208,7 +208,7 @@ def _leave_out_creator(live: LiveAccount, specs: Mapping[str, KindSpec], creator
     return notes
 
 
-def _check_codes(codes: Sequence[tuple[str, str]], template: str) -> None:
+def check_codes(codes: Sequence[tuple[str, str]], template: str) -> None:
     """Every new code valid, distinct from the others and from the code it replaces."""
     problems = []
     seen: dict[str, str] = {}

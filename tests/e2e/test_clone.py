@@ -267,3 +267,31 @@ def test_a_new_account_is_created_with_its_default_role_in_one_apply(
         ("update", "route", "Radiology/Share reads"): {"actions"},
         ("update", "webhook", "Reports"): {"auth"},
     }
+
+
+def test_on_a_terminal_a_missing_secret_is_asked_for_without_echo(
+    northshore, ambraconf, tmp_path, monkeypatch
+):
+    from ambraconf.cli import clone as clone_module
+
+    monkeypatch.delenv(SECRETS[1])
+    asked = []
+
+    def prompt(text, **options):
+        asked.append((text, options.get("hide_input")))
+        return "Bearer demo-token"
+
+    monkeypatch.setattr(clone_module, "_terminal", lambda: True)
+    monkeypatch.setattr(clone_module.click, "prompt", prompt)
+    out = tmp_path / "w"
+    run = ambraconf("clone", "--from", PROD, "--to", WEST, "--out", str(out), "--yes", *DANGEROUS)
+
+    assert run.code == 0, run.out + run.err
+    assert [(text.split(" ")[0], hidden) for text, hidden in asked] == [(SECRETS[1], True)]
+    assert "demo-token" not in run.out + run.err + "".join(
+        p.read_text() for p in out.glob("*.yaml")
+    )
+    no_changes_with = ambraconf("compare", "--from", PROD, "--to", WEST, "--format", "json")
+    assert ("update", "webhook", "Reporting System - Report Signed") not in differences(
+        no_changes_with.out
+    )

@@ -181,3 +181,21 @@ def test_a_preview_must_call_a_documented_endpoint_with_its_parameters(spec: Kin
     )
     misnamed = replace(spec, preview=replace(spec.preview, params={"dry": "1"}))
     assert f"preview: {spec.preview.path} takes no parameter 'dry'" in kind_problems(misnamed)
+
+
+def test_only_a_top_level_field_the_set_takes_may_be_deferred() -> None:
+    route = next(k for k in KINDS if k.name == "route")
+    nested = next(r for r in route.references if r.path[0] == "actions")
+    broken = replace(route, references=(replace(nested, deferrable=True),))
+    assert kind_problems(broken) == [
+        f"reference {nested.describe!r} is deferrable, but only a top-level field the set "
+        "endpoint takes may be sent in a later set"
+    ]
+    assert [r.path for r in ACCOUNT.references if r.deferrable] == [("role",)]
+
+
+def test_share_code_paths_must_name_model_fields() -> None:
+    group = next(k for k in KINDS if k.name == "group")
+    assert kind_problems(replace(group, share_codes=(("share_cod",),))) == [
+        "share_codes names field 'share_cod', which the model does not have"
+    ]
