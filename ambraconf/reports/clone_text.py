@@ -22,6 +22,12 @@ def render(run: CloneRun) -> Rendered:
     if clone.share_codes:
         parts.append(Part("Share codes (unique across every account) rewritten:"))
         parts += [Part(f"  {old} -> {new}") for old, new in clone.share_codes.items()]
+    if clone.export.placeholders:
+        parts.append(Part(f"Secrets are placeholders in the files; set these to apply {run.out}:"))
+        parts += [
+            Part(f"  {p.variable}  ({p.kind} {p.name!r}, {p.path})")
+            for p in clone.export.placeholders
+        ]
     parts += [Part(f"note: {note}", err=True) for note in clone.export.notes]
     parts += [
         Part(f"note: {path} was there before; it is part of the config too", err=True)

@@ -60,6 +60,7 @@ def test_a_clone_is_the_same_objects_under_the_new_names(northshore, ambraconf, 
     assert run.code == 0, run.out + run.err
     assert "Apply complete:" in run.out
     assert "NSH-RAD -> NORTHSHORE-WEST-NSH-RAD" in run.out
+    assert f"set these to apply {out}:\n  {SECRETS[0]}" in run.out
     # compared through the API: making the clone like production changes only share codes
     compared = ambraconf("compare", "--from", PROD, "--to", WEST, "--format", "json")
     assert compared.code == 0, compared.out + compared.err
@@ -295,3 +296,17 @@ def test_on_a_terminal_a_missing_secret_is_asked_for_without_echo(
     assert ("update", "webhook", "Reporting System - Report Signed") not in differences(
         no_changes_with.out
     )
+
+
+def test_the_new_account_may_be_on_another_server(northshore, ambraconf, tmp_path, monkeypatch):
+    monkeypatch.setenv("AMBRA_URL2", northshore.url)
+    monkeypatch.setenv("AMBRA_LOGIN2", northshore.admin_login)
+    monkeypatch.delenv("AMBRA_PASSWORD2", raising=False)
+    out = tmp_path / "w"
+    unset = ambraconf("clone", "--from", PROD, "--to", WEST, "--out", str(out), "--yes", *DANGEROUS)
+    monkeypatch.setenv("AMBRA_PASSWORD2", northshore.admin_password)
+    right = ambraconf("clone", "--from", PROD, "--to", WEST, "--out", str(out), "--yes", *DANGEROUS)
+
+    assert unset.code == 1 and "set AMBRA_PASSWORD2" in unset.err
+    assert right.code == 0, right.out + right.err
+    assert "Apply complete:" in right.out

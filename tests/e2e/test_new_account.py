@@ -99,3 +99,26 @@ def test_a_default_role_that_exists_is_sent_with_the_new_account(ambraconf, sand
         a for a in sandbox.ok("/account/list")["accounts"] if a["name"] == "Lakeside Imaging"
     ]
     assert sandbox.ok("/account/get", uuid=account["uuid"])["role_name"] == "User"
+
+
+def test_a_default_role_that_fails_leaves_the_account_failed_and_the_next_apply_sets_it(
+    ambraconf, sandbox, tmp_path
+):
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(WITH_DEFAULT_ROLE)
+    sandbox.configure(
+        fault_rate=1.0, fault_match="^/role/add$", fault_kinds=["500"], fault_timings=["before"]
+    )
+
+    failed = ambraconf("apply", str(folder), "--auto-approve")
+    sandbox.configure(fault_rate=0.0, fault_match="")
+    again = ambraconf("apply", str(folder), "--auto-approve")
+
+    assert failed.code == 1
+    assert "Lakeside Imaging/account/Lakeside Imaging: created without role" in failed.err
+    assert again.code == 0, again.out + again.err
+    [account] = [
+        a for a in sandbox.ok("/account/list")["accounts"] if a["name"] == "Lakeside Imaging"
+    ]
+    assert sandbox.ok("/account/get", uuid=account["uuid"])["role_name"] == "Reader"
