@@ -373,8 +373,9 @@ SPEC = KindSpec(
             "customfield",
             where=(("object", "Account"),),
             label="custom field value",
+            deferrable=True,
         ),
-        *setting_references("settings", lambda fact: True),
+        *(replace(r, deferrable=True) for r in setting_references("settings", lambda f: True)),
         *COMPANION_REFERENCES,
     ),
 )

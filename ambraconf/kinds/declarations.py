@@ -104,12 +104,12 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         for d in spec.dangers
         if d.change not in CHANGES
     ]
+    encoded = {f for hook in api.hooks if hook.encode for f in hook.fields}
     problems += [
-        f"reference {r.describe!r} is deferrable, but only a top-level field the set "
-        "endpoint takes may be sent in a later set"
+        f"reference {r.describe!r} is deferrable, but its field {r.path[0]!r} is not one "
+        "the set endpoint takes, so no later set could send it"
         for r in spec.references
-        if r.deferrable
-        and (len(r.path) != 1 or not api.set_path or r.path[0] not in wired - api.hooked)
+        if r.deferrable and (not api.set_path or r.path[0] not in (wired - api.hooked) | encoded)
     ]
     problems += _lock_problems(api)
     problems += _endpoint_problems(api, endpoints)

@@ -55,7 +55,8 @@ class Reference:
     names a role that can only be made inside the account, so without it creating an
     account with its roles would be a cycle (account -> role -> account). Ambra's own
     clone scripts do the same: add the account, add its roles, then set the default role.
-    Only a top-level field may be deferred (the set sends it as it is).
+    What is deferred is the top-level field the reference sits in, whole (its settings,
+    its custom field values), which the kind's set must take.
     ``pattern`` is for names inside a text (a webhook parameter
     ``study.customfield:Referral Priority``): a regular expression whose one group is the
     name; texts it does not match name nothing. With ``many`` the pattern is searched

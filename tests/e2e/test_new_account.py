@@ -122,3 +122,36 @@ def test_a_default_role_that_fails_leaves_the_account_failed_and_the_next_apply_
         a for a in sandbox.ok("/account/list")["accounts"] if a["name"] == "Lakeside Imaging"
     ]
     assert sandbox.ok("/account/get", uuid=account["uuid"])["role_name"] == "Reader"
+
+
+WITH_NAMES_MADE_WITH_IT = """accounts:
+  - name: Lakeside Imaging
+    create: true
+    fields:
+      role: Reader
+      customfields: {Region: North}
+    settings:
+      default_query_owner_namespace: {group: Radiology}
+    customfields:
+      - {name: Region, object: Account, type: text}
+    roles:
+      - {name: Reader, permissions: {study_view: true}}
+    groups:
+      - {name: Radiology, role: Reader}
+"""
+
+
+def test_custom_field_values_and_settings_naming_objects_made_with_it_are_set_last(
+    ambraconf, sandbox, tmp_path
+):
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(WITH_NAMES_MADE_WITH_IT)
+
+    run = ambraconf("apply", str(folder), "--auto-approve")
+
+    assert run.code == 0, run.out + run.err
+    assert "customfields is set at the end of the apply" in run.out
+    assert "settings is set at the end of the apply" in run.out
+    again = ambraconf("plan", str(folder), "--detailed-exitcode")
+    assert again.code == 0, again.out + again.err
