@@ -7,6 +7,7 @@ choose exit codes, these never do. Every problem a user can fix is raised as a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
@@ -19,15 +20,27 @@ from ambraconf.engine.adopt import Adoption, decide, read_raw
 from ambraconf.engine.adopt_files import check_valid, new_texts, save
 from ambraconf.engine.adopt_new import add_new
 from ambraconf.engine.apply import Applier, Stop
+from ambraconf.engine.clone import (
+    DEFAULT_SHARE_CODES,
+    CloneRun,
+    check_out,
+    check_target,
+    check_template,
+    cloned_kinds,
+    default_out,
+    make_clone,
+    secret_values,
+)
 from ambraconf.engine.compare import from_config, from_live, quiet_creates
 from ambraconf.engine.danger import check_acknowledged
 from ambraconf.engine.drift import DriftReport, build_report
-from ambraconf.engine.export import export_account
+from ambraconf.engine.export import Placeholder, export_account
 from ambraconf.engine.export_files import other_yaml, write_export
+from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.plan import Plan
 from ambraconf.engine.policy import refuse_violations
 from ambraconf.engine.preview import attach_previews
-from ambraconf.engine.read import AccountRead, find_account, read_snapshot
+from ambraconf.engine.read import AccountRead, find_account, read_accounts, read_snapshot
 from ambraconf.engine.safety import check_thresholds
 from ambraconf.engine.session import ApplyRun, Connection, ExportRun, connect
 from ambraconf.engine.shards import Shard, ShardPlan, accounts_of, split
@@ -39,6 +52,7 @@ __all__ = [
     "Connection",
     "adopt",
     "apply",
+    "clone",
     "compare",
     "drift",
     "export",
@@ -140,48 +154,78 @@ def apply(
         run = _plan(config_path, client, accounts, targets)
         if saved is not None:
             planfile.check_unchanged(saved, run.plan, subset=subset)
-        if on_plan is not None:
-            on_plan(run.plan)
-        refuse_violations(run.plan)
-        if not run.plan.has_changes:
-            return ApplyRun(run.plan, warnings=_record(client, run, set(), bool(targets)))
-        check_acknowledged(run.plan, allow_dangerous)
-        if not force:
-            check_thresholds(run.plan, run.live)
-        if confirm is not None and saved is None:
-            with client.deadline.paused():
-                confirmed = confirm(run.plan)
-            if not confirmed:
-                return ApplyRun(run.plan, confirmed=False)
-        stop = stop or Stop()
-        applier = Applier(
+        return _carry_out(
             client,
-            run.live,
-            catalogue().specs,
-            progress=progress or (lambda line: None),
+            run,
+            targeted=bool(targets),
+            reviewed=saved is not None,
+            force=force,
+            allow_dangerous=allow_dangerous,
+            on_plan=on_plan,
+            confirm=confirm,
+            progress=progress,
             stop=stop,
-            bundle_size=client.bundle_size,
         )
-        locked = [(a.name, a.uuid) for a in run.live.values() if a.uuid]
-        token = lock.acquire(client, locked)
-        deadline = client.deadline
-        timed_out: list[str] = []
 
-        def time_is_up() -> None:
-            timed_out.append(f"apply stopped: {deadline.describe()}")
-            stop.request()
 
-        try:
-            records.save_before_apply(client, run.live, run.plan, run.records)
-            with stop.during(), deadline.on_expiry(time_is_up):
-                result = applier.apply(run.plan)
-                done = {o.action.address for o in result.outcomes if o.status == "done"}
-                retired = {o.action.uuid for o in result.outcomes if o.retired and o.action.uuid}
-                with deadline.finishing():
-                    warnings = _record(client, run, done, bool(targets), retired)
-        finally:
+def _carry_out(
+    client: AmbraClient,
+    run: PlanRun,
+    *,
+    targeted: bool,
+    reviewed: bool,
+    force: bool,
+    allow_dangerous: Collection[str],
+    on_plan: Callable[[Plan], None] | None,
+    confirm: Callable[[Plan], bool] | None,
+    progress: Callable[[str], None] | None,
+    stop: Stop | None,
+) -> ApplyRun:
+    """Apply a plan made in this session: what ``apply`` promises once it has its plan
+    (policies, acknowledgements, thresholds, confirmation unless ``reviewed``, lock,
+    records), shared with ``clone``, which applies the config it wrote."""
+    if on_plan is not None:
+        on_plan(run.plan)
+    refuse_violations(run.plan)
+    if not run.plan.has_changes:
+        return ApplyRun(run.plan, warnings=_record(client, run, set(), targeted))
+    check_acknowledged(run.plan, allow_dangerous)
+    if not force:
+        check_thresholds(run.plan, run.live)
+    if confirm is not None and not reviewed:
+        with client.deadline.paused():
+            confirmed = confirm(run.plan)
+        if not confirmed:
+            return ApplyRun(run.plan, confirmed=False)
+    stop = stop or Stop()
+    applier = Applier(
+        client,
+        run.live,
+        catalogue().specs,
+        progress=progress or (lambda line: None),
+        stop=stop,
+        bundle_size=client.bundle_size,
+    )
+    locked = [(a.name, a.uuid) for a in run.live.values() if a.uuid]
+    token = lock.acquire(client, locked)
+    deadline = client.deadline
+    timed_out: list[str] = []
+
+    def time_is_up() -> None:
+        timed_out.append(f"apply stopped: {deadline.describe()}")
+        stop.request()
+
+    try:
+        records.save_before_apply(client, run.live, run.plan, run.records)
+        with stop.during(), deadline.on_expiry(time_is_up):
+            result = applier.apply(run.plan)
+            done = {o.action.address for o in result.outcomes if o.status == "done"}
+            retired = {o.action.uuid for o in result.outcomes if o.retired and o.action.uuid}
             with deadline.finishing():
-                unlocked = lock.release(client, locked, token)
+                warnings = _record(client, run, done, targeted, retired)
+    finally:
+        with deadline.finishing():
+            unlocked = lock.release(client, locked, token)
     return ApplyRun(
         run.plan,
         result,
@@ -321,6 +365,103 @@ def compare(
             return quiet_creates(make_plan(desired, client, comparing=True).plan, cat.specs)
     with connect(target_connection) as other:
         return quiet_creates(make_plan(desired, other, comparing=True).plan, cat.specs)
+
+
+def clone(
+    source: str,
+    target: str,
+    out: str | Path | None = None,
+    *,
+    share_codes: str = DEFAULT_SHARE_CODES,
+    into_existing: bool = False,
+    overwrite: bool = False,
+    dry_run: bool = False,
+    ask_secret: Callable[[Placeholder], str | None] | None = None,
+    force: bool = False,
+    allow_dangerous: Collection[str] = (),
+    on_plan: Callable[[Plan], None] | None = None,
+    confirm: Callable[[Plan], bool] | None = None,
+    progress: Callable[[str], None] | None = None,
+    stop: Stop | None = None,
+    connection: Connection | None = None,
+    target_connection: Connection | None = None,
+) -> CloneRun:
+    """Clone the live account ``source`` into ``target`` (docs/clone.md): write the config
+    of ``target`` into ``out`` (default ``./<target slug>``), then plan and apply it as
+    ``apply`` would (``force``, ``allow_dangerous``, ``on_plan``, ``confirm``...), in one
+    apply even when ``target`` is to be created. With ``dry_run`` it writes and plans only.
+
+    Share codes are rewritten by the ``share_codes`` template (``{code}``, ``{account}``);
+    secrets come from the environment or ``ask_secret`` (``MissingSecrets`` otherwise,
+    before anything is written). Refused before anything is written: an ``out`` that is
+    not empty (unless ``overwrite``), a ``target`` that exists and holds objects of its
+    own (unless ``into_existing``), and ``target`` being ``source``.
+    ``target_connection`` reaches ``target`` on another Ambra."""
+    cat = catalogue()
+    folder = Path(out) if out is not None else default_out(target)
+    check_template(share_codes)
+    check_out(folder, overwrite=overwrite)
+
+    def into(client: AmbraClient, live: LiveAccount, origin: str) -> CloneRun:
+        existing = read_accounts(
+            client,
+            [AccountRead(target, cloned_kinds(EXPORTABLE, cat.specs), _no_companions, create=True)],
+            cat,
+        )[target]
+        check_target(
+            existing,
+            live,
+            cat.specs,
+            into_existing=into_existing,
+            other_server=target_connection is not None,
+        )
+        made = make_clone(
+            live,
+            target,
+            EXPORTABLE,
+            cat.specs,
+            template=share_codes,
+            create=existing is None,
+            creator=client.settings.login,
+        )
+        secrets = secret_values(made, os.environ, ask_secret)
+        strays = other_yaml(folder, made.export)
+        written = write_export(
+            made.export, folder, source=origin, force=overwrite, command="ambraconf clone"
+        )
+        config = load_config(folder, env={**os.environ, **secrets})
+        run = make_plan(config, client, config_path=folder)
+        if dry_run:
+            if on_plan is not None:
+                on_plan(run.plan)
+            return CloneRun(made, folder, written, strays, ApplyRun(run.plan), dry_run=True)
+        applied = _carry_out(
+            client,
+            run,
+            targeted=False,
+            reviewed=False,
+            force=force,
+            allow_dangerous=allow_dangerous,
+            on_plan=on_plan,
+            confirm=confirm,
+            progress=progress,
+            stop=stop,
+        )
+        return CloneRun(made, folder, written, strays, applied)
+
+    with connect(connection or Connection()) as client:
+        live = read_snapshot(client, source, EXPORTABLE, cat)
+        origin = f"{live.name} at {client.settings.url}"
+        if target_connection is None:
+            return into(client, live, origin)
+    with connect(target_connection) as other:
+        return into(other, live, origin)
+
+
+def _no_companions(kind: str, obj: LiveObject) -> bool:
+    """Whether to read an object's companion fields: a look at a clone's target needs
+    only which objects it has."""
+    return False
 
 
 def _plan(

@@ -12,6 +12,7 @@ from ambraconf.cli import errors
 from ambraconf.cli.accounts import accounts_command
 from ambraconf.cli.adopt import adopt_command
 from ambraconf.cli.apply import apply_command
+from ambraconf.cli.clone import clone_command
 from ambraconf.cli.compare import compare_command
 from ambraconf.cli.drift import drift_command
 from ambraconf.cli.export import export_command
@@ -59,6 +60,7 @@ for _command in (
     drift_command,
     export_command,
     compare_command,
+    clone_command,
     unlock_command,
     accounts_command,
     adopt_command,

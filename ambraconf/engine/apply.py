@@ -195,8 +195,39 @@ class Applier:
             self._run_level(ready)
         if self.stop.requested:  # during the last level: said so, though nothing is left
             return self._interrupted(result)
+        self._set_deferred(result.outcomes, outcomes)
         self._retire_replaced(result.outcomes)
         return result
+
+    def _set_deferred(self, pending: list[Outcome], by_address: Mapping[str, Outcome]) -> None:
+        """The fields creates left out of their adds (``Action.deferred``: a new account's
+        default role), in one bundle once every level is done. One whose object it names
+        did not apply is not sent, and its create is failed: the object exists, but
+        without that field, which the next plan shows as a change to make."""
+        calls = []
+        for o in pending:
+            deferred = o.action.deferred
+            if o.status != "done" or not deferred or not o.uuid:
+                continue
+            missing = [a for w in deferred.values() for a in w if by_address[a].status != "done"]
+            if missing:
+                _fail(
+                    o,
+                    f"created without {', '.join(deferred)}, since {', '.join(missing)} did "
+                    "not apply: run apply again to set it",
+                )
+                continue
+            desired = laid_under(o.action.resets, o.action.desired or {})
+            fields = {k: desired[k] for k in deferred if k in desired}
+            names = self.live[o.action.account].names
+            params = {
+                **self._target(o.action, o.uuid),
+                **self._api(o.action.kind).encode(fields, names),
+            }
+            calls.append(_Call(o, self._api(o.action.kind).set_path, params, "set"))
+        if calls:
+            self.progress(f"Setting {len(calls)} field(s) left out of adds")
+            self._send(calls)
 
     def _interrupted(self, result: ApplyResult) -> ApplyResult:
         """Stop here: what was never sent is ``not started``; what was linked first is done,
@@ -209,6 +240,9 @@ class Applier:
         for outcome in result.outcomes:
             if outcome.status == "pending":
                 outcome.status = "done" if id(outcome) in self._linked else NOT_STARTED
+            if outcome.status == "done" and outcome.action.deferred:
+                fields = ", ".join(outcome.action.deferred)
+                _fail(outcome, f"interrupted before {fields} was set: run apply again to set it")
         self._retire_replaced(result.outcomes)
         return result
 
@@ -396,7 +430,11 @@ class Applier:
                 return self._delete(outcome, action.uuid, "delete")
             if action.op in ("create", "replace"):
                 desired = laid_under(action.resets, action.desired or {})
-                values = {k: v for k, v in desired.items() if k not in api.set_only}
+                values = {
+                    k: v
+                    for k, v in desired.items()
+                    if k not in api.set_only and k not in action.deferred
+                }
                 params = {
                     **api.add_defaults(values, live.names),
                     **api.add_scope(values, live.names, live.uuid),
@@ -415,7 +453,9 @@ class Applier:
         action = outcome.action
         api = self._api(action.kind)
         desired = laid_under(action.resets, action.desired or {})
-        set_only = {k: v for k, v in desired.items() if k in api.set_only}
+        set_only = {
+            k: v for k, v in desired.items() if k in api.set_only and k not in action.deferred
+        }
         if action.op in ("create", "replace") and set_only and outcome.uuid:
             params = {
                 **self._target(action, outcome.uuid),

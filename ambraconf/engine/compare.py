@@ -70,7 +70,7 @@ def from_live(
     """
     chosen = [k for k in kinds if specs[k].api.add_path]
     exported = export_account(live, chosen, specs, keep_defaults=True)
-    _retarget(exported, target)
+    retarget(exported, target)
     with tempfile.TemporaryDirectory(prefix="ambraconf-compare-") as scratch:
         write_export(exported, Path(scratch), source=source)
         config = load_config(scratch, env=_secrets(exported, live, specs))
@@ -94,9 +94,10 @@ def quiet_creates(plan: Plan, specs: Mapping[str, KindSpec]) -> Plan:
     return plan
 
 
-def _retarget(exported: Export, target: str) -> None:
+def retarget(exported: Export, target: str) -> None:
     """Every file names ``target`` instead of A; an A with nothing to export still gives
-    the target's account, so everything the target has is a difference."""
+    the target's account, so everything the target has is a difference (compare), and a
+    clone has an account entry to create (``engine.clone``)."""
     for file in exported.files:
         for account in file.document["accounts"]:
             account["name"] = target

@@ -111,11 +111,14 @@ def export_account(
     return result
 
 
-def to_yaml(exported: ExportedFile, *, source: str, schema: str | None) -> str:
-    """The file's text: a schema modeline for editors, a header, then the document."""
+def to_yaml(
+    exported: ExportedFile, *, source: str, schema: str | None, command: str = "ambraconf export"
+) -> str:
+    """The file's text: a schema modeline for editors, a header (what wrote it, from
+    where), then the document."""
     lines = [f"# yaml-language-server: $schema={schema}", "#"] if schema else []
     lines += [
-        f"# {exported.title}, exported by `ambraconf export` from {source}.",
+        f"# {exported.title}, exported by `{command}` from {source}.",
         "# Server defaults are left out; secrets are ${env:...} placeholders.",
     ]
     body = yaml.safe_dump(

@@ -11,9 +11,17 @@ from ambraconf.engine.export import Export, to_yaml
 SCHEMA = Path("schemas") / "ambraconf.schema.json"
 
 
-def write_export(export: Export, out: Path, *, source: str, force: bool = False) -> list[Path]:
+def write_export(
+    export: Export,
+    out: Path,
+    *,
+    source: str,
+    force: bool = False,
+    command: str = "ambraconf export",
+) -> list[Path]:
     """Write each file of ``export`` into ``out`` (created if needed), and the texts its
-    files name beside them (custom code); returns the YAML files' paths.
+    files name beside them (custom code); returns the YAML files' paths. Each file's
+    header names the ``command`` that wrote it and its ``source``.
 
     Refuses, before writing anything, when a file it would write exists and is not empty,
     unless ``force``.
@@ -31,7 +39,7 @@ def write_export(export: Export, out: Path, *, source: str, force: bool = False)
         out.mkdir(parents=True, exist_ok=True)
         schema = schema_reference(out)
         for path, exported in targets:
-            text = to_yaml(exported, source=source, schema=schema)
+            text = to_yaml(exported, source=source, schema=schema, command=command)
             path.write_text(text, encoding="utf-8")
         for path, text in texts:
             path.parent.mkdir(parents=True, exist_ok=True)

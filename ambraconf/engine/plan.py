@@ -112,6 +112,10 @@ class Action:
     renamed_from: str | None = None
     """The name the config says the object had (``renamed_from:``): apply records which
     live object it is, so that later plans recognise the rename as done (``records``)."""
+    deferred: dict[str, list[str]] = field(default_factory=dict)
+    """Fields of a create left out of its add and sent in a set at the end of the apply,
+    each with the addresses of the objects it names that are made later in the run
+    (``Reference.deferrable``: a new account's default role, made inside the account)."""
 
     def __post_init__(self) -> None:
         # a kind declares secrets by path (auth.basic.password, auth.bearer), and an

@@ -592,6 +592,7 @@ def _order(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
         container = containers.get(action.account)
         if container is not None and action is not container:
             deps.setdefault(action.address, []).append(("", container))
+    _defer(writes, deps, specs)
     try:
         ordered = levels(
             [a.address for a in writes], {k: [t.address for _, t in v] for k, v in deps.items()}
@@ -611,6 +612,46 @@ def _order(actions: list[Action], specs: Mapping[str, KindSpec]) -> None:
         if action.op == "delete":
             action.level = top + len(specs) - kind_rank.get(action.kind, 0)
     actions.sort(key=lambda a: (a.level, a.op == "noop", kind_rank.get(a.kind, 0), a.name))
+
+
+def _defer(
+    writes: list[Action],
+    deps: dict[str, list[tuple[str, Action]]],
+    specs: Mapping[str, KindSpec],
+) -> None:
+    """Break the cycles a deferrable reference makes (``Reference.deferrable``): a create
+    that names, in such a field, an object that cannot exist before it (a new account's
+    default role, made inside the account) leaves the field out of its add; apply sends
+    it in a set at the end. Only the dependencies that would be a cycle are deferred: a
+    default role that exists, or that nothing makes wait for the account, is sent as
+    before."""
+    for action in writes:
+        if action.op != "create" or action.kind not in specs:
+            continue
+        deferrable = {r.path[0] for r in specs[action.kind].references if r.deferrable}
+        for field, target in list(deps.get(action.address, [])):
+            if field in deferrable and _reaches(target.address, action.address, deps):
+                deps[action.address].remove((field, target))
+                action.deferred.setdefault(field, []).append(target.address)
+                action.notes.append(
+                    f"{field} is set at the end of the apply, once the {target.kind} "
+                    f"{target.name!r} exists: it can only be made inside the new "
+                    f"{specs[action.kind].title}"
+                )
+
+
+def _reaches(start: str, goal: str, deps: Mapping[str, list[tuple[str, Action]]]) -> bool:
+    """Whether ``start`` depends on ``goal``, directly or through others."""
+    seen: set[str] = set()
+    queue = [start]
+    while queue:
+        address = queue.pop()
+        if address == goal:
+            return True
+        if address not in seen:
+            seen.add(address)
+            queue.extend(t.address for _, t in deps.get(address, []))
+    return False
 
 
 def _named_by_field(

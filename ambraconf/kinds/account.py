@@ -351,6 +351,7 @@ SPEC = KindSpec(
     title="account",
     model=AccountObject,
     identity=("name",),
+    share_codes=(("share_code",),),
     holds_others=True,
     # other accounts are named live only (a share rule's ``with: {account: Partner}``)
     nameable_unmanaged=True,
@@ -360,14 +361,21 @@ SPEC = KindSpec(
     # the account's settings are listed whole, so live state gives every key to turn off
     exact={"settings": ExactHash(tuple, setting_off), **NAMESPACE_EXACT},
     references=(
-        Reference(("role",), "role", forbid=(("for_account", False),), label="default role"),
+        Reference(
+            ("role",),
+            "role",
+            forbid=(("for_account", False),),
+            label="default role",
+            deferrable=True,
+        ),
         Reference(
             ("customfields", KEYS),
             "customfield",
             where=(("object", "Account"),),
             label="custom field value",
+            deferrable=True,
         ),
-        *setting_references("settings", lambda fact: True),
+        *(replace(r, deferrable=True) for r in setting_references("settings", lambda f: True)),
         *COMPANION_REFERENCES,
     ),
 )

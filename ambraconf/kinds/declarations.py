@@ -76,6 +76,7 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         "reference": {r.path[0] for r in spec.references},
         "danger": {path.split(".")[0] for d in spec.dangers for path in d.fields},
         "locks": {f for lock in api.locks for f in (*(lock.fields or ()), *lock.managed)},
+        "share_codes": {p[0] for p in (*spec.share_codes, *spec.share_code_refs)},
     }
     for what, fields in named.items():
         problems += [
@@ -102,6 +103,13 @@ def kind_problems(spec: KindSpec, endpoints: Mapping[str, EndpointFact] = ENDPOI
         f"danger {d.change!r} is not a class of dangerous change ({', '.join(CHANGES)})"
         for d in spec.dangers
         if d.change not in CHANGES
+    ]
+    encoded = {f for hook in api.hooks if hook.encode for f in hook.fields}
+    problems += [
+        f"reference {r.describe!r} is deferrable, but its field {r.path[0]!r} is not one "
+        "the set endpoint takes, so no later set could send it"
+        for r in spec.references
+        if r.deferrable and (not api.set_path or r.path[0] not in (wired - api.hooked) | encoded)
     ]
     problems += _lock_problems(api)
     problems += _endpoint_problems(api, endpoints)

@@ -44,6 +44,7 @@ SPEC = KindSpec(
     dangers=NAMESPACE_DANGERS,
     exact=NAMESPACE_EXACT,
     item_defaults=MEMBER_DEFAULTS,
+    share_codes=(("share_code",),),
     spared=SPARED,
     references=(
         *namespace_references("group", "Group"),

@@ -32,6 +32,7 @@ SPEC = KindSpec(
     dangers=NAMESPACE_DANGERS,
     exact=NAMESPACE_EXACT,
     item_defaults=MEMBER_DEFAULTS,
+    share_codes=(("share_code",),),
     spared=SPARED,
     references=namespace_references("location", "Location"),
 )

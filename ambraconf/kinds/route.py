@@ -429,6 +429,7 @@ SPEC = KindSpec(
     title="route",
     model=Route,
     identity=("group", "location", "name"),
+    share_code_refs=(("actions", ANY, "share_code"),),
     references=(
         Reference(("group",), "group", label="group"),
         Reference(("location",), "location", label="location"),

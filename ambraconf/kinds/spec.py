@@ -50,6 +50,13 @@ class Reference:
     ``for_group: false`` cannot be a group's default role); the value ``SET`` forbids any.
     References sharing a ``cycle`` label must not form a cycle (``show_when`` chains,
     webhook token chains).
+    ``deferrable`` says the field may be left out of the holder's add and set once the
+    target exists, later in the same apply: a new account's default role (``fields.role``)
+    names a role that can only be made inside the account, so without it creating an
+    account with its roles would be a cycle (account -> role -> account). Ambra's own
+    clone scripts do the same: add the account, add its roles, then set the default role.
+    What is deferred is the top-level field the reference sits in, whole (its settings,
+    its custom field values), which the kind's set must take.
     ``pattern`` is for names inside a text (a webhook parameter
     ``study.customfield:Referral Priority``): a regular expression whose one group is the
     name; texts it does not match name nothing. With ``many`` the pattern is searched
@@ -65,6 +72,7 @@ class Reference:
     label: str | None = None
     pattern: str | None = None
     many: bool = False
+    deferrable: bool = False
 
     def names_in(self, values: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
         """Every (concrete path, name) this reference finds in an object's values."""
@@ -242,6 +250,11 @@ class KindSpec:
     ``setting_values`` are fields whose values an account setting defines (``SettingValues``).
     ``preview`` is the dry run plan may attach to the kind's changes (``Preview``).
     ``files`` are text fields a file of the repository may hold (``FileField``).
+    ``share_codes`` are paths of values the API keeps unique across every account, not
+    only inside one (share codes: ``DUP_SHARE_CODE``): a copy of the object into another
+    account must take new ones, so ``clone`` rewrites them; ``share_code_refs`` are paths
+    of values that name one (a route's ``share_code`` action), rewritten with it when they
+    name a code of the account copied (a code of another account is kept).
     """
 
     name: str
@@ -270,6 +283,8 @@ class KindSpec:
     setting_values: tuple[SettingValues, ...] = ()
     preview: Preview | None = None
     files: tuple[FileField, ...] = ()
+    share_codes: tuple[PathSpec, ...] = ()
+    share_code_refs: tuple[PathSpec, ...] = ()
 
     def __post_init__(self) -> None:
         # the API mapping's fields come from the model's annotations: declared once

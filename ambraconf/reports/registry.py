@@ -12,12 +12,14 @@ from typing import Any
 from ambraconf.config.errors import UserError
 from ambraconf.config.validate import ValidationResult
 from ambraconf.engine.adopt import Adoption
+from ambraconf.engine.clone import CloneRun
 from ambraconf.engine.drift import DriftReport
 from ambraconf.engine.plan import Plan
 from ambraconf.engine.session import ApplyRun, ExportRun
 from ambraconf.reports import (
     adopt_text,
     apply_text,
+    clone_text,
     drift_junit,
     drift_markdown,
     drift_text,
@@ -45,6 +47,7 @@ RENDERERS: dict[tuple[type, str], Renderer] = {
     (DriftReport, "json"): lambda result, colour: json_output.drift(result),
     (DriftReport, "junit"): lambda result, colour: drift_junit.render(result),
     (ExportRun, "text"): lambda result, colour: export_text.render(result),
+    (CloneRun, "text"): lambda result, colour: clone_text.render(result),
     (UserError, "json"): lambda result, colour: json_output.error(result),
     (Adoption, "text"): lambda result, colour: adopt_text.render(result),
     (Adoption, "json"): lambda result, colour: json_output.adoption(result),

@@ -80,4 +80,12 @@ def ambraconf(sandbox: SandboxHandle, monkeypatch: pytest.MonkeyPatch) -> Callab
 
 
 def _takes_rate(args: tuple[str, ...]) -> bool:
-    return bool(args) and args[0] in ("plan", "apply", "drift", "export", "compare", "adopt")
+    return bool(args) and args[0] in (
+        "plan",
+        "apply",
+        "drift",
+        "export",
+        "compare",
+        "adopt",
+        "clone",
+    )

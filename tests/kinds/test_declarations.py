@@ -181,3 +181,21 @@ def test_a_preview_must_call_a_documented_endpoint_with_its_parameters(spec: Kin
     )
     misnamed = replace(spec, preview=replace(spec.preview, params={"dry": "1"}))
     assert f"preview: {spec.preview.path} takes no parameter 'dry'" in kind_problems(misnamed)
+
+
+def test_only_a_field_the_set_takes_may_be_deferred() -> None:
+    companion = next(r for r in ACCOUNT.references if r.path[0] == "namespace_settings")
+    broken = replace(ACCOUNT, references=(replace(companion, deferrable=True),))
+    assert kind_problems(broken) == [
+        f"reference {companion.describe!r} is deferrable, but its field 'namespace_settings' "
+        "is not one the set endpoint takes, so no later set could send it"
+    ]
+    deferred = {r.path[0] for r in ACCOUNT.references if r.deferrable}
+    assert deferred == {"role", "customfields", "settings"}
+
+
+def test_share_code_paths_must_name_model_fields() -> None:
+    group = next(k for k in KINDS if k.name == "group")
+    assert kind_problems(replace(group, share_codes=(("share_cod",),))) == [
+        "share_codes names field 'share_cod', which the model does not have"
+    ]

@@ -34,6 +34,7 @@ def test_each_command_s_formats_are_registered() -> None:
         ("DriftReport", "json"),
         ("DriftReport", "junit"),
         ("ExportRun", "text"),
+        ("CloneRun", "text"),
         ("UserError", "json"),
         ("Adoption", "text"),
         ("Adoption", "json"),

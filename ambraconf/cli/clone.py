@@ -1,0 +1,135 @@
+"""``ambraconf clone``: the config of one account written for another, then applied."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ambraconf.cli.apply import _asking, _ctrl_c, _terminal
+from ambraconf.cli.options import color_option, connection, connection_options
+from ambraconf.cli.output import emit
+from ambraconf.engine.apply import Stop
+from ambraconf.engine.clone import DEFAULT_SHARE_CODES
+from ambraconf.engine.export import Placeholder
+from ambraconf.kinds.danger import CHANGES
+
+
+@click.command("clone")
+@click.option("--from", "source", required=True, help="The account to clone (name or uuid).")
+@click.option("--to", "target", required=True, help="The new account's name (created if needed).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the new account's config (default: ./<new account's slug>).",
+)
+@click.option(
+    "--share-codes",
+    default=DEFAULT_SHARE_CODES,
+    show_default=True,
+    help="New share codes from the old ones: {code} is the old code, {account} the new "
+    "account's slug (share codes are unique across every account).",
+)
+@click.option(
+    "--into-existing",
+    is_flag=True,
+    help="Clone into an account that exists and has objects of its own (left alone).",
+)
+@click.option("--overwrite", is_flag=True, help="Write into a --out directory that is not empty.")
+@click.option("--dry-run", is_flag=True, help="Write the config and show the plan; apply nothing.")
+@click.option(
+    "--url2",
+    help="The new account is on this other Ambra (default: $AMBRA_URL2; credentials from "
+    "AMBRA_LOGIN2 and AMBRA_PASSWORD2, or AMBRA_SID2).",
+)
+@click.option("--login2", help="User login on --url2 (default: $AMBRA_LOGIN2).")
+@click.option(
+    "--auto-approve", "--yes", "auto_approve", is_flag=True, help="Do not ask for confirmation."
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Apply even if it updates or deletes more than 30% of a kind's live objects.",
+)
+@click.option(
+    "--allow-dangerous",
+    "allow_dangerous",
+    multiple=True,
+    type=click.Choice(list(CHANGES)),
+    metavar="CLASS",
+    help="Apply dangerous changes of this class (repeatable), as apply does.",
+)
+@color_option
+@connection_options
+def clone_command(
+    source: str,
+    target: str,
+    out: Path | None,
+    share_codes: str,
+    into_existing: bool,
+    overwrite: bool,
+    dry_run: bool,
+    url2: str | None,
+    login2: str | None,
+    auto_approve: bool,
+    force: bool,
+    allow_dangerous: tuple[str, ...],
+    color: str,
+    **options: Any,
+) -> int:
+    """Clone account --from into a new account --to, in one command.
+
+    Writes the new account's config (the export of --from under the new name, share codes
+    rewritten, secrets as ${env:...} placeholders) into --out to review and keep in git,
+    then plans and applies it as apply does: asks first (unless --auto-approve), refuses
+    dangerous changes unless allowed. Secrets come from the environment, or are asked for
+    on a terminal. The new account is created in the same apply.
+    """
+    from ambraconf import library
+
+    stop = Stop()
+    with connection(**options) as to_ambra, _ctrl_c(stop):
+        other = None
+        if url2 or login2 or os.environ.get("AMBRA_URL2", "").strip():
+            other = dataclasses.replace(to_ambra, url=url2, login=login2, env_suffix="2")
+        run = library.clone(
+            source,
+            target,
+            out,
+            share_codes=share_codes,
+            into_existing=into_existing,
+            overwrite=overwrite,
+            dry_run=dry_run,
+            ask_secret=_ask_secret if _terminal() else None,
+            force=force,
+            allow_dangerous=allow_dangerous,
+            on_plan=lambda plan: emit(plan, "text", color),
+            confirm=None if auto_approve else _asking(color, shown=True),
+            progress=lambda line: click.echo(line, err=True),
+            stop=stop,
+            connection=to_ambra,
+            target_connection=other,
+        )
+        for warning in run.run.warnings:
+            click.echo(f"Warning: {warning}", err=True)
+    if run.run.confirmed:
+        emit(run, "text", color)
+    if run.run.timed_out is not None:
+        click.echo(f"Error: {run.run.timed_out}", err=True)
+        return 1
+    return 0 if run.run.ok else 1
+
+
+def _ask_secret(placeholder: Placeholder) -> str | None:
+    """A secret the environment does not give, typed without echo on a terminal."""
+    value = click.prompt(
+        f"{placeholder.variable} ({placeholder.kind} {placeholder.name!r}, {placeholder.path})",
+        default="",
+        show_default=False,
+        hide_input=True,
+        err=True,
+    )
+    return value or None
