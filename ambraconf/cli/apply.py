@@ -14,17 +14,18 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ambraconf.cli.options import (
+    allow_dangerous_option,
     chosen_accounts,
     color_option,
     connection,
     connection_options,
+    force_option,
     plan_options,
     quiet_option,
 )
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.engine.apply import Stop
 from ambraconf.engine.session import ApplyRun
-from ambraconf.kinds.danger import CHANGES
 from ambraconf.reports.registry import formats
 
 if TYPE_CHECKING:
@@ -35,21 +36,8 @@ if TYPE_CHECKING:
 @click.argument("path", type=click.Path(path_type=Path))
 @plan_options
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (for CI).")
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Apply even if it updates or deletes more than 30% of a kind's live objects.",
-)
-@click.option(
-    "--allow-dangerous",
-    "allow_dangerous",
-    multiple=True,
-    type=click.Choice(list(CHANGES)),
-    metavar="CLASS",
-    help="Apply dangerous changes of this class (repeatable): "
-    + "; ".join(f"{change}: {what}" for change, what in CHANGES.items())
-    + " (--force does not let them through).",
-)
+@force_option
+@allow_dangerous_option
 @click.option(
     "--format",
     "output_format",

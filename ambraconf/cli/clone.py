@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-import dataclasses
-import os
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ambraconf.cli.apply import _asking, _ctrl_c, _terminal
-from ambraconf.cli.options import color_option, connection, connection_options
+from ambraconf.cli.options import (
+    allow_dangerous_option,
+    color_option,
+    connection,
+    connection_options,
+    force_option,
+    second_ambra_options,
+    second_connection,
+)
 from ambraconf.cli.output import emit
 from ambraconf.engine.apply import Stop
 from ambraconf.engine.clone import DEFAULT_SHARE_CODES
 from ambraconf.engine.export import Placeholder
-from ambraconf.kinds.danger import CHANGES
 
 
 @click.command("clone")
@@ -40,28 +45,12 @@ from ambraconf.kinds.danger import CHANGES
 )
 @click.option("--overwrite", is_flag=True, help="Write into a --out directory that is not empty.")
 @click.option("--dry-run", is_flag=True, help="Write the config and show the plan; apply nothing.")
-@click.option(
-    "--url2",
-    help="The new account is on this other Ambra (default: $AMBRA_URL2; credentials from "
-    "AMBRA_LOGIN2 and AMBRA_PASSWORD2, or AMBRA_SID2).",
-)
-@click.option("--login2", help="User login on --url2 (default: $AMBRA_LOGIN2).")
+@second_ambra_options("The new account is")
 @click.option(
     "--auto-approve", "--yes", "auto_approve", is_flag=True, help="Do not ask for confirmation."
 )
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Apply even if it updates or deletes more than 30% of a kind's live objects.",
-)
-@click.option(
-    "--allow-dangerous",
-    "allow_dangerous",
-    multiple=True,
-    type=click.Choice(list(CHANGES)),
-    metavar="CLASS",
-    help="Apply dangerous changes of this class (repeatable), as apply does.",
-)
+@force_option
+@allow_dangerous_option
 @color_option
 @connection_options
 def clone_command(
@@ -92,9 +81,7 @@ def clone_command(
 
     stop = Stop()
     with connection(**options) as to_ambra, _ctrl_c(stop):
-        other = None
-        if url2 or login2 or os.environ.get("AMBRA_URL2", "").strip():
-            other = dataclasses.replace(to_ambra, url=url2, login=login2, env_suffix="2")
+        other = second_connection(to_ambra, url2, login2)
         run = library.clone(
             source,
             target,

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
-import os
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ambraconf.cli.export import parse_kinds
-from ambraconf.cli.options import color_option, connection, connection_options
+from ambraconf.cli.options import (
+    color_option,
+    connection,
+    connection_options,
+    second_ambra_options,
+    second_connection,
+)
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.cli.plan import EXIT_CHANGES
 from ambraconf.config.errors import UserError
@@ -31,12 +35,7 @@ from ambraconf.reports.registry import formats
     metavar="KIND,...",
     help="Compare only these kinds of a live A, e.g. role,group,account (default: all).",
 )
-@click.option(
-    "--url2",
-    help="B is on this other Ambra (default: $AMBRA_URL2; credentials from AMBRA_LOGIN2 "
-    "and AMBRA_PASSWORD2, or AMBRA_SID2).",
-)
-@click.option("--login2", help="User login on --url2 (default: $AMBRA_LOGIN2).")
+@second_ambra_options("B is")
 @click.option(
     "--format",
     "output_format",
@@ -76,9 +75,7 @@ def compare_command(
         raise UserError("--kinds compares a live account: with --config, the config says")
     chosen = parse_kinds(kinds)
     with errors_as_json(output_format), connection(**options) as to_ambra:
-        other = None
-        if url2 or login2 or os.environ.get("AMBRA_URL2", "").strip():
-            other = dataclasses.replace(to_ambra, url=url2, login=login2, env_suffix="2")
+        other = second_connection(to_ambra, url2, login2)
         plan = library.compare(
             source,
             target,

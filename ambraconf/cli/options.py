@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +14,7 @@ import click
 
 from ambraconf.api.deadline import DEFAULT_COMMAND_SECONDS
 from ambraconf.cli.completion import complete_accounts, complete_targets
+from ambraconf.kinds.danger import CHANGES
 
 if TYPE_CHECKING:
     from ambraconf.api.transport import RequestCounts
@@ -130,6 +133,49 @@ quiet_option = click.option(
     "other formats print their whole document).",
 )
 """validate, plan, apply, drift and export: what -q keeps is ``reports.quiet``'s table."""
+
+
+force_option = click.option(
+    "--force",
+    is_flag=True,
+    help="Apply even if it updates or deletes more than 30% of a kind's live objects.",
+)
+"""apply and clone: past the safety thresholds (``engine.safety``)."""
+
+allow_dangerous_option = click.option(
+    "--allow-dangerous",
+    "allow_dangerous",
+    multiple=True,
+    type=click.Choice(list(CHANGES)),
+    metavar="CLASS",
+    help="Apply dangerous changes of this class (repeatable): "
+    + "; ".join(f"{change}: {what}" for change, what in CHANGES.items())
+    + " (--force does not let them through).",
+)
+"""apply and clone: the classes of ``kinds.danger`` a run lets through."""
+
+
+def second_ambra_options(where: str) -> Callable[[F], F]:
+    """compare and clone: ``--url2``/``--login2`` for when ``where`` (account B) is on
+    another Ambra; ``second_connection`` reads them."""
+    return _stack(
+        [
+            click.option(
+                "--url2",
+                help=f"{where} on this other Ambra (default: $AMBRA_URL2; credentials from "
+                "AMBRA_LOGIN2 and AMBRA_PASSWORD2, or AMBRA_SID2).",
+            ),
+            click.option("--login2", help="User login on --url2 (default: $AMBRA_LOGIN2)."),
+        ]
+    )
+
+
+def second_connection(first: Connection, url2: str | None, login2: str | None) -> Connection | None:
+    """The connection to the other Ambra, like ``first`` but with the settings of suffix 2
+    (``AMBRA_URL2``...); None when neither option nor ``AMBRA_URL2`` names one."""
+    if url2 or login2 or os.environ.get("AMBRA_URL2", "").strip():
+        return dataclasses.replace(first, url=url2, login=login2, env_suffix="2")
+    return None
 
 
 @contextmanager
