@@ -64,20 +64,39 @@ class Interpolator:
         self.missing_secret_warns = missing_secret_warns
 
     def value(self, value: Any, mark: Mark, path: tuple[Any, ...] = ()) -> Any:
-        """A copy of ``value`` (located containers keep their marks) with every string expanded.
+        """``value`` with every string expanded (located containers keep their marks).
 
+        What holds no expression is returned itself, not copied: a shared block's objects
+        without ``${...}`` are then the same objects in every account that includes them,
+        validated once (``config.validate``). Loaded data is never modified in place.
         ``path`` is where ``value`` sits in the account, to tell secret fields apart.
         """
         if isinstance(value, LocatedDict):
+            changed = {}
+            for key, item in value.items():
+                if isinstance(item, str) and "$" not in item:
+                    continue
+                new = self.value(item, value.value_mark(key), (*path, key))
+                if new is not item:
+                    changed[key] = new
+            if not changed:
+                return value
             out = LocatedDict(value.mark)
             for key, item, key_mark, value_mark in value.located_items():
-                out.put(key, self.value(item, value_mark, (*path, key)), key_mark, value_mark)
+                out.put(key, changed.get(key, item), key_mark, value_mark)
             return out
         if isinstance(value, LocatedList):
+            items = [
+                item
+                if isinstance(item, str) and "$" not in item
+                else self.value(item, value.item_mark(index), (*path, index))
+                for index, item in enumerate(value)
+            ]
+            if all(new is old for new, old in zip(items, value, strict=True)):
+                return value
             out_list = LocatedList(value.mark)
-            for index, item in enumerate(value):
-                item_mark = value.item_mark(index)
-                out_list.put(self.value(item, item_mark, (*path, index)), item_mark)
+            for index, item in enumerate(items):
+                out_list.put(item, value.item_mark(index))
             return out_list
         if isinstance(value, str):
             return self.text(value, mark, path)
