@@ -129,7 +129,9 @@ class Edge:
     mark: Mark
 
 
-Found = list[tuple[Reference, KindSpec, tuple[Any, ...], str]]
+Found = list[tuple[Reference, KindSpec, tuple[Any, ...], str, dict[str, str]]]
+"""Per reference found in an object: the reference, its target kind, the path and the name
+written there, and the part of the target's natural key it gives."""
 
 
 class ReferenceNames:
@@ -146,12 +148,13 @@ class ReferenceNames:
         known = self._found.get(id(values))
         if known is not None and known[0] is values:
             return known[1]
-        found: Found = [
-            (reference, BY_NAME[reference.target], path, name)
-            for reference in spec.references
-            for path, name in reference.names_in(values)
-            if isinstance(name, str)
-        ]
+        found: Found = []
+        for reference in spec.references:
+            target = BY_NAME[reference.target]
+            for path, name in reference.names_in(values):
+                if isinstance(name, str):
+                    key = _target_key(target, reference, values, name)
+                    found.append((reference, target, path, name, key))
         self._found[id(values)] = (values, found)
         return found
 
@@ -173,8 +176,7 @@ def check_references(
     edges: list[Edge] = []
     holders = [(spec, obj) for spec in (ACCOUNT, *KINDS) for obj in account.of(spec.name)]
     for spec, holder in holders:
-        for reference, target_spec, path, name in names.of(spec, holder.values):
-            key = _target_key(target_spec, reference, holder, name)
+        for reference, target_spec, path, name, key in names.of(spec, holder.values):
             target = index.get(target_spec, key)
             if target is None:
                 if not _resolved_elsewhere(account, target_spec, name):
@@ -214,10 +216,10 @@ class _Index:
 
 
 def _target_key(
-    target: KindSpec, reference: Reference, holder: DesiredObject, name: str
+    target: KindSpec, reference: Reference, values: dict[str, Any], name: str
 ) -> dict[str, str]:
     key = {target.name_key: name, **dict(reference.where)}
-    key.update({f: str(holder.values.get(f, "")) for f in reference.same})
+    key.update({f: str(values.get(f, "")) for f in reference.same})
     return {f: v for f, v in key.items() if f in target.identity}
 
 
