@@ -43,6 +43,29 @@ def has_interpolation(text: str) -> bool:
     return any(m.group(0) != "$${" for m in _TOKEN.finditer(text))
 
 
+def variables_in(value: Any) -> tuple[str, ...] | None:
+    """The variables that ``${var:NAME}`` expressions under ``value`` name, in order, or
+    None when no text under it holds a ``$`` (then interpolation leaves it as it is).
+    Keys are not interpolated, so not looked at."""
+    names: dict[str, None] = {}
+    found = False
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "$" in item:
+                found = True
+                for match in _TOKEN.finditer(item):
+                    reference = _REFERENCE.fullmatch((match.group(1) or "").strip())
+                    if reference is not None and reference["scheme"] == "var":
+                        names[reference["name"]] = None
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return tuple(names) if found else None
+
+
 class Interpolator:
     """Replaces ``${...}`` expressions in loaded data; problems go to ``diagnostics``."""
 
@@ -62,6 +85,14 @@ class Interpolator:
         self.allow_vars = allow_vars
         self.is_secret = is_secret
         self.missing_secret_warns = missing_secret_warns
+
+    def values_of(self, names: tuple[str, ...]) -> tuple[Any, ...]:
+        """What the variables ``names`` are here (value and type; a name alone if unknown):
+        a value naming only those interpolates alike wherever this is equal."""
+        return tuple(
+            (name, type(v.value), v.value) if (v := self.variables.get(name)) else (name,)
+            for name in names
+        )
 
     def value(self, value: Any, mark: Mark, path: tuple[Any, ...] = ()) -> Any:
         """``value`` with every string expanded (located containers keep their marks).

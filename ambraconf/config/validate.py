@@ -20,7 +20,7 @@ from ambraconf.config.desired import Config, DesiredAccount, DesiredObject
 from ambraconf.config.diagnostics import Diagnostic, Diagnostics
 from ambraconf.config.errors import InvalidConfig
 from ambraconf.config.files import with_files
-from ambraconf.config.interpolate import Interpolator, Variable
+from ambraconf.config.interpolate import Interpolator, Variable, variables_in
 from ambraconf.config.loader import load_path
 from ambraconf.config.merge import Merged, SharedBlock, check_variables, merge_documents
 from ambraconf.config.model_errors import report_validation_error
@@ -254,41 +254,67 @@ class _Included:
     names: set[str] = field(default_factory=set)
     values: int = 0
     sizes: dict[str, int] = field(default_factory=dict)  # per block, counted once
-    shared: dict[int, tuple[LocatedDict, int | None]] = field(default_factory=dict)
-    """The objects that came from a block, by ``id`` (each kept alive here), with the
-    ``id`` of the block's own object when interpolation left it as it is."""
+    shared: dict[int, tuple[LocatedDict, int | str | None]] = field(default_factory=dict)
+    """The objects that came from a block, by ``id`` (each kept alive here), with what
+    tells its content: the ``id`` of the block's own object when interpolation left it as
+    it is, else its ``repr`` once worked out."""
     models: dict[tuple[str, int | str], tuple[BaseModel, dict[str, Any]]] = field(
         default_factory=dict
     )
-    expressions: dict[tuple[str, str], list[bool]] = field(default_factory=dict)
+    expressions: dict[tuple[str, str], list[tuple[str, ...] | None]] = field(default_factory=dict)
+    """Per block and list, the variables each object names (None: it holds no ``$``)."""
+    interpolated: dict[tuple[int, tuple[Any, ...]], Any] = field(default_factory=dict)
 
     def size(self, key: str, block: SharedBlock) -> int:
         if key not in self.sizes:
             self.sizes[key] = sum(_count_values(items) for items in block.lists.values())
         return self.sizes[key]
 
-    def templated(self, block: str, key: str, items: LocatedList) -> list[bool]:
-        """Which objects of a block's list hold a ``$`` (maybe ``${...}``): only those are
-        interpolated for each account; the others are taken as they are."""
-        if (block, key) not in self.expressions:
-            self.expressions[block, key] = [_holds_dollar(item) for item in items]
-        return self.expressions[block, key]
+    def expanded(
+        self,
+        block: str,
+        key: str,
+        items: LocatedList,
+        interpolator: Interpolator,
+        diagnostics: Diagnostics,
+    ) -> list[Any]:
+        """The objects of a block's list ``key`` interpolated for an account.
 
-    def add(self, template: Any, expanded: Any) -> None:
-        """Remember ``expanded``, an object of a block (``template`` before interpolation)."""
-        if isinstance(expanded, LocatedDict):
-            same = id(template) if expanded is template else None
-            self.shared[id(expanded)] = (expanded, same)
+        An object is interpolated only if it holds a ``$``, and only once for all the
+        accounts where the variables it names are the same (when that raised no problem):
+        500 sites naming one ``${var:pacs}`` get one copy, not 500."""
+        if (block, key) not in self.expressions:
+            self.expressions[block, key] = [variables_in(item) for item in items]
+        result = []
+        for index, (template, names) in enumerate(
+            zip(items, self.expressions[block, key], strict=True)
+        ):
+            item = template
+            if names is not None:
+                memo = (id(template), interpolator.values_of(names))
+                item = self.interpolated.get(memo)
+                if item is None:
+                    problems = len(diagnostics)
+                    item = interpolator.value(template, items.item_mark(index), (key, index))
+                    if len(diagnostics) == problems:
+                        self.interpolated[memo] = item
+            if isinstance(item, LocatedDict) and id(item) not in self.shared:
+                self.shared[id(item)] = (item, id(template) if item is template else None)
+            result.append(item)
+        return result
 
     def validated(
         self, spec: KindSpec, read: LocatedDict, account: str, diagnostics: Diagnostics
     ) -> DesiredObject | None:
         """The desired object of ``read``, its model reused if a block gave the same before."""
-        origin, same = self.shared.get(id(read), (None, None))
+        origin, content = self.shared.get(id(read), (None, None))
         if origin is not read:
             model = _validated(spec.model, read, diagnostics)
             return None if model is None else DesiredObject.from_model(spec, model, read, account)
-        key: tuple[str, int | str] = (spec.name, repr(read) if same is None else same)
+        if content is None:
+            content = repr(read)
+            self.shared[id(read)] = (read, content)
+        key = (spec.name, content)
         found = self.models.get(key)
         if found is None:
             model = _validated(spec.model, read, diagnostics)
@@ -312,21 +338,6 @@ def _count_values(value: Any) -> int:
         elif isinstance(item, list):
             pending.extend(item)
     return count
-
-
-def _holds_dollar(value: Any) -> bool:
-    """Whether any text under ``value`` (keys aside: they are not interpolated) has a ``$``."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            if "$" in item:
-                return True
-        elif isinstance(item, dict):
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
 
 
 def _include_shared(
@@ -371,12 +382,9 @@ def _include_shared(
             if isinstance(current, LocatedList):
                 for i, item in enumerate(current):
                     combined.put(item, current.item_mark(i))
-            templated = included.templated(name.casefold(), key, items)
-            for i, template in enumerate(items):
-                at = items.item_mark(i)
-                item = interpolator.value(template, at, (key, i)) if templated[i] else template
-                included.add(template, item)
-                combined.put(item, at)
+            expanded = included.expanded(name.casefold(), key, items, interpolator, diagnostics)
+            for i, item in enumerate(expanded):
+                combined.put(item, items.item_mark(i))
             if current is not None and not isinstance(current, LocatedList):
                 continue  # reported as a wrong type for the account's own list
             body.put(key, combined, body.key_mark(key), body.value_mark(key))
