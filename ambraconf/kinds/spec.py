@@ -356,6 +356,10 @@ def walk(
     config is checked and planned, most finding nothing after one step, and nested
     generators cost several times what the step itself does.
     """
+    head = path[0] if path else ANY
+    unset = not isinstance(value, dict) or value.get(head) is None
+    if isinstance(head, str) and head not in (ANY, KEYS) and unset:
+        return []  # the field is not set: what most references of most objects find
     found: list[tuple[tuple[Any, ...], Any]] = []
     _walk(value, path, 0, prefix, found)
     return found
