@@ -274,6 +274,7 @@ def test_on_a_terminal_a_missing_secret_is_asked_for_without_echo(
     northshore, ambraconf, tmp_path, monkeypatch
 ):
     from ambraconf.cli import clone as clone_module
+    from ambraconf.cli import confirm as confirm_module
 
     monkeypatch.delenv(SECRETS[1])
     asked = []
@@ -282,7 +283,7 @@ def test_on_a_terminal_a_missing_secret_is_asked_for_without_echo(
         asked.append((text, options.get("hide_input")))
         return "Bearer demo-token"
 
-    monkeypatch.setattr(clone_module, "_terminal", lambda: True)
+    monkeypatch.setattr(confirm_module, "on_terminal", lambda: True)
     monkeypatch.setattr(clone_module.click, "prompt", prompt)
     out = tmp_path / "w"
     run = ambraconf("clone", "--from", PROD, "--to", WEST, "--out", str(out), "--yes", *DANGEROUS)
