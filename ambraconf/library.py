@@ -38,6 +38,7 @@ from ambraconf.engine.export import Placeholder, export_account
 from ambraconf.engine.export_files import other_yaml, write_export
 from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.plan import Plan
+from ambraconf.engine.planner import PlanError
 from ambraconf.engine.policy import refuse_violations
 from ambraconf.engine.preview import attach_previews
 from ambraconf.engine.read import AccountRead, find_account, read_accounts, read_snapshot
@@ -430,7 +431,10 @@ def clone(
             made.export, folder, source=origin, force=overwrite, command="ambraconf clone"
         )
         config = load_config(folder, env={**os.environ, **secrets})
-        run = make_plan(config, client, config_path=folder)
+        try:
+            run = make_plan(config, client, config_path=folder)
+        except PlanError as exc:
+            raise PlanError(exc.message, hint=_unplanned_clone(folder, target)) from exc
         if dry_run:
             if on_plan is not None:
                 on_plan(run.plan)
@@ -456,6 +460,16 @@ def clone(
             return into(client, live, origin)
     with connect(target_connection) as other:
         return into(other, live, origin)
+
+
+def _unplanned_clone(folder: Path, target: str) -> str:
+    """What to do when the clone's files name what the target lacks (most often a gateway,
+    which is installed on site, never by ambraconf): the files are written, nothing made."""
+    return (
+        f"the config is written to {folder} and nothing was changed: make what it names in "
+        f"{target} (install the gateway under that name), or delete what names it from the "
+        f"files to clone the rest now; then run: ambraconf apply {folder}"
+    )
 
 
 def _no_companions(kind: str, obj: LiveObject) -> bool:

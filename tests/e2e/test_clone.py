@@ -193,6 +193,8 @@ def test_a_new_account_without_the_gateways_is_a_plan_error_and_nothing_is_made(
 
     assert run.code == 1
     assert "node 'NSH Gateway' does not exist live in Northshore East" in run.err
+    assert f"then run: ambraconf apply {tmp_path / 'e'}" in run.err
+    assert (tmp_path / "e" / "destinations.yaml").is_file()
     assert "Northshore East" not in {a["name"] for a in northshore.ok("/account/list")["accounts"]}
 
 
