@@ -26,8 +26,13 @@ def test_accounts_prints_balanced_shards_as_a_matrix(ambraconf, clinic: Path) ->
     ]
     rows = json.loads(ambraconf("accounts", str(config), "--shards", "3", "--format", "json").out)
     assert rows == [
-        {"shard": "1/3", "accounts": [ACCOUNT], "objects": 6},
-        {"shard": "2/3", "accounts": ["Elsewhere Clinic"], "objects": 1},
+        {"shard": "1/3", "artifact": "ambraconf-shard-1-of-3", "accounts": [ACCOUNT], "objects": 6},
+        {
+            "shard": "2/3",
+            "artifact": "ambraconf-shard-2-of-3",
+            "accounts": ["Elsewhere Clinic"],
+            "objects": 1,
+        },
     ]
 
 
