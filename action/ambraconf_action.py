@@ -55,7 +55,7 @@ from ambraconf.engine import shard_results
 from ambraconf.engine.drift import DriftReport
 from ambraconf.engine.plan import Plan
 from ambraconf.engine.session import ApplyRun, Connection
-from ambraconf.engine.shard_results import ShardResult, ShardSummary, collect
+from ambraconf.engine.shard_results import ShardResult, ShardSummary
 from ambraconf.engine.shards import Shard, ShardPlan
 from ambraconf.kinds.danger import CHANGES
 from ambraconf.reports.registry import render
@@ -781,7 +781,7 @@ def do_summary(inputs: Inputs) -> Outcome:
     and Ambra is not called); a shard that failed or saved nothing fails the job."""
     argv = ["summary", inputs.shards, "--path", inputs.path]
     print(f"$ {shell_line(argv)}", flush=True)
-    summary = call(argv, lambda: collect(Path(inputs.shards), path=inputs.path))
+    summary = call(argv, lambda: library.shard_summary(inputs.shards, path=inputs.path))
     if isinstance(summary, Failure):
         return failed(
             "ambraconf summary failed",

@@ -32,9 +32,9 @@ def summary_command(directory: Path, config_path: str | None, output_format: str
     output, one per job of a sharded matrix) into one report: a row per shard, the totals,
     and each shard's report. Exit code 1 when a shard failed or saved no result, else 0.
     Nothing contacts Ambra."""
-    from ambraconf.engine.shard_results import collect
+    from ambraconf import library
 
     with errors_as_json(output_format):
-        summary = collect(directory, path=config_path)
+        summary = library.shard_summary(directory, path=config_path)
     emit(summary, output_format)
     return 0 if summary.complete else 1

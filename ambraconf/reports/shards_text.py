@@ -59,7 +59,8 @@ def verdict(summary: ShardSummary) -> str:
         if not with_changes:
             found = f"no {word}"
     if summary.complete:
-        return f"{summary.command.title()}: {found} in {shards} ({summary.accounts} accounts)."
+        accounts = f"{summary.accounts} account{'s' * (summary.accounts != 1)}"
+        return f"{summary.command.title()}: {found} in {shards} ({accounts})."
     trouble = [f"shard {s} failed" for s in summary.failed]
     trouble += [f"shard {s} is missing" for s in summary.missing]
     finished = len(summary.results) - len(summary.failed)
