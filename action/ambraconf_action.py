@@ -6,8 +6,8 @@
 
 Everything comes from the environment, as action.yml's ``env:`` blocks set it:
 
-    INPUT_COMMAND, INPUT_PATH, INPUT_ACCOUNT, INPUT_SHARD, INPUT_SHARDS, INPUT_ARGS, INPUT_COMMENT,
-    INPUT_SAVED_PLAN, INPUT_ON_STALE_PLAN, INPUT_ALLOW_DANGEROUS,
+    INPUT_COMMAND, INPUT_PATH, INPUT_ACCOUNT, INPUT_SHARD, INPUT_SHARDS, INPUT_ARGS,
+    INPUT_COMMENT, INPUT_SAVED_PLAN, INPUT_ON_STALE_PLAN, INPUT_ALLOW_DANGEROUS,
     INPUT_FAIL_ON_DRIFT                               the action's inputs
     AMBRA_URL, AMBRA_LOGIN, AMBRA_PASSWORD, AMBRA_SID Ambra credentials (ambraconf reads them)
     AMBRACONF_REPORT                                  (comment) the report the run step wrote
@@ -820,7 +820,7 @@ def save_shard_result(inputs: Inputs, outcome: Outcome) -> str:
     try:
         accounts = shard_of(inputs.path, shard).accounts
         split = [s.shard for s in split_of(inputs.path, Shard.parse(shard).count) if s.accounts]
-    except UserError:  # an invalid config: the result says failed, without its accounts
+    except UserError:  # an invalid config or path: the run failed; its accounts are unknown
         accounts, split = [], []
     status = "changes" if outcome.has_changes else "no_changes"
     result = ShardResult(
@@ -876,6 +876,7 @@ def run_step() -> int:
             failed=True,
             error=str(exc),
         )
+    result = save_shard_result(inputs, outcome) if inputs else ""
     report_path = workdir / "report.md"
     report_path.write_text(outcome.report, encoding="utf-8")
     append_summary(outcome.report)
@@ -888,7 +889,7 @@ def run_step() -> int:
     write_output("has-changes", "true" if outcome.has_changes else "false")
     write_output("report", str(report_path))
     write_output("plan", outcome.plan)
-    write_output("result", save_shard_result(inputs, outcome) if inputs else "")
+    write_output("result", result)
     write_output("failed", "true" if outcome.failed else "false")
     write_output("error", outcome.error)
     return 0
