@@ -63,7 +63,7 @@ def _row(row: ShardRow, ops: list[str], command: str) -> str:
     else:
         counts = result.counts or {}
         cells = [str(len(result.accounts))]
-        cells += [str(counts[op]) if result.counts is not None else "—" for op in ops]
+        cells += [str(counts.get(op, 0)) if result.counts is not None else "—" for op in ops]
     icon = {"failed": ":x: ", "missing": ":warning: "}
     state = "missing" if result is None else result.status
     text = _cell(outcome(result, command))
