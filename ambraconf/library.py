@@ -44,6 +44,7 @@ from ambraconf.engine.preview import attach_previews
 from ambraconf.engine.read import AccountRead, find_account, read_accounts, read_snapshot
 from ambraconf.engine.safety import check_thresholds
 from ambraconf.engine.session import ApplyRun, Connection, ExportRun, connect
+from ambraconf.engine.shard_results import ShardSummary, collect
 from ambraconf.engine.shards import Shard, ShardPlan, accounts_of, split
 from ambraconf.engine.workflow import PlanRun, catalogue, choose_accounts, make_plan
 from ambraconf.kinds import ACCOUNT, BY_NAME, KINDS
@@ -60,6 +61,7 @@ __all__ = [
     "force_unlock",
     "load",
     "plan",
+    "shard_summary",
 ]
 
 EXPORTABLE = (ACCOUNT.name, *(k.name for k in KINDS))
@@ -83,6 +85,13 @@ def shard_accounts(path: str | Path, shard: str) -> list[str]:
     """The accounts of ``shard`` (``2/5``) of the config at ``path``: what ``--shard``
     plans, applies or checks."""
     return accounts_of(_valid(path).accounts, Shard.parse(shard))
+
+
+def shard_summary(directory: str | Path, *, path: str | None = None) -> ShardSummary:
+    """The results the jobs of a sharded run saved under ``directory``, one row per shard
+    (missing ones included), in shard order; with ``path``, all of the config at that path.
+    A file that is not a shard result, or of another run, raises ``UserError``."""
+    return collect(Path(directory), path=path)
 
 
 def _valid(path: str | Path) -> Config:
