@@ -45,6 +45,8 @@ from ambraconf.kinds import BY_NAME, KINDS, KindSpec
 from benchmarks.per_object import PerObjectClient, get_paths
 
 SESSION_ENDPOINTS = ("/session/login", "/session/logout")
+YAML_LOAD = "yaml-load"
+"""The operation that is not the product: a plain ``yaml.load`` of the config's files."""
 RETRY = RetryPolicy(max_attempts=100, backoff_base=0.25, backoff_max=2.0, retry_after_max=60.0)
 """Both strategies wait out the sandbox's 429s (Retry-After) for as long as it takes: the
 benchmark measures how long a run takes under the rate limit, not whether it gives up."""
@@ -56,16 +58,18 @@ class Job:
     login: str
     password: str
     config: str
-    strategy: str = "bundled"  # or "per_object"
-    operation: str = "plan"  # or "apply", or "yaml-load" (no client, no sandbox)
+    strategy: str = "bundled"  # or "per_object"; "plain" for YAML_LOAD
+    operation: str = "plan"  # or "apply", or YAML_LOAD (no client, no sandbox)
     bundle_size: int = 50
     threads: int = 10
 
     def __post_init__(self) -> None:
-        if self.strategy not in ("bundled", "per_object"):
-            raise ValueError(f"unknown strategy {self.strategy!r}")
-        if self.operation not in ("plan", "apply", "yaml-load"):
+        if self.operation not in ("plan", "apply", YAML_LOAD):
             raise ValueError(f"unknown operation {self.operation!r}")
+        if self.strategy not in ("bundled", "per_object", "plain"):
+            raise ValueError(f"unknown strategy {self.strategy!r}")
+        if (self.strategy == "plain") != (self.operation == YAML_LOAD):
+            raise ValueError(f"strategy 'plain' is for {YAML_LOAD} alone")
 
 
 def _cpu() -> float:
@@ -148,7 +152,7 @@ def yaml_load(job: Job) -> dict[str, Any]:
 
 def run(job: Job) -> dict[str, Any]:
     """Carry out the job and return what was measured (see the module's docstring)."""
-    if job.operation == "yaml-load":
+    if job.operation == YAML_LOAD:
         return yaml_load(job)
     start_rss = _rss_mb()
     clock = _Clock()
@@ -204,6 +208,20 @@ def run(job: Job) -> dict[str, Any]:
     }
 
 
+def line(record: dict[str, Any]) -> str:
+    """A measurement as one line of the progress log."""
+    if "requests_after_login" not in record:
+        requests = f"{'':>6}     {'':>4}    "
+    else:
+        requests = (
+            f"{record['requests_after_login']:>6} req {record['server']['rate_limited']:>4} 429"
+        )
+    return (
+        f"{requests} {record['wall_s']:8.2f} s wall {record['cpu_s']:6.2f} s cpu "
+        f"{record['peak_rss_mb']:6.1f} MB"
+    )
+
+
 def _levels(plan: Plan, specs: Mapping[str, KindSpec]) -> list[dict[str, int]]:
     """Per dependency level of the plan's changes: how many actions, how many calls each
     phase of apply sends (the object's own call; the set after an add for fields add does
@@ -247,8 +265,10 @@ def main() -> None:
     job = Job(**json.load(sys.stdin))
     try:
         result = run(job)
-    except UserError as error:  # a config the product refuses: its message, not a traceback
-        sys.exit(f"{type(error).__name__}: {error}")
+    except UserError as error:  # a config the product refuses: its gist, not a traceback
+        lines = str(error).splitlines()
+        more = f" (and {len(lines) - 2} more lines)" if len(lines) > 2 else ""
+        sys.exit(f"{type(error).__name__}: {' '.join(lines[:2])}{more}")
     json.dump(result, sys.stdout)
 
 

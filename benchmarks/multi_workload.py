@@ -113,8 +113,10 @@ def seed(shape: Shape) -> dict[str, Any]:
 
 
 def _edited(changed: float) -> Callable[[int], bool]:
+    """Whether the object at ``index`` of its kind is edited: every k-th from the first, so
+    that even a tiny config has an edit of each kind."""
     step = round(1 / changed) if changed else 0
-    return lambda index: bool(step) and index % step == step - 1
+    return lambda index: bool(step) and index % step == 0
 
 
 def shared_block(per_account: int, *, changed: float = 0.0) -> dict[str, list[dict[str, Any]]]:
