@@ -346,16 +346,19 @@ def report(document: dict[str, Any]) -> str:
     o = document["options"]
     lines = [
         f"- Machine: {m['cores']} cores, {m['cpu']}, {m['memory_gb']} GB, Python {m['python']}, "
-        f"load average at start {', '.join(f'{x:.2f}' for x in m['load_average'] or [])}",
+        f"load average at start {', '.join(f'{x:.2f}' for x in m['load_average'] or [])}"
+        + (
+            f", at the end {', '.join(f'{x:.2f}' for x in document['load_average_end'])}"
+            if document.get("load_average_end")
+            else ""
+        ),
         f"- Sandbox: {o['latency']:g} ms latency, {o['rate_limit']:g} requests/s; bundle size "
         f"{o['bundle_size']}; per-object: {o['threads']} in parallel"
         + (f", up to {o['baseline_max']:,} objects" if o["baseline_max"] else ""),
-        "",
-        table(document["results"]),
-        "",
-        "Targets of issue 8:",
-        *_target_lines(document["targets"]),
     ]
+    if document["results"]:
+        lines += ["", table(document["results"]), "", "Targets of issue 8:"]
+        lines += _target_lines(document["targets"])
     if document["multi"]:
         lines += ["", multi.table(document["multi"])]
     if document["scale_targets"]:
@@ -471,6 +474,7 @@ def run(options: argparse.Namespace, log: Callable[[str], None] = print) -> dict
             "multi": [str(shape) for shape in options.multi],
         },
         "duration_s": round(time.perf_counter() - started, 1),
+        "load_average_end": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "results": bench.results,
         "targets": targets(bench.results, options.bundle_size),
         "multi": shapes.results,
