@@ -1,12 +1,13 @@
 """The steps of the ambraconf GitHub Action (action.yml at the repository root).
 
-    python ambraconf_action.py run       run ambraconf; write the job summary and the outputs
+    python ambraconf_action.py run       run ambraconf (or gather the shards' results, for
+                                         command summary); write the job summary and outputs
     python ambraconf_action.py comment   create or update the pull request comment
 
 Everything comes from the environment, as action.yml's ``env:`` blocks set it:
 
-    INPUT_COMMAND, INPUT_PATH, INPUT_ACCOUNT, INPUT_SHARD, INPUT_ARGS, INPUT_COMMENT,
-    INPUT_SAVED_PLAN, INPUT_ON_STALE_PLAN, INPUT_ALLOW_DANGEROUS,
+    INPUT_COMMAND, INPUT_PATH, INPUT_ACCOUNT, INPUT_SHARD, INPUT_SHARDS, INPUT_ARGS,
+    INPUT_COMMENT, INPUT_SAVED_PLAN, INPUT_ON_STALE_PLAN, INPUT_ALLOW_DANGEROUS,
     INPUT_FAIL_ON_DRIFT                               the action's inputs
     AMBRA_URL, AMBRA_LOGIN, AMBRA_PASSWORD, AMBRA_SID Ambra credentials (ambraconf reads them)
     AMBRACONF_REPORT                                  (comment) the report the run step wrote
@@ -25,6 +26,7 @@ ambraconf (installed by the step before), standard library only.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -49,13 +51,16 @@ from ambraconf.cli.errors import describe
 from ambraconf.cli.options import connection
 from ambraconf.cli.plan import plan_command
 from ambraconf.config.errors import UserError
+from ambraconf.engine import shard_results
 from ambraconf.engine.drift import DriftReport
 from ambraconf.engine.plan import Plan
 from ambraconf.engine.session import ApplyRun, Connection
+from ambraconf.engine.shard_results import ShardResult, ShardSummary
+from ambraconf.engine.shards import Shard, ShardPlan
 from ambraconf.kinds.danger import CHANGES
 from ambraconf.reports.registry import render
 
-COMMANDS = ("validate", "plan", "apply", "drift")
+COMMANDS = ("validate", "plan", "apply", "drift", "summary")
 CREDENTIALS_HELP = (
     "Add them as repository (or environment) secrets under Settings → Secrets and variables → "
     "Actions, and pass them to the step that uses the action:\n\n"
@@ -180,10 +185,22 @@ def selected_accounts(inputs: Inputs, params: dict[str, Any]) -> list[str]:
         return list(params["account"])
     if params["account"]:
         raise InputError("--shard (or the shard input) and --account select accounts two ways")
-    names = library.shard_accounts(Path(inputs.path), shard)
+    names = shard_of(inputs.path, shard).accounts
     if not names:
         raise InputError(f"shard {shard} holds no accounts of the config")
     return names
+
+
+@functools.cache
+def split_of(path: str, count: int) -> tuple[ShardPlan, ...]:
+    """The config's shards, computed once per run: the plan reads its shard's accounts, the
+    shard result names every shard the summary should expect."""
+    return tuple(library.shards(Path(path), count))
+
+
+def shard_of(path: str, shard: str) -> ShardPlan:
+    parsed = Shard.parse(shard)
+    return split_of(path, parsed.count)[parsed.index - 1]
 
 
 def connection_of(params: dict[str, Any]) -> AbstractContextManager[Connection]:
@@ -234,6 +251,7 @@ class Outcome:
     failed: bool = False
     error: str = ""  # the one-line reason, for the annotation and the log
     error_detail: str = ""  # more lines for the annotation
+    counts: dict[str, int] | None = None  # the plan's, when one was made
 
 
 @dataclass
@@ -247,6 +265,7 @@ class Inputs:
     fail_on_drift: bool
     allow_dangerous: list[str] = field(default_factory=list)
     shard: str = ""
+    shards: str = ""  # summary: the directory of the shard jobs' results
     workdir: Path = field(default_factory=Path)
 
     @classmethod
@@ -264,6 +283,14 @@ class Inputs:
         on_stale = env("INPUT_ON_STALE_PLAN", "replan").strip() or "replan"
         if on_stale not in ("replan", "fail"):
             raise InputError(f"input on-stale-plan must be replan or fail, not {on_stale!r}")
+        shard, shards = env("INPUT_SHARD").strip(), env("INPUT_SHARDS").strip()
+        if command == "summary" and not shards:
+            raise InputError(
+                "input shards is empty: command summary needs the directory the shard jobs' "
+                "results were downloaded to"
+            )
+        if command == "summary" and shard:
+            raise InputError("input shard is for plan, apply and drift; summary reads shards")
         allowed = env("INPUT_ALLOW_DANGEROUS").split()
         unknown = [change for change in allowed if change not in CHANGES]
         if unknown:
@@ -280,7 +307,8 @@ class Inputs:
             on_stale_plan=on_stale,
             fail_on_drift=flag("INPUT_FAIL_ON_DRIFT", True),
             allow_dangerous=allowed,
-            shard=env("INPUT_SHARD").strip(),
+            shard=shard,
+            shards=shards,
         )
 
     @property
@@ -525,6 +553,7 @@ def refused_by_policies(plan: Plan, markdown: str) -> Outcome:
         has_changes=plan.has_changes,
         failed=True,
         error=f"the plan breaks {count} polic{'y' if count == 1 else 'ies'}; nothing was applied",
+        counts=plan.counts(),
     )
 
 
@@ -536,7 +565,11 @@ def do_plan(inputs: Inputs) -> Outcome:
     changes = planned.plan.has_changes
     print(f"Plan {'has changes' if changes else 'has no changes'}; saved to {out}", flush=True)
     return Outcome(
-        exitcode=2 if changes else 0, report=planned.markdown, has_changes=changes, plan=str(out)
+        exitcode=2 if changes else 0,
+        report=planned.markdown,
+        has_changes=changes,
+        plan=str(out),
+        counts=planned.plan.counts(),
     )
 
 
@@ -653,7 +686,7 @@ def do_apply(inputs: Inputs) -> Outcome:
     planned = plan_or_error(inputs, fresh, title)
     if isinstance(planned, Outcome):
         return planned
-    changes = planned.plan.has_changes
+    changes, counts = planned.plan.has_changes, planned.plan.counts()
     notes: list[str] = []
 
     if inputs.saved_plan:
@@ -674,6 +707,7 @@ def do_apply(inputs: Inputs) -> Outcome:
                     exitcode=0 if ok else 1,
                     report=apply_report(result, notes, planned.markdown),
                     has_changes=changes,
+                    counts=counts,
                     plan=str(saved),
                     failed=not ok,
                     error="" if ok else "apply failed: " + first_problem(applied),
@@ -690,6 +724,7 @@ def do_apply(inputs: Inputs) -> Outcome:
                     exitcode=1,
                     report=apply_report(result, notes, planned.markdown),
                     has_changes=changes,
+                    counts=counts,
                     plan=str(saved),
                     failed=True,
                     error="the reviewed plan is out of date; nothing was applied",
@@ -711,6 +746,7 @@ def do_apply(inputs: Inputs) -> Outcome:
             exitcode=0,
             report=apply_report("**Nothing to apply.**", notes, planned.markdown),
             plan=str(fresh),
+            counts=counts,
         )
     applied = apply_plan(fresh, inputs)
     result, ok = apply_result(applied)
@@ -719,6 +755,7 @@ def do_apply(inputs: Inputs) -> Outcome:
         report=apply_report(result, notes, planned.markdown),
         has_changes=True,
         plan=str(fresh),
+        counts=counts,
         failed=not ok,
         error="" if ok else "apply failed: " + first_problem(applied),
     )
@@ -739,7 +776,71 @@ def quote(text: str) -> str:
     return "\n".join("> " + line for line in text.splitlines())
 
 
+def do_summary(inputs: Inputs) -> Outcome:
+    """One report of every shard's result, as the shard jobs saved them (no config is read
+    and Ambra is not called); a shard that failed or saved nothing fails the job."""
+    argv = ["summary", inputs.shards, "--path", inputs.path]
+    print(f"$ {shell_line(argv)}", flush=True)
+    summary = call(argv, lambda: library.shard_summary(inputs.shards, path=inputs.path))
+    if isinstance(summary, Failure):
+        return failed(
+            "ambraconf summary failed",
+            f"ambraconf could not gather the shard results in `{inputs.shards}`.",
+            summary,
+        )
+    echo_untrusted(render(summary, "text").out, "The shards (as markdown in the job summary)")
+    markdown = render(summary, "markdown").out
+    changes = summary.has_changes
+    if summary.complete:
+        return Outcome(exitcode=2 if changes else 0, report=markdown, has_changes=changes)
+    return Outcome(
+        exitcode=1,
+        report=markdown,
+        has_changes=changes,
+        failed=True,
+        error="not every shard reported: " + incomplete(summary),
+    )
+
+
+def incomplete(summary: ShardSummary) -> str:
+    return ", ".join(
+        [f"{s} failed" for s in summary.failed] + [f"{s} missing" for s in summary.missing]
+    )
+
+
+def save_shard_result(inputs: Inputs, outcome: Outcome) -> str:
+    """The shard's outcome saved for the summary job (the output ``result``), or "" when
+    this run is not one shard's."""
+    if not inputs.shard or inputs.command not in ("plan", "apply", "drift"):
+        return ""
+    try:
+        shard = str(Shard.parse(inputs.shard))
+    except UserError:
+        return ""  # the run failed on it already, and the summary cannot name it either
+    try:
+        accounts = shard_of(inputs.path, shard).accounts
+        split = [s.shard for s in split_of(inputs.path, Shard.parse(shard).count) if s.accounts]
+    except UserError:  # an invalid config or path: the run failed; its accounts are unknown
+        accounts, split = [], []
+    status = "changes" if outcome.has_changes else "no_changes"
+    result = ShardResult(
+        shard=shard,
+        command=inputs.command,
+        path=inputs.path,
+        status="failed" if outcome.exitcode == 1 else status,
+        exitcode=outcome.exitcode,
+        accounts=accounts,
+        split=split,
+        counts=outcome.counts,
+        error=outcome.error,
+        report=outcome.report,
+    )
+    return str(shard_results.write(result, inputs.workdir))
+
+
 def do_run(inputs: Inputs) -> Outcome:
+    if inputs.command == "summary":
+        return do_summary(inputs)
     title = f"ambraconf {inputs.command}"
     valid, outcome = validate(
         inputs, title if inputs.command == "validate" else f"{title}: invalid configuration"
@@ -763,6 +864,7 @@ def run_step() -> int:
     base.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="ambraconf-", dir=base))
     command = env("INPUT_COMMAND").strip() or "?"
+    inputs: Inputs | None = None
     try:
         inputs = Inputs.from_env()
         inputs.workdir = workdir
@@ -774,6 +876,7 @@ def run_step() -> int:
             failed=True,
             error=str(exc),
         )
+    result = save_shard_result(inputs, outcome) if inputs else ""
     report_path = workdir / "report.md"
     report_path.write_text(outcome.report, encoding="utf-8")
     append_summary(outcome.report)
@@ -786,6 +889,7 @@ def run_step() -> int:
     write_output("has-changes", "true" if outcome.has_changes else "false")
     write_output("report", str(report_path))
     write_output("plan", outcome.plan)
+    write_output("result", result)
     write_output("failed", "true" if outcome.failed else "false")
     write_output("error", outcome.error)
     return 0

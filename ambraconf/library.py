@@ -38,11 +38,13 @@ from ambraconf.engine.export import Placeholder, export_account
 from ambraconf.engine.export_files import other_yaml, write_export
 from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.plan import Plan
+from ambraconf.engine.planner import PlanError
 from ambraconf.engine.policy import refuse_violations
 from ambraconf.engine.preview import attach_previews
 from ambraconf.engine.read import AccountRead, find_account, read_accounts, read_snapshot
 from ambraconf.engine.safety import check_thresholds
 from ambraconf.engine.session import ApplyRun, Connection, ExportRun, connect
+from ambraconf.engine.shard_results import ShardSummary, collect
 from ambraconf.engine.shards import Shard, ShardPlan, accounts_of, split
 from ambraconf.engine.workflow import PlanRun, catalogue, choose_accounts, make_plan
 from ambraconf.kinds import ACCOUNT, BY_NAME, KINDS
@@ -59,6 +61,7 @@ __all__ = [
     "force_unlock",
     "load",
     "plan",
+    "shard_summary",
 ]
 
 EXPORTABLE = (ACCOUNT.name, *(k.name for k in KINDS))
@@ -82,6 +85,13 @@ def shard_accounts(path: str | Path, shard: str) -> list[str]:
     """The accounts of ``shard`` (``2/5``) of the config at ``path``: what ``--shard``
     plans, applies or checks."""
     return accounts_of(_valid(path).accounts, Shard.parse(shard))
+
+
+def shard_summary(directory: str | Path, *, path: str | None = None) -> ShardSummary:
+    """The results the jobs of a sharded run saved under ``directory``, one row per shard
+    (missing ones included), in shard order; with ``path``, all of the config at that path.
+    A file that is not a shard result, or of another run, raises ``UserError``."""
+    return collect(Path(directory), path=path)
 
 
 def _valid(path: str | Path) -> Config:
@@ -430,7 +440,10 @@ def clone(
             made.export, folder, source=origin, force=overwrite, command="ambraconf clone"
         )
         config = load_config(folder, env={**os.environ, **secrets})
-        run = make_plan(config, client, config_path=folder)
+        try:
+            run = make_plan(config, client, config_path=folder)
+        except PlanError as exc:
+            raise PlanError(exc.message, hint=_unplanned_clone(folder, target)) from exc
         if dry_run:
             if on_plan is not None:
                 on_plan(run.plan)
@@ -456,6 +469,16 @@ def clone(
             return into(client, live, origin)
     with connect(target_connection) as other:
         return into(other, live, origin)
+
+
+def _unplanned_clone(folder: Path, target: str) -> str:
+    """What to do when the clone's files name what the target lacks (most often a gateway,
+    which is installed on site, never by ambraconf): the files are written, nothing made."""
+    return (
+        f"the config is written to {folder} and nothing was changed: make what it names in "
+        f"{target} (install the gateway under that name), or delete what names it from the "
+        f"files to clone the rest now; then run: ambraconf apply {folder}"
+    )
 
 
 def _no_companions(kind: str, obj: LiveObject) -> bool:

@@ -1,7 +1,7 @@
 """Benchmark plan and apply against the sandbox, bundled (the product) and per object.
 
-    python -m benchmarks.run                      # sizes 100, 1000, 10000; 20 req/s, 20 ms
-    python -m benchmarks.run --sizes 100,1000 --baseline-max 1000 --out /tmp/bench.json
+    python -m benchmarks.run          # sizes 100, 1000, 10000, then 100x100, 500x200
+    python -m benchmarks.run --sizes 100,1000 --baseline-max 1000 --multi "" --out /tmp/b.json
 
 For each size it seeds a sandbox account, then measures, each in a fresh client process
 (``benchmarks.measure``):
@@ -15,10 +15,11 @@ with the product's bundled client, once with the sandbox's rate limit counting a
 (``rate_limit_bundle_items``; apply-empty under that reading only up to
 ``--items-apply-max`` objects), and with the per-object strategy of
 ``benchmarks.per_object`` (which sends no bundles, so the knob does not change it: it is
-measured once and compared with both; only up to ``--baseline-max`` objects). It prints a
-table and the targets of issue 8, and writes everything as JSON
-(``benchmarks/results/latest.json``) and the table as Markdown next to it. See
-benchmarks/README.md.
+measured once and compared with both; only up to ``--baseline-max`` objects), and a plain
+``yaml.load`` of the same files. Then the multi-account shapes of ``--multi``
+(``benchmarks.multi``). It prints the tables and the targets of issues 8 and 17, and
+writes everything as JSON (``benchmarks/results/latest.json``) and the tables as Markdown
+next to it. See benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -39,11 +40,14 @@ from pathlib import Path
 from typing import Any
 
 from ambraconf.sandbox.harness import SandboxHandle
-from benchmarks import measure, workload
+from benchmarks import measure, multi, workload
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 SCENARIOS = ("plan-unchanged", "plan-10pct", "apply-empty")
+YAML_LOAD = measure.YAML_LOAD
+OPERATIONS = {"plan-unchanged": "plan", "plan-10pct": "plan", "apply-empty": "apply"}
+"""What each scenario runs (``measure.Job.operation``); a yaml-load scenario is its own."""
 MODES = {"bundle": False, "items": True}
 """How the sandbox's rate limit counts a /bundle: one request, or one per call in it."""
 CHANGED = 0.10
@@ -114,16 +118,16 @@ class Bench:
             rate_limit_bundle_items=items,
         )
 
-    def measure(
-        self, size: int, scenario: str, strategy: str, mode: str, config: Path
-    ) -> dict[str, Any]:
+    def execute(self, operation: str, strategy: str, config: Path) -> dict[str, Any]:
+        """One job (``measure.Job``) against the sandbox, in a fresh process unless
+        ``--in-process``: what it measured, and the sandbox's own counts over it."""
         job = measure.Job(
             url=self.sandbox.url,
             login=self.sandbox.admin_login,
             password=self.sandbox.admin_password,
             config=str(config),
             strategy=strategy,
-            operation="apply" if scenario == "apply-empty" else "plan",
+            operation=operation,
             bundle_size=self.options.bundle_size,
             threads=self.options.threads,
         )
@@ -136,11 +140,7 @@ class Bench:
             result = _in_child(job)
             server_cpu_s = round(_server_cpu() - server_cpu, 3)
         stats = self.sandbox.stats()
-        record = {
-            "size": size,
-            "scenario": scenario,
-            "strategy": strategy,
-            "mode": mode,
+        return {
             **result,
             "server": {
                 "requests": stats["requests"],
@@ -150,13 +150,20 @@ class Bench:
                 "cpu_s": server_cpu_s,
             },
         }
+
+    def measure(
+        self, size: int, scenario: str, strategy: str, mode: str, config: Path
+    ) -> dict[str, Any]:
+        operation = OPERATIONS.get(scenario, scenario)
+        record = {
+            "size": size,
+            "scenario": scenario,
+            "strategy": strategy,
+            "mode": mode,
+            **self.execute(operation, strategy, config),
+        }
         self.results.append(record)
-        self.log(
-            f"  {size:>6} {scenario:<15} {strategy:<10} {mode:<6} "
-            f"{record['requests_after_login']:>6} req {record['server']['rate_limited']:>4} 429 "
-            f"{record['wall_s']:8.2f} s wall {record['cpu_s']:6.2f} s cpu "
-            f"{record['peak_rss_mb']:6.1f} MB"
-        )
+        self.log(f"  {size:>9} {scenario:<15} {strategy:<10} {mode:<6} {measure.line(record)}")
         return record
 
     def size(self, size: int, folder: Path) -> None:
@@ -188,6 +195,7 @@ class Bench:
             self.measure(size, "plan-10pct", "per_object", "any", edited)
         else:
             self.log(f"  per-object baseline skipped (--baseline-max {opts.baseline_max})")
+        self.measure(size, YAML_LOAD, "plain", "any", base)
 
 
 def _in_child(job: measure.Job) -> dict[str, Any]:
@@ -305,20 +313,32 @@ def table(results: Sequence[dict[str, Any]]) -> str:
         "| 429s | wall s | client CPU s | peak MB | vs per-object |"
     )
     lines = [head, "|" + "---|" * 10]
-    order = {s: i for i, s in enumerate(SCENARIOS)}
+    order = {s: i for i, s in enumerate((*SCENARIOS, YAML_LOAD))}
     for r in sorted(
         results,
         key=lambda r: (r["size"], order[r["scenario"]], r["strategy"] != "bundled", r["mode"]),
     ):
         ratio = speedup(results, r)
-        mode = "—" if r["strategy"] == "per_object" else _mode_words(r["mode"])
+        mode = "—" if r["strategy"] != "bundled" else _mode_words(r["mode"])
         lines.append(
-            f"| {r['size']:,} | {r['scenario']} | {r['strategy'].replace('_', '-')} | {mode} "
-            f"| {r['requests_after_login']:,} | {r['server']['rate_limited']:,} "
-            f"| {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_rss_mb']:.0f} "
-            f"| {f'{ratio:.0f}x' if ratio is not None else ''} |"
+            f"| {r['size']:,} | {r['scenario']} | {strategy_words(r)} | {mode} "
+            f"| {requests_cells(r)} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} "
+            f"| {r['peak_rss_mb']:.0f} | {f'{ratio:.0f}x' if ratio is not None else ''} |"
         )
     return "\n".join(lines)
+
+
+def strategy_words(record: dict[str, Any]) -> str:
+    if record["scenario"] == YAML_LOAD:
+        return f"plain yaml.load ({record['loader']})"
+    return str(record["strategy"]).replace("_", "-")
+
+
+def requests_cells(record: dict[str, Any]) -> str:
+    """The requests and 429s cells: dashes for a yaml-load, which sends none."""
+    if "requests_after_login" not in record:
+        return "— | —"
+    return f"{record['requests_after_login']:,} | {record['server']['rate_limited']:,}"
 
 
 def report(document: dict[str, Any]) -> str:
@@ -326,23 +346,36 @@ def report(document: dict[str, Any]) -> str:
     o = document["options"]
     lines = [
         f"- Machine: {m['cores']} cores, {m['cpu']}, {m['memory_gb']} GB, Python {m['python']}, "
-        f"load average at start {', '.join(f'{x:.2f}' for x in m['load_average'] or [])}",
+        f"load average at start {', '.join(f'{x:.2f}' for x in m['load_average'] or [])}"
+        + (
+            f", at the end {', '.join(f'{x:.2f}' for x in document['load_average_end'])}"
+            if document.get("load_average_end")
+            else ""
+        ),
         f"- Sandbox: {o['latency']:g} ms latency, {o['rate_limit']:g} requests/s; bundle size "
         f"{o['bundle_size']}; per-object: {o['threads']} in parallel"
         + (f", up to {o['baseline_max']:,} objects" if o["baseline_max"] else ""),
-        "",
-        table(document["results"]),
-        "",
-        "Targets:",
     ]
-    for t in document["targets"]:
-        numbers = ", ".join(f"{k} {v}" for k, v in t["numbers"].items())
-        lines.append(f"- [{'met' if t['met'] else 'NOT met'}] {t['target']}: {numbers}")
+    if document["results"]:
+        lines += ["", table(document["results"]), "", "Targets of issue 8:"]
+        lines += _target_lines(document["targets"])
+    if document["multi"]:
+        lines += ["", multi.table(document["multi"])]
+    if document["scale_targets"]:
+        lines += ["", "Targets of issue 17:", *_target_lines(document["scale_targets"])]
     if document["notes"]:
         lines += ["", "Notes:"]
     for note in document["notes"]:
         lines.append(f"- {note}")
     return "\n".join(lines)
+
+
+def _target_lines(found: Sequence[dict[str, Any]]) -> list[str]:
+    lines = []
+    for t in found:
+        numbers = ", ".join(f"{k} {v}" for k, v in t["numbers"].items())
+        lines.append(f"- [{'met' if t['met'] else 'NOT met'}] {t['target']}: {numbers}")
+    return lines
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -377,9 +410,26 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--out", type=Path, default=RESULTS / "latest.json", help="JSON results file"
     )
+    parser.add_argument(
+        "--multi",
+        default=multi.DEFAULT_SHAPES,
+        help="multi-account shapes, ACCOUNTSxOBJECTS per account, comma-separated (default "
+        f'{multi.DEFAULT_SHAPES}; "" skips them)',
+    )
+    parser.add_argument(
+        "--multi-10pct-max",
+        type=int,
+        default=10_000,
+        help="measure plan-10pct of a multi-account shape only up to this many objects in "
+        "all (default 10000: 100x100)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only the final report")
     options = parser.parse_args(argv)
     options.sizes = [int(s) for s in options.sizes.split(",") if s.strip()]
+    try:
+        options.multi = multi.parse_shapes(options.multi)
+    except ValueError as error:
+        parser.error(f"--multi: {error}")
     return options
 
 
@@ -387,13 +437,20 @@ def run(options: argparse.Namespace, log: Callable[[str], None] = print) -> dict
     started = time.perf_counter()
     about = machine()
     bench = Bench(options, log)
+    shapes = multi.MultiBench(bench)
+    notes = []
     try:
         with tempfile.TemporaryDirectory(prefix="ambraconf-bench-") as folder:
             for size in options.sizes:
                 bench.size(size, Path(folder))
+            for shape in options.multi:
+                try:
+                    shapes.shape(shape, Path(folder))
+                except RuntimeError as error:
+                    notes.append(f"{shape} not measured to the end: {_last_line(error)}")
+                    log(f"  {notes[-1]}")
     finally:
         bench.close()
-    notes = []
     if options.in_process:
         notes.append("in-process run: CPU and memory include the sandbox's")
     skipped = [s for s in options.sizes if s > options.items_apply_max]
@@ -412,16 +469,33 @@ def run(options: argparse.Namespace, log: Callable[[str], None] = print) -> dict
     document = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": about,
-        "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(options).items()},
+        "options": {
+            **{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(options).items()},
+            "multi": [str(shape) for shape in options.multi],
+        },
         "duration_s": round(time.perf_counter() - started, 1),
+        "load_average_end": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "results": bench.results,
         "targets": targets(bench.results, options.bundle_size),
+        "multi": shapes.results,
+        "scale_targets": multi.targets(
+            bench.results,
+            shapes.results,
+            bundle_size=options.bundle_size,
+            rate_limit=options.rate_limit,
+        ),
         "notes": notes,
     }
     options.out.parent.mkdir(parents=True, exist_ok=True)
     options.out.write_text(json.dumps(document, indent=2) + "\n")
     options.out.with_suffix(".md").write_text(report(document) + "\n")
     return document
+
+
+def _last_line(error: Exception) -> str:
+    """The gist of a failed measurement: the last line of its message (a child's error)."""
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    return lines[-1] if lines else type(error).__name__
 
 
 def main(argv: Sequence[str] | None = None) -> None:

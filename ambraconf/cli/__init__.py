@@ -19,6 +19,7 @@ from ambraconf.cli.export import export_command
 from ambraconf.cli.plan import plan_command
 from ambraconf.cli.sandbox import sandbox_command
 from ambraconf.cli.schema import schema_command
+from ambraconf.cli.summary import summary_command
 from ambraconf.cli.unlock import unlock_command
 from ambraconf.cli.validate import validate_command
 from ambraconf.version import __version__
@@ -63,6 +64,7 @@ for _command in (
     clone_command,
     unlock_command,
     accounts_command,
+    summary_command,
     adopt_command,
 ):
     _command.params.extend(global_options())

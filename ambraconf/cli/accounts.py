@@ -24,20 +24,26 @@ import click
     default="text",
     show_default=True,
     help="json is a list a GitHub Actions matrix takes (fromJSON) as its include; it "
-    "leaves out shards that hold no account.",
+    "leaves out shards that hold no account, and names each shard's result artifact.",
 )
 def accounts_command(path: Path, shards: int, output_format: str) -> int:
     """List the accounts of the config at PATH, split into shards that plan, apply and
     drift take with --shard I/N (one job of a CI matrix each). Every job computes the same
     split from the same files; nothing contacts Ambra."""
     from ambraconf import library
+    from ambraconf.engine.shard_results import artifact_name
 
     split = library.shards(path, shards)
     if output_format == "json":
         # a matrix job per shard that holds accounts (more shards than accounts leaves some
         # empty); the others compute the same split, so their names still agree
         rows = [
-            {"shard": s.shard, "accounts": s.accounts, "objects": s.objects}
+            {
+                "shard": s.shard,
+                "artifact": artifact_name(s.shard),
+                "accounts": s.accounts,
+                "objects": s.objects,
+            }
             for s in split
             if s.accounts
         ]

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ambraconf.cli.apply import _asking, _ctrl_c, _terminal
+from ambraconf.cli import confirm
 from ambraconf.cli.options import (
     allow_dangerous_option,
     color_option,
@@ -80,7 +80,7 @@ def clone_command(
     from ambraconf import library
 
     stop = Stop()
-    with connection(**options) as to_ambra, _ctrl_c(stop):
+    with connection(**options) as to_ambra, confirm.ctrl_c_stops(stop):
         other = second_connection(to_ambra, url2, login2)
         run = library.clone(
             source,
@@ -90,11 +90,11 @@ def clone_command(
             into_existing=into_existing,
             overwrite=overwrite,
             dry_run=dry_run,
-            ask_secret=_ask_secret if _terminal() else None,
+            ask_secret=_ask_secret if confirm.on_terminal() else None,
             force=force,
             allow_dangerous=allow_dangerous,
             on_plan=lambda plan: emit(plan, "text", color),
-            confirm=None if auto_approve else _asking(color, shown=True),
+            confirm=None if auto_approve else confirm.asking(color, shown=True),
             progress=lambda line: click.echo(line, err=True),
             stop=stop,
             connection=to_ambra,

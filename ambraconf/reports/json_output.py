@@ -14,6 +14,7 @@ from ambraconf.engine.adopt import Adoption
 from ambraconf.engine.drift import DriftReport
 from ambraconf.engine.plan import Plan
 from ambraconf.engine.session import ApplyRun
+from ambraconf.engine.shard_results import ShardSummary
 from ambraconf.version import __version__
 
 FORMAT_VERSION = 1
@@ -67,6 +68,32 @@ def adoption(result: Adoption) -> str:
         "files": [{"file": f.file, "diff": f.diff()} for f in result.files],
     }
     return json.dumps(document, indent=2, default=str)
+
+
+def shard_summary(summary: ShardSummary) -> str:
+    """Every shard of a sharded run as its job saved it (a missing one as status
+    ``missing``), with the totals and the verdict's facts."""
+    shards = [
+        {"shard": row.shard, "status": "missing"}
+        if row.result is None
+        else {
+            k: v for k, v in row.result.to_json().items() if k not in ("format", "format_version")
+        }
+        for row in summary.rows
+    ]
+    document = {
+        **_stamp(),
+        "command": summary.command,
+        "path": summary.path,
+        "complete": summary.complete,
+        "has_changes": summary.has_changes,
+        "failed": summary.failed,
+        "missing": summary.missing,
+        "accounts": summary.accounts,
+        "totals": summary.totals(),
+        "shards": shards,
+    }
+    return _dumps(document)
 
 
 def error(problem: UserError) -> str:

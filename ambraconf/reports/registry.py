@@ -16,6 +16,7 @@ from ambraconf.engine.clone import CloneRun
 from ambraconf.engine.drift import DriftReport
 from ambraconf.engine.plan import Plan
 from ambraconf.engine.session import ApplyRun, ExportRun
+from ambraconf.engine.shard_results import ShardSummary
 from ambraconf.reports import (
     adopt_text,
     apply_text,
@@ -27,6 +28,8 @@ from ambraconf.reports import (
     json_output,
     plan_markdown,
     plan_text,
+    shards_markdown,
+    shards_text,
     validation_text,
 )
 from ambraconf.reports.rendered import Part, Rendered
@@ -51,6 +54,9 @@ RENDERERS: dict[tuple[type, str], Renderer] = {
     (UserError, "json"): lambda result, colour: json_output.error(result),
     (Adoption, "text"): lambda result, colour: adopt_text.render(result),
     (Adoption, "json"): lambda result, colour: json_output.adoption(result),
+    (ShardSummary, "text"): lambda result, colour: shards_text.render(result),
+    (ShardSummary, "markdown"): lambda result, colour: shards_markdown.render(result),
+    (ShardSummary, "json"): lambda result, colour: json_output.shard_summary(result),
 }
 
 

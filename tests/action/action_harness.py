@@ -190,7 +190,11 @@ class ActionRunner:
         shutil.copytree(CONFIG, self.workspace / "config")
         self.bin = tmp / "bin"
         self.bin.mkdir()
-        (self.bin / "python").symlink_to(sys.executable)  # what setup-python puts on PATH
+        # what setup-python puts on PATH: this interpreter by its own path (a symlink
+        # elsewhere would lose a virtualenv, whose pyvenv.cfg is found beside that path)
+        python = self.bin / "python"
+        python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+        python.chmod(0o755)
         self.runs = itertools.count(1)
         self.action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 

@@ -114,7 +114,7 @@ def test_action_metadata_has_the_inputs_and_outputs_workflows_rely_on() -> None:
     inputs, outputs = action["inputs"], action["outputs"]
     for name in ("command", "path", "account", "args", "python-version", "comment"):
         assert name in inputs and inputs[name].get("description"), name
-    assert set(outputs) == {"exitcode", "has-changes", "report", "plan"}
+    assert set(outputs) == {"exitcode", "has-changes", "report", "plan", "result"}
     assert inputs["comment"]["default"] == "false"
     assert inputs["fail-on-drift"]["default"] == "true"
     # credentials come only from the environment

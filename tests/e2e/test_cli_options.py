@@ -61,9 +61,9 @@ def test_quiet_apply_prints_only_the_outcome_and_then_no_changes(
 def test_quiet_apply_still_shows_the_plan_it_asks_about(
     ambraconf, with_pacs, clinic: Path, monkeypatch
 ):
-    from ambraconf.cli import apply as apply_module
+    from ambraconf.cli import confirm as confirm_module
 
-    monkeypatch.setattr(apply_module, "_terminal", lambda: True)
+    monkeypatch.setattr(confirm_module, "on_terminal", lambda: True)
     monkeypatch.setattr("sys.stdin", io.StringIO("no\n"))
     run = ambraconf("apply", str(clinic), "-q")
     assert run.code == 1

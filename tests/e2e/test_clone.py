@@ -193,6 +193,8 @@ def test_a_new_account_without_the_gateways_is_a_plan_error_and_nothing_is_made(
 
     assert run.code == 1
     assert "node 'NSH Gateway' does not exist live in Northshore East" in run.err
+    assert f"then run: ambraconf apply {tmp_path / 'e'}" in run.err
+    assert (tmp_path / "e" / "destinations.yaml").is_file()
     assert "Northshore East" not in {a["name"] for a in northshore.ok("/account/list")["accounts"]}
 
 
@@ -274,6 +276,7 @@ def test_on_a_terminal_a_missing_secret_is_asked_for_without_echo(
     northshore, ambraconf, tmp_path, monkeypatch
 ):
     from ambraconf.cli import clone as clone_module
+    from ambraconf.cli import confirm as confirm_module
 
     monkeypatch.delenv(SECRETS[1])
     asked = []
@@ -282,7 +285,7 @@ def test_on_a_terminal_a_missing_secret_is_asked_for_without_echo(
         asked.append((text, options.get("hide_input")))
         return "Bearer demo-token"
 
-    monkeypatch.setattr(clone_module, "_terminal", lambda: True)
+    monkeypatch.setattr(confirm_module, "on_terminal", lambda: True)
     monkeypatch.setattr(clone_module.click, "prompt", prompt)
     out = tmp_path / "w"
     run = ambraconf("clone", "--from", PROD, "--to", WEST, "--out", str(out), "--yes", *DANGEROUS)

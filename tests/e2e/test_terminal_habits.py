@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ambraconf.cli import apply as apply_module
 from ambraconf.cli import cli
+from ambraconf.cli import confirm as confirm_module
 from ambraconf.cli.output import colour
 from ambraconf.sandbox.harness import SandboxHandle
 
@@ -86,7 +86,7 @@ def test_color_always_colours_a_report_written_to_a_pipe(
 def apply_answering(
     sandbox: SandboxHandle, clinic: Path, answer: str, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[int, str]:
-    monkeypatch.setattr(apply_module, "_terminal", lambda: True)
+    monkeypatch.setattr(confirm_module, "on_terminal", lambda: True)
     env = {
         "AMBRA_URL": sandbox.url,
         "AMBRA_LOGIN": sandbox.admin_login,

@@ -38,6 +38,9 @@ def test_each_command_s_formats_are_registered() -> None:
         ("UserError", "json"),
         ("Adoption", "text"),
         ("Adoption", "json"),
+        ("ShardSummary", "text"),
+        ("ShardSummary", "markdown"),
+        ("ShardSummary", "json"),
     }
     assert registered == expected
 
