@@ -126,7 +126,9 @@ class AmbraClient:
         self._concurrency = concurrency
         self._max_pages = max_pages
         self.settings = settings
-        self._transport = transport or Transport(settings.url, ca_bundle=settings.ca_bundle)
+        self._transport = transport or Transport(
+            settings.url, ca_bundle=settings.ca_bundle, pool_size=concurrency
+        )
         self._bundle_size = bundle_size
         self._lock = threading.Lock()
         self._sid = settings.sid
