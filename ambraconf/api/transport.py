@@ -71,12 +71,17 @@ class RetryPolicy:
     The n-th retry waits ``min(backoff_max, backoff_base * 2**(n-1))``, of which the upper
     half is random (jitter), unless the server sent ``Retry-After``. A ``Retry-After`` longer
     than ``retry_after_max`` is not waited for: the call fails with a message saying so.
+
+    A 429 with a ``Retry-After`` that is waited out is not a failed attempt: the server did
+    not act and said when to come back; threads sending at once share its budget, so some
+    are turned away after every pause. ``max_pauses`` such answers to one request end it.
     """
 
     max_attempts: int = 4
     backoff_base: float = 0.5
     backoff_max: float = 8.0
     retry_after_max: float = 60.0
+    max_pauses: int = 20
 
     def backoff(self, retry: int, jitter: float) -> float:
         """Delay before retry number ``retry`` (1-based); ``jitter`` is in [0, 1)."""
@@ -198,7 +203,7 @@ class Transport:
         """
         url = self.base_url + path
         headers = {"Content-Type": "application/json"} if json_text is not None else None
-        attempt = 0
+        attempt = pauses = 0
         while True:
             attempt += 1
             self._limiter.wait()
@@ -287,7 +292,18 @@ class Transport:
                     endpoint=path,
                     status=status,
                 )
-            if attempt >= self._retry.max_attempts:
+            if status == 429 and retry_after is not None:
+                attempt -= 1
+                pauses += 1
+                if pauses >= self._retry.max_pauses:
+                    raise TransportError(
+                        f"{path} failed: HTTP 429 {pauses} times, after waiting as asked each "
+                        f"time: {excerpt}",
+                        endpoint=path,
+                        status=status,
+                        hint="lower --concurrency or --rate",
+                    )
+            elif attempt >= self._retry.max_attempts:
                 raise TransportError(
                     f"{path} failed: HTTP {status} after {attempt} attempts: {excerpt}",
                     endpoint=path,

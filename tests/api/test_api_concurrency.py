@@ -14,7 +14,14 @@ from ambra_standin import Seen, StandIn, error, ok, raw
 from api_helpers import Connect
 from werkzeug.wrappers import Response
 
-from ambraconf.api import AmbraClient, ApiError, ClientSettings, ListRequest, Transport
+from ambraconf.api import (
+    AmbraClient,
+    ApiError,
+    ClientSettings,
+    ListRequest,
+    Transport,
+    TransportError,
+)
 from ambraconf.api.transport import RateLimiter
 
 WAIT = 10.0
@@ -240,3 +247,27 @@ def test_concurrency_outside_its_range_is_refused():
     for wrong in (0, 65):
         with pytest.raises(ValueError, match="concurrency"):
             AmbraClient(settings, concurrency=wrong)
+
+
+def test_pauses_asked_for_are_not_failed_attempts(
+    standin: StandIn, connect: Connect, sleeps: list[float]
+):
+    """Threads sharing the server's budget are turned away after every pause; waiting as
+    asked is not a failure, so more than ``max_attempts`` 429s are waited out."""
+    slow_down = raw(429, "slow down", Retry_After="1")
+    standin.script("/role/list", *[slow_down] * 6, ok(roles=[]))
+
+    assert connect(max_attempts=4).call("/role/list", account_id="a") == {"roles": []}
+    assert len(sleeps) == 6
+
+
+def test_a_server_that_never_lets_the_request_through_is_given_up_on(
+    standin: StandIn, connect: Connect
+):
+    standin.script("/role/list", raw(429, "slow down", Retry_After="1"))
+
+    with pytest.raises(TransportError, match="HTTP 429 20 times") as caught:
+        connect().call("/role/list", account_id="a")
+
+    assert caught.value.hint == "lower --concurrency or --rate"
+    assert standin.paths().count("/role/list") == 20
