@@ -25,6 +25,7 @@ import itertools
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -190,7 +191,12 @@ class ActionRunner:
         shutil.copytree(CONFIG, self.workspace / "config")
         self.bin = tmp / "bin"
         self.bin.mkdir()
-        (self.bin / "python").symlink_to(sys.executable)  # what setup-python puts on PATH
+        # what setup-python puts on PATH: a script, not a symlink, since a symlink to a venv's
+        # python outside the venv's bin/ is the base interpreter (no pyvenv.cfg next to it),
+        # and the run would test whichever ambraconf that one has installed
+        python = self.bin / "python"
+        python.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} "$@"\n')
+        python.chmod(0o755)
         self.runs = itertools.count(1)
         self.action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 
