@@ -70,8 +70,9 @@ def make_plan(
     chosen = choose_accounts(config, accounts)
     cat = catalogue()
     live, applied = read_live(client, chosen, cat, with_records=not comparing)
-    if any(live[desired.name] is None for desired in chosen):
-        check_may_create(client, [d for d in chosen if live[d.name] is None])
+    missing = [desired for desired in chosen if live[desired.name] is None]
+    if missing:
+        check_may_create(client, missing[0])
     plan = Plan(
         url=client.settings.url,
         accounts=[a.name for a in chosen],
@@ -105,12 +106,11 @@ def make_plan(
     return PlanRun(plan, {k: v for k, v in live.items() if v is not None}, applied)
 
 
-def check_may_create(client: AmbraClient, missing: Sequence[DesiredAccount]) -> None:
-    """Only a sysadmin may add accounts, so that is checked before any change: one
-    ``/session/user`` for all the accounts a config asks to create."""
+def check_may_create(client: AmbraClient, desired: DesiredAccount) -> None:
+    """Only a sysadmin may add accounts, so that is checked before any change, once for
+    all the accounts a config asks to create (``desired``, the first, is the one named)."""
     user = client.call("/session/user")
     if not as_flag(user.get("sysadmin")):
-        desired = missing[0]
         raise UserError(
             f"account {desired.name!r} does not exist and only a sysadmin can create it "
             f"({desired.mark})",
