@@ -71,7 +71,7 @@ CREDENTIALS_HELP = (
     "  AMBRA_PASSWORD: ${{ secrets.AMBRA_PASSWORD }}\n"
     "```"
 )
-CONNECTION_OPTIONS = ("url", "login", "rate", "bundle_size", "timeout", "verbose")
+CONNECTION_OPTIONS = ("url", "login", "rate", "bundle_size", "concurrency", "timeout", "verbose")
 T = TypeVar("T")
 COMMENT_LIMIT = 65536  # GitHub refuses longer comment bodies
 SUMMARY_LIMIT = 1024 * 1024  # and job summaries past 1 MiB per step

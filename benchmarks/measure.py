@@ -35,6 +35,7 @@ from typing import Any
 import yaml
 
 from ambraconf.api import AmbraClient, ClientSettings, RetryPolicy, Transport
+from ambraconf.api.client import DEFAULT_CONCURRENCY
 from ambraconf.config.errors import UserError
 from ambraconf.config.loader import discover
 from ambraconf.config.validate import load_config
@@ -62,6 +63,7 @@ class Job:
     operation: str = "plan"  # or "apply", or YAML_LOAD (no client, no sandbox)
     bundle_size: int = 50
     threads: int = 10
+    concurrency: int = DEFAULT_CONCURRENCY
 
     def __post_init__(self) -> None:
         if self.operation not in ("plan", "apply", YAML_LOAD):
@@ -116,12 +118,13 @@ class _Clock:
 
 def make_client(job: Job) -> AmbraClient:
     """The product's client as the benchmark drives it: its own limiter off (the sandbox's
-    limit governs), 429s waited out (``RETRY``), the job's bundle size."""
-    transport = Transport(job.url, requests_per_second=None, retry=RETRY)
+    limit governs), 429s waited out (``RETRY``), the job's bundle size and concurrency."""
+    transport = Transport(job.url, requests_per_second=None, retry=RETRY, pool_size=job.concurrency)
     return AmbraClient(
         ClientSettings(job.url, job.login, job.password),
         transport=transport,
         bundle_size=job.bundle_size,
+        concurrency=job.concurrency,
     )
 
 

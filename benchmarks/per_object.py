@@ -2,8 +2,8 @@
 Ambra's own account-cloning scripts, do with the same API.
 
 ``PerObjectClient`` wraps the project's ``AmbraClient`` and offers the calls the engine
-makes (``list_all``, ``list_many``, ``bundle``, ``call``), carried out one object at a
-time: every list of a managed kind is read for its ids and then each object is fetched
+makes (``list_all``, ``list_many``, ``read_many``, ``bundle``, ``call``), carried out one
+object at a time: every list of a managed kind is read for its ids and then each object is fetched
 with its own ``/<kind>/get``; every write is its own request. Up to ``threads`` requests
 are in flight at once (Terraform's default parallelism is 10). The engine is unchanged, so
 both strategies make the same plan from the same live state and the comparison measures
@@ -72,6 +72,15 @@ class PerObjectClient:
         """Each list read for its ids (pages of 5000: the baseline's best case), then one
         get per object."""
         return [self.list_all(r.path, r.list_key, r.params, paged=r.paged) for r in requests]
+
+    def read_many(
+        self,
+        requests: Sequence[ListRequest],
+        gets: Sequence[tuple[str, Mapping[str, Any]]] = (),
+        **_: Any,
+    ) -> tuple[list[list[dict[str, Any]]], list[BundleResult]]:
+        """The lists as ``list_many`` reads them, then each get alone."""
+        return self.list_many(requests), self.bundle(gets, idempotent=True)
 
     def bundle(
         self, calls: Sequence[tuple[str, Mapping[str, Any]]], *, idempotent: bool | None = None

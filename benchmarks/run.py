@@ -39,6 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ambraconf.api.client import DEFAULT_CONCURRENCY
 from ambraconf.sandbox.harness import SandboxHandle
 from benchmarks import measure, multi, workload
 
@@ -130,6 +131,7 @@ class Bench:
             operation=operation,
             bundle_size=self.options.bundle_size,
             threads=self.options.threads,
+            concurrency=self.options.concurrency,
         )
         self.sandbox.reset_stats()
         server_cpu = _server_cpu()
@@ -353,7 +355,8 @@ def report(document: dict[str, Any]) -> str:
             else ""
         ),
         f"- Sandbox: {o['latency']:g} ms latency, {o['rate_limit']:g} requests/s; bundle size "
-        f"{o['bundle_size']}; per-object: {o['threads']} in parallel"
+        f"{o['bundle_size']}, {o['concurrency']} bundles of reads in flight; "
+        f"per-object: {o['threads']} in parallel"
         + (f", up to {o['baseline_max']:,} objects" if o["baseline_max"] else ""),
     ]
     if document["results"]:
@@ -387,6 +390,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--rate-limit", type=float, default=20.0, help="sandbox requests/s")
     parser.add_argument("--bundle-size", type=int, default=50, help="calls per /bundle")
     parser.add_argument("--threads", type=int, default=10, help="per-object parallelism")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        help="bundles of reads in flight at once, bundled strategy (the product's --concurrency)",
+    )
     parser.add_argument(
         "--baseline-max",
         type=int,

@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -36,6 +37,12 @@ DEFAULT_BUNDLE_SIZE = 50
 """Calls per ``/bundle`` request. The API documents no maximum; Ambra's own bulk scripts
 send about 25. 50 keeps a plan of a large account to a handful of requests."""
 
+DEFAULT_CONCURRENCY = 4
+"""Bundles of reads in flight at once. The API documents no limit on concurrent requests;
+4 is a conservative guess that hides most of the latency of a round of chunks, and the
+rate limit (client side, and the server's 429s) still governs how fast requests go."""
+MAX_CONCURRENCY = 64
+
 MAX_PAGE_ROWS = 5000
 """The documented maximum of ``page.rows``; asking for it keeps lists to one page mostly."""
 MAX_PAGES = 200
@@ -47,6 +54,7 @@ LOGOUT = "/session/logout"
 BUNDLE = "/bundle"
 
 Form = dict[str, str]
+Call = tuple[str, Mapping[str, Any]]
 
 
 def is_read(path: str) -> bool:
@@ -97,7 +105,9 @@ class AmbraClient:
 
     It logs in on the first call (once per run), sends the sid with every call, and logs
     in again once when the server answers 401. Use it as a context manager, or call
-    ``logout()`` and ``close()``, to end the session it opened.
+    ``logout()`` and ``close()``, to end the session it opened. Up to ``concurrency``
+    chunks of a round of reads are sent at once (``read_many``, and ``bundle`` when every
+    call is a list or a get); changes are always sent one chunk after another.
     """
 
     def __init__(
@@ -107,12 +117,18 @@ class AmbraClient:
         transport: Transport | None = None,
         bundle_size: int = DEFAULT_BUNDLE_SIZE,
         max_pages: int = MAX_PAGES,
+        concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         if bundle_size < 1:
             raise ValueError("bundle_size must be at least 1")
+        if not 1 <= concurrency <= MAX_CONCURRENCY:
+            raise ValueError(f"concurrency must be between 1 and {MAX_CONCURRENCY}")
+        self._concurrency = concurrency
         self._max_pages = max_pages
         self.settings = settings
-        self._transport = transport or Transport(settings.url, ca_bundle=settings.ca_bundle)
+        self._transport = transport or Transport(
+            settings.url, ca_bundle=settings.ca_bundle, pool_size=concurrency
+        )
         self._bundle_size = bundle_size
         self._lock = threading.Lock()
         self._sid = settings.sid
@@ -199,7 +215,7 @@ class AmbraClient:
 
     def bundle(
         self,
-        calls: Sequence[tuple[str, Mapping[str, Any]]],
+        calls: Sequence[Call],
         *,
         idempotent: bool | None = None,
     ) -> list[BundleResult]:
@@ -209,13 +225,17 @@ class AmbraClient:
         of reads (or ``idempotent=True``) are retried whole on transport failures; a bundle
         with changes whose answer is lost raises ``ResponseLost`` carrying the results of
         the chunks answered before, the calls in the lost chunk and those never sent.
+        Chunks of lists and gets only go ``concurrency`` at a time; any other bundle
+        (``idempotent=True`` does not make a change a read) goes chunk after chunk.
         """
         encoded = [(path, encode_params(params)) for path, params in calls]
-        safe = all(is_read(path) for path, _ in encoded) if idempotent is None else idempotent
+        reads = all(is_read(path) for path, _ in encoded)
+        safe = reads if idempotent is None else idempotent
+        if reads and safe:
+            return self._send_reads(encoded)
         results: list[BundleResult] = []
         for start in range(0, len(encoded), self._bundle_size):
             chunk = encoded[start : start + self._bundle_size]
-            log.debug("bundle %s", [(path, redact(form)) for path, form in chunk])
             try:
                 results.extend(self._send_bundle(chunk, safe))
             except ResponseLost as exc:
@@ -232,24 +252,43 @@ class AmbraClient:
     def list_many(
         self, requests: Sequence[ListRequest], *, page_rows: int = MAX_PAGE_ROWS
     ) -> list[list[dict[str, Any]]]:
-        """Several complete lists in few round trips: the first page of each in one bundle,
-        then the next page of every list that has more, bundled again, until none has.
+        """Several complete lists in few round trips (``read_many`` without gets)."""
+        return self.read_many(requests, page_rows=page_rows)[0]
 
-        Returns the lists in the order of ``requests``; raises the ``ApiError`` of the first
-        list the server refused, and ``TransportError`` when pages do not add up.
+    def read_many(
+        self,
+        requests: Sequence[ListRequest],
+        gets: Sequence[Call] = (),
+        *,
+        page_rows: int = MAX_PAGE_ROWS,
+    ) -> tuple[list[list[dict[str, Any]]], list[BundleResult]]:
+        """Complete lists and single reads in few round trips: the gets and the first page
+        of each list in one round of bundles, then the next page of every list that has
+        more, until none has. Each round's chunks go ``concurrency`` at a time.
+
+        ``gets`` are reads whatever their path says (``/namespace/settings``): the caller
+        vouches that sending them twice is harmless. Returns the lists in the order of
+        ``requests`` and one ``BundleResult`` per get, in order (a refused get is a result
+        with its error, for the caller to judge); raises the ``ApiError`` of the first list
+        the server refused, and ``TransportError`` when pages do not add up.
         """
         _check_page_rows(page_rows)
         lists: list[list[dict[str, Any]]] = [[] for _ in requests]
         next_page = dict.fromkeys(range(len(requests)), 1)
-        while next_page:
+        singles = [(path, encode_params(params)) for path, params in gets]
+        got: list[BundleResult] = []
+        while next_page or singles:
             pending = list(next_page.items())
-            replies = self.bundle(
-                [
-                    (requests[index].path, _page_params(requests[index], number, page_rows))
-                    for index, number in pending
-                ],
-                idempotent=True,
-            )
+            pages = [
+                (
+                    requests[index].path,
+                    encode_params(_page_params(requests[index], number, page_rows)),
+                )
+                for index, number in pending
+            ]
+            replies = self._send_reads([*singles, *pages])
+            if singles:
+                got, replies, singles = replies[: len(singles)], replies[len(singles) :], []
             for (index, number), result in zip(pending, replies, strict=True):
                 items, more = _read_page(requests[index], result.unwrap(), number, page_rows)
                 lists[index].extend(items)
@@ -258,7 +297,26 @@ class AmbraClient:
                     next_page[index] = number + 1
                 else:
                     del next_page[index]
-        return lists
+        return lists, got
+
+    def _send_reads(self, encoded: list[tuple[str, Form]]) -> list[BundleResult]:
+        """Reads in chunks, up to ``concurrency`` chunks in flight; results in call order.
+        The first chunk (in call order) that failed raises its error; chunks not started
+        by then are not sent."""
+        chunks = [
+            encoded[start : start + self._bundle_size]
+            for start in range(0, len(encoded), self._bundle_size)
+        ]
+        if len(chunks) <= 1 or self._concurrency == 1:
+            return [result for chunk in chunks for result in self._send_bundle(chunk, True)]
+        workers = min(self._concurrency, len(chunks))
+        with ThreadPoolExecutor(workers, thread_name_prefix="ambraconf-read") as pool:
+            futures = [pool.submit(self._send_bundle, chunk, True) for chunk in chunks]
+            try:
+                return [result for future in futures for result in future.result()]
+            finally:
+                for future in futures:
+                    future.cancel()
 
     @property
     def deadline(self) -> Deadline:
@@ -391,6 +449,7 @@ class AmbraClient:
     def _send_bundle(self, chunk: list[tuple[str, Form]], idempotent: bool) -> list[BundleResult]:
         """One ``/bundle`` request; items refused with 401 (they did not run) are sent
         again once, in a second bundle, after the session is renewed."""
+        log.debug("bundle %s", [(path, redact(form)) for path, form in chunk])
         response, sid = self._post_with_session(
             BUNDLE, idempotent, lambda sid: {"json_text": _bundle_body(chunk, sid)}
         )

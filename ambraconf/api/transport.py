@@ -51,6 +51,9 @@ DEFAULT_REQUESTS_PER_SECOND = 5.0
 and 5/s for gets. A plan is mostly bundled reads and an apply a few dozen writes, so one
 flat 5/s keeps runs short without hammering the server."""
 
+DEFAULT_POOL_SIZE = 10
+"""Connections kept open (urllib3's default): enough for the client's default concurrency."""
+
 DEFAULT_TIMEOUT = (10.0, 120.0)
 """(connect, read) seconds; a 5000-row list page can take a while to build."""
 DEFAULT_REQUEST_SECONDS = 300.0
@@ -68,12 +71,17 @@ class RetryPolicy:
     The n-th retry waits ``min(backoff_max, backoff_base * 2**(n-1))``, of which the upper
     half is random (jitter), unless the server sent ``Retry-After``. A ``Retry-After`` longer
     than ``retry_after_max`` is not waited for: the call fails with a message saying so.
+
+    A 429 with a ``Retry-After`` that is waited out is not a failed attempt: the server did
+    not act and said when to come back; threads sending at once share its budget, so some
+    are turned away after every pause. ``max_pauses`` such answers to one request end it.
     """
 
     max_attempts: int = 4
     backoff_base: float = 0.5
     backoff_max: float = 8.0
     retry_after_max: float = 60.0
+    max_pauses: int = 20
 
     def backoff(self, retry: int, jitter: float) -> float:
         """Delay before retry number ``retry`` (1-based); ``jitter`` is in [0, 1)."""
@@ -82,7 +90,8 @@ class RetryPolicy:
 
 
 class RateLimiter:
-    """At most ``per_second`` requests per second across threads (a minimum interval).
+    """At most ``per_second`` requests per second across threads (a minimum interval;
+    ``None``: no spacing), and a pause that holds every thread (``hold``).
 
     Each caller reserves the next free slot under a lock, then sleeps outside it, so
     concurrent callers queue up instead of bursting.
@@ -90,27 +99,39 @@ class RateLimiter:
 
     def __init__(
         self,
-        per_second: float,
+        per_second: float | None,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if per_second <= 0:
+        if per_second is not None and per_second <= 0:
             raise ValueError("requests per second must be positive")
-        self._interval = 1.0 / per_second
+        self._interval = 1.0 / per_second if per_second else 0.0
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
         self._next_slot = float("-inf")
+        self._held_until = float("-inf")
 
     def wait(self) -> None:
-        """Block until this caller may send a request."""
+        """Block until this caller may send a request: its slot has come and no hold
+        begun while it slept covers that moment."""
+        while True:
+            with self._lock:
+                now = self._clock()
+                slot = max(now, self._next_slot, self._held_until)
+                self._next_slot = slot + self._interval
+            if slot > now:
+                self._sleep(slot - now)
+            with self._lock:
+                if self._held_until <= slot:
+                    return
+
+    def hold(self, seconds: float) -> None:
+        """Send nothing, from any thread, for ``seconds`` from now (a 429's Retry-After:
+        the server limits the session, not the thread, so every thread must wait)."""
         with self._lock:
-            now = self._clock()
-            slot = max(now, self._next_slot)
-            self._next_slot = slot + self._interval
-        if slot > now:
-            self._sleep(slot - now)
+            self._held_until = max(self._held_until, self._clock() + seconds)
 
 
 @dataclass(frozen=True)
@@ -127,7 +148,9 @@ class Transport:
     ``request_seconds`` bounds each attempt, ``deadline`` the whole command (by default
     ``DEFAULT_COMMAND_SECONDS`` from now). ``sleep`` and ``jitter`` are injectable so tests
     can run retries without waiting. ``requests_per_second=None`` turns the client-side rate
-    limit off.
+    limit off (a 429's pause still holds every thread). ``pool_size`` is how many
+    connections are kept open for reuse: as many as threads send at once (the client's
+    ``concurrency``), else the extra ones are opened and closed on every request.
     """
 
     def __init__(
@@ -143,6 +166,7 @@ class Transport:
         max_answer: int = MAX_ANSWER_BYTES,
         request_seconds: float = DEFAULT_REQUEST_SECONDS,
         deadline: Deadline | None = None,
+        pool_size: int = DEFAULT_POOL_SIZE,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._max_answer = max_answer
@@ -153,12 +177,10 @@ class Transport:
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._jitter = jitter
-        self._limiter = (
-            RateLimiter(requests_per_second, sleep=sleep) if requests_per_second else None
-        )
+        self._limiter = RateLimiter(requests_per_second, sleep=sleep)
         self._session = requests.Session()
         for prefix in ("https://", "http://"):
-            self._session.mount(prefix, WatchedAdapter())
+            self._session.mount(prefix, WatchedAdapter(pool_maxsize=pool_size))
         self._session.headers["User-Agent"] = f"ambraconf/{__version__}"
         self._counts: Counter[str] = Counter()
         self._counts_lock = threading.Lock()
@@ -181,11 +203,10 @@ class Transport:
         """
         url = self.base_url + path
         headers = {"Content-Type": "application/json"} if json_text is not None else None
-        attempt = 0
+        attempt = pauses = 0
         while True:
             attempt += 1
-            if self._limiter is not None:
-                self._limiter.wait()
+            self._limiter.wait()
             limit = min(self._request_seconds, self.deadline.remaining())
             if limit <= 0:
                 self.deadline.notice()
@@ -271,7 +292,18 @@ class Transport:
                     endpoint=path,
                     status=status,
                 )
-            if attempt >= self._retry.max_attempts:
+            if status == 429 and retry_after is not None:
+                attempt -= 1
+                pauses += 1
+                if pauses >= self._retry.max_pauses:
+                    raise TransportError(
+                        f"{path} failed: HTTP 429 {pauses} times, after waiting as asked each "
+                        f"time: {excerpt}",
+                        endpoint=path,
+                        status=status,
+                        hint="lower --concurrency or --rate",
+                    )
+            elif attempt >= self._retry.max_attempts:
                 raise TransportError(
                     f"{path} failed: HTTP {status} after {attempt} attempts: {excerpt}",
                     endpoint=path,
@@ -302,12 +334,18 @@ class Transport:
 
     def _back_off(self, path: str, attempt: int, reason: str, *, retry_after: float | None) -> None:
         """Wait before the next attempt, never past the command's deadline (the attempt
-        after it is then refused with the deadline's message)."""
+        after it is then refused with the deadline's message). A ``Retry-After`` holds
+        every thread (the rate limiter waits it out before the next request of any), so
+        that threads sending at once do not each run into a 429 of their own."""
         delay = retry_after
         if delay is None:
             delay = self._retry.backoff(attempt, self._jitter())
         log.info("%s: %s; retrying in %.2f s", path, reason, delay)
-        self._sleep(max(0.0, min(delay, self.deadline.remaining())))
+        wait = max(0.0, min(delay, self.deadline.remaining()))
+        if retry_after is None:
+            self._sleep(wait)
+        else:
+            self._limiter.hold(wait)
 
     def _describe(self, exc: requests.RequestException, limit: float) -> str:
         """Why an attempt failed; a socket timeout cut short to ``limit`` (the attempt's

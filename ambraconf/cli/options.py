@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ambraconf.api.client import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from ambraconf.api.deadline import DEFAULT_COMMAND_SECONDS
 from ambraconf.cli.completion import complete_accounts, complete_targets
 from ambraconf.kinds.danger import CHANGES
@@ -49,6 +50,14 @@ connection_options = _stack(
             default=50,
             show_default=True,
             help="Calls per /bundle request.",
+        ),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(1, MAX_CONCURRENCY),
+            default=DEFAULT_CONCURRENCY,
+            show_default=True,
+            help="Most bundles of reads in flight at once (the API documents no limit; "
+            "--rate still governs). Changes are always sent one bundle at a time.",
         ),
         click.option(
             "--timeout",
@@ -185,6 +194,7 @@ def connection(
     login: str | None,
     rate: float,
     bundle_size: int,
+    concurrency: int,
     timeout: float,
     verbose: int,
 ) -> Iterator[Connection]:
@@ -198,7 +208,13 @@ def connection(
     try:
         with _request_log(verbose >= REQUEST_LOG_LEVEL):
             yield Connection(
-                url, login, rate, bundle_size, on_requests=made.append, timeout=timeout
+                url,
+                login,
+                rate,
+                bundle_size,
+                on_requests=made.append,
+                timeout=timeout,
+                concurrency=concurrency,
             )
     finally:
         if verbose:

@@ -1,10 +1,13 @@
 """Reading live state, for plan, drift and export alike, in as few requests as the API allows.
 
-One ``/account/list``; one bundle with the lists of every kind of every account asked for;
-one with the fields no list returns (namespace settings). The callers differ only in what
-they ask of each account (``AccountRead``): a plan reads the kinds its config mentions and
-the kinds those name, and companions of the objects whose config sets them; export reads
-every kind asked for, the kinds they name, and every companion.
+One ``/account/list``; one round of bundles with the lists of every kind of every account
+asked for and, for a plan, the record of each account's last apply; one round with the
+fields no list returns (namespace settings, a group's members), only when some object
+wants them. A round's chunks go the client's ``concurrency`` at a time (``api.client``).
+The callers differ only in what they ask of each account (``AccountRead``): a plan reads
+the kinds its config mentions and the kinds those name, and companions of the objects whose
+config sets them; export reads every kind asked for, the kinds they name, and every
+companion.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ambraconf.api.client import AmbraClient, ListRequest
+from ambraconf.api.client import AmbraClient, BundleResult, Call, ListRequest
 from ambraconf.config.desired import DesiredAccount
 from ambraconf.config.errors import UserError
 from ambraconf.config.positions import Mark
+from ambraconf.engine import records
 from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.planner import kinds_in_play
+from ambraconf.engine.records import ApplyRecord
 from ambraconf.engine.refs import RefIndex
 from ambraconf.kinds.apimap import ApiMap, Companion
 from ambraconf.kinds.codec import as_flag
@@ -65,11 +70,16 @@ class AccountRead:
 
 
 def read_live(
-    client: AmbraClient, accounts: Sequence[DesiredAccount], catalogue: Catalogue
-) -> dict[str, LiveAccount | None]:
-    """What a plan of ``accounts`` needs, per desired account name; None for an account
-    that does not exist but the config asks to create."""
-    return read_accounts(client, [plan_read(a, catalogue) for a in accounts], catalogue)
+    client: AmbraClient,
+    accounts: Sequence[DesiredAccount],
+    catalogue: Catalogue,
+    *,
+    with_records: bool = True,
+) -> tuple[dict[str, LiveAccount | None], dict[str, ApplyRecord | None]]:
+    """What a plan of ``accounts`` needs, per desired account name: live state (None for
+    an account that does not exist but the config asks to create) and, ``with_records``,
+    the record of the last apply to each account that exists (None where there is none)."""
+    return _read(client, [plan_read(a, catalogue) for a in accounts], catalogue, with_records)
 
 
 def read_snapshot(
@@ -132,22 +142,36 @@ def read_accounts(
     client: AmbraClient, reads: Sequence[AccountRead], catalogue: Catalogue
 ) -> dict[str, LiveAccount | None]:
     """Live state per ``AccountRead.name``."""
+    return _read(client, reads, catalogue, with_records=False)[0]
+
+
+def _read(
+    client: AmbraClient, reads: Sequence[AccountRead], catalogue: Catalogue, with_records: bool
+) -> tuple[dict[str, LiveAccount | None], dict[str, ApplyRecord | None]]:
     visible = client.list_all("/account/list", "accounts")
     found = [(read, find_account(visible, read)) for read in reads]
     present = [(read, raw) for read, raw in found if raw is not None]
-    lists = _read_lists(client, [(r, raw, r.kinds) for r, raw in present], catalogue)
+    gets = [records.get_call(str(raw["uuid"])) for _, raw in present] if with_records else []
+    lists, got = _read_lists(client, [(r, raw, r.kinds) for r, raw in present], gets, catalogue)
     live = {r.name: build_account(r, raw, lists[r.name], catalogue, visible) for r, raw in present}
     _read_companions(client, [(r, live[r.name]) for r, _ in present], catalogue)
-    return {r.name: live.get(r.name) for r in reads}
+    applied = (
+        {r.name: records.from_result(res) for (r, _), res in zip(present, got, strict=True)}
+        if with_records
+        else {}
+    )
+    return {r.name: live.get(r.name) for r in reads}, applied
 
 
 def _read_lists(
     client: AmbraClient,
     wanted: Iterable[tuple[AccountRead, dict, Sequence[str]]],
+    gets: Sequence[Call],
     catalogue: Catalogue,
-) -> dict[str, dict[str, list[dict]]]:
-    """The lists of ``kinds`` of each account, all accounts in one bundle. A kind without
-    an owner (the account itself) is not listed per account: ``/account/list`` read it."""
+) -> tuple[dict[str, dict[str, list[dict]]], list[BundleResult]]:
+    """The lists of ``kinds`` of each account, all accounts in one round, with ``gets``
+    riding along (their results are returned in order). A kind without an owner (the
+    account itself) is not listed per account: ``/account/list`` read it."""
     requests: list[ListRequest] = []
     slots: list[tuple[str, str]] = []
     result: dict[str, dict[str, list[dict]]] = {}
@@ -160,10 +184,10 @@ def _read_lists(
             scope = api.list_scope(str(raw["uuid"]))
             requests.append(ListRequest(api.list_path, api.list_key, scope, api.paged))
             slots.append((read.name, kind))
-    lists = client.list_many(requests) if requests else []
+    lists, got = client.read_many(requests, gets)
     for (name, kind), items in zip(slots, lists, strict=True):
         result[name][kind] = items
-    return result
+    return result, got
 
 
 def _read_companions(
@@ -171,9 +195,9 @@ def _read_companions(
     accounts: Sequence[tuple[AccountRead, LiveAccount]],
     catalogue: Catalogue,
 ) -> None:
-    """Fields no list returns (a group's namespace settings): one bundled get per object
-    that wants them, for all accounts together; sets of sub-objects (a group's members)
-    are lists, one per object, their pages bundled together too."""
+    """Fields no list returns (a group's namespace settings): one get per object that
+    wants them, for all accounts together; sets of sub-objects (a group's members) are
+    lists, one per object: the gets and the lists' pages in one round of bundles."""
     targets: list[tuple[LiveObject, Companion, LiveAccount]] = []
     for read, state in accounts:
         for kind, spec in catalogue.specs.items():
@@ -184,23 +208,20 @@ def _read_companions(
                     if obj.raw.get(companion.key) and read.companion(kind, obj)
                 )
     gets = [t for t in targets if t[1].list_key is None]
-    if gets:
-        calls = [(c.path, {c.param: str(obj.raw[c.key])}) for obj, c, _ in gets]
-        for (obj, companion, state), result in zip(
-            gets, client.bundle(calls, idempotent=True), strict=True
-        ):
-            reply = result.unwrap()
-            obj.raw[companion.field] = reply
-            obj.values[companion.field] = companion.decode(reply, state.names)
     lists = [(obj, c, state, c.list_key) for obj, c, state in targets if c.list_key]
-    if lists:
-        requests = [
-            ListRequest(c.path, key, {c.param: str(obj.raw[c.key])}) for obj, c, _, key in lists
-        ]
-        for (obj, companion, state, key), items in zip(
-            lists, client.list_many(requests), strict=True
-        ):
-            obj.values[companion.field] = companion.decode({key: items}, state.names)
+    if not gets and not lists:
+        return
+    calls: list[Call] = [(c.path, {c.param: str(obj.raw[c.key])}) for obj, c, _ in gets]
+    requests = [
+        ListRequest(c.path, key, {c.param: str(obj.raw[c.key])}) for obj, c, _, key in lists
+    ]
+    listed, got = client.read_many(requests, calls)
+    for (obj, companion, state), result in zip(gets, got, strict=True):
+        reply = result.unwrap()
+        obj.raw[companion.field] = reply
+        obj.values[companion.field] = companion.decode(reply, state.names)
+    for (obj, companion, state, key), items in zip(lists, listed, strict=True):
+        obj.values[companion.field] = companion.decode({key: items}, state.names)
 
 
 def find_account(visible: Sequence[dict], read: AccountRead) -> dict | None:

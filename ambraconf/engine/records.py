@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from ambraconf.api.client import AmbraClient
+from ambraconf.api.client import AmbraClient, BundleResult
 from ambraconf.api.errors import AmbraError
 from ambraconf.config.errors import UserError
 from ambraconf.engine.live import LiveAccount
@@ -124,18 +124,16 @@ def digest(salt: str, values: Mapping[str, Any] | None) -> str:
     return mac.hexdigest()[:16]
 
 
-def read(client: AmbraClient, accounts: Sequence[LiveAccount]) -> dict[str, ApplyRecord | None]:
-    """The record of each account by name (None where apply never recorded one, or the
-    account does not exist yet), in one bundled request."""
-    existing = [a for a in accounts if a.uuid]
-    if not existing:
-        return {}
-    calls = [("/setting/get", {"key": key(a.uuid)}) for a in existing]
-    results = client.bundle(calls, idempotent=True)
-    return {
-        a.name: ApplyRecord.from_text(r.data.get("value")) if r.ok and r.data else None
-        for a, r in zip(existing, results, strict=True)
-    }
+def get_call(account_uuid: str) -> tuple[str, dict[str, str]]:
+    """The read of one account's record: it rides in the round of live-state lists
+    (``engine.read``), so reading records costs no request of its own."""
+    return ("/setting/get", {"key": key(account_uuid)})
+
+
+def from_result(result: BundleResult) -> ApplyRecord | None:
+    """The record a ``get_call`` read; None where apply never recorded one (the store
+    refuses a key never set) or the value is not ours."""
+    return ApplyRecord.from_text(result.data.get("value")) if result.ok and result.data else None
 
 
 RETIRING = ("replace", "delete")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ambraconf.api import AmbraClient, ClientSettings, Deadline, Transport
+from ambraconf.api.client import DEFAULT_CONCURRENCY
 from ambraconf.api.deadline import DEFAULT_COMMAND_SECONDS
 from ambraconf.api.transport import RequestCounts
 from ambraconf.config.errors import UserError
@@ -42,6 +43,8 @@ class Connection:
     timeout: float = DEFAULT_COMMAND_SECONDS
     """Seconds the whole command may take, from connecting (``api.deadline``): past it
     nothing more is sent and the command fails (an apply stops and reports what it did)."""
+    concurrency: int = DEFAULT_CONCURRENCY
+    """Bundles of reads in flight at once (``AmbraClient``); changes go one at a time."""
 
 
 @contextmanager
@@ -60,8 +63,14 @@ def connect(connection: Connection) -> Iterator[AmbraClient]:
         ca_bundle=settings.ca_bundle,
         requests_per_second=connection.rate,
         deadline=Deadline(connection.timeout),
+        pool_size=connection.concurrency,
     )
-    client = AmbraClient(settings, transport=transport, bundle_size=connection.bundle_size)
+    client = AmbraClient(
+        settings,
+        transport=transport,
+        bundle_size=connection.bundle_size,
+        concurrency=connection.concurrency,
+    )
     try:
         with client:
             yield client

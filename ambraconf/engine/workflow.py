@@ -11,7 +11,7 @@ from pathlib import Path
 from ambraconf.api.client import AmbraClient
 from ambraconf.config.desired import Config, DesiredAccount
 from ambraconf.config.errors import UserError
-from ambraconf.engine import policy, records
+from ambraconf.engine import policy
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, Plan
 from ambraconf.engine.planner import NamedBy, plan_account
@@ -69,7 +69,10 @@ def make_plan(
     apply: they tell about the account's own config, not about the one compared with it."""
     chosen = choose_accounts(config, accounts)
     cat = catalogue()
-    live = read_live(client, chosen, cat)
+    live, applied = read_live(client, chosen, cat, with_records=not comparing)
+    missing = [desired for desired in chosen if live[desired.name] is None]
+    if missing:
+        check_may_create(client, missing[0])
     plan = Plan(
         url=client.settings.url,
         accounts=[a.name for a in chosen],
@@ -77,16 +80,11 @@ def make_plan(
         config_revision=config_revision(config_path),
         config_files=config.sources.relative_to(config_path) if config_path else {},
     )
-    applied = (
-        {}
-        if comparing
-        else records.read(client, [state for state in live.values() if state is not None])
-    )
     names = NamedBy(cat.specs)
     for desired in chosen:
         state = live[desired.name]
         if state is None:
-            state = live[desired.name] = new_account(client, desired)
+            state = live[desired.name] = new_account(desired)
         record = applied.get(desired.name)
         actions, unmanaged, fingerprints = plan_account(
             desired,
@@ -110,9 +108,9 @@ def make_plan(
     return PlanRun(plan, {k: v for k, v in live.items() if v is not None}, applied)
 
 
-def new_account(client: AmbraClient, desired: DesiredAccount) -> LiveAccount:
-    """An account the config asks to create (``create: true``): empty live state to plan
-    against. Only a sysadmin may add accounts, so that is checked before any change."""
+def check_may_create(client: AmbraClient, desired: DesiredAccount) -> None:
+    """Only a sysadmin may add accounts, so that is checked before any change, once for
+    all the accounts a config asks to create (``desired``, the first, is the one named)."""
     user = client.call("/session/user")
     if not as_flag(user.get("sysadmin")):
         raise UserError(
@@ -120,6 +118,11 @@ def new_account(client: AmbraClient, desired: DesiredAccount) -> LiveAccount:
             f"({desired.mark})",
             hint="log in as a sysadmin, or create the account in Ambra first",
         )
+
+
+def new_account(desired: DesiredAccount) -> LiveAccount:
+    """An account the config asks to create (``create: true``): empty live state to plan
+    against."""
     return LiveAccount(desired.name, "", {}, RefIndex(desired.name))
 
 

@@ -13,7 +13,8 @@ import re
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ambraconf.sandbox.knobs import Knobs
@@ -108,6 +109,7 @@ class Stats:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self.in_flight = 0
         self._zero()
 
     def reset(self) -> None:
@@ -115,6 +117,7 @@ class Stats:
             self._zero()
 
     def _zero(self) -> None:
+        self.max_in_flight = self.in_flight  # requests being answered count on
         self.requests = 0
         self.calls = 0
         self.bundles = 0
@@ -128,6 +131,19 @@ class Stats:
         with self._lock:
             self.requests += 1
             self.by_status[status] += 1
+
+    @contextmanager
+    def flight(self) -> Iterator[None]:
+        """Around the answering of one API request: ``max_in_flight`` is the most answered
+        at once, so a test can tell whether a client sent requests concurrently."""
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.in_flight -= 1
 
     def call(self, path: str) -> None:
         """One API call, alone or as a bundle item."""
@@ -157,4 +173,5 @@ class Stats:
                 "by_status": dict(self.by_status),
                 "faults": dict(self.faults),
                 "rate_limited": self.rate_limited,
+                "max_in_flight": self.max_in_flight,
             }

@@ -180,7 +180,8 @@ class SandboxApp:
         path = request.path
         if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
             api_path = path[len(API_PREFIX) :].rstrip("/") or "/"
-            reply = self.api_request(request, api_path)
+            with self.stats.flight():
+                reply = self.api_request(request, api_path)
             self.stats.request("drop" if reply.drop else str(reply.status))
             return reply
         if path.startswith(ADMIN_PREFIX + "/"):

@@ -25,6 +25,7 @@ import itertools
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -190,10 +191,11 @@ class ActionRunner:
         shutil.copytree(CONFIG, self.workspace / "config")
         self.bin = tmp / "bin"
         self.bin.mkdir()
-        # what setup-python puts on PATH: this interpreter by its own path (a symlink
-        # elsewhere would lose a virtualenv, whose pyvenv.cfg is found beside that path)
+        # what setup-python puts on PATH: a script, not a symlink, since a symlink to a venv's
+        # python outside the venv's bin/ is the base interpreter (no pyvenv.cfg next to it),
+        # and the run would test whichever ambraconf that one has installed
         python = self.bin / "python"
-        python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+        python.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} "$@"\n')
         python.chmod(0o755)
         self.runs = itertools.count(1)
         self.action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))

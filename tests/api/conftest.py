@@ -40,6 +40,7 @@ def connect(standin: StandIn, sleeps: list[float]) -> Iterator[Connect]:
         read_timeout: float = 5.0,
         bundle_size: int = 50,
         max_answer: int = MAX_ANSWER_BYTES,
+        concurrency: int = 4,
     ) -> AmbraClient:
         settings = ClientSettings.from_env(
             {}, url=url or standin.url, login=login, password=password, sid=sid
@@ -52,7 +53,9 @@ def connect(standin: StandIn, sleeps: list[float]) -> Iterator[Connect]:
             sleep=sleeps.append,
             max_answer=max_answer,
         )
-        client = AmbraClient(settings, transport=transport, bundle_size=bundle_size)
+        client = AmbraClient(
+            settings, transport=transport, bundle_size=bundle_size, concurrency=concurrency
+        )
         clients.append(client)
         return client
 

@@ -60,7 +60,7 @@ def test_calls_are_split_into_chunks_and_results_kept_in_order(standin: StandIn,
     assert [result.unwrap()["uuid"] for result in results] == [f"r{n}" for n in range(5)]
     assert client.counts().by_endpoint["/bundle"] == 3
     chunks = [len(json.loads(seen.body)) for seen in standin.requests if seen.path == "/bundle"]
-    assert chunks == [2, 2, 1]
+    assert sorted(chunks) == [1, 2, 2], "chunks of reads may arrive in any order"
 
 
 def test_a_bundle_of_reads_is_retried_whole(standin: StandIn, connect: Connect):

@@ -3,6 +3,7 @@ request counts, and runtime configuration."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -272,3 +273,25 @@ def test_fault_nth_must_be_a_count(sandbox: SandboxHandle) -> None:
         )
         assert reply.status_code == 400, bad
         assert "fault_nth" in reply.json()["error_subtype"]
+
+
+def test_stats_keep_the_most_requests_answered_at_once(sandbox: SandboxHandle, acc: str) -> None:
+    sid = sandbox.admin_sid
+    sandbox.reset_stats()
+    for _ in range(3):
+        sandbox.call("/role/list", sid=sid, account_id=acc)
+    assert sandbox.stats()["max_in_flight"] == 1, "one after another"
+
+    def hung() -> None:
+        with contextlib.suppress(requests.ConnectionError):  # a hang ends in a dropped answer
+            sandbox.call("/role/list", sid=sid, account_id=acc)
+
+    sandbox.configure(fault_rate=1, fault_kinds="hang", fault_match="/role/list")
+    held = threading.Thread(target=hung)
+    held.start()
+    while not sandbox.stats()["faults"]:  # the held request is being answered
+        time.sleep(0.01)
+    assert sandbox.call("/account/list", sid=sid).status == 200
+    sandbox.configure(fault_rate=0)  # lets the held request go
+    held.join()
+    assert sandbox.stats()["max_in_flight"] == 2
