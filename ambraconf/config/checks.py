@@ -54,11 +54,12 @@ def check_accounts(
     its objects are missing and every reference to them would be reported as dangling.
     """
     scoped = Scoped()
+    names = ReferenceNames()
     for account in accounts:
         check_duplicates(account, scoped)
         check_renames(account, diagnostics)
         if references:
-            edges = check_references(account, diagnostics, scoped)
+            edges = check_references(account, diagnostics, scoped, names)
             check_cycles(edges, diagnostics)
         check_secrets(account, diagnostics)
         check_setting_values(account, scoped)
@@ -128,29 +129,69 @@ class Edge:
     mark: Mark
 
 
+Found = list[tuple[Reference, KindSpec, tuple[Any, ...], str, dict[str, str]]]
+"""Per reference found in an object: the reference, its target kind, the path and the name
+written there, and the part of the target's natural key it gives."""
+
+
+class ReferenceNames:
+    """The names each object's values give its references, found once per values.
+
+    Accounts that include one shared block hold the same values (``config.validate``
+    shares them), so the walk over them is done once, not once per account.
+    """
+
+    def __init__(self) -> None:
+        self._found: dict[int, tuple[dict[str, Any], Found]] = {}
+
+    def of(self, spec: KindSpec, values: dict[str, Any]) -> Found:
+        known = self._found.get(id(values))
+        if known is not None and known[0] is values:
+            return known[1]
+        found: Found = []
+        for reference in spec.references:
+            target = BY_NAME[reference.target]
+            for path, name in reference.names_in(values):
+                if isinstance(name, str):
+                    key = _target_key(target, reference, values, name)
+                    found.append((reference, target, path, name, key))
+        self._found[id(values)] = (values, found)
+        return found
+
+
 def check_references(
-    account: DesiredAccount, diagnostics: Diagnostics, scoped: Scoped
+    account: DesiredAccount,
+    diagnostics: Diagnostics,
+    scoped: Scoped,
+    names: ReferenceNames | None = None,
 ) -> list[Edge]:
-    """Every reference to a managed kind resolves; returns the resolved edges."""
+    """Every reference to a managed kind resolves; returns the resolved edges of the
+    references that take part in cycle checks (the only ones anything reads).
+
+    Positions are looked up only for what is reported or returned: most references
+    resolve, and finding the line of each was a large share of validating a big config.
+    """
+    names = names or ReferenceNames()
     index = _Index(account)
     edges: list[Edge] = []
     holders = [(spec, obj) for spec in (ACCOUNT, *KINDS) for obj in account.of(spec.name)]
     for spec, holder in holders:
-        for reference in spec.references:
-            target_spec = BY_NAME[reference.target]
-            for path, name in reference.names_in(holder.values):
-                if not isinstance(name, str):
-                    continue
-                mark = holder.where(*path, key=reference.path[-1] == KEYS)
-                key = _target_key(target_spec, reference, holder, name)
-                target = index.get(target_spec, key)
-                if target is None:
-                    if not _resolved_elsewhere(account, target_spec, name):
-                        _dangling(scoped, mark, account, reference, target_spec, name)
-                    continue
-                _check_forbidden(diagnostics, mark, holder, reference, target_spec, target)
+        for reference, target_spec, path, name, key in names.of(spec, holder.values):
+            target = index.get(target_spec, key)
+            if target is None:
+                if not _resolved_elsewhere(account, target_spec, name):
+                    mark = _reference_mark(holder, reference, path)
+                    _dangling(scoped, mark, account, reference, target_spec, name)
+                continue
+            _check_forbidden(diagnostics, path, holder, reference, target_spec, target)
+            if reference.cycle:
+                mark = _reference_mark(holder, reference, path)
                 edges.append(Edge(holder, target, reference, mark))
     return edges
+
+
+def _reference_mark(holder: DesiredObject, reference: Reference, path: tuple[Any, ...]) -> Mark:
+    return holder.where(*path, key=reference.path[-1] == KEYS)
 
 
 class _Index:
@@ -175,10 +216,10 @@ class _Index:
 
 
 def _target_key(
-    target: KindSpec, reference: Reference, holder: DesiredObject, name: str
+    target: KindSpec, reference: Reference, values: dict[str, Any], name: str
 ) -> dict[str, str]:
     key = {target.name_key: name, **dict(reference.where)}
-    key.update({f: str(holder.values.get(f, "")) for f in reference.same})
+    key.update({f: str(values.get(f, "")) for f in reference.same})
     return {f: v for f, v in key.items() if f in target.identity}
 
 
@@ -224,7 +265,7 @@ def _braces(text: str) -> str:
 
 def _check_forbidden(
     diagnostics: Diagnostics,
-    mark: Mark,
+    path: tuple[Any, ...],
     holder: DesiredObject,
     reference: Reference,
     target_spec: KindSpec,
@@ -234,7 +275,7 @@ def _check_forbidden(
         found = target.values.get(field)
         if found == value or (value is SET and found is not None):
             diagnostics.error(
-                mark,
+                _reference_mark(holder, reference, path),
                 f"{target_spec.title} '{target.display}' has {field}: "
                 f"{_yaml(found)} (at {target.where(field).where}), so it cannot serve as "
                 f"{holder.spec.title} {reference.describe}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -54,9 +55,11 @@ class DesiredObject:
     def name(self) -> str:
         return str(self.values.get(self.spec.name_key, ""))
 
-    @property
+    @cached_property
     def identity(self) -> tuple[str, ...]:
-        """The natural key, case-folded: equal identities are the same object."""
+        """The natural key, case-folded: equal identities are the same object. Worked out
+        once: ``values`` are not changed after validation, and checks and the planner ask
+        for it many times per object."""
         return self.spec.identity_of(self.values)
 
     @property

@@ -43,6 +43,29 @@ def has_interpolation(text: str) -> bool:
     return any(m.group(0) != "$${" for m in _TOKEN.finditer(text))
 
 
+def variables_in(value: Any) -> tuple[str, ...] | None:
+    """The variables that ``${var:NAME}`` expressions under ``value`` name, in order, or
+    None when no text under it holds a ``$`` (then interpolation leaves it as it is).
+    Keys are not interpolated, so not looked at."""
+    names: dict[str, None] = {}
+    found = False
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "$" in item:
+                found = True
+                for match in _TOKEN.finditer(item):
+                    reference = _REFERENCE.fullmatch((match.group(1) or "").strip())
+                    if reference is not None and reference["scheme"] == "var":
+                        names[reference["name"]] = None
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return tuple(names) if found else None
+
+
 class Interpolator:
     """Replaces ``${...}`` expressions in loaded data; problems go to ``diagnostics``."""
 
@@ -63,21 +86,48 @@ class Interpolator:
         self.is_secret = is_secret
         self.missing_secret_warns = missing_secret_warns
 
-    def value(self, value: Any, mark: Mark, path: tuple[Any, ...] = ()) -> Any:
-        """A copy of ``value`` (located containers keep their marks) with every string expanded.
+    def values_of(self, names: tuple[str, ...]) -> tuple[Any, ...]:
+        """What the variables ``names`` are here (value and type; a name alone if unknown):
+        a value naming only those interpolates alike wherever this is equal."""
+        return tuple(
+            (name, type(v.value), v.value) if (v := self.variables.get(name)) else (name,)
+            for name in names
+        )
 
+    def value(self, value: Any, mark: Mark, path: tuple[Any, ...] = ()) -> Any:
+        """``value`` with every string expanded (located containers keep their marks).
+
+        What holds no expression is returned itself, not copied: a shared block's objects
+        without ``${...}`` are then the same objects in every account that includes them,
+        validated once (``config.validate``). Loaded data is never modified in place.
         ``path`` is where ``value`` sits in the account, to tell secret fields apart.
         """
         if isinstance(value, LocatedDict):
+            changed = {}
+            for key, item in value.items():
+                if isinstance(item, str) and "$" not in item:
+                    continue
+                new = self.value(item, value.value_mark(key), (*path, key))
+                if new is not item:
+                    changed[key] = new
+            if not changed:
+                return value
             out = LocatedDict(value.mark)
             for key, item, key_mark, value_mark in value.located_items():
-                out.put(key, self.value(item, value_mark, (*path, key)), key_mark, value_mark)
+                out.put(key, changed.get(key, item), key_mark, value_mark)
             return out
         if isinstance(value, LocatedList):
+            items = [
+                item
+                if isinstance(item, str) and "$" not in item
+                else self.value(item, value.item_mark(index), (*path, index))
+                for index, item in enumerate(value)
+            ]
+            if all(new is old for new, old in zip(items, value, strict=True)):
+                return value
             out_list = LocatedList(value.mark)
-            for index, item in enumerate(value):
-                item_mark = value.item_mark(index)
-                out_list.put(self.value(item, item_mark, (*path, index)), item_mark)
+            for index, item in enumerate(items):
+                out_list.put(item, value.item_mark(index))
             return out_list
         if isinstance(value, str):
             return self.text(value, mark, path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -272,28 +272,118 @@ class _Builder:
         self.root_mark: Mark | None = None
         # numbers, booleans and nulls (immutable) by tag and text: each is built once
         self.constructed: dict[tuple[str, str], Any] = {}
+        # the value of each plain (untagged, unquoted) scalar text met so far that raised
+        # no warning: it depends on the text alone, and a config repeats the same few
+        # thousand texts; the text itself is kept once too, not once per occurrence
+        self.plain: dict[str, Any] = {}
 
     def documents(self) -> Iterable[Document]:
+        """The documents, built from the parser's events.
+
+        Most events of a config are plain keys, plain values (text, numbers, booleans met
+        before) and untagged containers: those are handled in this loop itself, with the
+        same checks but without a method call, a tag resolution or a mark built twice per
+        event; that was most of what loading cost beyond libyaml's own parse. Everything
+        else (tags, anchors, aliases, merge keys, new or long values, every error) goes
+        through the methods below.
+        """
         loader = self.loader
-        # each handler takes the event type it is filed under; a dict keyed by type cannot
-        # say that, hence Any for the argument
-        handlers: dict[type[events.Event], Callable[[Any], None]] = {
-            events.ScalarEvent: self._scalar,
-            events.MappingStartEvent: self._start,
-            events.SequenceStartEvent: self._start,
-            events.MappingEndEvent: self._end,
-            events.SequenceEndEvent: self._end,
-            events.AliasEvent: self._alias,
-        }
+        name = self.name
+        stack = self.stack
+        plain = self.plain
+        scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
+        starts = (events.MappingStartEvent, events.SequenceStartEvent)
+        ends = (events.MappingEndEvent, events.SequenceEndEvent)
+        mapping_start = events.MappingStartEvent
+        new = tuple.__new__  # a Mark without its Python-level __new__: a third of the cost
         while loader.check_event():
             event = loader.get_event()
-            handler = handlers.get(type(event))
-            if handler is not None:
-                handler(event)
-            elif isinstance(event, events.DocumentStartEvent):
+            kind = type(event)
+            if kind is scalar_event:
+                frame = stack[-1] if stack else None
+                if frame is None or event.tag is not None or event.anchor is not None:
+                    self._scalar(event)
+                    continue
+                text = event.value
+                container: Any = frame.container  # a LocatedDict if frame.is_map, else a list
+                start: Any = event.start_mark  # the C parser always gives one
+                if frame.is_map and frame.key is None:
+                    if len(text) > MAX_KEY_CHARS or text == "<<" or text in container:
+                        self._key(frame, event)
+                    else:
+                        frame.key = text
+                        frame.key_mark = new(
+                            Mark,
+                            (name, start.line + 1, start.column + 1, (*container.mark.path, text)),
+                        )
+                    continue
+                if event.implicit[0]:
+                    value = plain.get(text, _MISSING)
+                    if value is _MISSING:
+                        if len(text) > MAX_TEXT_CHARS or (
+                            _resolve_plain(loader, text, event.implicit) != _STR
+                        ):
+                            self._scalar(event)
+                            continue
+                        value = text  # a name met once: plain text, not worth keeping
+                elif len(text) > MAX_TEXT_CHARS:
+                    self._scalar(event)
+                    continue
+                else:
+                    value = text
+                if frame.is_map:
+                    key, key_mark = frame.key, frame.key_mark
+                    assert key_mark is not None
+                    mark = new(Mark, (name, start.line + 1, start.column + 1, key_mark.path))
+                    self._count(mark)
+                    frame.size += 1
+                    if key == "<<":
+                        frame.merges.append((value, mark))
+                    else:
+                        container.put(key, value, key_mark, mark)
+                    frame.key, frame.key_mark = None, None
+                else:
+                    mark = new(
+                        Mark,
+                        (
+                            name,
+                            start.line + 1,
+                            start.column + 1,
+                            (*container.mark.path, len(container)),
+                        ),
+                    )
+                    self._count(mark)
+                    frame.size += 1
+                    container.put(value, mark)
+            elif kind in starts:
+                frame = stack[-1] if stack else None
+                if (
+                    frame is None
+                    or event.tag is not None
+                    or event.anchor is not None
+                    or len(stack) >= MAX_DEPTH
+                    or (frame.is_map and frame.key is None)
+                ):
+                    self._start(event)
+                    continue
+                start = event.start_mark
+                if frame.is_map:
+                    assert frame.key_mark is not None
+                    path = frame.key_mark.path
+                else:
+                    path = (*frame.container.mark.path, len(frame.container))
+                mark = new(Mark, (name, start.line + 1, start.column + 1, path))
+                stack.append(
+                    _Frame(LocatedDict(mark) if kind is mapping_start else LocatedList(mark), None)
+                )
+            elif kind in ends:
+                self._end(event)
+            elif kind is alias_event:
+                self._alias(event)
+            elif kind is events.DocumentStartEvent:
                 self.anchors = {}
                 self.root, self.root_mark = None, _mark(self.name, event.start_mark)
-            elif isinstance(event, events.DocumentEndEvent):
+            elif kind is events.DocumentEndEvent:
                 yield Document(self.name, self.root, self.root_mark or Mark(self.name, 1, 1))
 
     def _child_path(self) -> tuple[Any, ...]:
@@ -321,7 +411,10 @@ class _Builder:
             self._key(frame, event)
             return
         mark = _mark(self.name, event.start_mark, self._child_path())
+        warned = len(self.warnings)
         value = self._construct(event, mark)
+        if event.tag is None and event.implicit[0] and len(self.warnings) == warned:
+            self.plain.setdefault(event.value, value)
         self._count(mark)
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)

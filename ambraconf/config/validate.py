@@ -20,7 +20,7 @@ from ambraconf.config.desired import Config, DesiredAccount, DesiredObject
 from ambraconf.config.diagnostics import Diagnostic, Diagnostics
 from ambraconf.config.errors import InvalidConfig
 from ambraconf.config.files import with_files
-from ambraconf.config.interpolate import Interpolator, Variable
+from ambraconf.config.interpolate import Interpolator, Variable, variables_in
 from ambraconf.config.loader import load_path
 from ambraconf.config.merge import Merged, SharedBlock, check_variables, merge_documents
 from ambraconf.config.model_errors import report_validation_error
@@ -28,14 +28,15 @@ from ambraconf.config.policies import Policy, check_policies, load_policies
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark
 from ambraconf.config.sources import Sources
 from ambraconf.gc_tuning import bulk_allocations
-from ambraconf.kinds import ACCOUNT, BY_KEY, KINDS, AccountHead
+from ambraconf.kinds import ACCOUNT, BY_KEY, KINDS, AccountHead, KindSpec
 from ambraconf.kinds.base import describe
 from ambraconf.suggest import did_you_mean, suggestion_budget
 
-# Values that accounts take from shared blocks, all accounts together. Each include is a copy
-# (interpolated for its account) and then validated: a large block included by many
-# accounts multiplies, so past this the include is refused instead of copied.
-MAX_INCLUDED_VALUES = 1_000_000
+# Values that accounts take from shared blocks, all accounts together: four times what 500
+# accounts each including a 200-object block take (about 1,250,000). An object without
+# ${...} is shared, not copied, and validated once; but every include still costs its
+# account's reference checks and plan, so past this the include is refused.
+MAX_INCLUDED_VALUES = 5_000_000
 
 
 @dataclass
@@ -227,9 +228,9 @@ def _build_account(
                 diagnostics.error(mark, f"a {spec.title} is a mapping, got {describe(item)}")
                 continue
             read = with_files(spec, item, diagnostics, sources)
-            model = None if read is None else _validated(spec.model, read, diagnostics)
-            if read is not None and model is not None:
-                account.objects[spec.name].append(DesiredObject.from_model(spec, model, read, name))
+            obj = None if read is None else included.validated(spec, read, name, diagnostics)
+            if obj is not None:
+                account.objects[spec.name].append(obj)
             elif isinstance(item.get(spec.name_key), str):
                 account.invalid_names.setdefault(spec.name, []).append(item[spec.name_key])
     return account
@@ -237,16 +238,93 @@ def _build_account(
 
 @dataclass
 class _Included:
-    """Which shared blocks accounts include, and how many values they have taken so far."""
+    """Which shared blocks accounts include, how many values they have taken so far, and
+    the models of the objects they gave.
+
+    A block included by 500 accounts gives 500 copies of each object; validating and
+    dumping each with pydantic was most of the CPU and memory of such a config. An object
+    without ``${...}`` is the block's own (``Interpolator.value`` does not copy it), so it
+    is validated once; one with variables is validated once per distinct interpolated
+    content (``repr`` of the plain data, which tells text, numbers and booleans apart).
+    Only the model and its values are shared; each account keeps its own ``source``, so
+    positions and secret checks are its own. An object that fails is validated (and
+    reported) every time, as before.
+    """
 
     names: set[str] = field(default_factory=set)
     values: int = 0
     sizes: dict[str, int] = field(default_factory=dict)  # per block, counted once
+    shared: dict[int, tuple[LocatedDict, int | str | None]] = field(default_factory=dict)
+    """The objects that came from a block, by ``id`` (each kept alive here), with what
+    tells its content: the ``id`` of the block's own object when interpolation left it as
+    it is, else its ``repr`` once worked out."""
+    models: dict[tuple[str, int | str], tuple[BaseModel, dict[str, Any]]] = field(
+        default_factory=dict
+    )
+    expressions: dict[tuple[str, str], list[tuple[str, ...] | None]] = field(default_factory=dict)
+    """Per block and list, the variables each object names (None: it holds no ``$``)."""
+    interpolated: dict[tuple[int, tuple[Any, ...]], Any] = field(default_factory=dict)
 
     def size(self, key: str, block: SharedBlock) -> int:
         if key not in self.sizes:
             self.sizes[key] = sum(_count_values(items) for items in block.lists.values())
         return self.sizes[key]
+
+    def expanded(
+        self,
+        block: str,
+        key: str,
+        items: LocatedList,
+        interpolator: Interpolator,
+        diagnostics: Diagnostics,
+    ) -> list[Any]:
+        """The objects of a block's list ``key`` interpolated for an account.
+
+        An object is interpolated only if it holds a ``$``, and only once for all the
+        accounts where the variables it names are the same (when that raised no problem):
+        500 sites naming one ``${var:pacs}`` get one copy, not 500."""
+        if (block, key) not in self.expressions:
+            self.expressions[block, key] = [variables_in(item) for item in items]
+        result = []
+        for index, (template, names) in enumerate(
+            zip(items, self.expressions[block, key], strict=True)
+        ):
+            item = template
+            if names is not None:
+                memo = (id(template), interpolator.values_of(names))
+                item = self.interpolated.get(memo)
+                if item is None:
+                    problems = len(diagnostics)
+                    item = interpolator.value(template, items.item_mark(index), (key, index))
+                    if len(diagnostics) == problems:
+                        self.interpolated[memo] = item
+            if isinstance(item, LocatedDict) and id(item) not in self.shared:
+                self.shared[id(item)] = (item, id(template) if item is template else None)
+            result.append(item)
+        return result
+
+    def validated(
+        self, spec: KindSpec, read: LocatedDict, account: str, diagnostics: Diagnostics
+    ) -> DesiredObject | None:
+        """The desired object of ``read``, its model reused if a block gave the same before."""
+        origin, content = self.shared.get(id(read), (None, None))
+        if origin is not read:
+            model = _validated(spec.model, read, diagnostics)
+            return None if model is None else DesiredObject.from_model(spec, model, read, account)
+        if content is None:
+            content = repr(read)
+            self.shared[id(read)] = (read, content)
+        key = (spec.name, content)
+        found = self.models.get(key)
+        if found is None:
+            model = _validated(spec.model, read, diagnostics)
+            if model is None:
+                return None
+            obj = DesiredObject.from_model(spec, model, read, account)
+            self.models[key] = (model, obj.values)
+            return obj
+        model, values = found
+        return DesiredObject(spec, model, values, read.mark, read, account)
 
 
 def _count_values(value: Any) -> int:
@@ -299,13 +377,14 @@ def _include_shared(
             continue
         included.values += size
         for key, items in block.lists.items():
-            expanded = interpolator.value(items, items.mark, (key,))
             current = body.get(key)
             combined = LocatedList(current.mark if isinstance(current, LocatedList) else items.mark)
-            for source in (current, expanded):
-                if isinstance(source, LocatedList):
-                    for i, item in enumerate(source):
-                        combined.put(item, source.item_mark(i))
+            if isinstance(current, LocatedList):
+                for i, item in enumerate(current):
+                    combined.put(item, current.item_mark(i))
+            expanded = included.expanded(name.casefold(), key, items, interpolator, diagnostics)
+            for i, item in enumerate(expanded):
+                combined.put(item, items.item_mark(i))
             if current is not None and not isinstance(current, LocatedList):
                 continue  # reported as a wrong type for the account's own list
             body.put(key, combined, body.key_mark(key), body.value_mark(key))

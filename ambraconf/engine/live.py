@@ -12,8 +12,10 @@ from typing import Any
 from ambraconf.engine.refs import RefIndex
 
 
-@dataclass
+@dataclass(slots=True)
 class LiveObject:
+    """One live object; slots, since a plan of many accounts holds 100,000 of them."""
+
     kind: str
     uuid: str
     raw: dict[str, Any]

@@ -50,6 +50,7 @@ def plan_account(
     renamed: Mapping[str, str] | None = None,
     *,
     dangling_ok: bool = False,
+    names: NamedBy | None = None,
 ) -> tuple[list[Action], dict[str, dict[str, dict[str, str]]], dict[str, str]]:
     """Actions for one account (the account itself included), the unmanaged live objects
     by kind (each name with its key by field), and fingerprints of the live objects the
@@ -64,13 +65,14 @@ def plan_account(
     config renames that an earlier apply renamed or was renaming (``kind/name`` to uuid,
     from its record): those match by uuid while it is live, so that a rename, a chain of
     renames or a swap is recognised as done, or half done, whatever the names say.
+    ``names``: one ``NamedBy`` for all the accounts of a plan (see there).
     """
     actions: list[Action] = []
     unmanaged: dict[str, dict[str, dict[str, str]]] = {}
     live_values: dict[str, dict[str, Any]] = {}
     raws: dict[str, dict[str, Any]] = {}
     renames: dict[str, dict[str, str]] = {}
-    named = _named_in(desired, specs)
+    named = _named_in(desired, specs, names or NamedBy(specs))
     matched: list[tuple[KindSpec, DesiredObject, LiveObject | None]] = []
     missing: list[str] = []
     for kind in kinds_in_play(desired, specs):
@@ -174,8 +176,33 @@ def _set_aside(spec: KindSpec, live: LiveAccount, retiring: Mapping[str, str]) -
     return aside
 
 
+Named = list[tuple[str, tuple[str, tuple[str, ...]]]]
+"""(top-level field, (target kind, natural key)) of each object a values object names."""
+
+
+class NamedBy:
+    """What each desired object's values name (``_named_by_field``), found once per values.
+
+    Accounts that include one shared block hold the very same values objects
+    (``config.validate`` shares them): planning 500 such accounts walked every reference
+    of each 500 times. One of these serves every account of a plan with the same specs.
+    """
+
+    def __init__(self, specs: Mapping[str, KindSpec]) -> None:
+        self.specs = specs
+        self._found: dict[int, tuple[dict[str, Any], Named]] = {}
+
+    def of(self, spec: KindSpec, values: dict[str, Any]) -> Named:
+        known = self._found.get(id(values))
+        if known is not None and known[0] is values:
+            return known[1]
+        found = _named_by_field(self.specs, spec, values)
+        self._found[id(values)] = (values, found)
+        return found
+
+
 def _named_in(
-    desired: DesiredAccount, specs: Mapping[str, KindSpec]
+    desired: DesiredAccount, specs: Mapping[str, KindSpec], names: NamedBy
 ) -> set[tuple[str, tuple[str, ...]]]:
     """(kind, natural key) of every object the config names: one it names but does not
     define (a route's destination on someone else's gateway) is in use, never pruned."""
@@ -183,7 +210,7 @@ def _named_in(
         target
         for kind in specs
         for obj in desired.of(kind)
-        for _, target in _named_by_field(specs, specs[kind], obj.values)
+        for _, target in names.of(specs[kind], obj.values)
     }
 
 
@@ -654,9 +681,7 @@ def _reaches(start: str, goal: str, deps: Mapping[str, list[tuple[str, Action]]]
     return False
 
 
-def _named_by_field(
-    specs: Mapping[str, KindSpec], spec: KindSpec, values: dict[str, Any]
-) -> list[tuple[str, tuple[str, tuple[str, ...]]]]:
+def _named_by_field(specs: Mapping[str, KindSpec], spec: KindSpec, values: dict[str, Any]) -> Named:
     """(top-level field, (target kind, natural key)) of every managed object named."""
     found = []
     for ref in spec.references:

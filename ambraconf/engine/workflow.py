@@ -14,7 +14,7 @@ from ambraconf.config.errors import UserError
 from ambraconf.engine import policy
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, Plan
-from ambraconf.engine.planner import plan_account
+from ambraconf.engine.planner import NamedBy, plan_account
 from ambraconf.engine.read import Catalogue, read_live
 from ambraconf.engine.records import ApplyRecord
 from ambraconf.engine.refs import RefIndex
@@ -80,6 +80,7 @@ def make_plan(
         config_revision=config_revision(config_path),
         config_files=config.sources.relative_to(config_path) if config_path else {},
     )
+    names = NamedBy(cat.specs)
     for desired in chosen:
         state = live[desired.name]
         if state is None:
@@ -94,6 +95,7 @@ def make_plan(
             record.retiring if record else None,
             record.renamed if record else None,
             dangling_ok=comparing,
+            names=names,
         )
         plan.actions.extend(actions)
         if unmanaged:

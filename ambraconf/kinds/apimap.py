@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -375,12 +376,18 @@ class ApiMap:
         """The parameters a list call of one account's objects takes."""
         return {self.scope_param: account_uuid} if self.scope_param else {}
 
+    @cached_property
+    def _reads(self) -> tuple[tuple[str, Field], ...]:
+        """Each field with the name reads return it under: decode runs for every live
+        object, so the names are worked out once."""
+        return tuple((f.read_name, f) for f in self.fields)
+
     def decode(self, api_object: dict[str, Any], names: Names) -> dict[str, Any]:
         """A live API object in the config's shape; read-only and unknown fields dropped."""
         result: dict[str, Any] = {}
-        for f in self.fields:
-            if f.read_name in api_object:
-                result[f.name] = decode_value(f, api_object[f.read_name], names)
+        for read_name, f in self._reads:
+            if read_name in api_object:
+                result[f.name] = decode_value(f, api_object[read_name], names)
         for hook in self.hooks:
             if hook.decode:
                 hook.decode(api_object, result, names)

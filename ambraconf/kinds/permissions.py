@@ -9,6 +9,7 @@ normalised to booleans.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic_core import PydanticCustomError
@@ -183,6 +184,14 @@ Permissions = Annotated[dict[str, Any], checked_mapping(check_permissions, PERMI
 FieldFlags = Annotated[dict[str, Any], checked_mapping(check_field_flags, FIELD_FLAGS_SCHEMA)]
 
 
+@lru_cache(maxsize=4096)
+def _is_flag(name: str) -> bool:
+    """Whether the permission ``name`` is a flag. Asked for every key of every live role
+    (a role's hash has a few hundred), so the answer is kept per name."""
+    fact = permission_fact(name)
+    return fact is not None and fact.kind == "flag"
+
+
 def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, Any]:
     """Live permissions in config shape: flags as booleans, custom field keys by name.
 
@@ -193,15 +202,12 @@ def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, A
     for key, value in permissions.items():
         if key == "role_id":
             continue
-        if _CUSTOMFIELD_BY_UUID.fullmatch(key):
+        if key.startswith("study_field_customfield_") and _CUSTOMFIELD_BY_UUID.fullmatch(key):
             uuid = key.removeprefix("study_field_customfield_")
             by_name[names.name("customfield", uuid) or uuid] = value
             continue
-        fact = permission_fact(key)
         result[key] = (
-            to_flag(value)
-            if fact and fact.kind == "flag" and value in (0, 1, "0", "1", True, False)
-            else value
+            to_flag(value) if _is_flag(key) and value in (0, 1, "0", "1", True, False) else value
         )
     if by_name:
         result[CUSTOMFIELDS_KEY] = by_name

@@ -10,7 +10,7 @@ the documented endpoints at import.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -74,16 +74,18 @@ class Reference:
     many: bool = False
     deferrable: bool = False
 
-    def names_in(self, values: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    def names_in(self, values: Any) -> list[tuple[tuple[Any, ...], Any]]:
         """Every (concrete path, name) this reference finds in an object's values."""
-        for path, value in walk(values, self.path):
-            if self.pattern is None:
-                yield path, value
-            elif isinstance(value, str) and self.many:
-                for found in re.finditer(self.pattern, value):
-                    yield path, found.group(1)
+        places = walk(values, self.path)
+        if self.pattern is None:
+            return places
+        names: list[tuple[tuple[Any, ...], Any]] = []
+        for path, value in places:
+            if isinstance(value, str) and self.many:
+                names.extend((path, found.group(1)) for found in re.finditer(self.pattern, value))
             elif isinstance(value, str) and (match := re.fullmatch(self.pattern, value)):
-                yield path, match.group(1)
+                names.append((path, match.group(1)))
+        return names
 
     def with_name(self, value: str, name: str, old: str = "") -> str:
         """``value`` naming ``name`` instead of ``old`` (the text around a patterned name is
@@ -347,25 +349,45 @@ def shown(value: Any) -> str:
 
 def walk(
     value: Any, path: RefPath, prefix: tuple[Any, ...] = ()
-) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    """Every (concrete path, value) that ``path`` matches in ``value`` (plain dicts/lists)."""
-    if not path:
-        yield prefix, value
+) -> list[tuple[tuple[Any, ...], Any]]:
+    """Every (concrete path, value) that ``path`` matches in ``value`` (plain dicts/lists).
+
+    A list rather than a generator: every reference of every object is walked when a
+    config is checked and planned, most finding nothing after one step, and nested
+    generators cost several times what the step itself does.
+    """
+    head = path[0] if path else ANY
+    unset = not isinstance(value, dict) or value.get(head) is None
+    if isinstance(head, str) and head not in (ANY, KEYS) and unset:
+        return []  # the field is not set: what most references of most objects find
+    found: list[tuple[tuple[Any, ...], Any]] = []
+    _walk(value, path, 0, prefix, found)
+    return found
+
+
+def _walk(
+    value: Any,
+    path: RefPath,
+    depth: int,
+    prefix: tuple[Any, ...],
+    found: list[tuple[tuple[Any, ...], Any]],
+) -> None:
+    if depth == len(path):
+        found.append((prefix, value))
         return
-    head, rest = path[0], path[1:]
+    head = path[depth]
     if head == ANY:
         if isinstance(value, list):
             for index, item in enumerate(value):
-                yield from walk(item, rest, (*prefix, index))
+                _walk(item, path, depth + 1, (*prefix, index), found)
         elif isinstance(value, dict):
             for key, item in value.items():
-                yield from walk(item, rest, (*prefix, key))
+                _walk(item, path, depth + 1, (*prefix, key), found)
     elif head == KEYS:
         if isinstance(value, dict):
-            for key in value:
-                yield (*prefix, key), key
+            found.extend(((*prefix, key), key) for key in value)
     elif isinstance(head, int):
         if isinstance(value, list) and head < len(value):
-            yield from walk(value[head], rest, (*prefix, head))
+            _walk(value[head], path, depth + 1, (*prefix, head), found)
     elif isinstance(value, dict) and value.get(head) is not None:
-        yield from walk(value[head], rest, (*prefix, head))
+        _walk(value[head], path, depth + 1, (*prefix, head), found)

@@ -101,3 +101,32 @@ def test_unset_secret_warns_in_validate_and_fails_plan(write: Write) -> None:
     hook = config.accounts[0].of("webhook")[0]
     assert hook.values["auth"] == {"basic": {"username": "svc", "password": "s"}}
     assert check(env={"HOOK_PASSWORD": "s"}).warnings == []
+
+
+def test_a_shared_block_gives_each_account_its_own_variables(write: Write) -> None:
+    write(
+        "a.yaml",
+        """
+variables: {pacs: Main PACS}
+shared:
+  common:
+    roles:
+      - {name: Reader, permissions: {study_view: true}}
+    webhooks:
+      - {name: Hook, event: STUDY_SYNC, method: POST, url: "https://${var:site}.example.org/h"}
+accounts:
+  - {name: Prod, variables: {site: prod}, include: [common]}
+  - {name: UAT, variables: {site: uat}, include: [common]}
+  - {name: Lab, variables: {site: prod}, include: [common]}
+""",
+    )
+    config = load_config("cfg", env={})
+    urls = [a.of("webhook")[0].values["url"] for a in config.accounts]
+    assert urls == [
+        "https://prod.example.org/h",
+        "https://uat.example.org/h",
+        "https://prod.example.org/h",
+    ]
+    for account in config.accounts:
+        assert account.of("role")[0].account == account.name
+        assert account.of("webhook")[0].where("url").where == "cfg/a.yaml:7:60"
