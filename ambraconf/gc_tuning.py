@@ -36,25 +36,3 @@ def bulk_allocations() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(young, *older)
-
-
-@contextmanager
-def paused_collection() -> Iterator[None]:
-    """Turn automatic collection off for the duration of the block, back on at its end.
-
-    For work that builds a large structure and makes almost no garbage cycles, such as
-    validating a config: every object it makes lives on in the result, so even the rare
-    collections of ``bulk_allocations`` only walk them to free nothing. Validating the
-    500-account benchmark config spent 2.4 s of its 8.4 s CPU in 122 collections that
-    way, with the same peak memory without them (480 MB). Garbage cycles made meanwhile
-    (a ValidationError's traceback) are freed by the first collection after the block.
-    A process that turned collection off already is left alone.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()

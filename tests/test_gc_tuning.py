@@ -1,5 +1,4 @@
-"""The garbage collector's threshold is raised during bulk work, or collection paused while a
-config is validated, and always restored."""
+"""The garbage collector's threshold is raised during bulk work and always restored."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ambraconf.config.validate import validate_path
-from ambraconf.gc_tuning import BULK_THRESHOLD, bulk_allocations, paused_collection
+from ambraconf.gc_tuning import BULK_THRESHOLD, bulk_allocations
 
 
 @pytest.fixture(autouse=True)
@@ -53,23 +52,3 @@ def test_as_a_decorator_validate_restores_it(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("accounts:\n  - name: A\n    roles: [{name: R}]\n")
     assert validate_path(tmp_path).ok
     assert gc.get_threshold() == (700, 10, 10)
-    assert gc.isenabled()
-
-
-def test_paused_inside_and_on_again_after_even_when_the_block_raises() -> None:
-    with paused_collection():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), paused_collection():
-        raise RuntimeError("boom")
-    assert gc.isenabled()
-
-
-def test_collection_turned_off_stays_off_after_a_pause() -> None:
-    gc.disable()
-    try:
-        with paused_collection():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
