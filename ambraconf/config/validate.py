@@ -26,7 +26,9 @@ from ambraconf.config.merge import Merged, SharedBlock, check_variables, merge_d
 from ambraconf.config.model_errors import report_validation_error
 from ambraconf.config.policies import Policy, check_policies, load_policies
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark
+from ambraconf.config.positions import Path as DataPath
 from ambraconf.config.sources import Sources
+from ambraconf.config.templates import Validated, expression_paths, interpolated
 from ambraconf.gc_tuning import bulk_allocations
 from ambraconf.kinds import ACCOUNT, BY_KEY, KINDS, AccountHead, KindSpec
 from ambraconf.kinds.base import describe
@@ -236,6 +238,11 @@ def _build_account(
     return account
 
 
+_Expressions = tuple[tuple[str, ...], tuple[DataPath, ...]]
+"""The variables an object names and where under it a text holds a ``$``."""
+_NO_PATHS: tuple[DataPath, ...] = ()
+
+
 @dataclass
 class _Included:
     """Which shared blocks accounts include, how many values they have taken so far, and
@@ -244,25 +251,29 @@ class _Included:
     A block included by 500 accounts gives 500 copies of each object; validating and
     dumping each with pydantic was most of the CPU and memory of such a config. An object
     without ``${...}`` is the block's own (``Interpolator.value`` does not copy it), so it
-    is validated once; one with variables is validated once per distinct interpolated
-    content (``repr`` of the plain data, which tells text, numbers and booleans apart).
-    Only the model and its values are shared; each account keeps its own ``source``, so
-    positions and secret checks are its own. An object that fails is validated (and
-    reported) every time, as before.
+    is validated once. One with expressions is a template (``config.templates``): per
+    account only its expressions are interpolated, once for all the accounts where the
+    variables they name are the same, and only the fields that hold them are validated
+    again on the first account's model. Only the model and its values are shared; each
+    account keeps its own ``source``, so positions and secret checks are its own. An object
+    that fails is validated (and reported) whole every time, as before.
     """
 
     names: set[str] = field(default_factory=set)
     values: int = 0
     sizes: dict[str, int] = field(default_factory=dict)  # per block, counted once
-    shared: dict[int, tuple[LocatedDict, int | str | None]] = field(default_factory=dict)
-    """The objects that came from a block, by ``id`` (each kept alive here), with what
-    tells its content: the ``id`` of the block's own object when interpolation left it as
-    it is, else its ``repr`` once worked out."""
-    models: dict[tuple[str, int | str], tuple[BaseModel, dict[str, Any]]] = field(
+    shared: dict[int, tuple[LocatedDict, LocatedDict, tuple[DataPath, ...]]] = field(
         default_factory=dict
     )
-    expressions: dict[tuple[str, str], list[tuple[str, ...] | None]] = field(default_factory=dict)
-    """Per block and list, the variables each object names (None: it holds no ``$``)."""
+    """The objects that came from a block, by ``id`` (each kept alive here), with their
+    template and where it holds expressions."""
+    models: dict[int, tuple[BaseModel, dict[str, Any]]] = field(default_factory=dict)
+    """Per object that came from a block, by ``id``, its model and values."""
+    templates: dict[int, Validated | None] = field(default_factory=dict)
+    """Per template, by ``id``, its first valid copy (None: copies are validated whole)."""
+    expressions: dict[tuple[str, str], list[_Expressions | None]] = field(default_factory=dict)
+    """Per block and list, the variables each object names and where its expressions are
+    (None: it holds no ``$``)."""
     interpolated: dict[tuple[int, tuple[Any, ...]], Any] = field(default_factory=dict)
 
     def size(self, key: str, block: SharedBlock) -> int:
@@ -282,24 +293,28 @@ class _Included:
 
         An object is interpolated only if it holds a ``$``, and only once for all the
         accounts where the variables it names are the same (when that raised no problem):
-        500 sites naming one ``${var:pacs}`` get one copy, not 500."""
+        500 sites naming one ``${var:code}`` get one copy, not 500."""
         if (block, key) not in self.expressions:
-            self.expressions[block, key] = [variables_in(item) for item in items]
+            self.expressions[block, key] = [_expressions(item) for item in items]
         result = []
-        for index, (template, names) in enumerate(
+        for index, (template, found) in enumerate(
             zip(items, self.expressions[block, key], strict=True)
         ):
-            item = template
-            if names is not None:
+            item, paths = template, _NO_PATHS
+            if found is not None:
+                names, paths = found
                 memo = (id(template), interpolator.values_of(names))
                 item = self.interpolated.get(memo)
                 if item is None:
                     problems = len(diagnostics)
-                    item = interpolator.value(template, items.item_mark(index), (key, index))
+                    if isinstance(template, LocatedDict):
+                        item = interpolated(template, paths, interpolator, (key, index))
+                    else:
+                        item = interpolator.value(template, items.item_mark(index), (key, index))
                     if len(diagnostics) == problems:
                         self.interpolated[memo] = item
             if isinstance(item, LocatedDict) and id(item) not in self.shared:
-                self.shared[id(item)] = (item, id(template) if item is template else None)
+                self.shared[id(item)] = (item, template, paths)
             result.append(item)
         return result
 
@@ -307,24 +322,35 @@ class _Included:
         self, spec: KindSpec, read: LocatedDict, account: str, diagnostics: Diagnostics
     ) -> DesiredObject | None:
         """The desired object of ``read``, its model reused if a block gave the same before."""
-        origin, content = self.shared.get(id(read), (None, None))
-        if origin is not read:
-            model = _validated(spec.model, read, diagnostics)
-            return None if model is None else DesiredObject.from_model(spec, model, read, account)
-        if content is None:
-            content = repr(read)
-            self.shared[id(read)] = (read, content)
-        key = (spec.name, content)
-        found = self.models.get(key)
+        origin, template, paths = self.shared.get(id(read), (None, None, ()))
+        if origin is not read or template is None:
+            return _object(spec, read, account, diagnostics)
+        found = self.models.get(id(read))
         if found is None:
-            model = _validated(spec.model, read, diagnostics)
-            if model is None:
+            first = self.templates.get(id(template))
+            found = first.copy_for(read) if first is not None else None
+        if found is None:
+            obj = _object(spec, read, account, diagnostics)
+            if obj is None:
                 return None
-            obj = DesiredObject.from_model(spec, model, read, account)
-            self.models[key] = (model, obj.values)
-            return obj
+            found = (obj.model, obj.values)
+            if paths and id(template) not in self.templates:
+                self.templates[id(template)] = Validated.of(obj.model, obj.values, paths)
+        self.models[id(read)] = found
         model, values = found
         return DesiredObject(spec, model, values, read.mark, read, account)
+
+
+def _expressions(item: Any) -> _Expressions | None:
+    names = variables_in(item)
+    return None if names is None else (names, expression_paths(item))
+
+
+def _object(
+    spec: KindSpec, read: LocatedDict, account: str, diagnostics: Diagnostics
+) -> DesiredObject | None:
+    model = _validated(spec.model, read, diagnostics)
+    return None if model is None else DesiredObject.from_model(spec, model, read, account)
 
 
 def _count_values(value: Any) -> int:

@@ -352,6 +352,32 @@ accounts:
     assert "no role of that name in accounts 'Prod' and 'UAT'" in text
 
 
+def test_a_bad_interpolated_value_in_a_shared_block_is_reported_at_its_expression(
+    write: Write,
+) -> None:
+    write(
+        "a.yaml",
+        """
+shared:
+  common:
+    groups:
+      - {name: Radiology, must_approve: "${var:flag}"}
+    routes:
+      - {name: CT, group: Radiology, actions: [{destination: "${var:pacs}"}]}
+accounts:
+  - {name: Prod, include: [common], variables: {flag: true, pacs: Main PACS}}
+  - {name: UAT, include: [common], variables: {flag: perhaps, pacs: ""}}
+  - {name: Lab, include: [common], variables: {flag: false, pacs: Lab PACS}}
+""",
+    )
+    result = check()
+    assert len(result.errors) == 2, "\n".join(map(str, result.errors))
+    flag = at(result.errors[0], "cfg/a.yaml", 4, 41)
+    assert "shared.common.groups[0].must_approve: expected true or false, got text" in flag
+    pacs = at(result.errors[1], "cfg/a.yaml", 6, 62)
+    assert "shared.common.routes[0].actions[0].destination: a name cannot be empty" in pacs
+
+
 def test_unreadable_file_suspends_reference_checks(write: Write) -> None:
     write("groups.yaml", "accounts:\n  - name: A\n    groups: [{name: G\n")
     write(
