@@ -9,7 +9,6 @@ normalised to booleans.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic_core import PydanticCustomError
@@ -184,12 +183,22 @@ Permissions = Annotated[dict[str, Any], checked_mapping(check_permissions, PERMI
 FieldFlags = Annotated[dict[str, Any], checked_mapping(check_field_flags, FIELD_FLAGS_SCHEMA)]
 
 
-@lru_cache(maxsize=4096)
+_FLAG_OF_API = {0: False, 1: True, "0": False, "1": True}
+"""The API's spellings of a flag (``True``/``False`` hash as 1/0, so they are found too)."""
+
+_CUSTOMFIELD_PREFIX = "study_field_customfield_"
+_FLAG_KEYS: dict[str, bool] = {}
+"""Whether each permission read so far is a flag: a role's hash has a few hundred keys and
+a plan of many accounts reads thousands of roles with the same keys, so each is looked up in
+the facts once (custom field keys, which differ per account, are not kept here)."""
+
+
 def _is_flag(name: str) -> bool:
-    """Whether the permission ``name`` is a flag. Asked for every key of every live role
-    (a role's hash has a few hundred), so the answer is kept per name."""
-    fact = permission_fact(name)
-    return fact is not None and fact.kind == "flag"
+    known = _FLAG_KEYS.get(name)
+    if known is None:
+        fact = permission_fact(name)
+        known = _FLAG_KEYS[name] = fact is not None and fact.kind == "flag"
+    return known
 
 
 def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, Any]:
@@ -200,18 +209,18 @@ def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, A
     result: dict[str, Any] = {}
     by_name: dict[str, Any] = {}
     for key, value in permissions.items():
-        if key == "role_id":
-            continue
-        if key.startswith("study_field_customfield_") and _CUSTOMFIELD_BY_UUID.fullmatch(key):
-            uuid = key.removeprefix("study_field_customfield_")
+        if key.startswith(_CUSTOMFIELD_PREFIX) and _CUSTOMFIELD_BY_UUID.fullmatch(key):
+            uuid = key[len(_CUSTOMFIELD_PREFIX) :]
             by_name[names.name("customfield", uuid) or uuid] = value
-            continue
-        result[key] = (
-            to_flag(value) if _is_flag(key) and value in (0, 1, "0", "1", True, False) else value
-        )
+        elif key != "role_id":
+            flag = _FLAG_OF_API.get(value) if type(value) in _FLAG_TYPES else None
+            result[key] = flag if flag is not None and _is_flag(key) else value
     if by_name:
         result[CUSTOMFIELDS_KEY] = by_name
     return result
+
+
+_FLAG_TYPES = (int, bool, str)
 
 
 def permissions_to_api(permissions: dict[str, Any], names: Any) -> dict[str, Any]:

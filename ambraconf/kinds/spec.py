@@ -322,7 +322,7 @@ class KindSpec:
 
     def identity_of(self, values: dict[str, Any]) -> tuple[str, ...]:
         """The natural key of an object's values, folded for comparison."""
-        return tuple(fold(values.get(f)) for f in self.identity)
+        return tuple([fold(values.get(f)) for f in self.identity])
 
     def key_parts(self, values: dict[str, Any]) -> dict[str, str]:
         """The natural key as its fields (``{"group": "Radiology", "name": "STAT"}``): what
@@ -336,12 +336,16 @@ class KindSpec:
 
 def fold(value: Any) -> str:
     """Names compare case-insensitively; an absent part of a key is the empty string."""
+    if type(value) is str:  # nearly every key part: no abstract-class check for Mapping
+        return value.casefold()
     return "" if value is None else shown(value).casefold()
 
 
 def shown(value: Any) -> str:
     """A part of a natural key as people read it: a mapping part (a share rule's
     ``by: {group: ED}``) is its keys and values, ``group ED``."""
+    if type(value) is str:
+        return value
     if isinstance(value, Mapping):
         return " ".join(f"{key} {shown(item)}" for key, item in value.items())
     return str(value)
