@@ -36,3 +36,25 @@ def bulk_allocations() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(young, *older)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Automatic collection off for the duration of the block, back on at its end.
+
+    For bulk work that makes long-lived data and next to no garbage cycles: reading live
+    state and planning on it (a full collection right after a plan of 10,000 objects, or of
+    50 accounts, finds 5 unreachable objects). Raising the threshold (``bulk_allocations``)
+    still let the middle generation run once such a plan had made a million containers,
+    visiting every one of them: a quarter of the plan's CPU time, for nothing. Nothing is
+    collected on exit; the next automatic collection frees what the block left. A
+    collector that is off already is left off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

@@ -86,7 +86,8 @@ def plan_account(
     live_values: dict[str, dict[str, Any]] = {}
     raws: dict[str, dict[str, Any]] = {}
     renames: dict[str, dict[str, str]] = {}
-    named = _named_in(desired, specs, names or NamedBy(specs))
+    names = names or NamedBy(specs)
+    named = _named_in(desired, specs, names)
     matched: list[tuple[KindSpec, DesiredObject, LiveObject | None]] = []
     missing: list[str] = []
     for kind in kinds_in_play(desired, specs):
@@ -160,7 +161,7 @@ def plan_account(
         if found is not None:
             raws[action.address] = found.raw
             live_values[action.address] = found.values
-    _check_references(desired, live, specs, missing, dangling_ok=dangling_ok)
+    _check_references(desired, live, specs, missing, names, dangling_ok=dangling_ok)
     _note_dropped_keys(actions, live_values, applied_keys or {})
     _repoint(actions, specs)
     _note_locks(actions, raws, specs)
@@ -193,26 +194,39 @@ def _set_aside(spec: KindSpec, live: LiveAccount, retiring: Mapping[str, str]) -
 Named = list[tuple[str, tuple[str, tuple[str, ...]]]]
 """(top-level field, (target kind, natural key)) of each object a values object names."""
 
+Found = list[tuple[Reference, tuple[Any, ...], Any]]
+"""(reference, concrete path, name) of every name a values object holds."""
+
 
 class NamedBy:
-    """What each desired object's values name (``_named_by_field``), found once per values.
+    """What each desired object's values name, found once per values: the names with
+    their paths (``found``: the reference checks read them) and the objects they stand for
+    (``of``: matching, pruning and ordering read those).
 
     Accounts that include one shared block hold the very same values objects
     (``config.validate`` shares them): planning 500 such accounts walked every reference
-    of each 500 times. One of these serves every account of a plan with the same specs.
+    of each 500 times, and three times per account. One of these serves every account of a
+    plan with the same specs.
     """
 
     def __init__(self, specs: Mapping[str, KindSpec]) -> None:
         self.specs = specs
-        self._found: dict[int, tuple[dict[str, Any], Named]] = {}
+        self._found: dict[int, tuple[dict[str, Any], Found, Named]] = {}
+
+    def found(self, spec: KindSpec, values: dict[str, Any]) -> Found:
+        return self._known(spec, values)[1]
 
     def of(self, spec: KindSpec, values: dict[str, Any]) -> Named:
+        return self._known(spec, values)[2]
+
+    def _known(self, spec: KindSpec, values: dict[str, Any]) -> tuple[dict[str, Any], Found, Named]:
         known = self._found.get(id(values))
         if known is not None and known[0] is values:
-            return known[1]
-        found = _named_by_field(self.specs, spec, values)
-        self._found[id(values)] = (values, found)
-        return found
+            return known
+        found = _names_found(spec, values)
+        known = (values, found, _named_by_field(self.specs, spec, values, found))
+        self._found[id(values)] = known
+        return known
 
 
 def _named_in(
@@ -361,6 +375,7 @@ def _check_references(
     live: LiveAccount,
     specs: Mapping[str, KindSpec],
     missing: list[str],
+    names: NamedBy,
     *,
     dangling_ok: bool = False,
 ) -> None:
@@ -377,12 +392,15 @@ def _check_references(
     problems = list(missing)
     for kind in () if dangling_ok else kinds_in_play(desired, specs):
         # validate has seen that every other name is defined in the config
-        refs = [r for r in specs[kind].references if _may_be_live_only(r.target, desired, specs)]
+        refs = {
+            id(r) for r in specs[kind].references if _may_be_live_only(r.target, desired, specs)
+        }
         for obj in desired.of(kind) if refs else ():
-            for ref in refs:
-                for path, name in ref.names_in(obj.values):
-                    if not isinstance(name, str) or live.names.has(ref.target, name):
-                        continue
+            for ref, path, name in names.found(specs[kind], obj.values):
+                if id(ref) not in refs or not isinstance(name, str):
+                    continue
+                if live.names.has(ref.target, name):
+                    continue
                     if not live.uuid and ref.target in specs and specs[ref.target].is_builtin(name):
                         continue  # a new account comes with its stock roles
                     if (ref.target, fold(name)) in defined:
@@ -698,20 +716,34 @@ def _reaches(start: str, goal: str, deps: Mapping[str, list[tuple[str, Action]]]
     return False
 
 
-def _named_by_field(specs: Mapping[str, KindSpec], spec: KindSpec, values: dict[str, Any]) -> Named:
-    """(top-level field, (target kind, natural key)) of every managed object named."""
-    found = []
+def _names_found(spec: KindSpec, values: dict[str, Any]) -> Found:
+    """Every (reference, concrete path, name) in ``values``, in the spec's order."""
+    found: Found = []
     for ref in spec.references:
-        if ref.target not in specs:
+        head = ref.head
+        if head is not None and values.get(head) is None:
             continue
-        for _, name in ref.names_in(values):
-            if not isinstance(name, str):
-                continue
-            target = specs[ref.target]
-            key_values = {
-                target.name_key: name,
-                **dict(ref.where),
-                **{f: values.get(f) for f in ref.same},
-            }
-            found.append((str(ref.path[0]), (ref.target, target.identity_of(key_values))))
+        found.extend((ref, path, name) for path, name in ref.names_in(values))
     return found
+
+
+def _named_by_field(
+    specs: Mapping[str, KindSpec],
+    spec: KindSpec,
+    values: dict[str, Any],
+    found: Found | None = None,
+) -> Named:
+    """(top-level field, (target kind, natural key)) of every managed object named;
+    ``found``: the names in ``values``, where they are known already."""
+    named = []
+    for ref, _, name in _names_found(spec, values) if found is None else found:
+        if ref.target not in specs or not isinstance(name, str):
+            continue
+        target = specs[ref.target]
+        key_values = {
+            target.name_key: name,
+            **dict(ref.where),
+            **{f: values.get(f) for f in ref.same},
+        }
+        named.append((str(ref.path[0]), (ref.target, target.identity_of(key_values))))
+    return named

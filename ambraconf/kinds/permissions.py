@@ -185,6 +185,7 @@ FieldFlags = Annotated[dict[str, Any], checked_mapping(check_field_flags, FIELD_
 
 _FLAG_OF_API = {0: False, 1: True, "0": False, "1": True}
 """The API's spellings of a flag (``True``/``False`` hash as 1/0, so they are found too)."""
+_FLAG_TYPES = (int, bool, str)
 
 _CUSTOMFIELD_PREFIX = "study_field_customfield_"
 _FLAG_KEYS: dict[str, bool] = {}
@@ -213,14 +214,16 @@ def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, A
             uuid = key[len(_CUSTOMFIELD_PREFIX) :]
             by_name[names.name("customfield", uuid) or uuid] = value
         elif key != "role_id":
-            flag = _FLAG_OF_API.get(value) if type(value) in _FLAG_TYPES else None
-            result[key] = flag if flag is not None and _is_flag(key) else value
+            if type(value) in _FLAG_TYPES:
+                is_flag = _FLAG_KEYS.get(key)
+                if is_flag is None:
+                    is_flag = _is_flag(key)
+                if is_flag:
+                    value = _FLAG_OF_API.get(value, value)
+            result[key] = value
     if by_name:
         result[CUSTOMFIELDS_KEY] = by_name
     return result
-
-
-_FLAG_TYPES = (int, bool, str)
 
 
 def permissions_to_api(permissions: dict[str, Any], names: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -73,6 +73,14 @@ class Reference:
     pattern: str | None = None
     many: bool = False
     deferrable: bool = False
+
+    @cached_property
+    def head(self) -> str | None:
+        """The top-level field the path starts at (None where it fans out first): an
+        object without it names nothing here, which is what most references of most
+        objects find, so callers test it before walking."""
+        first = self.path[0] if self.path else ANY
+        return first if isinstance(first, str) and first not in (ANY, KEYS) else None
 
     def names_in(self, values: Any) -> list[tuple[tuple[Any, ...], Any]]:
         """Every (concrete path, name) this reference finds in an object's values."""
