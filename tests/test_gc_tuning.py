@@ -57,8 +57,11 @@ def test_as_a_decorator_validate_restores_it(tmp_path: Path) -> None:
 
 def test_paused_inside_and_on_again_after_even_when_the_block_raises() -> None:
     with collector_paused():
+        made = [[] for _ in range(10)]
         assert not gc.isenabled()
     assert gc.isenabled()
+    assert gc.get_freeze_count() >= len(made)
+    gc.unfreeze()
     with pytest.raises(RuntimeError), collector_paused():
         raise RuntimeError("boom")
     assert gc.isenabled()
