@@ -401,14 +401,14 @@ def _check_references(
                     continue
                 if live.names.has(ref.target, name):
                     continue
-                    if not live.uuid and ref.target in specs and specs[ref.target].is_builtin(name):
-                        continue  # a new account comes with its stock roles
-                    if (ref.target, fold(name)) in defined:
-                        continue
-                    problems.append(
-                        f"{obj.where(*path)}: {ref.target} {name!r} does not exist live "
-                        f"in {desired.name} (named by {specs[kind].title} {obj.display!r})"
-                    )
+                if not live.uuid and ref.target in specs and specs[ref.target].is_builtin(name):
+                    continue  # a new account comes with its stock roles
+                if (ref.target, fold(name)) in defined:
+                    continue
+                problems.append(
+                    f"{obj.where(*path)}: {ref.target} {name!r} does not exist live "
+                    f"in {desired.name} (named by {specs[kind].title} {obj.display!r})"
+                )
     if problems:
         raise PlanError(
             "\n".join(problems),

@@ -185,21 +185,37 @@ FieldFlags = Annotated[dict[str, Any], checked_mapping(check_field_flags, FIELD_
 
 _FLAG_OF_API = {0: False, 1: True, "0": False, "1": True}
 """The API's spellings of a flag (``True``/``False`` hash as 1/0, so they are found too)."""
-_FLAG_TYPES = (int, bool, str)
-
 _CUSTOMFIELD_PREFIX = "study_field_customfield_"
-_FLAG_KEYS: dict[str, bool] = {}
-"""Whether each permission read so far is a flag: a role's hash has a few hundred keys and
-a plan of many accounts reads thousands of roles with the same keys, so each is looked up in
-the facts once (custom field keys, which differ per account, are not kept here)."""
+
+Layout = tuple[tuple[str, ...], tuple[str, ...]]
+"""The flag keys and the custom field keys of a permissions hash."""
+
+_LAYOUTS: dict[tuple[str, ...], Layout] = {}
+"""The layout of each permissions hash read so far, by its keys in order. Every role of an
+account returns the same keys (a few hundred), so each key is matched and looked up in the
+facts once per account, not once per role; the hashes of one account differ only in
+their values. Cleared when it holds ``_LAYOUTS_KEPT``."""
+_LAYOUTS_KEPT = 1024
+
+
+def _layout(keys: tuple[str, ...]) -> Layout:
+    known = _LAYOUTS.get(keys)
+    if known is None:
+        if len(_LAYOUTS) >= _LAYOUTS_KEPT:
+            _LAYOUTS.clear()
+        fields = tuple(k for k in keys if _names_a_customfield(k))
+        flags = tuple(k for k in keys if k != "role_id" and k not in fields and _is_flag(k))
+        known = _LAYOUTS[keys] = (flags, fields)
+    return known
+
+
+def _names_a_customfield(key: str) -> bool:
+    return key.startswith(_CUSTOMFIELD_PREFIX) and bool(_CUSTOMFIELD_BY_UUID.fullmatch(key))
 
 
 def _is_flag(name: str) -> bool:
-    known = _FLAG_KEYS.get(name)
-    if known is None:
-        fact = permission_fact(name)
-        known = _FLAG_KEYS[name] = fact is not None and fact.kind == "flag"
-    return known
+    fact = permission_fact(name)
+    return fact is not None and fact.kind == "flag"
 
 
 def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, Any]:
@@ -207,21 +223,21 @@ def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, A
 
     The ``role_id`` key the API adds to every permissions hash is not a permission.
     """
-    result: dict[str, Any] = {}
-    by_name: dict[str, Any] = {}
-    for key, value in permissions.items():
-        if key.startswith(_CUSTOMFIELD_PREFIX) and _CUSTOMFIELD_BY_UUID.fullmatch(key):
+    flags, fields = _layout(tuple(permissions))
+    result = dict(permissions)
+    result.pop("role_id", None)
+    values = [result[k] for k in flags]
+    try:
+        result.update(zip(flags, map(_FLAG_OF_API.get, values, values), strict=True))
+    except TypeError:  # a flag holding a list or a mapping: kept as the API gave it
+        for key, value in zip(flags, values, strict=True):
+            if type(value) in (int, bool, str):
+                result[key] = _FLAG_OF_API.get(value, value)
+    if fields:
+        by_name: dict[str, Any] = {}
+        for key in fields:
             uuid = key[len(_CUSTOMFIELD_PREFIX) :]
-            by_name[names.name("customfield", uuid) or uuid] = value
-        elif key != "role_id":
-            if type(value) in _FLAG_TYPES:
-                is_flag = _FLAG_KEYS.get(key)
-                if is_flag is None:
-                    is_flag = _is_flag(key)
-                if is_flag:
-                    value = _FLAG_OF_API.get(value, value)
-            result[key] = value
-    if by_name:
+            by_name[names.name("customfield", uuid) or uuid] = result.pop(key)
         result[CUSTOMFIELDS_KEY] = by_name
     return result
 
