@@ -390,11 +390,20 @@ def _walk(
     head = path[depth]
     if head == ANY:
         if isinstance(value, list):
-            for index, item in enumerate(value):
-                _walk(item, path, depth + 1, (*prefix, index), found)
+            items: Iterable[tuple[Any, Any]] = enumerate(value)
         elif isinstance(value, dict):
-            for key, item in value.items():
-                _walk(item, path, depth + 1, (*prefix, key), found)
+            items = value.items()
+        else:
+            return
+        leaf = path[depth + 1] if depth + 2 == len(path) else None
+        if isinstance(leaf, str) and leaf not in (ANY, KEYS):
+            # a field of every item (a route's conditions' custom fields): no call per item
+            for key, item in items:
+                if isinstance(item, dict) and (named := item.get(leaf)) is not None:
+                    found.append(((*prefix, key, leaf), named))
+            return
+        for key, item in items:
+            _walk(item, path, depth + 1, (*prefix, key), found)
     elif head == KEYS:
         if isinstance(value, dict):
             found.extend(((*prefix, key), key) for key in value)
