@@ -187,35 +187,18 @@ _FLAG_OF_API = {0: False, 1: True, "0": False, "1": True}
 """The API's spellings of a flag (``True``/``False`` hash as 1/0, so they are found too)."""
 _CUSTOMFIELD_PREFIX = "study_field_customfield_"
 
-Layout = tuple[tuple[str, ...], tuple[str, ...]]
-"""The flag keys and the custom field keys of a permissions hash."""
-
-_LAYOUTS: dict[tuple[str, ...], Layout] = {}
-"""The layout of each permissions hash read so far, by its keys in order. Every role of an
-account returns the same keys (a few hundred), so each key is matched and looked up in the
-facts once per account, not once per role; the hashes of one account differ only in
-their values. Cleared when it holds ``_LAYOUTS_KEPT``."""
-_LAYOUTS_KEPT = 1024
+_FLAGS: set[str] = set()
+_NOT_FLAGS: set[str] = set()
+"""The permission keys read so far, flags and others (custom field keys aside, which differ
+per account). Every role returns the same few hundred keys, so each key is looked up in the
+facts once, and a hash's flags are found with set operations instead of a step per key."""
 
 
-def _layout(keys: tuple[str, ...]) -> Layout:
-    known = _LAYOUTS.get(keys)
-    if known is None:
-        if len(_LAYOUTS) >= _LAYOUTS_KEPT:
-            _LAYOUTS.clear()
-        fields = tuple(k for k in keys if _names_a_customfield(k))
-        flags = tuple(k for k in keys if k != "role_id" and k not in fields and _is_flag(k))
-        known = _LAYOUTS[keys] = (flags, fields)
-    return known
-
-
-def _names_a_customfield(key: str) -> bool:
-    return key.startswith(_CUSTOMFIELD_PREFIX) and bool(_CUSTOMFIELD_BY_UUID.fullmatch(key))
-
-
-def _is_flag(name: str) -> bool:
-    fact = permission_fact(name)
-    return fact is not None and fact.kind == "flag"
+def _sort_out(keys: set[str]) -> None:
+    for key in keys:
+        if not key.startswith(_CUSTOMFIELD_PREFIX):
+            fact = permission_fact(key)
+            (_FLAGS if fact is not None and fact.kind == "flag" else _NOT_FLAGS).add(key)
 
 
 def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, Any]:
@@ -223,9 +206,13 @@ def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, A
 
     The ``role_id`` key the API adds to every permissions hash is not a permission.
     """
-    flags, fields = _layout(tuple(permissions))
+    unknown = permissions.keys() - _FLAGS - _NOT_FLAGS
+    if unknown:
+        _sort_out(unknown)
+        unknown = {k for k in unknown if k.startswith(_CUSTOMFIELD_PREFIX)}
     result = dict(permissions)
     result.pop("role_id", None)
+    flags = list(permissions.keys() & _FLAGS)
     values = [result[k] for k in flags]
     try:
         result.update(zip(flags, map(_FLAG_OF_API.get, values, values), strict=True))
@@ -233,11 +220,13 @@ def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, A
         for key, value in zip(flags, values, strict=True):
             if type(value) in (int, bool, str):
                 result[key] = _FLAG_OF_API.get(value, value)
-    if fields:
-        by_name: dict[str, Any] = {}
-        for key in fields:
+    named = [k for k in permissions if k in unknown] if unknown else []
+    by_name: dict[str, Any] = {}
+    for key in named:
+        if _CUSTOMFIELD_BY_UUID.fullmatch(key):
             uuid = key[len(_CUSTOMFIELD_PREFIX) :]
             by_name[names.name("customfield", uuid) or uuid] = result.pop(key)
+    if by_name:
         result[CUSTOMFIELDS_KEY] = by_name
     return result
 
