@@ -370,8 +370,11 @@ def walk(
     """
     head = path[0] if path else ANY
     unset = not isinstance(value, dict) or value.get(head) is None
-    if isinstance(head, str) and head not in (ANY, KEYS) and unset:
-        return []  # the field is not set: what most references of most objects find
+    if isinstance(head, str) and head not in (ANY, KEYS):
+        if unset:
+            return []  # the field is not set: what most references of most objects find
+        if len(path) == 1:
+            return [((*prefix, head), value[head])]  # a field naming one object (a role)
     found: list[tuple[tuple[Any, ...], Any]] = []
     _walk(value, path, 0, prefix, found)
     return found
