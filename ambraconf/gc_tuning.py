@@ -36,3 +36,30 @@ def bulk_allocations() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(young, *older)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Automatic collection off for the duration of the block; on exit, everything alive
+    is frozen (``gc.freeze``) and the collector turned back on.
+
+    For bulk work that makes long-lived data and next to no garbage cycles: reading live
+    state and planning on it (a full collection right after a plan of 10,000 objects, or of
+    50 accounts, finds 5 unreachable objects). Raising the threshold (``bulk_allocations``)
+    still let the middle generation run once such a plan had made a million containers,
+    visiting every one of them: a quarter of the plan's CPU time, for nothing. Merely
+    turning the collector back on would run that same collection at the next allocation;
+    frozen, the plan and the live state it was made from are never walked again. They are
+    still freed when the last reference to them goes, as everything is; only a garbage
+    cycle among them would be kept, and a plan makes next to none. A collector that is off
+    already is left off, and nothing is frozen then.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()

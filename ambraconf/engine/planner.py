@@ -27,6 +27,20 @@ class PlanError(UserError):
 
 
 def diff_rules(spec: KindSpec) -> DiffRules:
+    """How the kind's fields compare: worked out once per spec, not once per object (a
+    plan of 500 accounts diffs 100,000 objects of a handful of kinds)."""
+    known = _RULES.get(id(spec))
+    if known is not None and known[0] is spec:
+        return known[1]
+    rules = _diff_rules(spec)
+    _RULES[id(spec)] = (spec, rules)
+    return rules
+
+
+_RULES: dict[int, tuple[KindSpec, DiffRules]] = {}
+
+
+def _diff_rules(spec: KindSpec) -> DiffRules:
     api = spec.api
     return DiffRules(
         merged_hashes=api.merged_hashes,
@@ -72,7 +86,8 @@ def plan_account(
     live_values: dict[str, dict[str, Any]] = {}
     raws: dict[str, dict[str, Any]] = {}
     renames: dict[str, dict[str, str]] = {}
-    named = _named_in(desired, specs, names or NamedBy(specs))
+    names = names or NamedBy(specs)
+    named = _named_in(desired, specs, names)
     matched: list[tuple[KindSpec, DesiredObject, LiveObject | None]] = []
     missing: list[str] = []
     for kind in kinds_in_play(desired, specs):
@@ -146,7 +161,7 @@ def plan_account(
         if found is not None:
             raws[action.address] = found.raw
             live_values[action.address] = found.values
-    _check_references(desired, live, specs, missing, dangling_ok=dangling_ok)
+    _check_references(desired, live, specs, missing, names, dangling_ok=dangling_ok)
     _note_dropped_keys(actions, live_values, applied_keys or {})
     _repoint(actions, specs)
     _note_locks(actions, raws, specs)
@@ -179,26 +194,39 @@ def _set_aside(spec: KindSpec, live: LiveAccount, retiring: Mapping[str, str]) -
 Named = list[tuple[str, tuple[str, tuple[str, ...]]]]
 """(top-level field, (target kind, natural key)) of each object a values object names."""
 
+Found = list[tuple[Reference, tuple[Any, ...], Any]]
+"""(reference, concrete path, name) of every name a values object holds."""
+
 
 class NamedBy:
-    """What each desired object's values name (``_named_by_field``), found once per values.
+    """What each desired object's values name, found once per values: the names with
+    their paths (``found``: the reference checks read them) and the objects they stand for
+    (``of``: matching, pruning and ordering read those).
 
     Accounts that include one shared block hold the very same values objects
     (``config.validate`` shares them): planning 500 such accounts walked every reference
-    of each 500 times. One of these serves every account of a plan with the same specs.
+    of each 500 times, and three times per account. One of these serves every account of a
+    plan with the same specs.
     """
 
     def __init__(self, specs: Mapping[str, KindSpec]) -> None:
         self.specs = specs
-        self._found: dict[int, tuple[dict[str, Any], Named]] = {}
+        self._found: dict[int, tuple[dict[str, Any], Found, Named]] = {}
+
+    def found(self, spec: KindSpec, values: dict[str, Any]) -> Found:
+        return self._known(spec, values)[1]
 
     def of(self, spec: KindSpec, values: dict[str, Any]) -> Named:
+        return self._known(spec, values)[2]
+
+    def _known(self, spec: KindSpec, values: dict[str, Any]) -> tuple[dict[str, Any], Found, Named]:
         known = self._found.get(id(values))
         if known is not None and known[0] is values:
-            return known[1]
-        found = _named_by_field(self.specs, spec, values)
-        self._found[id(values)] = (values, found)
-        return found
+            return known
+        found = _names_found(spec, values)
+        known = (values, found, _named_by_field(self.specs, spec, values, found))
+        self._found[id(values)] = known
+        return known
 
 
 def _named_in(
@@ -223,7 +251,9 @@ def _note_dropped_keys(
     by the API, so the plan says so instead of promising a change apply cannot make
     (unless the object is exact: then apply turns the key off)."""
     for action in actions:
-        before = applied_keys.get(f"{action.kind}/{action.name}", {})
+        before = applied_keys.get(f"{action.kind}/{action.name}")
+        if not before:
+            continue
         desired = laid_under(action.resets, action.desired or {})
         live = live_values.get(action.address, {})
         for field, keys in before.items():
@@ -345,6 +375,7 @@ def _check_references(
     live: LiveAccount,
     specs: Mapping[str, KindSpec],
     missing: list[str],
+    names: NamedBy,
     *,
     dangling_ok: bool = False,
 ) -> None:
@@ -361,20 +392,23 @@ def _check_references(
     problems = list(missing)
     for kind in () if dangling_ok else kinds_in_play(desired, specs):
         # validate has seen that every other name is defined in the config
-        refs = [r for r in specs[kind].references if _may_be_live_only(r.target, desired, specs)]
+        refs = {
+            id(r) for r in specs[kind].references if _may_be_live_only(r.target, desired, specs)
+        }
         for obj in desired.of(kind) if refs else ():
-            for ref in refs:
-                for path, name in ref.names_in(obj.values):
-                    if not isinstance(name, str) or live.names.has(ref.target, name):
-                        continue
-                    if not live.uuid and ref.target in specs and specs[ref.target].is_builtin(name):
-                        continue  # a new account comes with its stock roles
-                    if (ref.target, fold(name)) in defined:
-                        continue
-                    problems.append(
-                        f"{obj.where(*path)}: {ref.target} {name!r} does not exist live "
-                        f"in {desired.name} (named by {specs[kind].title} {obj.display!r})"
-                    )
+            for ref, path, name in names.found(specs[kind], obj.values):
+                if id(ref) not in refs or not isinstance(name, str):
+                    continue
+                if live.names.has(ref.target, name):
+                    continue
+                if not live.uuid and ref.target in specs and specs[ref.target].is_builtin(name):
+                    continue  # a new account comes with its stock roles
+                if (ref.target, fold(name)) in defined:
+                    continue
+                problems.append(
+                    f"{obj.where(*path)}: {ref.target} {name!r} does not exist live "
+                    f"in {desired.name} (named by {specs[kind].title} {obj.display!r})"
+                )
     if problems:
         raise PlanError(
             "\n".join(problems),
@@ -523,7 +557,8 @@ def _object_action(
             key=spec.key_parts(obj.values),
             renamed_from=obj.renamed_from,
         )
-    changes = diff_object(laid_under(turned_off, obj.values), live.values, diff_rules(spec))
+    wanted = laid_under(turned_off, obj.values) if turned_off else obj.values
+    changes = diff_object(wanted, live.values, diff_rules(spec))
     reason: str = "managed fields differ"
     cause: Cause = "changed"
     if obj.renamed_from and fold(live.values.get("name")) != fold(obj.values.get("name")):
@@ -681,20 +716,34 @@ def _reaches(start: str, goal: str, deps: Mapping[str, list[tuple[str, Action]]]
     return False
 
 
-def _named_by_field(specs: Mapping[str, KindSpec], spec: KindSpec, values: dict[str, Any]) -> Named:
-    """(top-level field, (target kind, natural key)) of every managed object named."""
-    found = []
+def _names_found(spec: KindSpec, values: dict[str, Any]) -> Found:
+    """Every (reference, concrete path, name) in ``values``, in the spec's order."""
+    found: Found = []
     for ref in spec.references:
-        if ref.target not in specs:
+        head = ref.head
+        if head is not None and values.get(head) is None:
             continue
-        for _, name in ref.names_in(values):
-            if not isinstance(name, str):
-                continue
-            target = specs[ref.target]
-            key_values = {
-                target.name_key: name,
-                **dict(ref.where),
-                **{f: values.get(f) for f in ref.same},
-            }
-            found.append((str(ref.path[0]), (ref.target, target.identity_of(key_values))))
+        found.extend((ref, path, name) for path, name in ref.names_in(values))
     return found
+
+
+def _named_by_field(
+    specs: Mapping[str, KindSpec],
+    spec: KindSpec,
+    values: dict[str, Any],
+    found: Found | None = None,
+) -> Named:
+    """(top-level field, (target kind, natural key)) of every managed object named;
+    ``found``: the names in ``values``, where they are known already."""
+    named = []
+    for ref, _, name in _names_found(spec, values) if found is None else found:
+        if ref.target not in specs or not isinstance(name, str):
+            continue
+        target = specs[ref.target]
+        key_values = {
+            target.name_key: name,
+            **dict(ref.where),
+            **{f: values.get(f) for f in ref.same},
+        }
+        named.append((str(ref.path[0]), (ref.target, target.identity_of(key_values))))
+    return named

@@ -153,7 +153,10 @@ def _read(
     present = [(read, raw) for read, raw in found if raw is not None]
     gets = [records.get_call(str(raw["uuid"])) for _, raw in present] if with_records else []
     lists, got = _read_lists(client, [(r, raw, r.kinds) for r, raw in present], gets, catalogue)
-    live = {r.name: build_account(r, raw, lists[r.name], catalogue, visible) for r, raw in present}
+    seen = visible_index(visible, catalogue)
+    live = {
+        r.name: build_account(r, raw, lists[r.name], catalogue, visible, seen) for r, raw in present
+    }
     _read_companions(client, [(r, live[r.name]) for r, _ in present], catalogue)
     applied = (
         {r.name: records.from_result(res) for (r, _), res in zip(present, got, strict=True)}
@@ -258,27 +261,41 @@ def find_account(visible: Sequence[dict], read: AccountRead) -> dict | None:
     )
 
 
+def visible_index(visible: Sequence[dict], catalogue: Catalogue) -> RefIndex:
+    """The accounts the user can see, by name, for every kind that holds others: one index
+    for all the accounts of a read (``RefIndex.visible``)."""
+    index = RefIndex("")
+    for kind, spec in catalogue.specs.items():
+        if spec.holds_others:
+            for other in visible:
+                if other.get("uuid") is not None and other.get("name"):
+                    index.add(kind, str(other["name"]), str(other["uuid"]))
+    return index
+
+
 def build_account(
     read: AccountRead,
     raw: dict,
     lists: Mapping[str, list[dict]],
     catalogue: Catalogue,
     visible: Sequence[dict] = (),
+    seen: RefIndex | None = None,
 ) -> LiveAccount:
     """One account's live state from its raw record and the lists read for it (by kind):
     every listed object named in the reference index, managed kinds decoded to config shape.
     The account itself is an object of its kind, from its own record; the other accounts
     the user can see (``visible``) are named in the index too, so that a reference to an
     account (a share rule with a partner organisation) resolves by name. Objects a list
-    returns from other accounts (shared custom code) are left out."""
+    returns from other accounts (shared custom code) are left out. ``seen``: the index of
+    ``visible`` (``visible_index``), where the caller has made it once for all accounts."""
     _uuid_of("/account/list", "uuid", raw.get("uuid") if isinstance(raw, dict) else None, raw)
     name = str(raw.get("name")) if read.live_name else read.name
-    names = RefIndex(name, account_namespace=raw.get("namespace_id"), account_id=str(raw["uuid"]))
-    for kind, spec in catalogue.specs.items():
-        if spec.holds_others:
-            for other in visible:
-                if other.get("uuid") not in (None, raw["uuid"]) and other.get("name"):
-                    names.add(kind, str(other["name"]), str(other["uuid"]))
+    names = RefIndex(
+        name,
+        account_namespace=raw.get("namespace_id"),
+        account_id=str(raw["uuid"]),
+        visible=seen if seen is not None else visible_index(visible, catalogue),
+    )
     owned = {
         k: [i for i in items if catalogue.api(k).owns(i, str(raw["uuid"]))]
         for k, items in lists.items()

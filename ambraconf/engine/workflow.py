@@ -18,7 +18,7 @@ from ambraconf.engine.planner import NamedBy, plan_account
 from ambraconf.engine.read import Catalogue, read_live
 from ambraconf.engine.records import ApplyRecord
 from ambraconf.engine.refs import RefIndex
-from ambraconf.gc_tuning import bulk_allocations
+from ambraconf.gc_tuning import collector_paused
 from ambraconf.kinds import BY_NAME
 from ambraconf.kinds.codec import as_flag
 
@@ -53,7 +53,7 @@ def choose_accounts(config: Config, names: Sequence[str]) -> list[DesiredAccount
     return chosen
 
 
-@bulk_allocations()
+@collector_paused()
 def make_plan(
     config: Config,
     client: AmbraClient,

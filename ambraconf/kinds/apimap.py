@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from ambraconf.kinds.codec import Field, Names, decode_value, encode_value
+from ambraconf.kinds.codec import DECODERS, Field, Names, encode_value
 from ambraconf.kinds.compare import same
 
 Sync = Callable[[list[tuple[Any, Any]], str, Names], list[tuple[str, dict[str, str]]]]
@@ -377,20 +377,26 @@ class ApiMap:
         return {self.scope_param: account_uuid} if self.scope_param else {}
 
     @cached_property
-    def _reads(self) -> tuple[tuple[str, Field], ...]:
-        """Each field with the name reads return it under: decode runs for every live
-        object, so the names are worked out once."""
-        return tuple((f.read_name, f) for f in self.fields)
+    def _reads(self) -> tuple[tuple[str, str, Field, Callable[[Field, Any, Names], Any]], ...]:
+        """Each field with the name reads return it under and its decoder: decode runs for
+        every live object, so the names and the codec are worked out once."""
+        return tuple((f.read_name, f.name, f, DECODERS[f.codec]) for f in self.fields)
+
+    @cached_property
+    def _decode_hooks(self) -> tuple[Decode, ...]:
+        return tuple(hook.decode for hook in self.hooks if hook.decode)
 
     def decode(self, api_object: dict[str, Any], names: Names) -> dict[str, Any]:
         """A live API object in the config's shape; read-only and unknown fields dropped."""
         result: dict[str, Any] = {}
-        for read_name, f in self._reads:
-            if read_name in api_object:
-                result[f.name] = decode_value(f, api_object[read_name], names)
-        for hook in self.hooks:
-            if hook.decode:
-                hook.decode(api_object, result, names)
+        for read_name, name, f, decoder in self._reads:
+            value = api_object.get(read_name)
+            if value is not None:
+                result[name] = decoder(f, value, names)
+            elif read_name in api_object:
+                result[name] = None
+        for decode in self._decode_hooks:
+            decode(api_object, result, names)
         return result
 
     def encode(self, desired: dict[str, Any], names: Names) -> dict[str, str]:

@@ -9,7 +9,6 @@ normalised to booleans.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic_core import PydanticCustomError
@@ -184,12 +183,22 @@ Permissions = Annotated[dict[str, Any], checked_mapping(check_permissions, PERMI
 FieldFlags = Annotated[dict[str, Any], checked_mapping(check_field_flags, FIELD_FLAGS_SCHEMA)]
 
 
-@lru_cache(maxsize=4096)
-def _is_flag(name: str) -> bool:
-    """Whether the permission ``name`` is a flag. Asked for every key of every live role
-    (a role's hash has a few hundred), so the answer is kept per name."""
-    fact = permission_fact(name)
-    return fact is not None and fact.kind == "flag"
+_FLAG_OF_API = {0: False, 1: True, "0": False, "1": True}
+"""The API's spellings of a flag (``True``/``False`` hash as 1/0, so they are found too)."""
+_CUSTOMFIELD_PREFIX = "study_field_customfield_"
+
+_FLAGS: set[str] = set()
+_NOT_FLAGS: set[str] = set()
+"""The permission keys read so far, flags and others (custom field keys aside, which differ
+per account). Every role returns the same few hundred keys, so each key is looked up in the
+facts once, and a hash's flags are found with set operations instead of a step per key."""
+
+
+def _sort_out(keys: set[str]) -> None:
+    for key in keys:
+        if not key.startswith(_CUSTOMFIELD_PREFIX):
+            fact = permission_fact(key)
+            (_FLAGS if fact is not None and fact.kind == "flag" else _NOT_FLAGS).add(key)
 
 
 def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, Any]:
@@ -197,18 +206,26 @@ def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, A
 
     The ``role_id`` key the API adds to every permissions hash is not a permission.
     """
-    result: dict[str, Any] = {}
+    unknown = permissions.keys() - _FLAGS - _NOT_FLAGS
+    if unknown:
+        _sort_out(unknown)
+        unknown = {k for k in unknown if k.startswith(_CUSTOMFIELD_PREFIX)}
+    result = dict(permissions)
+    result.pop("role_id", None)
+    flags = list(permissions.keys() & _FLAGS)
+    values = [result[k] for k in flags]
+    try:
+        result.update(zip(flags, map(_FLAG_OF_API.get, values, values), strict=True))
+    except TypeError:  # a flag holding a list or a mapping: kept as the API gave it
+        for key, value in zip(flags, values, strict=True):
+            if type(value) in (int, bool, str):
+                result[key] = _FLAG_OF_API.get(value, value)
+    named = [k for k in permissions if k in unknown] if unknown else []
     by_name: dict[str, Any] = {}
-    for key, value in permissions.items():
-        if key == "role_id":
-            continue
-        if key.startswith("study_field_customfield_") and _CUSTOMFIELD_BY_UUID.fullmatch(key):
-            uuid = key.removeprefix("study_field_customfield_")
-            by_name[names.name("customfield", uuid) or uuid] = value
-            continue
-        result[key] = (
-            to_flag(value) if _is_flag(key) and value in (0, 1, "0", "1", True, False) else value
-        )
+    for key in named:
+        if _CUSTOMFIELD_BY_UUID.fullmatch(key):
+            uuid = key[len(_CUSTOMFIELD_PREFIX) :]
+            by_name[names.name("customfield", uuid) or uuid] = result.pop(key)
     if by_name:
         result[CUSTOMFIELDS_KEY] = by_name
     return result

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -73,6 +73,14 @@ class Reference:
     pattern: str | None = None
     many: bool = False
     deferrable: bool = False
+
+    @cached_property
+    def head(self) -> str | None:
+        """The top-level field the path starts at (None where it fans out first): an
+        object without it names nothing here, which is what most references of most
+        objects find, so callers test it before walking."""
+        first = self.path[0] if self.path else ANY
+        return first if isinstance(first, str) and first not in (ANY, KEYS) else None
 
     def names_in(self, values: Any) -> list[tuple[tuple[Any, ...], Any]]:
         """Every (concrete path, name) this reference finds in an object's values."""
@@ -322,7 +330,7 @@ class KindSpec:
 
     def identity_of(self, values: dict[str, Any]) -> tuple[str, ...]:
         """The natural key of an object's values, folded for comparison."""
-        return tuple(fold(values.get(f)) for f in self.identity)
+        return tuple([fold(values.get(f)) for f in self.identity])
 
     def key_parts(self, values: dict[str, Any]) -> dict[str, str]:
         """The natural key as its fields (``{"group": "Radiology", "name": "STAT"}``): what
@@ -336,12 +344,16 @@ class KindSpec:
 
 def fold(value: Any) -> str:
     """Names compare case-insensitively; an absent part of a key is the empty string."""
+    if type(value) is str:  # nearly every key part: no abstract-class check for Mapping
+        return value.casefold()
     return "" if value is None else shown(value).casefold()
 
 
 def shown(value: Any) -> str:
     """A part of a natural key as people read it: a mapping part (a share rule's
     ``by: {group: ED}``) is its keys and values, ``group ED``."""
+    if type(value) is str:
+        return value
     if isinstance(value, Mapping):
         return " ".join(f"{key} {shown(item)}" for key, item in value.items())
     return str(value)
@@ -358,8 +370,11 @@ def walk(
     """
     head = path[0] if path else ANY
     unset = not isinstance(value, dict) or value.get(head) is None
-    if isinstance(head, str) and head not in (ANY, KEYS) and unset:
-        return []  # the field is not set: what most references of most objects find
+    if isinstance(head, str) and head not in (ANY, KEYS):
+        if unset:
+            return []  # the field is not set: what most references of most objects find
+        if len(path) == 1:
+            return [((*prefix, head), value[head])]  # a field naming one object (a role)
     found: list[tuple[tuple[Any, ...], Any]] = []
     _walk(value, path, 0, prefix, found)
     return found
@@ -378,11 +393,20 @@ def _walk(
     head = path[depth]
     if head == ANY:
         if isinstance(value, list):
-            for index, item in enumerate(value):
-                _walk(item, path, depth + 1, (*prefix, index), found)
+            items: Iterable[tuple[Any, Any]] = enumerate(value)
         elif isinstance(value, dict):
-            for key, item in value.items():
-                _walk(item, path, depth + 1, (*prefix, key), found)
+            items = value.items()
+        else:
+            return
+        leaf = path[depth + 1] if depth + 2 == len(path) else None
+        if isinstance(leaf, str) and leaf not in (ANY, KEYS):
+            # a field of every item (a route's conditions' custom fields): no call per item
+            for key, item in items:
+                if isinstance(item, dict) and (named := item.get(leaf)) is not None:
+                    found.append(((*prefix, key, leaf), named))
+            return
+        for key, item in items:
+            _walk(item, path, depth + 1, (*prefix, key), found)
     elif head == KEYS:
         if isinstance(value, dict):
             found.extend(((*prefix, key), key) for key in value)
