@@ -29,7 +29,7 @@ from ambraconf.config.positions import LocatedDict, LocatedList, Mark
 from ambraconf.config.positions import Path as DataPath
 from ambraconf.config.sources import Sources
 from ambraconf.config.templates import Validated, expression_paths, interpolated
-from ambraconf.gc_tuning import bulk_allocations
+from ambraconf.gc_tuning import collector_paused
 from ambraconf.kinds import ACCOUNT, BY_KEY, KINDS, AccountHead, KindSpec
 from ambraconf.kinds.base import describe
 from ambraconf.suggest import did_you_mean, suggestion_budget
@@ -70,7 +70,7 @@ class ValidationResult:
         return Config(self.accounts, self.files, self.sources, self.policies) if self.ok else None
 
 
-@bulk_allocations()
+@collector_paused()
 def validate_path(
     path: str | Path,
     env: Mapping[str, str] | None = None,
