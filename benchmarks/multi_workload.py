@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from ambraconf.api.client import MAX_PAGE_ROWS
-from benchmarks.workload import MODALITIES, counts
+from benchmarks.workload import counts, definitions, route
 
 BLOCK = "radiology"
 ACCOUNTS_PER_FILE = 50
@@ -61,6 +61,10 @@ class Shape:
     @property
     def objects(self) -> int:
         return self.accounts * self.per_account
+
+
+PACS = "${var:pacs}"
+"""Shared routes name each account's own destination through its variables."""
 
 
 def split(per_account: int) -> tuple[dict[str, int], dict[str, int]]:
@@ -123,97 +127,12 @@ def shared_block(per_account: int, *, changed: float = 0.0) -> dict[str, list[di
     """The shared definitions, by kind; ``changed`` of each kind's objects (every k-th)
     carry a different value for one managed field, as an edit between two plans would."""
     n, _ = split(per_account)
-    edited = _edited(changed)
-    customfields = [
-        {
-            "name": f"Field {i:05d}",
-            "object": "Study",
-            "type": "select",
-            "display_order": i + (1000 if edited(i) else 0),
-            "options": {"values": ["Routine", "Urgent", "STAT"]},
-        }
-        for i in range(n["customfields"])
-    ]
-    roles = [
-        {
-            "name": f"Role {i:05d}",
-            "description": f"Role number {i}" + (" (edited)" if edited(i) else ""),
-            "for_account": i % 2 == 0,
-            "permissions": {
-                "study_view": True,
-                "study_download": not edited(i),
-                "study_field_patientid": "O",
-                "study_field_customfields": {customfields[i % len(customfields)]["name"]: "R"},
-            },
-        }
-        for i in range(n["roles"])
-    ]
-    groups = [
-        {
-            "name": f"Group {i:05d}",
-            "role": roles[i % len(roles)]["name"],
-            "must_approve": edited(i),
-            "share_code": f"${{var:code}}-G{i:05d}",
-        }
-        for i in range(n["groups"])
-    ]
-    locations = [
-        {
-            "name": f"Location {i:05d}",
-            "role": roles[i % len(roles)]["name"],
-            "must_approve_upload": edited(i),
-        }
-        for i in range(n["locations"])
-    ]
-    webhooks = [
-        {
-            "name": f"Webhook {i:05d}",
-            "event": "ROUTE_RULE",
-            "url": f"https://ehr.example.org/hooks/{i}" + ("/v2" if edited(i) else ""),
-            "method": "POST_JSON",
-            "parameters": {"accession": "study.accession_number", "uid": "study.study_uid"},
-        }
-        for i in range(n["webhooks"])
-    ]
-    routes = [
-        _route(f"Route {i:05d}", i, edited(i), groups, customfields, webhooks)
-        for i in range(n["routes"])
-    ]
-    return {
-        "customfields": customfields,
-        "roles": roles,
-        "groups": groups,
-        "locations": locations,
-        "webhooks": webhooks,
-        "routes": routes,
-    }
-
-
-def _route(
-    name: str,
-    i: int,
-    edited: bool,
-    groups: list[dict[str, Any]],
-    customfields: list[dict[str, Any]],
-    webhooks: list[dict[str, Any]],
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "group": groups[i % len(groups)]["name"],
-        "conditions": [
-            {"lv": "modality", "op": "equals", "rv": MODALITIES[i % len(MODALITIES)]},
-            {
-                "customfield": customfields[i % len(customfields)]["name"],
-                "op": "equals",
-                "rv": "Routine" if edited else "STAT",
-            },
-        ],
-        "actions": [
-            {"destination": "${var:pacs}"},
-            {"webhook": webhooks[i % len(webhooks)]["name"]},
-        ],
-        "on_upload": True,
-    }
+    return definitions(
+        n,
+        _edited(changed),
+        share_code=lambda i: f"${{var:code}}-G{i:05d}",
+        destination=PACS,
+    )
 
 
 def account(
@@ -238,13 +157,14 @@ def account(
         for i in range(own["locations"])
     ]
     body["routes"] = [
-        _route(
+        route(
             f"Route {code(index)}-{i:03d}",
             index + i,
             edited(i),
             groups,
             block["customfields"],
             block["webhooks"],
+            PACS,
         )
         for i in range(own["routes"])
     ]

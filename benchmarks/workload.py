@@ -10,6 +10,7 @@ sandbox with its gateway, as ``examples/sandbox/northshore.seed.yaml`` does).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,12 +66,27 @@ def seed() -> dict[str, Any]:
 def account(total: int, *, changed: float = 0.0) -> dict[str, Any]:
     """The account's config; ``changed`` of the objects of each kind (every k-th one)
     carry a different value for one managed field, as an edit between two plans would."""
-    n = counts(total)
     step = round(1 / changed) if changed else 0
 
     def edited(index: int) -> bool:
         return bool(step) and index % step == step - 1
 
+    body = definitions(
+        counts(total), edited, share_code=lambda i: f"G{i:05d}", destination=DESTINATION
+    )
+    return {"name": ACCOUNT, **body}
+
+
+def definitions(
+    n: dict[str, int],
+    edited: Callable[[int], bool],
+    *,
+    share_code: Callable[[int], str],
+    destination: str,
+) -> dict[str, list[dict[str, Any]]]:
+    """``n[kind]`` objects of each kind, named and cross-referenced as real accounts do
+    (see the module docstring); ``edited(i)`` gives the i-th of a kind its edited value.
+    Shared by the single-account and the multi-account workloads."""
     customfields = [
         {
             "name": f"Field {i:05d}",
@@ -100,7 +116,7 @@ def account(total: int, *, changed: float = 0.0) -> dict[str, Any]:
             "name": f"Group {i:05d}",
             "role": roles[i % len(roles)]["name"],
             "must_approve": edited(i),
-            "share_code": f"G{i:05d}",
+            "share_code": share_code(i),
         }
         for i in range(n["groups"])
     ]
@@ -123,33 +139,46 @@ def account(total: int, *, changed: float = 0.0) -> dict[str, Any]:
         for i in range(n["webhooks"])
     ]
     routes = [
-        {
-            "name": f"Route {i:05d}",
-            "group": groups[i % len(groups)]["name"],
-            "conditions": [
-                {"lv": "modality", "op": "equals", "rv": MODALITIES[i % len(MODALITIES)]},
-                {
-                    "customfield": customfields[i % len(customfields)]["name"],
-                    "op": "equals",
-                    "rv": "Routine" if edited(i) else "STAT",
-                },
-            ],
-            "actions": [
-                {"destination": DESTINATION},
-                {"webhook": webhooks[i % len(webhooks)]["name"]},
-            ],
-            "on_upload": True,
-        }
+        route(f"Route {i:05d}", i, edited(i), groups, customfields, webhooks, destination)
         for i in range(n["routes"])
     ]
     return {
-        "name": ACCOUNT,
         "customfields": customfields,
         "roles": roles,
         "groups": groups,
         "locations": locations,
         "webhooks": webhooks,
         "routes": routes,
+    }
+
+
+def route(
+    name: str,
+    i: int,
+    edited: bool,
+    groups: list[dict[str, Any]],
+    customfields: list[dict[str, Any]],
+    webhooks: list[dict[str, Any]],
+    destination: str,
+) -> dict[str, Any]:
+    """The i-th route: in a group, on a modality and a custom field, to ``destination``
+    and a webhook."""
+    return {
+        "name": name,
+        "group": groups[i % len(groups)]["name"],
+        "conditions": [
+            {"lv": "modality", "op": "equals", "rv": MODALITIES[i % len(MODALITIES)]},
+            {
+                "customfield": customfields[i % len(customfields)]["name"],
+                "op": "equals",
+                "rv": "Routine" if edited else "STAT",
+            },
+        ],
+        "actions": [
+            {"destination": destination},
+            {"webhook": webhooks[i % len(webhooks)]["name"]},
+        ],
+        "on_upload": True,
     }
 
 
