@@ -7,10 +7,15 @@ from typing import Any
 
 import click
 
-from ambraconf.cli.options import chosen_accounts, connection, connection_options, plan_options
+from ambraconf.cli.options import (
+    chosen_accounts,
+    connection,
+    connection_options,
+    format_option,
+    plan_options,
+)
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.engine.adopt import Adoption
-from ambraconf.reports.registry import formats
 
 EXIT_LEFT = 2
 """Some drift was not adopted: what drift's exit code 2 says, for what is left."""
@@ -20,13 +25,9 @@ EXIT_LEFT = 2
 @click.argument("path", type=click.Path(path_type=Path))
 @plan_options
 @click.option("--dry-run", is_flag=True, help="Show the diff of the files; write nothing.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(formats(Adoption)),
-    default="text",
-    show_default=True,
-    help="text for people, json for machines (the values, what was left and why, the diffs).",
+@format_option(
+    Adoption,
+    "text for people, json for machines (the values, what was left and why, the diffs).",
 )
 @click.option(
     "--new",

@@ -15,13 +15,13 @@ from ambraconf.cli.options import (
     connection,
     connection_options,
     force_option,
+    format_option,
     plan_options,
     quiet_option,
 )
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.engine.apply import Stop
 from ambraconf.engine.session import ApplyRun
-from ambraconf.reports.registry import formats
 
 
 @click.command("apply")
@@ -30,13 +30,9 @@ from ambraconf.reports.registry import formats
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (for CI).")
 @force_option
 @allow_dangerous_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(formats(ApplyRun)),
-    default="text",
-    show_default=True,
-    help="json prints the outcome of every action.",
+@format_option(
+    ApplyRun,
+    "json prints the outcome of every action.",
 )
 @color_option
 @quiet_option

@@ -12,6 +12,7 @@ from ambraconf.cli.options import (
     color_option,
     connection,
     connection_options,
+    format_option,
     second_ambra_options,
     second_connection,
 )
@@ -19,7 +20,6 @@ from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.cli.plan import EXIT_CHANGES
 from ambraconf.config.errors import UserError
 from ambraconf.engine.plan import Plan
-from ambraconf.reports.registry import formats
 
 
 @click.command("compare")
@@ -36,13 +36,9 @@ from ambraconf.reports.registry import formats
     help="Compare only these kinds of a live A, e.g. role,group,account (default: all).",
 )
 @second_ambra_options("B is")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(formats(Plan)),
-    default="text",
-    show_default=True,
-    help="text for terminals, markdown for pull requests, json for machines.",
+@format_option(
+    Plan,
+    "text for terminals, markdown for pull requests, json for machines.",
 )
 @click.option(
     "--detailed-exitcode",

@@ -12,13 +12,13 @@ from ambraconf.cli.options import (
     color_option,
     connection,
     connection_options,
+    format_option,
     plan_options,
     quiet_option,
 )
 from ambraconf.cli.output import colour, emit, errors_as_json
 from ambraconf.config.errors import UserError
 from ambraconf.engine.drift import DriftReport
-from ambraconf.reports.registry import formats
 
 EXIT_DRIFT = 2
 
@@ -26,13 +26,9 @@ EXIT_DRIFT = 2
 @click.command("drift")
 @click.argument("path", type=click.Path(path_type=Path))
 @plan_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(formats(DriftReport)),
-    default="text",
-    show_default=True,
-    help="text for logs, markdown for GitHub, json for machines, junit for CI dashboards.",
+@format_option(
+    DriftReport,
+    "text for logs, markdown for GitHub, json for machines, junit for CI dashboards.",
 )
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."

@@ -16,6 +16,7 @@ from ambraconf.api.client import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from ambraconf.api.deadline import DEFAULT_COMMAND_SECONDS
 from ambraconf.cli.completion import complete_accounts, complete_targets
 from ambraconf.kinds.danger import CHANGES
+from ambraconf.reports.registry import formats
 
 if TYPE_CHECKING:
     from ambraconf.api.transport import RequestCounts
@@ -253,3 +254,16 @@ class _Echo(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         click.echo(self.format(record), err=True)
+
+
+def format_option(result: type, help: str) -> Callable[[F], F]:
+    """``--format``: the formats the report registry renders ``result`` in, text first, so
+    a renderer registered for a result is offered by its command without more code."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(formats(result)),
+        default="text",
+        show_default=True,
+        help=help,
+    )

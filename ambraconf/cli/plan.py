@@ -12,12 +12,12 @@ from ambraconf.cli.options import (
     color_option,
     connection,
     connection_options,
+    format_option,
     plan_options,
     quiet_option,
 )
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.engine.plan import Plan
-from ambraconf.reports.registry import formats
 
 EXIT_CHANGES = 2
 
@@ -25,13 +25,9 @@ EXIT_CHANGES = 2
 @click.command("plan")
 @click.argument("path", type=click.Path(path_type=Path))
 @plan_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(formats(Plan)),
-    default="text",
-    show_default=True,
-    help="text for terminals, markdown for pull requests, json for machines.",
+@format_option(
+    Plan,
+    "text for terminals, markdown for pull requests, json for machines.",
 )
 @click.option("--out", type=click.Path(path_type=Path), help="Save the plan (JSON) to apply later.")
 @click.option(

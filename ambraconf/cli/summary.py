@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from ambraconf.cli.options import format_option
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.engine.shard_results import ShardSummary
-from ambraconf.reports.registry import formats
 
 
 @click.command("summary")
@@ -19,13 +19,9 @@ from ambraconf.reports.registry import formats
     "config_path",
     help="Only results of the config at this path (as the shard jobs were given it).",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(formats(ShardSummary)),
-    default="text",
-    show_default=True,
-    help="markdown is the pull request comment the Action posts.",
+@format_option(
+    ShardSummary,
+    "markdown is the pull request comment the Action posts.",
 )
 def summary_command(directory: Path, config_path: str | None, output_format: str) -> int:
     """Gather the shard results under DIRECTORY (the files the Action saves as its result

@@ -6,21 +6,16 @@ from pathlib import Path
 
 import click
 
-from ambraconf.cli.options import quiet_option
+from ambraconf.cli.options import format_option, quiet_option
 from ambraconf.cli.output import emit, errors_as_json
 from ambraconf.config.validate import ValidationResult
-from ambraconf.reports.registry import formats
 
 
 @click.command("validate")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(formats(ValidationResult)),
-    default="text",
-    show_default=True,
-    help="text for people, json for machines.",
+@format_option(
+    ValidationResult,
+    "text for people, json for machines.",
 )
 @quiet_option
 def validate_command(path: Path, output_format: str, quiet: bool) -> int:
