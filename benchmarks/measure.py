@@ -139,6 +139,17 @@ def yaml_load(job: Job) -> dict[str, Any]:
         with open(path, encoding="utf-8") as stream:
             yaml.load(stream, Loader=loader)
     clock.lap("load")
+    return {
+        **_measured(job, clock, start_rss),
+        "loader": loader.__name__,
+        "files": len(files),
+        "bytes": sum(os.path.getsize(p) for p in files),
+    }
+
+
+def _measured(job: Job, clock: _Clock, start_rss: float) -> dict[str, Any]:
+    """What every job reports: itself, its times by phase and its memory, taken now (at
+    its end, so that the peak is the job's)."""
     peak, source = _peak_rss_mb()
     return {
         "job": asdict(job),
@@ -147,9 +158,6 @@ def yaml_load(job: Job) -> dict[str, Any]:
         "start_rss_mb": round(start_rss, 1),
         "peak_rss_mb": round(peak, 1),
         "peak_source": source,
-        "loader": loader.__name__,
-        "files": len(files),
-        "bytes": sum(os.path.getsize(p) for p in files),
     }
 
 
@@ -191,16 +199,10 @@ def run(job: Job) -> dict[str, Any]:
         else:
             client.logout()
             client.close()
-    peak, source = _peak_rss_mb()
     counts = client.counts()
     session = sum(counts.by_endpoint.get(path, 0) for path in SESSION_ENDPOINTS)
     return {
-        "job": asdict(job),
-        **clock.total(),
-        "phases": clock.phases,
-        "start_rss_mb": round(start_rss, 1),
-        "peak_rss_mb": round(peak, 1),
-        "peak_source": source,
+        **_measured(job, clock, start_rss),
         "requests": counts.total,
         "requests_after_login": counts.total - session,
         "requests_by_endpoint": dict(counts.by_endpoint),
