@@ -15,7 +15,7 @@ hold accounts (a matrix leaves out the empty ones), and every job computed the s
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,20 +59,7 @@ class ShardResult:
         return self.status == "failed"
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "shard": self.shard,
-            "command": self.command,
-            "path": self.path,
-            "status": self.status,
-            "exitcode": self.exitcode,
-            "accounts": self.accounts,
-            "split": self.split,
-            "counts": self.counts,
-            "error": self.error,
-            "report": self.report,
-        }
+        return {"format": FORMAT, "format_version": FORMAT_VERSION, **asdict(self)}
 
     @classmethod
     def from_json(cls, document: Any, source: str) -> ShardResult:
