@@ -2,23 +2,24 @@
 Ambra's own account-cloning scripts, do with the same API.
 
 ``PerObjectClient`` wraps the project's ``AmbraClient`` and offers the calls the engine
-makes (``list_all``, ``list_many``, ``read_many``, ``bundle``, ``call``), carried out one
-object at a time: every list of a managed kind is read for its ids and then each object is fetched
-with its own ``/<kind>/get``; every write is its own request. Up to ``threads`` requests
-are in flight at once (Terraform's default parallelism is 10). The engine is unchanged, so
-both strategies make the same plan from the same live state and the comparison measures
-only how the API is used.
+makes (``list_all``, ``list_many``, ``read_many``, ``read_each``, ``bundle``, ``call``),
+carried out one object at a time: every list of a managed kind is read for its ids and
+then each object is fetched with its own ``/<kind>/get``; every write is its own request.
+Up to ``threads`` requests are in flight at once (Terraform's default parallelism is 10).
+The engine is unchanged, so both strategies make the same plan from the same live state
+and the comparison measures only how the API is used.
 
 This lives in ``benchmarks/`` on purpose: it is a yardstick, not a mode of the product.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ambraconf.api import AmbraClient, ApiError, BundleResult, ListRequest
+from ambraconf.api.client import Arrival
 from ambraconf.api.transport import RequestCounts
 
 DEFAULT_THREADS = 10
@@ -81,6 +82,19 @@ class PerObjectClient:
     ) -> tuple[list[list[dict[str, Any]]], list[BundleResult]]:
         """The lists as ``list_many`` reads them, then each get alone."""
         return self.list_many(requests), self.bundle(gets, idempotent=True)
+
+    def read_each(
+        self,
+        requests: Sequence[ListRequest],
+        gets: Sequence[tuple[str, Mapping[str, Any]]] = (),
+        **_: Any,
+    ) -> Generator[Arrival, None, None]:
+        """``read_many`` handed on as it goes: each get alone, then each list as
+        ``list_many`` reads it."""
+        for index, result in enumerate(self.bundle(gets, idempotent=True)):
+            yield Arrival(index, result=result)
+        for index, r in enumerate(requests):
+            yield Arrival(index, items=self.list_all(r.path, r.list_key, r.params, paged=r.paged))
 
     def bundle(
         self, calls: Sequence[tuple[str, Mapping[str, Any]]], *, idempotent: bool | None = None

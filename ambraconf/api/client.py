@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Generator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import islice
 from types import TracebackType
 from typing import Any
 
@@ -43,6 +46,12 @@ DEFAULT_CONCURRENCY = 4
 rate limit (client side, and the server's 429s) still governs how fast requests go."""
 MAX_CONCURRENCY = 64
 
+READ_AHEAD = 2
+"""Chunks of reads answered or asked for ahead of the caller, per chunk in flight: enough
+to keep ``concurrency`` requests going while the caller works on what came in, few enough
+that a caller slower than the network (decoding and planning 100,000 objects) does not
+hold every answer of the round at once."""
+
 MAX_PAGE_ROWS = 5000
 """The documented maximum of ``page.rows``; asking for it keeps lists to one page mostly."""
 MAX_PAGES = 200
@@ -63,6 +72,16 @@ def is_read(path: str) -> bool:
     Everything else is treated as a change unless the caller says otherwise.
     """
     return path.rstrip("/").rsplit("/", 1)[-1] in ("list", "get")
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What ``AmbraClient.read_each`` hands on: the ``index``-th get's ``result``, or the
+    ``index``-th list read to its end (``items``)."""
+
+    index: int
+    items: list[dict[str, Any]] = field(default_factory=list)
+    result: BundleResult | None = None
 
 
 @dataclass(frozen=True)
@@ -262,21 +281,43 @@ class AmbraClient:
         *,
         page_rows: int = MAX_PAGE_ROWS,
     ) -> tuple[list[list[dict[str, Any]]], list[BundleResult]]:
-        """Complete lists and single reads in few round trips: the gets and the first page
-        of each list in one round of bundles, then the next page of every list that has
-        more, until none has. Each round's chunks go ``concurrency`` at a time.
+        """Complete lists and single reads in few round trips (``read_each``, gathered):
+        the lists in the order of ``requests`` and one ``BundleResult`` per get, in order."""
+        lists: list[list[dict[str, Any]]] = [[] for _ in requests]
+        got: list[BundleResult] = []
+        with closing(self.read_each(requests, gets, page_rows=page_rows)) as arrivals:
+            for arrival in arrivals:
+                if arrival.result is not None:
+                    got.append(arrival.result)
+                else:
+                    lists[arrival.index] = arrival.items
+        return lists, got
 
-        ``gets`` are reads whatever their path says (``/namespace/settings``): the caller
-        vouches that sending them twice is harmless. Returns the lists in the order of
-        ``requests`` and one ``BundleResult`` per get, in order (a refused get is a result
-        with its error, for the caller to judge); raises the ``ApiError`` of the first list
-        the server refused, and ``TransportError`` when pages do not add up.
+    def read_each(
+        self,
+        requests: Sequence[ListRequest],
+        gets: Sequence[Call] = (),
+        *,
+        page_rows: int = MAX_PAGE_ROWS,
+    ) -> Generator[Arrival, None, None]:
+        """Complete lists and single reads in few round trips, each as soon as it is in:
+        the gets and the first page of each list in one round of bundles, then the next
+        page of every list that has more, until none has. Each round's chunks go
+        ``concurrency`` at a time, and are handed on in call order as they come, so that
+        the caller works on what has arrived while the rest is on its way.
+
+        Every get arrives (in order) before any list; a list arrives once its last page
+        has. ``gets`` are reads whatever their path says (``/namespace/settings``): the
+        caller vouches that sending them twice is harmless. A refused get is a result with
+        its error, for the caller to judge; the ``ApiError`` of the first list the server
+        refused is raised, and ``TransportError`` when pages do not add up. Close the
+        iterator (``contextlib.closing``) when not reading it to its end: that stops the
+        chunks not yet sent.
         """
         _check_page_rows(page_rows)
         lists: list[list[dict[str, Any]]] = [[] for _ in requests]
         next_page = dict.fromkeys(range(len(requests)), 1)
         singles = [(path, encode_params(params)) for path, params in gets]
-        got: list[BundleResult] = []
         while next_page or singles:
             pending = list(next_page.items())
             pages = [
@@ -286,34 +327,61 @@ class AmbraClient:
                 )
                 for index, number in pending
             ]
-            replies = self._send_reads([*singles, *pages])
-            if singles:
-                got, replies, singles = replies[: len(singles)], replies[len(singles) :], []
-            for (index, number), result in zip(pending, replies, strict=True):
-                items, more = _read_page(requests[index], result.unwrap(), number, page_rows)
-                lists[index].extend(items)
-                if more:
-                    _check_page_count(requests[index], number + 1, self._max_pages)
-                    next_page[index] = number + 1
-                else:
-                    del next_page[index]
-        return lists, got
+            answered = 0
+            with closing(self._chunks_in_order([*singles, *pages])) as chunks:
+                for chunk in chunks:
+                    for result in chunk:
+                        if answered < len(singles):
+                            yield Arrival(answered, result=result)
+                        else:
+                            index, number = pending[answered - len(singles)]
+                            items, more = _read_page(
+                                requests[index], result.unwrap(), number, page_rows
+                            )
+                            lists[index].extend(items)
+                            if more:
+                                _check_page_count(requests[index], number + 1, self._max_pages)
+                                next_page[index] = number + 1
+                            else:
+                                del next_page[index]
+                                items, lists[index] = lists[index], []
+                                yield Arrival(index, items=items)
+                        answered += 1
+            singles = []
 
     def _send_reads(self, encoded: list[tuple[str, Form]]) -> list[BundleResult]:
-        """Reads in chunks, up to ``concurrency`` chunks in flight; results in call order.
-        The first chunk (in call order) that failed raises its error; chunks not started
-        by then are not sent."""
+        """Reads in chunks (``_chunks_in_order``); results in call order."""
+        with closing(self._chunks_in_order(encoded)) as chunks:
+            return [result for chunk in chunks for result in chunk]
+
+    def _chunks_in_order(
+        self, encoded: list[tuple[str, Form]]
+    ) -> Generator[list[BundleResult], None, None]:
+        """Reads in chunks, up to ``concurrency`` chunks in flight, each chunk's results
+        given in call order as soon as it and those before it are in. The first chunk (in
+        call order) that failed raises its error; chunks not started by then (or by the time
+        the iterator is closed) are not sent."""
         chunks = [
             encoded[start : start + self._bundle_size]
             for start in range(0, len(encoded), self._bundle_size)
         ]
         if len(chunks) <= 1 or self._concurrency == 1:
-            return [result for chunk in chunks for result in self._send_bundle(chunk, True)]
+            for chunk in chunks:
+                yield self._send_bundle(chunk, True)
+            return
         workers = min(self._concurrency, len(chunks))
+        queued = iter(chunks)
         with ThreadPoolExecutor(workers, thread_name_prefix="ambraconf-read") as pool:
-            futures = [pool.submit(self._send_bundle, chunk, True) for chunk in chunks]
+            futures = deque(
+                pool.submit(self._send_bundle, chunk, True)
+                for chunk in islice(queued, READ_AHEAD * workers)
+            )
             try:
-                return [result for future in futures for result in future.result()]
+                while futures:
+                    result = futures.popleft().result()
+                    for chunk in islice(queued, 1):
+                        futures.append(pool.submit(self._send_bundle, chunk, True))
+                    yield result
             finally:
                 for future in futures:
                     future.cancel()

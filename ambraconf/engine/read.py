@@ -12,7 +12,8 @@ companion.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +80,23 @@ def read_live(
     """What a plan of ``accounts`` needs, per desired account name: live state (None for
     an account that does not exist but the config asks to create) and, ``with_records``,
     the record of the last apply to each account that exists (None where there is none)."""
-    return _read(client, [plan_read(a, catalogue) for a in accounts], catalogue, with_records)
+    return _gathered([plan_read(a, catalogue) for a in accounts], client, catalogue, with_records)
+
+
+def read_live_each(
+    client: AmbraClient,
+    accounts: Sequence[DesiredAccount],
+    catalogue: Catalogue,
+    *,
+    with_records: bool = True,
+) -> Generator[LiveRead, None, None]:
+    """``read_live``, one account at a time as soon as all of it is in: a plan of hundreds
+    of accounts plans each while the lists of the next are still on their way, and the
+    raw rows of an account need not wait for the others'. Accounts come in no promised
+    order (the ones to create first, those waiting for companion reads last); close the
+    iterator (``contextlib.closing``) when not reading it to its end."""
+    reads = [plan_read(a, catalogue) for a in accounts]
+    return _read_each(client, reads, catalogue, with_records)
 
 
 def read_snapshot(
@@ -142,55 +159,116 @@ def read_accounts(
     client: AmbraClient, reads: Sequence[AccountRead], catalogue: Catalogue
 ) -> dict[str, LiveAccount | None]:
     """Live state per ``AccountRead.name``."""
-    return _read(client, reads, catalogue, with_records=False)[0]
+    return _gathered(reads, client, catalogue, with_records=False)[0]
 
 
-def _read(
-    client: AmbraClient, reads: Sequence[AccountRead], catalogue: Catalogue, with_records: bool
+@dataclass(frozen=True)
+class LiveRead:
+    """One account as read: its ``AccountRead``, its live state (None when it may be
+    created and is not there) and the record of the last apply to it (None where there is
+    none, or records were not asked for: ``has_record`` tells)."""
+
+    read: AccountRead
+    live: LiveAccount | None
+    record: ApplyRecord | None = None
+    has_record: bool = False
+
+
+def _gathered(
+    reads: Sequence[AccountRead], client: AmbraClient, catalogue: Catalogue, with_records: bool
 ) -> tuple[dict[str, LiveAccount | None], dict[str, ApplyRecord | None]]:
+    """Every account of ``reads`` read, by name in the order of ``reads``, and the records
+    of those that exist (``with_records``)."""
+    with closing(_read_each(client, reads, catalogue, with_records)) as each:
+        done = {one.read.name: one for one in each}
+    live = {r.name: done[r.name].live for r in reads}
+    applied = {r.name: done[r.name].record for r in reads if done[r.name].has_record}
+    return live, applied
+
+
+def _read_each(
+    client: AmbraClient, reads: Sequence[AccountRead], catalogue: Catalogue, with_records: bool
+) -> Generator[LiveRead, None, None]:
     visible = client.list_all("/account/list", "accounts")
     found = [(read, find_account(visible, read)) for read in reads]
+    yield from (LiveRead(read, None) for read, raw in found if raw is None)
     present = [(read, raw) for read, raw in found if raw is not None]
     gets = [records.get_call(str(raw["uuid"])) for _, raw in present] if with_records else []
-    lists, got = _read_lists(client, [(r, raw, r.kinds) for r, raw in present], gets, catalogue)
     seen = visible_index(visible, catalogue)
-    live = {
-        r.name: build_account(r, raw, lists[r.name], catalogue, visible, seen) for r, raw in present
-    }
-    _read_companions(client, [(r, live[r.name]) for r, _ in present], catalogue)
-    applied = (
-        {r.name: records.from_result(res) for (r, _), res in zip(present, got, strict=True)}
-        if with_records
-        else {}
-    )
-    return {r.name: live.get(r.name) for r in reads}, applied
+    waiting: list[LiveRead] = []
+    for (read, raw), lists, got in _lists_each(client, present, gets, catalogue):
+        state = build_account(read, raw, lists, catalogue, visible, seen)
+        record = records.from_result(got) if got is not None else None
+        one = LiveRead(read, state, record, has_record=got is not None)
+        if _companions_of([(read, state)], catalogue):
+            waiting.append(one)
+        else:
+            yield one
+    _read_companions(client, [(one.read, one.live) for one in waiting if one.live], catalogue)
+    yield from waiting
 
 
-def _read_lists(
+Listed = tuple[tuple[AccountRead, dict], dict[str, list[dict]], BundleResult | None]
+"""An account read and its raw record, its lists by kind, and its get's result."""
+
+
+def _lists_each(
     client: AmbraClient,
-    wanted: Iterable[tuple[AccountRead, dict, Sequence[str]]],
+    present: Sequence[tuple[AccountRead, dict]],
     gets: Sequence[Call],
     catalogue: Catalogue,
-) -> tuple[dict[str, dict[str, list[dict]]], list[BundleResult]]:
-    """The lists of ``kinds`` of each account, all accounts in one round, with ``gets``
-    riding along (their results are returned in order). A kind without an owner (the
-    account itself) is not listed per account: ``/account/list`` read it."""
+) -> Generator[Listed, None, None]:
+    """Each account of ``present`` with its lists (by kind) and its get's result (``gets``
+    are one per account, or none), all accounts in one round, each handed on as soon as
+    all of it is in. A kind without an owner (the account itself) is not listed per
+    account: ``/account/list`` read it."""
     requests: list[ListRequest] = []
-    slots: list[tuple[str, str]] = []
-    result: dict[str, dict[str, list[dict]]] = {}
-    for read, raw, kinds in wanted:
-        result[read.name] = {}
-        for kind in kinds:
+    slots: list[tuple[int, str]] = []
+    lists: list[dict[str, list[dict]]] = [{} for _ in present]
+    for number, (read, raw) in enumerate(present):
+        for kind in read.kinds:
             api = catalogue.api(kind)
             if api.scope_param is None:
                 continue
             scope = api.list_scope(str(raw["uuid"]))
             requests.append(ListRequest(api.list_path, api.list_key, scope, api.paged))
-            slots.append((read.name, kind))
-    lists, got = client.read_many(requests, gets)
-    for (name, kind), items in zip(slots, lists, strict=True):
-        result[name][kind] = items
-    return result, got
+            slots.append((number, kind))
+    outstanding = [0] * len(present)
+    for number, _ in slots:
+        outstanding[number] += 1
+    got: list[BundleResult | None] = [None] * len(present)
+    unanswered = [bool(gets)] * len(present)
+    for number in range(len(present)):
+        if not outstanding[number] and not unanswered[number]:
+            yield present[number], lists[number], None
+    with closing(client.read_each(requests, gets)) as arrivals:
+        for arrival in arrivals:
+            if arrival.result is not None:
+                number = arrival.index
+                got[number], unanswered[number] = arrival.result, False
+            else:
+                number, kind = slots[arrival.index]
+                lists[number][kind] = arrival.items
+                outstanding[number] -= 1
+            if not outstanding[number] and not unanswered[number]:
+                done, lists[number] = lists[number], {}
+                yield present[number], done, got[number]
+
+
+def _companions_of(
+    accounts: Sequence[tuple[AccountRead, LiveAccount]], catalogue: Catalogue
+) -> list[tuple[LiveObject, Companion, LiveAccount]]:
+    """The objects of ``accounts`` that want a companion read, with the companion."""
+    targets: list[tuple[LiveObject, Companion, LiveAccount]] = []
+    for read, state in accounts:
+        for kind, spec in catalogue.specs.items():
+            for companion in spec.api.companions:
+                targets.extend(
+                    (obj, companion, state)
+                    for obj in state.of_kind(kind)
+                    if obj.raw.get(companion.key) and read.companion(kind, obj)
+                )
+    return targets
 
 
 def _read_companions(
@@ -201,15 +279,7 @@ def _read_companions(
     """Fields no list returns (a group's namespace settings): one get per object that
     wants them, for all accounts together; sets of sub-objects (a group's members) are
     lists, one per object: the gets and the lists' pages in one round of bundles."""
-    targets: list[tuple[LiveObject, Companion, LiveAccount]] = []
-    for read, state in accounts:
-        for kind, spec in catalogue.specs.items():
-            for companion in spec.api.companions:
-                targets.extend(
-                    (obj, companion, state)
-                    for obj in state.of_kind(kind)
-                    if obj.raw.get(companion.key) and read.companion(kind, obj)
-                )
+    targets = _companions_of(accounts, catalogue)
     gets = [t for t in targets if t[1].list_key is None]
     lists = [(obj, c, state, c.list_key) for obj, c, state in targets if c.list_key]
     if not gets and not lists:

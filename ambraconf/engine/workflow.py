@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from ambraconf.engine import policy
 from ambraconf.engine.live import LiveAccount
 from ambraconf.engine.plan import Action, Plan
 from ambraconf.engine.planner import NamedBy, plan_account
-from ambraconf.engine.read import Catalogue, read_live
+from ambraconf.engine.read import Catalogue, read_live_each
 from ambraconf.engine.records import ApplyRecord
 from ambraconf.engine.refs import RefIndex
 from ambraconf.gc_tuning import collector_paused
@@ -69,10 +70,6 @@ def make_plan(
     apply: they tell about the account's own config, not about the one compared with it."""
     chosen = choose_accounts(config, accounts)
     cat = catalogue()
-    live, applied = read_live(client, chosen, cat, with_records=not comparing)
-    missing = [desired for desired in chosen if live[desired.name] is None]
-    if missing:
-        check_may_create(client, missing[0])
     plan = Plan(
         url=client.settings.url,
         accounts=[a.name for a in chosen],
@@ -81,22 +78,27 @@ def make_plan(
         config_files=config.sources.relative_to(config_path) if config_path else {},
     )
     names = NamedBy(cat.specs)
+    by_name = {desired.name: desired for desired in chosen}
+    live: dict[str, LiveAccount] = {}
+    applied: dict[str, ApplyRecord | None] = {}
+    planned: dict[str, AccountPlan] = {}
+    may_create_checked = False
+    reads = read_live_each(client, chosen, cat, with_records=not comparing)
+    with closing(reads):
+        for one in reads:
+            desired = by_name[one.read.name]
+            state = one.live
+            if state is None:
+                if not may_create_checked:
+                    check_may_create(client, desired)
+                    may_create_checked = True
+                state = new_account(desired)
+            live[desired.name] = state
+            if one.has_record:
+                applied[desired.name] = one.record
+            planned[desired.name] = _plan_one(desired, state, one.record, cat, names, comparing)
     for desired in chosen:
-        state = live[desired.name]
-        if state is None:
-            state = live[desired.name] = new_account(desired)
-        record = applied.get(desired.name)
-        actions, unmanaged, fingerprints = plan_account(
-            desired,
-            state,
-            cat.specs,
-            record.merged_keys if record else None,
-            frozenset(record.objects) if record else frozenset(),
-            record.retiring if record else None,
-            record.renamed if record else None,
-            dangling_ok=comparing,
-            names=names,
-        )
+        actions, unmanaged, fingerprints = planned[desired.name]
         plan.actions.extend(actions)
         if unmanaged:
             plan.unmanaged[desired.name] = {kind: list(keys) for kind, keys in unmanaged.items()}
@@ -105,7 +107,37 @@ def make_plan(
     if targets:
         plan.actions = select_targets(plan.actions, targets)
     policy.check_plan(plan, config)
-    return PlanRun(plan, {k: v for k, v in live.items() if v is not None}, applied)
+    return PlanRun(plan, {d.name: live[d.name] for d in chosen}, applied)
+
+
+AccountPlan = tuple[list[Action], dict[str, dict[str, dict[str, str]]], dict[str, str]]
+"""What ``plan_account`` gives: actions, unmanaged objects, fingerprints."""
+
+
+def _plan_one(
+    desired: DesiredAccount,
+    state: LiveAccount,
+    record: ApplyRecord | None,
+    cat: Catalogue,
+    names: NamedBy,
+    comparing: bool,
+) -> AccountPlan:
+    """One account's plan; then the raw rows of the live objects it leaves alone are
+    dropped (only those an action changes are fingerprinted and sent back), so that a plan
+    of many accounts holds the rows of the accounts still being read, not of all."""
+    planned = plan_account(
+        desired,
+        state,
+        cat.specs,
+        record.merged_keys if record else None,
+        frozenset(record.objects) if record else frozenset(),
+        record.retiring if record else None,
+        record.renamed if record else None,
+        dangling_ok=comparing,
+        names=names,
+    )
+    state.drop_raw_except({a.uuid for a in planned[0] if a.op != "noop" and a.uuid})
+    return planned
 
 
 def check_may_create(client: AmbraClient, desired: DesiredAccount) -> None:

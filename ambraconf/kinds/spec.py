@@ -311,7 +311,7 @@ class KindSpec:
     def is_stock(self, raw: dict[str, Any], name: Any) -> bool:
         """A live object the account came with or the system made: never deleted, never
         exported, never reported as unmanaged."""
-        return self.is_builtin(name) or str(raw.get("type", "")) in self.system_types
+        return self.is_builtin(name) or str(raw.get(STOCK_FIELD, "")) in self.system_types
 
     def without_spared(
         self,
@@ -340,6 +340,10 @@ class KindSpec:
     def display(self, values: dict[str, Any]) -> str:
         """``Study/Referral Priority``, ``Radiology/STAT to PACS``: the key as people read it."""
         return "/".join(shown(values[f]) for f in self.identity if values.get(f) not in (None, ""))
+
+
+STOCK_FIELD = "type"
+"""The raw field whose value marks a system-made object (``KindSpec.system_types``)."""
 
 
 def fold(value: Any) -> str:

@@ -22,6 +22,7 @@ from ambraconf.api import (
     Transport,
     TransportError,
 )
+from ambraconf.api.client import READ_AHEAD
 from ambraconf.api.transport import RateLimiter
 
 WAIT = 10.0
@@ -271,3 +272,47 @@ def test_a_server_that_never_lets_the_request_through_is_given_up_on(
 
     assert caught.value.hint == "lower --concurrency or --rate"
     assert standin.paths().count("/role/list") == 20
+
+
+def test_each_list_is_handed_on_before_the_round_ends(standin: StandIn, connect: Connect):
+    """``read_each`` gives a list to the caller while later chunks are still unanswered:
+    the last list can only be answered once the caller has the first."""
+    first_seen = threading.Event()
+
+    def last(seen: Seen) -> Response:
+        assert first_seen.wait(WAIT)
+        return ok(groups=[])
+
+    standin.script("/role/list", ok(roles=[{"uuid": "r1", "name": "R1"}]))
+    standin.script("/group/list", last)
+    client = connect(bundle_size=1, concurrency=2)
+    arrived = []
+    for arrival in client.read_each(
+        [ListRequest("/role/list", "roles"), ListRequest("/group/list", "groups")]
+    ):
+        arrived.append((arrival.index, arrival.items))
+        first_seen.set()
+
+    assert arrived == [(0, [{"uuid": "r1", "name": "R1"}]), (1, [])]
+
+
+def test_reads_run_only_a_few_chunks_ahead_of_the_caller(standin: StandIn, connect: Connect):
+    """A caller slower than the network (planning 100,000 objects) does not make the client
+    hold every answer of the round: at most ``READ_AHEAD`` chunks per thread are asked for
+    beyond the one it is working on."""
+    standin.script("/role/list", lambda seen: ok(roles=[]))
+    client = connect(bundle_size=1, concurrency=2)
+    requests = [ListRequest("/role/list", "roles", {"account_id": f"a{n}"}) for n in range(12)]
+    bound = READ_AHEAD * 2 + 1
+    sent_when_first_arrived = None
+    for arrival in client.read_each(requests):
+        if sent_when_first_arrived is None:
+            for _ in range(200):  # the chunks asked for are answered: wait until they are
+                if standin.paths().count("/bundle") >= bound:
+                    break
+                threading.Event().wait(0.01)
+            sent_when_first_arrived = standin.paths().count("/bundle")
+        assert arrival.items == []
+
+    assert sent_when_first_arrived == bound
+    assert standin.paths().count("/bundle") == 12
