@@ -121,6 +121,8 @@ def test_a_shard_in_args_is_the_shard_input_and_an_empty_shard_has_nothing_to_do
     [comment] = github_api.marked(7)  # the shard's own comment, as with the shard input
     assert comment.body.startswith("<!-- ambraconf:plan:config:shard 1/2 -->\n")
 
+    same = run_action({**plan, "shard": "1/2", "args": "--rate 200 --shard 1/2"}, env=ambra_env)
+    assert not same.failed, same.log  # one shard said twice is one shard
     both = run_action({**plan, "shard": "1/2", "args": "--shard 2/2"}, env=ambra_env)
     assert both.failed and both.outputs["result"] == ""
     assert "input shard is 1/2 but input args say --shard 2/2: give the shard one way" in (
