@@ -11,6 +11,7 @@ Everything comes from the environment, as action.yml's ``env:`` blocks set it:
     INPUT_FAIL_ON_DRIFT                               the action's inputs
     AMBRA_URL, AMBRA_LOGIN, AMBRA_PASSWORD, AMBRA_SID Ambra credentials (ambraconf reads them)
     AMBRACONF_REPORT                                  (comment) the report the run step wrote
+    AMBRACONF_SHARD                                   (comment) the shard the run step ran
     GITHUB_TOKEN                                      (comment) for the GitHub REST API
     GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_EVENT_PATH, GITHUB_API_URL, GITHUB_REPOSITORY,
     GITHUB_SERVER_URL, GITHUB_RUN_ID, RUNNER_TEMP     set by the runner
@@ -36,7 +37,7 @@ import sys
 import tempfile
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,14 +49,14 @@ from ambraconf import library
 from ambraconf.cli.apply import apply_command
 from ambraconf.cli.drift import drift_command
 from ambraconf.cli.errors import describe
-from ambraconf.cli.options import connection
+from ambraconf.cli.options import connection, nothing_in_shard
 from ambraconf.cli.plan import plan_command
 from ambraconf.config.errors import UserError
 from ambraconf.engine import shard_results
 from ambraconf.engine.drift import DriftReport
 from ambraconf.engine.plan import Plan
 from ambraconf.engine.session import ApplyRun, Connection
-from ambraconf.engine.shard_results import ShardResult, ShardSummary
+from ambraconf.engine.shard_results import COUNTED, ShardResult, ShardSummary
 from ambraconf.engine.shards import Shard, ShardPlan
 from ambraconf.kinds.danger import CHANGES
 from ambraconf.reports.registry import render
@@ -178,17 +179,68 @@ def parse_args(command: click.Command, argv: list[str]) -> dict[str, Any]:
 
 
 def selected_accounts(inputs: Inputs, params: dict[str, Any]) -> list[str]:
-    """The ``--account`` names of the args, or the accounts of their ``--shard`` (one job of a
-    matrix; a saved plan applies the accounts it was made for, so apply needs neither)."""
-    shard = params.get("shard") or inputs.shard
-    if not shard:
+    """The ``--account`` names of the args, or the accounts of the shard (one job of a
+    matrix; a saved plan applies the accounts it was made for, so apply needs neither).
+    An empty shard ended the run before (``empty_shard``); none would mean all of them."""
+    if not inputs.shard:
         return list(params["account"])
     if params["account"]:
         raise InputError("--shard (or the shard input) and --account select accounts two ways")
-    names = shard_of(inputs.path, shard).accounts
+    names = shard_of(inputs.path, inputs.shard).accounts
     if not names:
-        raise InputError(f"shard {shard} holds no accounts of the config")
+        raise InputError(f"shard {inputs.shard} holds no accounts of the config")
     return names
+
+
+def empty_shard(inputs: Inputs, params: dict[str, Any]) -> Outcome | None:
+    """The outcome of a shard that holds no accounts, as on the command line: nothing to
+    do, exit 0, zero counts (a matrix written by hand may list more shards than there are
+    accounts). None for any other run, a shard that cannot be split included: planning it
+    says what is wrong."""
+    if not inputs.shard or params["account"]:
+        return None
+    try:
+        if shard_of(inputs.path, inputs.shard).accounts:
+            return None
+    except UserError:
+        return None
+    message = nothing_in_shard(inputs.shard)
+    print(message, flush=True)
+    return Outcome(
+        exitcode=0,
+        report=f"## ambraconf {inputs.command}\n\n**{message}**\n",
+        counts=dict.fromkeys(COUNTED[inputs.command], 0),
+    )
+
+
+ARGS_READ_BY: Mapping[str, click.Command] = {
+    "plan": plan_command,
+    "apply": plan_command,
+    "drift": drift_command,
+}
+"""The commands whose options the args input is for (apply's plan reads them first)."""
+
+
+def chosen_shard(command: str, path: str, args: list[str]) -> str:
+    """The shard of this run: the shard input, or a ``--shard`` in args, one fact either
+    way (its result and comment are the shard's). Two different shards are refused, since
+    which would win is unclear. Args that do not parse give no shard here: running the
+    command says what is wrong with them."""
+    given = env("INPUT_SHARD").strip()
+    reader = ARGS_READ_BY.get(command)
+    if reader is None:
+        return given
+    try:
+        with reader.make_context("ambraconf", [path, *args], resilient_parsing=True) as context:
+            in_args = str(context.params.get("shard") or "").strip()
+    except click.ClickException:
+        return given
+    if given and in_args and given != in_args:
+        raise InputError(
+            f"input shard is {given} but input args say --shard {in_args}: give the shard "
+            "one way (the shard input, or --shard in args)"
+        )
+    return given or in_args
 
 
 @functools.cache
@@ -251,7 +303,7 @@ class Outcome:
     failed: bool = False
     error: str = ""  # the one-line reason, for the annotation and the log
     error_detail: str = ""  # more lines for the annotation
-    counts: dict[str, int] | None = None  # the plan's, when one was made
+    counts: dict[str, int] | None = None  # the plan's or the drift's, when it got that far
 
 
 @dataclass
@@ -283,7 +335,7 @@ class Inputs:
         on_stale = env("INPUT_ON_STALE_PLAN", "replan").strip() or "replan"
         if on_stale not in ("replan", "fail"):
             raise InputError(f"input on-stale-plan must be replan or fail, not {on_stale!r}")
-        shard, shards = env("INPUT_SHARD").strip(), env("INPUT_SHARDS").strip()
+        shard, shards = chosen_shard(command, path, args), env("INPUT_SHARDS").strip()
         if command == "summary" and not shards:
             raise InputError(
                 "input shards is empty: command summary needs the directory the shard jobs' "
@@ -507,6 +559,9 @@ def plan_or_error(inputs: Inputs, out: Path, title: str) -> Planned | Outcome:
     stop with."""
     argv = [inputs.path, *inputs.account_args, "--out", str(out), *inputs.args]
     params = parse_args(plan_command, argv)
+    nothing = empty_shard(inputs, params)
+    if nothing:
+        return nothing
 
     def make() -> Plan:
         with connection_of(params) as to_ambra:
@@ -576,6 +631,9 @@ def do_plan(inputs: Inputs) -> Outcome:
 def do_drift(inputs: Inputs) -> Outcome:
     argv = [inputs.path, *inputs.account_args, *inputs.args]
     params = parse_args(drift_command, argv)
+    nothing = empty_shard(inputs, params)
+    if nothing:
+        return nothing
 
     def compare() -> DriftReport:
         with connection_of(params) as to_ambra:
@@ -596,8 +654,9 @@ def do_drift(inputs: Inputs) -> Outcome:
         )
     markdown = render(report, "markdown").out
     echo_untrusted(markdown, "The drift report (also in the job summary)")
+    counts = shard_results.drift_counts(report)
     if not report.has_drift:
-        return Outcome(exitcode=0, report=markdown)
+        return Outcome(exitcode=0, report=markdown, counts=counts)
     message = "live state has drifted from the configuration"
     if not inputs.fail_on_drift:
         annotate("warning", message + " (see the job summary)", title="ambraconf drift")
@@ -607,6 +666,7 @@ def do_drift(inputs: Inputs) -> Outcome:
         has_changes=True,
         failed=inputs.fail_on_drift,
         error=message if inputs.fail_on_drift else "",
+        counts=counts,
     )
 
 
@@ -890,6 +950,7 @@ def run_step() -> int:
     write_output("report", str(report_path))
     write_output("plan", outcome.plan)
     write_output("result", result)
+    write_output("shard", inputs.shard if inputs else "")
     write_output("failed", "true" if outcome.failed else "false")
     write_output("error", outcome.error)
     return 0
@@ -905,8 +966,9 @@ def comment_marker() -> str:
     accounts = sorted(a.strip() for a in env("INPUT_ACCOUNT").splitlines() if a.strip())
     if accounts:
         key += ":" + ",".join(accounts)
-    if env("INPUT_SHARD").strip():
-        key += ":shard " + env("INPUT_SHARD").strip()
+    shard = env("AMBRACONF_SHARD").strip() or env("INPUT_SHARD").strip()
+    if shard:
+        key += ":shard " + shard
     return f"<!-- ambraconf:{key.replace('--', '%2D%2D')} -->"
 
 

@@ -1,12 +1,13 @@
 """The results of the jobs of a sharded CI run, gathered into one summary.
 
 Each job of a matrix plans (applies, checks drift of) one shard and saves a small JSON
-document, its *shard result*: what it ran, its shard, its accounts, how it ended, the
-plan's counts and its markdown report. A last job downloads every shard's result into one
-directory and reads them here: each document is checked (a broken or foreign file is an
-error naming it), the results must come from the same command on the same config split
-the same way, and the shards the split has but no file holds are *missing* (a job that was
-cancelled or died before saving), which a summary must say as loudly as a failure.
+document, its *shard result*: what it ran, its shard, its accounts, how it ended, its
+counts (the plan's, or what drift found) and its markdown report. A last job downloads
+every shard's result into one directory and reads them here: each document is checked (a
+broken or foreign file is an error naming it), the results must come from the same command
+on the same config split the same way, and the shards the split has but no file holds are
+*missing* (a job that was cancelled or died before saving), which a summary must say as
+loudly as a failure.
 
 Which shards to expect needs no config: every result lists the shards of its split that
 hold accounts (a matrix leaves out the empty ones), and every job computed the same split.
@@ -15,11 +16,14 @@ hold accounts (a matrix leaves out the empty ones), and every job computed the s
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ambraconf.config.errors import UserError
+from ambraconf.engine import drift
+from ambraconf.engine.drift import DriftReport
 from ambraconf.engine.shards import Shard
 
 FORMAT = "ambraconf-shard-result"
@@ -27,8 +31,16 @@ FORMAT_VERSION = 1
 """Raised when a key changes meaning or goes away, not when one is added."""
 STATUSES = ("no_changes", "changes", "failed")
 """How a shard's job ended: nothing to change, changes (or drift) present, or an error."""
-COUNTED = ("create", "update", "replace", "delete")
-"""The plan's counts a summary adds up (no-ops are not changes)."""
+PLAN_COUNTS = ("create", "update", "replace", "delete")
+"""A plan's counts a summary adds up (no-ops are not changes)."""
+COUNTED: Mapping[str, tuple[str, ...]] = {
+    "plan": PLAN_COUNTS,
+    "apply": PLAN_COUNTS,
+    "drift": drift.STATUSES,
+}
+"""What a shard result of each command counts: apply the plan it applied; drift the
+drifted objects by status, as the drift report counts them (live objects in no file only
+when they count as drift)."""
 
 
 class ShardResultError(UserError):
@@ -50,7 +62,8 @@ class ShardResult:
     split: list[str] = field(default_factory=list)
     """Every shard of this job's split that holds accounts: what the summary expects."""
     counts: dict[str, int] | None = None
-    """The plan's create/update/replace/delete counts, when the job made a plan."""
+    """The counts of the command (``COUNTED``), when the job got that far: a plan's
+    create/update/replace/delete, or drift's differs/missing/not_in_git."""
     error: str = ""
     report: str = ""
 
@@ -82,23 +95,37 @@ class ShardResult:
             raise ShardResultError(
                 f"{source}: status {status!r} is not one of {', '.join(STATUSES)}"
             )
+        command = _typed(document, "command", str, source)
+        if command not in COUNTED:
+            raise ShardResultError(
+                f"{source}: command {command!r} is not one of {', '.join(COUNTED)}"
+            )
+        keys = COUNTED[command]
         counts = document.get("counts")
         if counts is not None and not (
-            isinstance(counts, dict) and all(isinstance(counts.get(op, 0), int) for op in COUNTED)
+            isinstance(counts, dict) and all(isinstance(counts.get(op, 0), int) for op in keys)
         ):
-            raise ShardResultError(f"{source}: counts must map create/update/delete to numbers")
+            raise ShardResultError(f"{source}: counts must map {'/'.join(keys)} to numbers")
         return cls(
             shard=shard,
-            command=_typed(document, "command", str, source),
+            command=command,
             path=_typed(document, "path", str, source),
             status=status,
             exitcode=_typed(document, "exitcode", int, source),
             accounts=_names(document, "accounts", source),
             split=[_shard(s, source) for s in _names(document, "split", source)],
-            counts=None if counts is None else {op: int(counts.get(op, 0)) for op in COUNTED},
+            counts=None if counts is None else {op: int(counts.get(op, 0)) for op in keys},
             error=str(document.get("error") or ""),
             report=str(document.get("report") or ""),
         )
+
+
+def drift_counts(report: DriftReport) -> dict[str, int]:
+    """What a drift job counts: its drifted objects by status (``COUNTED["drift"]``)."""
+    counts = dict.fromkeys(COUNTED["drift"], 0)
+    for item in report.drifted:
+        counts[item.status] += 1
+    return counts
 
 
 def _shard(text: str, source: str) -> str:
@@ -197,11 +224,11 @@ class ShardSummary:
         return sum(len(r.accounts) for r in self.results)
 
     def totals(self) -> dict[str, int]:
-        """The counts of every shard that made a plan, added up."""
-        totals = dict.fromkeys(COUNTED, 0)
+        """The counts of every shard that got as far as counting, added up."""
+        totals = dict.fromkeys(COUNTED[self.command], 0)
         for result in self.results:
-            for op, n in (result.counts or {}).items():
-                totals[op] += n
+            for op in totals:
+                totals[op] += (result.counts or {}).get(op, 0)
         return totals
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from ambraconf.engine.shard_results import ShardResult, ShardRow, ShardSummary
+from ambraconf.engine.shard_results import PLAN_COUNTS, ShardResult, ShardRow, ShardSummary
+from ambraconf.reports import drift_markdown
 from ambraconf.reports.shards_text import columns, outcome, verdict
 
 MAX_CHARS = 60_000
@@ -22,13 +23,15 @@ HEADING = re.compile(r"^(#{1,5} )", re.MULTILINE)
 """A shard report's headings, each taken one level down below the summary's own."""
 NAMES_SHOWN = 5
 """Accounts named in a shard's fold before "and N more"."""
+TITLES = {**{op: op.title() for op in PLAN_COUNTS}, **drift_markdown.TITLES}
+"""A count's column: a plan's as its operation, drift's as the drift report's table heads it."""
 
 
 def render(summary: ShardSummary) -> str:
     ops = columns(summary)
     lines = [f"## ambraconf {summary.command}: {len(summary.rows)} shards of `{summary.path}`"]
     lines += ["", f"**{verdict(summary)}**", ""]
-    lines.append("| Shard | Accounts | " + " | ".join(op.title() for op in ops) + " | Result |")
+    lines.append("| Shard | Accounts | " + " | ".join(TITLES[op] for op in ops) + " | Result |")
     lines.append("|---|---:|" + "---:|" * len(ops) + "---|")
     for row in summary.rows:
         lines.append(_row(row, ops, summary.command))

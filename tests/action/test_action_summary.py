@@ -6,13 +6,22 @@ or saved nothing."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
+from typing import Any
 
 from action_harness import ActionRunner, FakeGitHub
 
+from ambraconf.sandbox.harness import SandboxHandle
+
 FAST = {"args": "--rate 200"}
 MARKER = "<!-- ambraconf:summary:config -->"
+
+
+def saved(outputs: dict[str, str]) -> dict[str, Any]:
+    return json.loads(Path(outputs["result"]).read_text())
 
 
 def download(runs: list[dict[str, str]], into: Path) -> str:
@@ -93,3 +102,86 @@ def test_a_summary_without_results_fails_clearly(run_action: ActionRunner) -> No
     no_dir = run_action({"command": "summary", "path": "config"})
     assert no_dir.failed
     assert "input shards is empty" in no_dir.summary
+
+
+def test_a_shard_in_args_is_the_shard_input_and_an_empty_shard_has_nothing_to_do(
+    run_action: ActionRunner, github_api: FakeGitHub, ambra_env: dict[str, str]
+) -> None:
+    # one account in a matrix written by hand for two shards: shard 2/2 holds none
+    plan = {"command": "plan", "path": "config"}
+    by_input = run_action({**plan, **FAST, "shard": "1/2"}, env=ambra_env)
+    by_args = run_action(
+        {**plan, "args": "--rate 200 --shard 1/2", "comment": "true"}, env=ambra_env
+    )
+
+    assert not by_input.failed and not by_args.failed, by_args.log
+    assert Path(by_args.outputs["result"]).name == "ambraconf-shard-1-of-2.json"
+    assert {**saved(by_args.outputs), "report": ""} == {**saved(by_input.outputs), "report": ""}
+    assert saved(by_args.outputs)["counts"]["create"] == 4
+    [comment] = github_api.marked(7)  # the shard's own comment, as with the shard input
+    assert comment.body.startswith("<!-- ambraconf:plan:config:shard 1/2 -->\n")
+
+    same = run_action({**plan, "shard": "1/2", "args": "--rate 200 --shard 1/2"}, env=ambra_env)
+    assert not same.failed, same.log  # one shard said twice is one shard
+    both = run_action({**plan, "shard": "1/2", "args": "--shard 2/2"}, env=ambra_env)
+    assert both.failed and both.outputs["result"] == ""
+    assert "input shard is 1/2 but input args say --shard 2/2: give the shard one way" in (
+        both.summary
+    )
+
+    empty = run_action({**plan, "args": "--rate 200 --shard 2/2"}, env=ambra_env)
+
+    assert not empty.failed, empty.log
+    assert empty.outputs["exitcode"] == "0" and empty.outputs["has-changes"] == "false"
+    assert empty.outputs["plan"] == ""
+    assert "**Shard 2/2 holds no accounts of this config: nothing to do.**" in empty.summary
+    nothing = saved(empty.outputs)
+    assert nothing["accounts"] == [] and nothing["split"] == ["1/2"]
+    assert nothing["status"] == "no_changes" and set(nothing["counts"].values()) == {0}
+
+    results = download([by_input.outputs, empty.outputs], run_action.tmp / "results")
+    gathered = run_action({"command": "summary", "path": "config", "shards": results})
+
+    assert not gathered.failed, gathered.log  # the empty shard is neither missing nor failed
+    assert gathered.outputs["exitcode"] == "2"
+    assert "**Plan: 4 to create, 0 to update, 0 to delete in 2 shards (1 account).**" in (
+        gathered.summary
+    )
+    assert "| 2/2 | 0 | 0 | 0 | 0 | nothing to do |" in gathered.summary
+
+
+def test_a_drift_matrix_summary_counts_what_drifted(
+    run_action: ActionRunner, ambra_env: dict[str, str], sandbox: SandboxHandle
+) -> None:
+    subprocess.run(
+        ["ambraconf", "apply", "config", "--auto-approve", "--rate", "200"],
+        cwd=run_action.workspace,
+        env={**os.environ, **ambra_env},
+        capture_output=True,
+        check=True,
+    )
+    roles = sandbox.ok("/role/list", account_id=sandbox.account_id)["roles"]
+    [radiologist] = [r for r in roles if r["name"] == "Radiologist"]
+    sandbox.ok("/role/set", uuid=radiologist["uuid"], description="Changed by hand")
+    drift = {**FAST, "command": "drift", "path": "config", "fail-on-drift": "false"}
+
+    first = run_action({**drift, "shard": "1/2"}, env=ambra_env)
+    second = run_action({**drift, "shard": "2/2"}, env=ambra_env)
+
+    assert first.outputs["exitcode"] == "2" and second.outputs["exitcode"] == "0"
+    assert saved(first.outputs)["counts"] == {"differs": 1, "missing": 0, "not_in_git": 0}
+    assert saved(first.outputs)["status"] == "changes"
+
+    results = download([first.outputs, second.outputs], run_action.tmp / "results")
+    gathered = run_action({"command": "summary", "path": "config", "shards": results})
+
+    assert not gathered.failed, gathered.log
+    assert "## ambraconf drift: 2 shards of `config`" in gathered.summary
+    assert (
+        "**Drift: 1 object drifted (1 differs, 0 missing live) in 2 shards (1 account).**"
+        in gathered.summary
+    )
+    assert "| Shard | Accounts | Differs | Missing live | Result |" in gathered.summary
+    assert "| 1/2 | 1 | 1 | 0 | drift |" in gathered.summary
+    assert "| 2/2 | 0 | 0 | 0 | nothing to do |" in gathered.summary
+    assert "| **Total** | **1** | **1** | **0** | |" in gathered.summary

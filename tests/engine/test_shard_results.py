@@ -7,12 +7,18 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from ambraconf.engine.drift import AccountDrift, DriftItem, DriftReport
 from ambraconf.engine.shard_results import (
+    COUNTED,
     ShardResult,
     ShardResultError,
     artifact_name,
     collect,
+    drift_counts,
+    read,
     write,
 )
 
@@ -96,6 +102,11 @@ def test_broken_json_names_the_file(tmp_path: Path) -> None:
         ),
         ({**result("1/3").to_json(), "status": "great"}, "status 'great' is not one of"),
         ({**result("1/3").to_json(), "exitcode": "2"}, "'exitcode' must be a int"),
+        ({**result("1/3").to_json(), "command": "adopt"}, "command 'adopt' is not one of"),
+        (
+            {**result("1/3", command="drift").to_json(), "counts": {"differs": "2"}},
+            "counts must map differs/missing/not_in_git to numbers",
+        ),
     ],
 )
 def test_a_foreign_or_damaged_file_is_refused_by_name(
@@ -133,3 +144,44 @@ def test_an_empty_or_absent_directory_says_so(tmp_path: Path) -> None:
         collect(tmp_path)
     with pytest.raises(ShardResultError, match="no such directory"):
         collect(tmp_path / "nowhere")
+
+
+def test_a_drift_job_counts_its_drifted_objects_by_status() -> None:
+    def item(name: str, status: str, counted: bool = True) -> DriftItem:
+        return DriftItem("Hospital", "role", name, status, counted)  # type: ignore[arg-type]
+
+    account = AccountDrift("Hospital", "uuid-1", None)
+    account.items = [
+        item("Radiologist", "differs"),
+        item("Referrer", "differs"),
+        item("Tech", "missing"),
+        item("Old", "not_in_git", counted=False),  # live, in no file, not asked about
+    ]
+    report = DriftReport("https://ambra.example", "now", None, "config", None, False, [account])
+
+    assert drift_counts(report) == {"differs": 2, "missing": 1, "not_in_git": 0}
+
+
+def test_a_drift_summary_adds_up_drift_counts(tmp_path: Path) -> None:
+    for shard, differs in (("1/3", 2), ("2/3", 0), ("3/3", 1)):
+        counts = {"differs": differs, "missing": 1, "not_in_git": 0}
+        write(result(shard, command="drift", counts=counts), tmp_path)
+
+    summary = collect(tmp_path)
+
+    assert summary.command == "drift"
+    assert summary.totals() == {"differs": 3, "missing": 3, "not_in_git": 0}
+
+
+@given(
+    command=st.sampled_from(sorted(COUNTED)),
+    numbers=st.lists(st.integers(0, 10_000), min_size=4, max_size=4),
+    counted=st.booleans(),
+)
+def test_what_a_job_writes_is_what_the_summary_reads(
+    tmp_path_factory: pytest.TempPathFactory, command: str, numbers: list[int], counted: bool
+) -> None:
+    counts = dict(zip(COUNTED[command], numbers, strict=False)) if counted else None
+    written = result("2/3", command=command, counts=counts)
+
+    assert read(write(written, tmp_path_factory.mktemp("results"))) == written

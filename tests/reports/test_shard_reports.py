@@ -105,3 +105,66 @@ def test_reports_too_long_for_one_comment_are_left_to_the_job_summaries() -> Non
     assert len(text) < 65_536
     assert "The reports of shards 1/3 do not fit here" in text
     assert text.count("<details>") == 2
+
+
+def drift_ran(shard: str, counts: dict[str, int], accounts: int = 2) -> ShardResult:
+    drifted = any(counts.values())
+    return ShardResult(
+        shard=shard,
+        command="drift",
+        path="config",
+        status="changes" if drifted else "no_changes",
+        exitcode=2 if drifted else 0,
+        accounts=[f"Clinic {shard[0]}{n}" for n in "ab"[:accounts]],
+        split=SPLIT[:2],
+        counts=counts,
+        report="## ambraconf drift\n\nThe drift of the shard.\n",
+    )
+
+
+def test_a_drift_run_counts_what_drifted_as_the_drift_report_words_it() -> None:
+    found = ShardSummary(
+        "drift",
+        "config",
+        [
+            ShardRow("1/3", drift_ran("1/3", {"differs": 2, "missing": 1, "not_in_git": 0})),
+            ShardRow("2/3", drift_ran("2/3", {"differs": 1, "missing": 0, "not_in_git": 0})),
+            ShardRow("3/3", drift_ran("3/3", dict.fromkeys(("differs", "missing"), 0), 0)),
+        ],
+    )
+
+    text = render(found, "markdown").out
+
+    assert "**Drift: 4 objects drifted (3 differ, 1 missing live) in 3 shards (4 accounts).**" in (
+        text
+    )
+    assert "| Shard | Accounts | Differs | Missing live | Result |" in text
+    assert table_rows(text) == [
+        ["1/3", "2", "2", "1", "drift"],
+        ["2/3", "2", "1", "0", "drift"],
+        ["3/3", "0", "0", "0", "nothing to do"],  # a shard that holds no accounts
+        ["Total", "4", "3", "1", ""],
+    ]
+    plain = render(found, "text").out.splitlines()
+    assert plain[1:3] == [
+        "  shard 1/3: 2 accounts, 3 objects drifted (2 differ, 1 missing live): drift",
+        "  shard 2/3: 2 accounts, 1 object drifted (1 differs, 0 missing live): drift",
+    ]
+    assert json.loads(render(found, "json").out)["totals"] == {
+        "differs": 3,
+        "missing": 1,
+        "not_in_git": 0,
+    }
+
+
+def test_live_objects_in_no_file_get_a_column_only_when_they_count_as_drift() -> None:
+    pruned = ShardSummary(
+        "drift",
+        "config",
+        [ShardRow("1/3", drift_ran("1/3", {"differs": 0, "missing": 0, "not_in_git": 2}))],
+    )
+
+    text = render(pruned, "markdown").out
+
+    assert "| Shard | Accounts | Differs | Missing live | Not in git | Result |" in text
+    assert "2 objects drifted (0 differ, 0 missing live, 2 not in git)" in text
