@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ambraconf.api.client import AmbraClient
 from ambraconf.config.desired import Config, DesiredAccount
 from ambraconf.config.errors import UserError
 from ambraconf.engine import policy
-from ambraconf.engine.live import LiveAccount
+from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.plan import Action, Plan
 from ambraconf.engine.planner import NamedBy, plan_account
 from ambraconf.engine.read import Catalogue, read_live_each
@@ -21,6 +22,8 @@ from ambraconf.engine.records import ApplyRecord
 from ambraconf.engine.refs import RefIndex
 from ambraconf.gc_tuning import collector_paused
 from ambraconf.kinds import BY_NAME
+from ambraconf.kinds.account_user import CREATOR_ROLE
+from ambraconf.kinds.account_user import SPEC as ACCOUNT_USER_SPEC
 from ambraconf.kinds.codec import as_flag
 
 
@@ -82,21 +85,21 @@ def make_plan(
     live: dict[str, LiveAccount] = {}
     applied: dict[str, ApplyRecord | None] = {}
     planned: dict[str, AccountPlan] = {}
-    may_create_checked = False
+    creator: dict[str, Any] | None = None
     reads = read_live_each(client, chosen, cat, with_records=not comparing)
     with closing(reads):
         for one in reads:
             desired = by_name[one.read.name]
             state = one.live
             if state is None:
-                if not may_create_checked:
-                    check_may_create(client, desired)
-                    may_create_checked = True
-                state = new_account(desired)
+                creator = creator or check_may_create(client, desired)
+                state = new_account(desired, creator)
             live[desired.name] = state
             if one.has_record:
                 applied[desired.name] = one.record
             planned[desired.name] = _plan_one(desired, state, one.record, cat, names, comparing)
+            if one.live is None and creator:
+                _note_creator(planned[desired.name][0], creator)
     for desired in chosen:
         actions, unmanaged, fingerprints = planned[desired.name]
         plan.actions.extend(actions)
@@ -109,6 +112,8 @@ def make_plan(
     policy.check_plan(plan, config)
     return PlanRun(plan, {d.name: live[d.name] for d in chosen}, applied)
 
+
+ACCOUNT_USER = ACCOUNT_USER_SPEC.name
 
 AccountPlan = tuple[list[Action], dict[str, dict[str, dict[str, str]]], dict[str, str]]
 """What ``plan_account`` gives: actions, unmanaged objects, fingerprints."""
@@ -140,9 +145,22 @@ def _plan_one(
     return planned
 
 
-def check_may_create(client: AmbraClient, desired: DesiredAccount) -> None:
+def _note_creator(actions: Sequence[Action], creator: Mapping[str, Any]) -> None:
+    """Say why an account not yet created has a member: the plan's user, whom its add
+    makes one (``new_account``)."""
+    for action in actions:
+        if action.kind == ACCOUNT_USER and action.uuid == str(creator.get("uuid")):
+            then = "" if action.op == "noop" else ": apply sets the membership after its add"
+            action.notes.append(
+                f"you ({creator.get('email')}) create the account, which makes you a member "
+                f"as {CREATOR_ROLE}{then}"
+            )
+
+
+def check_may_create(client: AmbraClient, desired: DesiredAccount) -> dict[str, Any]:
     """Only a sysadmin may add accounts, so that is checked before any change, once for
-    all the accounts a config asks to create (``desired``, the first, is the one named)."""
+    all the accounts a config asks to create (``desired``, the first, is the one named).
+    Returns the session's user: the creator of those accounts."""
     user = client.call("/session/user")
     if not as_flag(user.get("sysadmin")):
         raise UserError(
@@ -150,12 +168,22 @@ def check_may_create(client: AmbraClient, desired: DesiredAccount) -> None:
             f"({desired.mark})",
             hint="log in as a sysadmin, or create the account in Ambra first",
         )
+    return user
 
 
-def new_account(desired: DesiredAccount) -> LiveAccount:
-    """An account the config asks to create (``create: true``): empty live state to plan
-    against."""
-    return LiveAccount(desired.name, "", {}, RefIndex(desired.name))
+def new_account(desired: DesiredAccount, creator: Mapping[str, Any] | None = None) -> LiveAccount:
+    """An account the config asks to create (``create: true``): the live state it will
+    have once added, to plan against. That is nothing but its ``creator`` (the session's
+    user) as a member with ``CREATOR_ROLE``: ``/account/add`` makes them one, so a config
+    listing them plans a set of their membership, not an add the API would refuse."""
+    state = LiveAccount(desired.name, "", {}, RefIndex(desired.name))
+    uuid, email = (creator or {}).get("uuid"), (creator or {}).get("email")
+    if uuid and email:
+        raw = {"user_id": str(uuid), "user_email": str(email)}
+        values = {"email": str(email), "role": CREATOR_ROLE}
+        state.objects[ACCOUNT_USER] = [LiveObject(ACCOUNT_USER, str(uuid), raw, values)]
+        state.names.add(ACCOUNT_USER, str(email), str(uuid))
+    return state
 
 
 def select_targets(actions: list[Action], targets: Sequence[str]) -> list[Action]:

@@ -131,6 +131,12 @@ class AccountUser(ObjectModel):
         return data
 
 
+CREATOR_ROLE = "Admin"
+"""The role of the user who adds an account: ``/account/add`` makes its creator a member
+(the SDK's tests see it; the documentation is silent on the role, and the stock
+administrator role is assumed). A plan of an account to create counts that membership as
+live, so a config listing its creator sets it instead of adding it (ALREADY_EXISTS)."""
+
 API = ApiMap(
     list_path="/account/user/list",
     list_key="users",

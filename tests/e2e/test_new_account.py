@@ -155,3 +155,27 @@ def test_custom_field_values_and_settings_naming_objects_made_with_it_are_set_la
     assert "settings is set at the end of the apply" in run.out
     again = ambraconf("plan", str(folder), "--detailed-exitcode")
     assert again.code == 0, again.out + again.err
+
+
+@pytest.mark.parametrize("role", ["Reader", "Admin"])
+def test_a_config_listing_its_creator_sets_their_membership(ambraconf, sandbox, tmp_path, role):
+    """The account's add makes its creator a member (as Admin): a config that lists them
+    sets that membership (or finds it as wanted) instead of adding it, which the API
+    refuses with ALREADY_EXISTS."""
+    folder = write(tmp_path)
+    listed = NEW + f"    users:\n      - {{email: {sandbox.admin_login}, role: {role}}}\n"
+    (folder / "a.yaml").write_text(listed)
+    plan = ambraconf("plan", str(folder))
+    assert plan.code == 0, plan.err
+    assert "which makes you a member as Admin" in plan.out
+    assert f'account_user "{sandbox.admin_login}"' in plan.out
+    assert "+ account_user" not in plan.out
+    run = ambraconf("apply", str(folder), "--auto-approve")
+    assert run.code == 0, run.out + run.err
+    [account] = [
+        a for a in sandbox.ok("/account/list")["accounts"] if a["name"] == "Lakeside Imaging"
+    ]
+    users = sandbox.ok("/account/user/list", uuid=account["uuid"])["users"]
+    assert [(u["user_email"], u["role_name"]) for u in users] == [(sandbox.admin_login, role)]
+    again = ambraconf("plan", str(folder), "--detailed-exitcode")
+    assert again.code == 0, again.out + again.err
