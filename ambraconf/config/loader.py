@@ -229,6 +229,13 @@ def _mark(name: str, yaml_mark: Any, path: tuple[Any, ...] = ()) -> Mark:
     return Mark(name, yaml_mark.line + 1, yaml_mark.column + 1, path)
 
 
+def _literal(value: Any) -> bool:
+    """Whether no text in ``value`` (a value being attached) holds a ``$``."""
+    if isinstance(value, str):
+        return "$" not in value
+    return getattr(value, "literal", True)
+
+
 def _short(tag: str) -> str:
     """A tag as it is written: ``!!int`` rather than ``tag:yaml.org,2002:int``."""
     return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
@@ -237,7 +244,7 @@ def _short(tag: str) -> str:
 class _Frame:
     """A mapping or sequence under construction, and the key waiting for its value."""
 
-    __slots__ = ("container", "is_map", "anchor", "key", "key_mark", "merges", "size")
+    __slots__ = ("container", "is_map", "anchor", "key", "key_mark", "merges", "size", "dollar")
 
     def __init__(self, container: LocatedDict | LocatedList, anchor: str | None) -> None:
         self.container = container
@@ -247,6 +254,7 @@ class _Frame:
         self.key_mark: Mark | None = None
         self.merges: list[tuple[Any, Mark]] = []
         self.size = 1
+        self.dollar = False  # a text below holds a "$" (so the container is not literal)
 
 
 def _build_documents(
@@ -331,6 +339,8 @@ class _Builder:
                     continue
                 else:
                     value = text
+                if "$" in text:
+                    frame.dollar = True
                 if frame.is_map:
                     key, key_mark = frame.key, frame.key_mark
                     assert key_mark is not None
@@ -567,6 +577,7 @@ class _Builder:
         container = frame.container
         if isinstance(container, LocatedDict):
             self._apply_merges(frame)
+        container.literal = not frame.dollar
         self._count(container.mark)
         if frame.anchor:
             self.anchors[frame.anchor] = (container, frame.size)
@@ -598,6 +609,8 @@ class _Builder:
             return
         frame = self.stack[-1]
         frame.size += size
+        if not _literal(value):
+            frame.dollar = True
         container = frame.container
         if isinstance(container, LocatedList):
             container.put(value, mark)
