@@ -67,7 +67,13 @@ def _resolve_plain(loader: Any, value: str, implicit: tuple[bool, bool]) -> str:
 
     It depends on the text alone (the safe loader has no path resolvers), so the answers
     are remembered: a large config repeats the same keys and values thousands of times.
+    The resolver tries only the patterns filed under the text's first character (and
+    those filed under None, for any): a name such as ``Route 00042`` starts none, so it
+    is text without a pattern tried or a place taken in the memo.
     """
+    resolvers = loader.yaml_implicit_resolvers
+    if value and value[0] not in resolvers and None not in resolvers:
+        return _STR
     tag = _PLAIN_TAGS.get(value)
     if tag is None:
         tag = loader.resolve(yaml.ScalarNode, value, implicit)
@@ -229,6 +235,14 @@ def _mark(name: str, yaml_mark: Any, path: tuple[Any, ...] = ()) -> Mark:
     return Mark(name, yaml_mark.line + 1, yaml_mark.column + 1, path)
 
 
+def _too_large(mark: Mark) -> _FileProblem:
+    return _FileProblem(
+        f"document too large: more than {MAX_VALUES:,} values in one file",
+        mark,
+        hint="split the configuration into several files in one directory",
+    )
+
+
 def _literal(value: Any) -> bool:
     """Whether no text in ``value`` (a value being attached) holds a ``$``."""
     if isinstance(value, str):
@@ -345,7 +359,9 @@ class _Builder:
                     key, key_mark = frame.key, frame.key_mark
                     assert key_mark is not None
                     mark = new(Mark, (name, start.line + 1, start.column + 1, key_mark.path))
-                    self._count(mark)
+                    self.values += 1
+                    if self.values > MAX_VALUES:
+                        raise _too_large(mark)
                     frame.size += 1
                     if key == "<<":
                         frame.merges.append((value, mark))
@@ -362,7 +378,9 @@ class _Builder:
                             (*container.mark.path, len(container)),
                         ),
                     )
-                    self._count(mark)
+                    self.values += 1
+                    if self.values > MAX_VALUES:
+                        raise _too_large(mark)
                     frame.size += 1
                     container.put(value, mark)
             elif kind in starts:
@@ -387,7 +405,31 @@ class _Builder:
                     _Frame(LocatedDict(mark) if kind is mapping_start else LocatedList(mark), None)
                 )
             elif kind in ends:
-                self._end(event)
+                frame = stack[-1]
+                if frame.anchor or frame.merges or len(stack) == 1:
+                    self._end(event)
+                    continue
+                # _end and _attach for a container without anchor or merge keys below
+                # another (most of them), inline
+                stack.pop()
+                container = frame.container
+                container.literal = not frame.dollar
+                self.values += 1
+                if self.values > MAX_VALUES:
+                    raise _too_large(container.mark)
+                parent = stack[-1]
+                parent.size += frame.size
+                if frame.dollar:
+                    parent.dollar = True
+                into: Any = parent.container  # a LocatedDict if parent.is_map, else a list
+                if not parent.is_map:
+                    into.put(container, container.mark)
+                elif parent.key == "<<":
+                    parent.merges.append((container, container.mark))
+                    parent.key, parent.key_mark = None, None
+                else:
+                    into.put(parent.key, container, parent.key_mark, container.mark)
+                    parent.key, parent.key_mark = None, None
             elif kind is alias_event:
                 self._alias(event)
             elif kind is events.DocumentStartEvent:
@@ -409,11 +451,7 @@ class _Builder:
     def _count(self, mark: Mark) -> None:
         self.values += 1
         if self.values > MAX_VALUES:
-            raise _FileProblem(
-                f"document too large: more than {MAX_VALUES:,} values in one file",
-                mark,
-                hint="split the configuration into several files in one directory",
-            )
+            raise _too_large(mark)
 
     def _scalar(self, event: events.ScalarEvent) -> None:
         frame = self.stack[-1] if self.stack else None

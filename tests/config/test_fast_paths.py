@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from ambraconf.config.diagnostics import Diagnostics
 from ambraconf.config.interpolate import EnvStr, Interpolator, Variable
-from ambraconf.config.loader import load_file
+from ambraconf.config.loader import _resolve_plain, load_file
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark
 from ambraconf.config.sources import Sources
 
@@ -184,3 +184,13 @@ def test_a_lone_expression_is_resolved_to_the_value_or_its_environment_text() ->
     assert interpolator.text("${env:E}", MARK) == EnvStr("env")
     assert interpolator.text("${var:nope}", MARK) == "${var:nope}"
     assert [d.message for d in diagnostics.errors] == ["unknown variable 'nope'"]
+
+
+@given(st.text(max_size=12) | st.sampled_from(["Route 0042", "yes", "~", "", "1e3", "<<", "0o7"]))
+def test_a_plain_scalar_resolves_to_the_tag_the_resolver_gives(text: str) -> None:
+    loader = yaml.CSafeLoader("")
+    try:
+        expected = loader.resolve(yaml.ScalarNode, text, (True, False))
+        assert _resolve_plain(loader, text, (True, False)) == expected
+    finally:
+        loader.dispose()
