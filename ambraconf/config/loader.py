@@ -318,9 +318,14 @@ class _Builder:
         ends = (events.MappingEndEvent, events.SequenceEndEvent)
         mapping_start = events.MappingStartEvent
         new = tuple.__new__  # a Mark without its Python-level __new__: a third of the cost
-        while loader.check_event():
-            event = loader.get_event()
+        next_event = loader.get_event
+        # to the stream's end event, not until check_event finds none: one C call per event
+        stream_end = events.StreamEndEvent
+        while True:
+            event = next_event()
             kind = type(event)
+            if kind is stream_end:
+                break
             if kind is scalar_event:
                 frame = stack[-1] if stack else None
                 if frame is None or event.tag is not None or event.anchor is not None:
