@@ -60,17 +60,23 @@ class LocatedDict(dict):
     ``literal`` is True only when the loader finished it and found no ``$`` in any text
     below it (keys aside): interpolation then returns it untouched without walking the
     10,000 objects of a large account. Anything built or changed later is not literal.
+
+    ``key_marks`` and ``value_marks`` may be shared with copies (``replacing``): read
+    them, change them only through ``put``, which copies them first if they are shared.
     """
 
-    __slots__ = ("mark", "key_marks", "value_marks", "literal")
+    __slots__ = ("mark", "key_marks", "value_marks", "literal", "shared_marks")
 
     def __init__(self, mark: Mark) -> None:
         self.mark = mark
         self.key_marks: dict[str, Mark] = {}
         self.value_marks: dict[str, Mark] = {}
         self.literal = False
+        self.shared_marks = False
 
     def put(self, key: str, value: Any, key_mark: Mark, value_mark: Mark) -> None:
+        if self.shared_marks:
+            self._own_marks()
         self[key] = value
         self.key_marks[key] = key_mark
         self.value_marks[key] = value_mark
@@ -90,29 +96,38 @@ class LocatedDict(dict):
         """A copy with the values of ``changes`` (keys already here) in place of its own,
         every key keeping its place and marks.
 
-        The dicts are copied whole, in C, not put key by key: a shared block's templates
+        The values are copied whole, in C, not put key by key, and the marks, which are
+        the same, are shared until either side is put into: a shared block's templates
         and interpolated values copy their containers once per account (60,000 copies for
-        500 accounts), and that loop was most of what a copy cost."""
+        500 accounts); the loop was most of what a copy cost, the mark tables about 50 MB.
+        """
         out = LocatedDict(self.mark)
         dict.update(out, self)
         dict.update(out, changes)
-        out.key_marks = self.key_marks.copy()
-        out.value_marks = self.value_marks.copy()
+        out.key_marks, out.value_marks = self.key_marks, self.value_marks
+        out.shared_marks = self.shared_marks = True
         return out
+
+    def _own_marks(self) -> None:
+        self.key_marks, self.value_marks = dict(self.key_marks), dict(self.value_marks)
+        self.shared_marks = False
 
 
 class LocatedList(list):
-    """A sequence that knows where it and each of its items were written (``literal``: as
-    for ``LocatedDict``)."""
+    """A sequence that knows where it and each of its items were written (``literal`` and
+    ``item_marks``, which copies may share, as for ``LocatedDict``)."""
 
-    __slots__ = ("mark", "item_marks", "literal")
+    __slots__ = ("mark", "item_marks", "literal", "shared_marks")
 
     def __init__(self, mark: Mark) -> None:
         self.mark = mark
         self.item_marks: list[Mark] = []
         self.literal = False
+        self.shared_marks = False
 
     def put(self, value: Any, mark: Mark) -> None:
+        if self.shared_marks:
+            self._own_marks()
         self.append(value)
         self.item_marks.append(mark)
         self.literal = False
@@ -127,6 +142,8 @@ class LocatedList(list):
 
     def put_all(self, values: Iterable[Any], marks: Iterable[Mark]) -> None:
         """``put`` of each value with its mark (two iterables of the same length)."""
+        if self.shared_marks:
+            self._own_marks()
         self.extend(values)
         self.item_marks.extend(marks)
         self.literal = False
@@ -138,8 +155,13 @@ class LocatedList(list):
         out.extend(self)
         for index, value in changes.items():
             out[index] = value
-        out.item_marks = self.item_marks.copy()
+        out.item_marks = self.item_marks
+        out.shared_marks = self.shared_marks = True
         return out
+
+    def _own_marks(self) -> None:
+        self.item_marks = list(self.item_marks)
+        self.shared_marks = False
 
 
 def mark_of(container: Any, fallback: Mark) -> Mark:

@@ -194,3 +194,22 @@ def test_a_plain_scalar_resolves_to_the_tag_the_resolver_gives(text: str) -> Non
         assert _resolve_plain(loader, text, (True, False)) == expected
     finally:
         loader.dispose()
+
+
+def test_a_copy_shares_marks_until_either_side_is_put_into() -> None:
+    mapping = LocatedDict(MARK)
+    mapping.put("a", 1, Mark("f.yaml", 2, 1), Mark("f.yaml", 2, 4))
+    copy = mapping.replacing({"a": 2})
+    copy.put("b", 3, Mark("g.yaml", 1, 1), Mark("g.yaml", 1, 4))
+    mapping.replacing({}).put("c", 4, MARK, MARK)
+    assert list(mapping.key_marks) == list(mapping.value_marks) == ["a"]
+    assert copy.value_mark("b") == Mark("g.yaml", 1, 4) and copy.value_mark("a") == Mark(
+        "f.yaml", 2, 4
+    )
+    sequence = LocatedList(MARK)
+    sequence.put(1, Mark("f.yaml", 3, 1))
+    other = sequence.replacing({0: 5})
+    sequence.put(2, Mark("f.yaml", 4, 1))
+    other.put_all([6], [Mark("h.yaml", 1, 1)])
+    assert sequence.marks() == [Mark("f.yaml", 3, 1), Mark("f.yaml", 4, 1)]
+    assert other.marks() == [Mark("f.yaml", 3, 1), Mark("h.yaml", 1, 1)]
