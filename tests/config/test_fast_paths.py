@@ -19,6 +19,7 @@ from ambraconf.config.interpolate import EnvStr, Interpolator, Variable
 from ambraconf.config.loader import _resolve_plain, load_file
 from ambraconf.config.positions import LocatedDict, LocatedList, Mark
 from ambraconf.config.sources import Sources
+from ambraconf.config.templates import expression_paths, interpolated
 
 MARK = Mark("f.yaml", 1, 1)
 texts = st.sampled_from(
@@ -213,3 +214,24 @@ def test_a_copy_shares_marks_until_either_side_is_put_into() -> None:
     other.put_all([6], [Mark("h.yaml", 1, 1)])
     assert sequence.marks() == [Mark("f.yaml", 3, 1), Mark("f.yaml", 4, 1)]
     assert other.marks() == [Mark("f.yaml", 3, 1), Mark("h.yaml", 1, 1)]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(keys, documents, min_size=1, max_size=4))
+def test_a_template_copy_is_what_interpolating_it_whole_gives(
+    tmp_path: Path, data: dict[str, Any]
+) -> None:
+    template = load(tmp_path, yaml.safe_dump(data))
+    variables = {"x": Variable("X", MARK), "y": Variable(3, MARK)}
+    copies = []
+    for whole in (False, True):
+        diagnostics = Diagnostics()
+        interpolator = Interpolator(variables, {"E": "env"}, diagnostics)
+        at = ("routes", 0)
+        copy = (
+            interpolator.value(template, template.mark, at)
+            if whole
+            else interpolated(template, expression_paths(template), interpolator, at)
+        )
+        copies.append((located(copy), [str(d) for d in diagnostics.sorted()]))
+    assert copies[0] == copies[1]
