@@ -59,6 +59,8 @@ def variables_in(value: Any) -> tuple[str, ...] | None:
                     reference = _REFERENCE.fullmatch((match.group(1) or "").strip())
                     if reference is not None and reference["scheme"] == "var":
                         names[reference["name"]] = None
+        elif getattr(item, "literal", False):
+            continue
         elif isinstance(item, dict):
             pending.extend(item.values())
         elif isinstance(item, list):
@@ -101,7 +103,10 @@ class Interpolator:
         without ``${...}`` are then the same objects in every account that includes them,
         validated once (``config.validate``). Loaded data is never modified in place.
         ``path`` is where ``value`` sits in the account, to tell secret fields apart.
+        A container the loader found no ``$`` under (``literal``) is not walked at all.
         """
+        if isinstance(value, (LocatedDict, LocatedList)) and value.literal:
+            return value
         if isinstance(value, LocatedDict):
             changed = {}
             for key, item in value.items():
@@ -110,25 +115,16 @@ class Interpolator:
                 new = self.value(item, value.value_mark(key), (*path, key))
                 if new is not item:
                     changed[key] = new
-            if not changed:
-                return value
-            out = LocatedDict(value.mark)
-            for key, item, key_mark, value_mark in value.located_items():
-                out.put(key, changed.get(key, item), key_mark, value_mark)
-            return out
+            return value.replacing(changed) if changed else value
         if isinstance(value, LocatedList):
-            items = [
-                item
-                if isinstance(item, str) and "$" not in item
-                else self.value(item, value.item_mark(index), (*path, index))
-                for index, item in enumerate(value)
-            ]
-            if all(new is old for new, old in zip(items, value, strict=True)):
-                return value
-            out_list = LocatedList(value.mark)
-            for index, item in enumerate(items):
-                out_list.put(item, value.item_mark(index))
-            return out_list
+            changed_items = {}
+            for index, item in enumerate(value):
+                if isinstance(item, str) and "$" not in item:
+                    continue
+                new = self.value(item, value.item_mark(index), (*path, index))
+                if new is not item:
+                    changed_items[index] = new
+            return value.replacing(changed_items) if changed_items else value
         if isinstance(value, str):
             return self.text(value, mark, path)
         return value
@@ -138,10 +134,14 @@ class Interpolator:
         if "$" not in text:
             return text
         whole = _TOKEN.fullmatch(text)
-        if whole and whole.group(0) != "$${":
+        if whole and whole.group(0) != "$${":  # resolved once, not again as a piece of text
             resolved = self._resolve(whole.group(1), mark, path)
-            if resolved is not None and not isinstance(resolved[0], str):
-                return resolved[0]
+            if resolved is None:
+                return text
+            value, env = resolved
+            if not isinstance(value, str):
+                return value
+            return EnvStr(value) if env or isinstance(text, EnvStr) else str(value)
         pieces: list[str] = []
         from_env = isinstance(text, EnvStr)
         position = 0

@@ -67,7 +67,13 @@ def _resolve_plain(loader: Any, value: str, implicit: tuple[bool, bool]) -> str:
 
     It depends on the text alone (the safe loader has no path resolvers), so the answers
     are remembered: a large config repeats the same keys and values thousands of times.
+    The resolver tries only the patterns filed under the text's first character (and
+    those filed under None, for any): a name such as ``Route 00042`` starts none, so it
+    is text without a pattern tried or a place taken in the memo.
     """
+    resolvers = loader.yaml_implicit_resolvers
+    if value and value[0] not in resolvers and None not in resolvers:
+        return _STR
     tag = _PLAIN_TAGS.get(value)
     if tag is None:
         tag = loader.resolve(yaml.ScalarNode, value, implicit)
@@ -229,6 +235,21 @@ def _mark(name: str, yaml_mark: Any, path: tuple[Any, ...] = ()) -> Mark:
     return Mark(name, yaml_mark.line + 1, yaml_mark.column + 1, path)
 
 
+def _too_large(mark: Mark) -> _FileProblem:
+    return _FileProblem(
+        f"document too large: more than {MAX_VALUES:,} values in one file",
+        mark,
+        hint="split the configuration into several files in one directory",
+    )
+
+
+def _literal(value: Any) -> bool:
+    """Whether no text in ``value`` (a value being attached) holds a ``$``."""
+    if isinstance(value, str):
+        return "$" not in value
+    return getattr(value, "literal", True)
+
+
 def _short(tag: str) -> str:
     """A tag as it is written: ``!!int`` rather than ``tag:yaml.org,2002:int``."""
     return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
@@ -237,7 +258,7 @@ def _short(tag: str) -> str:
 class _Frame:
     """A mapping or sequence under construction, and the key waiting for its value."""
 
-    __slots__ = ("container", "is_map", "anchor", "key", "key_mark", "merges", "size")
+    __slots__ = ("container", "is_map", "anchor", "key", "key_mark", "merges", "size", "dollar")
 
     def __init__(self, container: LocatedDict | LocatedList, anchor: str | None) -> None:
         self.container = container
@@ -247,6 +268,7 @@ class _Frame:
         self.key_mark: Mark | None = None
         self.merges: list[tuple[Any, Mark]] = []
         self.size = 1
+        self.dollar = False  # a text below holds a "$" (so the container is not literal)
 
 
 def _build_documents(
@@ -296,9 +318,14 @@ class _Builder:
         ends = (events.MappingEndEvent, events.SequenceEndEvent)
         mapping_start = events.MappingStartEvent
         new = tuple.__new__  # a Mark without its Python-level __new__: a third of the cost
-        while loader.check_event():
-            event = loader.get_event()
+        next_event = loader.get_event
+        # to the stream's end event, not until check_event finds none: one C call per event
+        stream_end = events.StreamEndEvent
+        while True:
+            event = next_event()
             kind = type(event)
+            if kind is stream_end:
+                break
             if kind is scalar_event:
                 frame = stack[-1] if stack else None
                 if frame is None or event.tag is not None or event.anchor is not None:
@@ -331,11 +358,15 @@ class _Builder:
                     continue
                 else:
                     value = text
+                if "$" in text:
+                    frame.dollar = True
                 if frame.is_map:
                     key, key_mark = frame.key, frame.key_mark
                     assert key_mark is not None
                     mark = new(Mark, (name, start.line + 1, start.column + 1, key_mark.path))
-                    self._count(mark)
+                    self.values += 1
+                    if self.values > MAX_VALUES:
+                        raise _too_large(mark)
                     frame.size += 1
                     if key == "<<":
                         frame.merges.append((value, mark))
@@ -352,7 +383,9 @@ class _Builder:
                             (*container.mark.path, len(container)),
                         ),
                     )
-                    self._count(mark)
+                    self.values += 1
+                    if self.values > MAX_VALUES:
+                        raise _too_large(mark)
                     frame.size += 1
                     container.put(value, mark)
             elif kind in starts:
@@ -377,7 +410,31 @@ class _Builder:
                     _Frame(LocatedDict(mark) if kind is mapping_start else LocatedList(mark), None)
                 )
             elif kind in ends:
-                self._end(event)
+                frame = stack[-1]
+                if frame.anchor or frame.merges or len(stack) == 1:
+                    self._end(event)
+                    continue
+                # _end and _attach for a container without anchor or merge keys below
+                # another (most of them), inline
+                stack.pop()
+                container = frame.container
+                container.literal = not frame.dollar
+                self.values += 1
+                if self.values > MAX_VALUES:
+                    raise _too_large(container.mark)
+                parent = stack[-1]
+                parent.size += frame.size
+                if frame.dollar:
+                    parent.dollar = True
+                into: Any = parent.container  # a LocatedDict if parent.is_map, else a list
+                if not parent.is_map:
+                    into.put(container, container.mark)
+                elif parent.key == "<<":
+                    parent.merges.append((container, container.mark))
+                    parent.key, parent.key_mark = None, None
+                else:
+                    into.put(parent.key, container, parent.key_mark, container.mark)
+                    parent.key, parent.key_mark = None, None
             elif kind is alias_event:
                 self._alias(event)
             elif kind is events.DocumentStartEvent:
@@ -399,11 +456,7 @@ class _Builder:
     def _count(self, mark: Mark) -> None:
         self.values += 1
         if self.values > MAX_VALUES:
-            raise _FileProblem(
-                f"document too large: more than {MAX_VALUES:,} values in one file",
-                mark,
-                hint="split the configuration into several files in one directory",
-            )
+            raise _too_large(mark)
 
     def _scalar(self, event: events.ScalarEvent) -> None:
         frame = self.stack[-1] if self.stack else None
@@ -567,6 +620,7 @@ class _Builder:
         container = frame.container
         if isinstance(container, LocatedDict):
             self._apply_merges(frame)
+        container.literal = not frame.dollar
         self._count(container.mark)
         if frame.anchor:
             self.anchors[frame.anchor] = (container, frame.size)
@@ -598,6 +652,8 @@ class _Builder:
             return
         frame = self.stack[-1]
         frame.size += size
+        if not _literal(value):
+            frame.dollar = True
         container = frame.container
         if isinstance(container, LocatedList):
             container.put(value, mark)

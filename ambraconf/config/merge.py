@@ -221,15 +221,10 @@ def _conflict(diagnostics: Diagnostics, mark: Mark, what: str, first: Mark) -> N
 def _concat(first: LocatedList | None, second: LocatedList) -> LocatedList:
     result = LocatedList(first.mark if first is not None else second.mark)
     for source in (first, second):
-        if source is None:
-            continue
-        for index, item in enumerate(source):
-            result.put(item, source.item_mark(index))
+        if source is not None:
+            result.put_all(source, source.marks())
     return result
 
 
 def _copy(mapping: LocatedDict) -> LocatedDict:
-    result = LocatedDict(mapping.mark)
-    for key, value, key_mark, value_mark in mapping.located_items():
-        result.put(key, value, key_mark, value_mark)
-    return result
+    return mapping.replacing({})

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ambraconf.config.interpolate import Interpolator
-from ambraconf.config.positions import LocatedDict, LocatedList, Mark, Path
+from ambraconf.config.positions import LocatedDict, LocatedList, Path
 from ambraconf.kinds.base import META_FIELDS
 
 
@@ -49,27 +49,16 @@ def interpolated(
 
 
 def _replaced(node: Any, rest: Path, interpolator: Interpolator, full: Path) -> Any:
+    """``node`` copied with the text at ``rest`` below it interpolated: only the containers
+    on the way are copied (whole, see ``LocatedDict.replacing``), the rest is shared."""
     part, inner = rest[0], rest[1:]
-    if isinstance(node, LocatedDict):
-        out = LocatedDict(node.mark)
-        for key, value, key_mark, value_mark in node.located_items():
-            if key == part:
-                value = _leaf(value, value_mark, inner, interpolator, full)
-            out.put(key, value, key_mark, value_mark)
-        return out
-    out_list = LocatedList(node.mark)
-    for index, value in enumerate(node):
-        mark = node.item_mark(index)
-        if index == part:
-            value = _leaf(value, mark, inner, interpolator, full)
-        out_list.put(value, mark)
-    return out_list
-
-
-def _leaf(value: Any, mark: Mark, inner: Path, interpolator: Interpolator, full: Path) -> Any:
+    mark = node.item_mark(part) if isinstance(part, int) else node.value_mark(part)
+    value = node[part]
     if inner:
-        return _replaced(value, inner, interpolator, full)
-    return interpolator.text(value, mark, full)
+        value = _replaced(value, inner, interpolator, full)
+    else:
+        value = interpolator.text(value, mark, full)
+    return node.replacing({part: value})
 
 
 @dataclass(frozen=True)

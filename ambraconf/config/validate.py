@@ -406,11 +406,9 @@ def _include_shared(
             current = body.get(key)
             combined = LocatedList(current.mark if isinstance(current, LocatedList) else items.mark)
             if isinstance(current, LocatedList):
-                for i, item in enumerate(current):
-                    combined.put(item, current.item_mark(i))
+                combined.put_all(current, current.marks())
             expanded = included.expanded(name.casefold(), key, items, interpolator, diagnostics)
-            for i, item in enumerate(expanded):
-                combined.put(item, items.item_mark(i))
+            combined.put_all(expanded, items.marks())
             if current is not None and not isinstance(current, LocatedList):
                 continue  # reported as a wrong type for the account's own list
             body.put(key, combined, body.key_mark(key), body.value_mark(key))
