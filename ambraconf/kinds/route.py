@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import Field, PlainValidator, WithJsonSchema, model_validator
@@ -314,31 +315,50 @@ def _decode_route(raw: dict[str, Any], values: dict[str, Any], names: Names) -> 
 def _condition_from_api(condition: Any, names: Names) -> Any:
     if not isinstance(condition, dict):
         return condition
-    result = {k: v for k, v in condition.items() if v is not None}
+    if None in condition.values():
+        result = {k: v for k, v in condition.items() if v is not None}
+    else:
+        result = dict(condition)
     lv = str(result.get("lv", ""))
-    for key, (kind, _) in NAMED_LVS.items():
-        if lv.startswith(f"{key}-"):
-            del result["lv"]
-            result = {key: names.name(kind, lv[len(key) + 1 :]) or lv, **result}
+    if lv.startswith(_NAMED_LV_PREFIXES):
+        key, kind = next(named for prefix, named in _NAMED_LV_OF.items() if lv.startswith(prefix))
+        del result["lv"]
+        result = {key: names.name(kind, lv[len(key) + 1 :]) or lv, **result}
     if result.get("op") == "in":
         result["rv"] = parse_json_text(result.get("rv"))
     return result
 
 
+_NAMED_LV_OF = {f"{key}-": (key, kind) for key, (kind, _) in NAMED_LVS.items()}
+"""The prefix of each named left value (``customfield-``), with its key and kind."""
+_NAMED_LV_PREFIXES = tuple(_NAMED_LV_OF)
+
+
 def _action_from_api(action: dict[str, Any], names: Names) -> dict[str, Any]:
-    kind = next((k for k in action if k in ACTION_TARGETS or k in PLAIN_ACTIONS), None)
-    if kind is None:
-        return action
-    value = action[kind]
-    if kind == "namespace":
-        return {kind: value if value in NAMESPACE_SPECIALS else namespace_name(names, value)}
-    if kind == "first_working_destination":
-        uuids = parse_json_text(value)
-        uuids = uuids if isinstance(uuids, list) else [uuids]
-        return {kind: [names.name("destination", str(u)) or str(u) for u in uuids]}
-    if kind in ACTION_TARGETS:
-        return {kind: names.name(ACTION_TARGETS[kind], str(value)) or str(value)}
-    return {kind: value}
+    """The action's first key that is an action kind, its target by name."""
+    for kind in action:
+        decode = _ACTION_FROM_API.get(kind)
+        if decode is not None:
+            return {kind: decode(kind, action[kind], names)}
+    return action
+
+
+def _namespace_from_api(kind: str, value: Any, names: Names) -> Any:
+    return value if value in NAMESPACE_SPECIALS else namespace_name(names, value)
+
+
+def _destinations_from_api(kind: str, value: Any, names: Names) -> list[str]:
+    uuids = parse_json_text(value)
+    uuids = uuids if isinstance(uuids, list) else [uuids]
+    return [names.name("destination", str(u)) or str(u) for u in uuids]
+
+
+def _target_from_api(kind: str, value: Any, names: Names) -> str:
+    return names.name(ACTION_TARGETS[kind], str(value)) or str(value)
+
+
+def _as_given(kind: str, value: Any, names: Names) -> Any:
+    return value
 
 
 def _encode_route(desired: dict[str, Any], params: dict[str, str], names: Names) -> None:
@@ -398,6 +418,14 @@ ACTION_TARGETS = {
     "webhook": "webhook",
 }
 PLAIN_ACTIONS = ("first_working_destination", "namespace", "share_code", "share_email")
+
+_ACTION_FROM_API: dict[str, Callable[[str, Any, Names], Any]] = {
+    **dict.fromkeys(PLAIN_ACTIONS, _as_given),
+    **dict.fromkeys(ACTION_TARGETS, _target_from_api),
+    "namespace": _namespace_from_api,
+    "first_working_destination": _destinations_from_api,
+}
+"""How a live action's target reads, by the action's kind: targets by name."""
 
 API = ApiMap(
     list_path="/route/list",
