@@ -304,9 +304,10 @@ class ApiMap:
     def with_fields(self, fields: tuple[Field, ...]) -> ApiMap:
         return replace(self, fields=fields)
 
-    @property
+    @cached_property
     def add_only(self) -> frozenset[str]:
-        """Fields the API takes only on add: changing one means delete and add again."""
+        """Fields the API takes only on add: changing one means delete and add again
+        (worked out once: the planner asks for every changed object)."""
         hooked = {f for hook in self.hooks if hook.add_only for f in hook.fields}
         return frozenset(f.name for f in self.fields if f.add_only) | hooked
 
