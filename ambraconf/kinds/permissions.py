@@ -230,22 +230,24 @@ def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, A
 
 def _permissions_by_key(permissions: dict[str, Any], names: Any) -> dict[str, Any]:
     """``permissions_from_api`` for a hash some values of which are lists or mappings: its
-    flags found first, each converted where it is a number or text."""
+    flags found first, and converted one by one, a flag holding a list or a mapping kept
+    as the API gave it."""
     unknown = permissions.keys() - _FLAGS - _NOT_FLAGS
     if unknown:
         _sort_out(unknown)
     result = dict(permissions)
     result.pop("role_id", None)
-    flags = list(permissions.keys() & _FLAGS)
-    values = [result[k] for k in flags]
-    try:
-        result.update(zip(flags, map(API_FLAGS.get, values, values), strict=True))
-    except TypeError:  # a flag holding a list or a mapping: kept as the API gave it
-        for key, value in zip(flags, values, strict=True):
-            if type(value) in (int, bool, str):
-                result[key] = API_FLAGS.get(value, value)
+    for key in permissions.keys() & _FLAGS:
+        result[key] = _flag_of_api(result[key])
     named = permissions.keys() - _FLAGS - _NOT_FLAGS
     return _customfields_by_name(result, named, permissions, names) if named else result
+
+
+def _flag_of_api(value: Any) -> Any:
+    try:
+        return API_FLAGS.get(value, value)
+    except TypeError:  # a list or a mapping
+        return value
 
 
 def _customfields_by_name(

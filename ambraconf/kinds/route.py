@@ -313,6 +313,8 @@ def _decode_route(raw: dict[str, Any], values: dict[str, Any], names: Names) -> 
 
 
 def _condition_from_api(condition: Any, names: Names) -> Any:
+    """A live condition as the config writes it: nulls left out, a named left value
+    (``customfield-<UUID>``: its key, a dash, the uuid) by name, an ``in`` list parsed."""
     if not isinstance(condition, dict):
         return condition
     if None in condition.values():
@@ -320,18 +322,14 @@ def _condition_from_api(condition: Any, names: Names) -> Any:
     else:
         result = dict(condition)
     lv = str(result.get("lv", ""))
-    if lv.startswith(_NAMED_LV_PREFIXES):
-        key, kind = next(named for prefix, named in _NAMED_LV_OF.items() if lv.startswith(prefix))
+    key, dash, uuid = lv.partition("-")
+    named = NAMED_LVS.get(key) if dash else None
+    if named:
         del result["lv"]
-        result = {key: names.name(kind, lv[len(key) + 1 :]) or lv, **result}
+        result = {key: names.name(named[0], uuid) or lv, **result}
     if result.get("op") == "in":
         result["rv"] = parse_json_text(result.get("rv"))
     return result
-
-
-_NAMED_LV_OF = {f"{key}-": (key, kind) for key, (kind, _) in NAMED_LVS.items()}
-"""The prefix of each named left value (``customfield-``), with its key and kind."""
-_NAMED_LV_PREFIXES = tuple(_NAMED_LV_OF)
 
 
 def _action_from_api(action: dict[str, Any], names: Names) -> dict[str, Any]:

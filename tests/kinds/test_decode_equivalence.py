@@ -127,17 +127,13 @@ def test_shaped_converts_the_flags_the_shape_declares(value: Any, shape: Any) ->
 
 
 def plain_permissions(permissions: dict[str, Any], index: RefIndex) -> dict[str, Any]:
-    """Key by key: flags by the API's spellings (where every flag's value can be looked up;
-    otherwise only those that are numbers or text), custom field keys by name, last."""
+    """Key by key: flags by the API's spellings (a list or a mapping as it is), custom field
+    keys by name, last; ``role_id`` left out."""
 
     def is_flag(key: str) -> bool:
         fact = permission_fact(key)
         return not key.startswith(_CUSTOMFIELD_PREFIX) and fact is not None and fact.kind == "flag"
 
-    def hashable(value: Any) -> bool:
-        return not isinstance(value, list | dict)
-
-    every_flag = all(hashable(v) for k, v in permissions.items() if is_flag(k))
     result: dict[str, Any] = {}
     by_name: dict[str, Any] = {}
     for key, value in permissions.items():
@@ -146,7 +142,7 @@ def plain_permissions(permissions: dict[str, Any], index: RefIndex) -> dict[str,
         if _CUSTOMFIELD_BY_UUID.fullmatch(key):
             uuid = key[len(_CUSTOMFIELD_PREFIX) :]
             by_name[index.name("customfield", uuid) or uuid] = value
-        elif is_flag(key) and (every_flag or type(value) in (int, bool, str)):
+        elif is_flag(key) and not isinstance(value, list | dict):
             result[key] = API_FLAGS.get(value, value)
         else:
             result[key] = value
