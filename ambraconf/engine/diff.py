@@ -12,6 +12,7 @@ import difflib
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ambraconf.engine.plan import FieldChange
@@ -34,6 +35,20 @@ class DiffRules:
     """Texts shown as a digest and a short diff (custom code): kilobytes of code twice
     over would bury the plan."""
 
+    @cached_property
+    def special(self) -> frozenset[str]:
+        """The fields compared other than by ``same`` (or not at all): most objects set
+        none of them, and are diffed without asking which rule each field falls under."""
+        return (
+            self.merged_hashes
+            | self.unordered_lists
+            | self.secret_fields
+            | self.partial_items
+            | self.uncompared
+            | frozenset(self.keyed_lists)
+            | self.long_texts
+        )
+
 
 DIFF_LINES = 40
 """The most lines of a long text's diff a plan shows; the digests tell the rest apart."""
@@ -43,6 +58,8 @@ def diff_object(
     desired: dict[str, Any], live: dict[str, Any], rules: DiffRules
 ) -> list[FieldChange]:
     """The changes that would make ``live`` match ``desired`` on the fields desired sets."""
+    if rules.special.isdisjoint(desired):
+        return _plain_changes(desired, live)
     changes: list[FieldChange] = []
     for name, want in desired.items():
         if name in rules.uncompared:
@@ -65,6 +82,17 @@ def diff_object(
             if not same_multiset(want, have):
                 changes.append(FieldChange(name, have, want))
         elif not same(want, have):
+            changes.append(FieldChange(name, have, want))
+    return changes
+
+
+def _plain_changes(desired: dict[str, Any], live: dict[str, Any]) -> list[FieldChange]:
+    """``diff_object`` for fields that all compare by ``same``; equal values (nearly all of
+    them) are told apart without calling it."""
+    changes: list[FieldChange] = []
+    for name, want in desired.items():
+        have = live.get(name)
+        if want != have and not same(want, have):
             changes.append(FieldChange(name, have, want))
     return changes
 

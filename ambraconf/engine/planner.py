@@ -561,7 +561,8 @@ def _object_action(
     changes = diff_object(wanted, live.values, diff_rules(spec))
     reason: str = "managed fields differ"
     cause: Cause = "changed"
-    if obj.renamed_from and fold(live.values.get("name")) != fold(obj.values.get("name")):
+    renamed_from = obj.renamed_from
+    if renamed_from and fold(live.values.get("name")) != fold(obj.values.get("name")):
         reason, cause = f"renamed from {live.values.get('name')!r}", "renamed"
     replaced = sorted({c.path.split(".")[0] for c in changes} & spec.api.add_only)
     if replaced and obj.protect:
@@ -594,7 +595,7 @@ def _object_action(
         cause=cause,
         resets=turned_off,
         key=spec.key_parts(obj.values),
-        renamed_from=obj.renamed_from,
+        renamed_from=renamed_from,
     )
 
 

@@ -191,6 +191,9 @@ class Lock:
         return bool(changed - set(self.managed))
 
 
+_ABSENT: Any = object()
+"""What ``dict.get`` answers for a field a live object lacks (None is a value there)."""
+
 Decode = Callable[[dict[str, Any], dict[str, Any], Names], None]
 Encode = Callable[[dict[str, Any], dict[str, str], Names], None]
 AfterWrite = Callable[
@@ -301,9 +304,10 @@ class ApiMap:
     def with_fields(self, fields: tuple[Field, ...]) -> ApiMap:
         return replace(self, fields=fields)
 
-    @property
+    @cached_property
     def add_only(self) -> frozenset[str]:
-        """Fields the API takes only on add: changing one means delete and add again."""
+        """Fields the API takes only on add: changing one means delete and add again
+        (worked out once: the planner asks for every changed object)."""
         hooked = {f for hook in self.hooks if hook.add_only for f in hook.fields}
         return frozenset(f.name for f in self.fields if f.add_only) | hooked
 
@@ -387,14 +391,17 @@ class ApiMap:
         return tuple(hook.decode for hook in self.hooks if hook.decode)
 
     def decode(self, api_object: dict[str, Any], names: Names) -> dict[str, Any]:
-        """A live API object in the config's shape; read-only and unknown fields dropped."""
+        """A live API object in the config's shape; read-only and unknown fields dropped.
+
+        A field the object lacks is left out, one it holds as null is None: ``_ABSENT``
+        tells the two apart in one lookup (most listed fields are null)."""
         result: dict[str, Any] = {}
         for read_name, name, f, decoder in self._reads:
-            value = api_object.get(read_name)
-            if value is not None:
-                result[name] = decoder(f, value, names)
-            elif read_name in api_object:
+            value = api_object.get(read_name, _ABSENT)
+            if value is None:
                 result[name] = None
+            elif value is not _ABSENT:
+                result[name] = decoder(f, value, names)
         for decode in self._decode_hooks:
             decode(api_object, result, names)
         return result

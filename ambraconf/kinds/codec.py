@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from types import UnionType
 from typing import Annotated, Any, Protocol, Union, get_args, get_origin
 
@@ -114,6 +115,21 @@ def as_flag(value: Any) -> bool:
     return bool(value)
 
 
+API_FLAGS: Mapping[Any, bool] = {0: False, 1: True, "0": False, "1": True}
+"""How the API spells nearly every flag it returns, and what ``as_flag`` makes of each
+(``True`` and ``False`` hash as 1 and 0, so they are found too)."""
+
+
+def _decode_flag(f: Field, value: Any, names: Names) -> bool:
+    """``as_flag``, with the API's own spellings looked up: a live route or group is mostly
+    flags, and a 500-account read decodes some 800,000 of them."""
+    if type(value) is int or type(value) is str:
+        known = API_FLAGS.get(value)
+        if known is not None:
+            return known
+    return as_flag(value)
+
+
 def json_text(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=False, ensure_ascii=False)
 
@@ -125,18 +141,31 @@ def shaped(value: Any, shape: type[BaseModel], flag: Callable[[Any], Any]) -> An
     if not isinstance(value, dict):
         return value
     result = dict(value)
-    for name, info in shape.model_fields.items():
-        key = info.alias or name
+    for key, base, item in _shape_fields(shape):
         if result.get(key) is None:
             continue
-        base = plain_type(info.annotation)
         if base is bool:
             result[key] = flag(result[key])
-        elif isinstance(base, type) and issubclass(base, BaseModel):
+        elif item is None:
             result[key] = shaped(result[key], base, flag)
-        elif base is list and isinstance(result[key], list) and (item := _item_model(info)):
+        elif isinstance(result[key], list):
             result[key] = [shaped(v, item, flag) for v in result[key]]
     return result
+
+
+@cache
+def _shape_fields(shape: type[BaseModel]) -> tuple[tuple[str, Any, Any], ...]:
+    """The keys of ``shape`` that ``shaped`` converts, each with its type (``bool``, or a
+    model to descend into) and, for a list of models, the items' model: worked out once
+    per shape, as every live route's options and schedule are shaped."""
+    fields: list[tuple[str, Any, Any]] = []
+    for name, info in shape.model_fields.items():
+        base = plain_type(info.annotation)
+        if base is bool or (isinstance(base, type) and issubclass(base, BaseModel)):
+            fields.append((info.alias or name, base, None))
+        elif base is list and (item := _item_model(info)):
+            fields.append((info.alias or name, base, item))
+    return tuple(fields)
 
 
 def _item_model(info: Any) -> type[BaseModel] | None:
@@ -181,7 +210,7 @@ def _ref_names(f: Field, uuids: Any, names: Names) -> Any:
 
 DECODERS: Mapping[str, Callable[[Field, Any, Names], Any]] = {
     "text": lambda f, v, n: v if isinstance(v, str) else str(v),
-    "flag": lambda f, v, n: as_flag(v),
+    "flag": _decode_flag,
     "int": lambda f, v, n: int(v) if str(v).strip().lstrip("-").isdigit() else v,
     "json": lambda f, v, n: decode_json(v, f.shape),
     "csv": lambda f, v, n: split_csv(v),

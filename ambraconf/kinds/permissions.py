@@ -25,6 +25,7 @@ from ambraconf.kinds.base import (
     to_flag,
     under,
 )
+from ambraconf.kinds.codec import API_FLAGS
 from ambraconf.kinds.compare import same
 from ambraconf.suggest import did_you_mean
 
@@ -183,8 +184,6 @@ Permissions = Annotated[dict[str, Any], checked_mapping(check_permissions, PERMI
 FieldFlags = Annotated[dict[str, Any], checked_mapping(check_field_flags, FIELD_FLAGS_SCHEMA)]
 
 
-_FLAG_OF_API = {0: False, 1: True, "0": False, "1": True}
-"""The API's spellings of a flag (``True``/``False`` hash as 1/0, so they are found too)."""
 _CUSTOMFIELD_PREFIX = "study_field_customfield_"
 
 _FLAGS: set[str] = set()
@@ -205,24 +204,59 @@ def permissions_from_api(permissions: dict[str, Any], names: Any) -> dict[str, A
     """Live permissions in config shape: flags as booleans, custom field keys by name.
 
     The ``role_id`` key the API adds to every permissions hash is not a permission.
+
+    Nearly every value of a hash is a flag held as 0/1, so every value is converted in one
+    map over the API's spellings and the few keys that are not flags (study fields, custom
+    fields, ``role_id``) are given back their values: about twice as fast as finding the
+    flags first. A hash holding a list or a mapping anywhere is read key by key instead
+    (``_permissions_by_key``), which gives the same result.
     """
+    values = permissions.values()
+    try:
+        result = dict(zip(permissions, map(API_FLAGS.get, values, values), strict=True))
+    except TypeError:
+        return _permissions_by_key(permissions, names)
+    others = permissions.keys() - _FLAGS
+    unknown = others - _NOT_FLAGS
+    if unknown:
+        _sort_out(unknown)
+        others -= _FLAGS
+    for key in others:
+        result[key] = permissions[key]
+    result.pop("role_id", None)
+    named = others - _NOT_FLAGS
+    return _customfields_by_name(result, named, permissions, names) if named else result
+
+
+def _permissions_by_key(permissions: dict[str, Any], names: Any) -> dict[str, Any]:
+    """``permissions_from_api`` for a hash some values of which are lists or mappings: its
+    flags found first, and converted one by one, a flag holding a list or a mapping kept
+    as the API gave it."""
     unknown = permissions.keys() - _FLAGS - _NOT_FLAGS
     if unknown:
         _sort_out(unknown)
-        unknown = {k for k in unknown if k.startswith(_CUSTOMFIELD_PREFIX)}
     result = dict(permissions)
     result.pop("role_id", None)
-    flags = list(permissions.keys() & _FLAGS)
-    values = [result[k] for k in flags]
+    for key in permissions.keys() & _FLAGS:
+        result[key] = _flag_of_api(result[key])
+    named = permissions.keys() - _FLAGS - _NOT_FLAGS
+    return _customfields_by_name(result, named, permissions, names) if named else result
+
+
+def _flag_of_api(value: Any) -> Any:
     try:
-        result.update(zip(flags, map(_FLAG_OF_API.get, values, values), strict=True))
-    except TypeError:  # a flag holding a list or a mapping: kept as the API gave it
-        for key, value in zip(flags, values, strict=True):
-            if type(value) in (int, bool, str):
-                result[key] = _FLAG_OF_API.get(value, value)
-    named = [k for k in permissions if k in unknown] if unknown else []
+        return API_FLAGS.get(value, value)
+    except TypeError:  # a list or a mapping
+        return value
+
+
+def _customfields_by_name(
+    result: dict[str, Any], named: set[str], permissions: dict[str, Any], names: Any
+) -> dict[str, Any]:
+    """``result`` with its custom field keys (among ``named``, in the hash's order) moved
+    under ``study_field_customfields`` by the fields' names."""
     by_name: dict[str, Any] = {}
-    for key in named:
+    for key in [k for k in permissions if k in named] if len(named) > 1 else named:
         if _CUSTOMFIELD_BY_UUID.fullmatch(key):
             uuid = key[len(_CUSTOMFIELD_PREFIX) :]
             by_name[names.name("customfield", uuid) or uuid] = result.pop(key)

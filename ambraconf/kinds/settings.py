@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Annotated, Any
 
 from pydantic_core import PydanticCustomError
@@ -26,9 +27,14 @@ from ambraconf.kinds.base import (
     problem_error,
     to_flag,
 )
-from ambraconf.kinds.codec import Names, json_text, parse_json_text
+from ambraconf.kinds.codec import API_FLAGS, Names, json_text, parse_json_text
 from ambraconf.kinds.compare import is_empty, same
-from ambraconf.kinds.setting_names import setting_from_api, setting_to_api, shape_problem
+from ambraconf.kinds.setting_names import (
+    BY_SETTING,
+    setting_from_api,
+    setting_to_api,
+    shape_problem,
+)
 from ambraconf.suggest import did_you_mean
 
 _TYPE_NAMES = {"flag": "true or false", "number": "a whole number", "text": "text"}
@@ -173,16 +179,60 @@ def namespace_overridable(fact: SettingFact) -> bool:
 
 def settings_from_api(settings: dict[str, Any], names: Names) -> dict[str, Any]:
     """Live settings (the API returns every value as text) typed per the settings table,
-    the objects some hold by uuid by name (``setting_names``)."""
+    the objects some hold by uuid by name (``setting_names``).
+
+    An account lists all of its few hundred settings, nearly all of them text naming no
+    objects: those are read by their name's entry in ``_PLAIN_READERS``, which gives what
+    ``_setting_from_api`` would, without asking the names tables per setting."""
     result: dict[str, Any] = {}
     for name, value in settings.items():
-        fact = ACCOUNT_SETTINGS.get(name)
-        value = setting_from_api(name, value, names)
-        try:
-            result[name] = setting_value(fact, value) if fact and value is not None else value
-        except ValueError:
-            result[name] = value
+        read = _PLAIN_READERS.get(name) if type(value) is str else None
+        result[name] = read(value) if read is not None else _setting_from_api(name, value, names)
     return result
+
+
+def _setting_from_api(name: str, value: Any, names: Names) -> Any:
+    """One live setting typed per the table, its objects by name; as the API gave it where
+    it is not of the setting's type, or the setting is not in the table."""
+    fact = ACCOUNT_SETTINGS.get(name)
+    value = setting_from_api(name, value, names)
+    try:
+        return setting_value(fact, value) if fact and value is not None else value
+    except ValueError:
+        return value
+
+
+def _typed_or_given(fact: SettingFact, value: str) -> Any:
+    try:
+        return setting_value(fact, value)
+    except ValueError:
+        return value
+
+
+def _flag_or_given(fact: SettingFact, value: str) -> Any:
+    known = API_FLAGS.get(value)
+    return known if known is not None else _typed_or_given(fact, value)
+
+
+def _as_given(value: str) -> str:
+    return value
+
+
+_TEXT_READERS: Mapping[str, Callable[[SettingFact], Callable[[str], Any]]] = {
+    "flag": lambda fact: partial(_flag_or_given, fact),
+    "number": lambda fact: partial(_typed_or_given, fact),
+    "text": lambda fact: _as_given,
+}
+"""How a setting of each type that names no objects reads from the API's text: a text
+setting is its text (``setting_value`` returns a string as it is when there are no names in
+it to check), a flag is mostly 0 or 1."""
+
+_PLAIN_READERS: Mapping[str, Callable[[str], Any]] = {
+    name: _TEXT_READERS[fact.type](fact)
+    for name, fact in ACCOUNT_SETTINGS.items()
+    if name not in BY_SETTING
+}
+"""The reader of each setting that names no objects, for its value as text."""
 
 
 def settings_to_api(settings: dict[str, Any], names: Names) -> dict[str, str]:
