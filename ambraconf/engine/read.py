@@ -374,10 +374,13 @@ def build_account(
         **{k: [raw] for k, spec in catalogue.specs.items() if spec.api.scope_param is None},
         **owned,
     }
+    uuids = {
+        kind: [catalogue.api(kind).uuid_of(i) if isinstance(i, dict) else None for i in items]
+        for kind, items in lists.items()
+    }
     for kind, items in lists.items():
         api = catalogue.api(kind)
-        for item in items:
-            uuid = api.uuid_of(item) if isinstance(item, dict) else None
+        for item, uuid in zip(items, uuids[kind], strict=True):
             if item.get(api.name_field) is None or uuid is None:
                 continue
             namespace = item.get("namespace_id") if api.owns_namespace else None
@@ -391,14 +394,13 @@ def build_account(
             continue
         api = catalogue.specs[kind].api
         live.objects[kind] = [
-            LiveObject(kind, _listed_uuid(api, item), item, api.decode(item, names))
-            for item in items
+            LiveObject(kind, _listed_uuid(api, item, uuid), item, api.decode(item, names))
+            for item, uuid in zip(items, uuids[kind], strict=True)
         ]
     return live
 
 
-def _listed_uuid(api: ApiMap, item: Any) -> str:
-    uuid = api.uuid_of(item) if isinstance(item, dict) else None
+def _listed_uuid(api: ApiMap, item: Any, uuid: str | None) -> str:
     return _uuid_of(api.list_path, " and ".join(api.key_params) or api.uuid_field, uuid, item)
 
 
