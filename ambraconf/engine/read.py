@@ -124,10 +124,14 @@ def plan_read(desired: DesiredAccount, catalogue: Catalogue) -> AccountRead:
     kinds = kinds_in_play(desired, catalogue.specs)
     targets = list(kinds)
     for kind in kinds:
-        for ref in catalogue.specs[kind].references:
-            if ref.target not in targets and any(
-                True for o in desired.of(kind) for _ in ref.names_in(o.values)
-            ):
+        spec = catalogue.specs[kind]
+        naming = {
+            id(ref)
+            for o in desired.of(kind)
+            for ref, _, _ in desired.found_names.of(spec, o.values)
+        }
+        for ref in spec.references:
+            if ref.target not in targets and id(ref) in naming:
                 targets.append(ref.target)
         for extra in catalogue.specs[kind].api.companions:
             if any(extra.field in o.values for o in desired.of(kind)):
