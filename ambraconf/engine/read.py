@@ -125,11 +125,13 @@ def plan_read(desired: DesiredAccount, catalogue: Catalogue) -> AccountRead:
     targets = list(kinds)
     for kind in kinds:
         spec = catalogue.specs[kind]
-        naming = {
-            id(ref)
-            for o in desired.of(kind)
-            for ref, _, _ in desired.found_names.of(spec, o.values)
-        }
+        # looked for until each is found, only those naming kinds not read anyway
+        unread = {id(ref) for ref in spec.references if ref.target not in targets}
+        naming: set[int] = set()
+        for obj in desired.of(kind) if unread else ():
+            naming.update(id(ref) for ref, _, _ in desired.found_names.of(spec, obj.values))
+            if unread <= naming:
+                break
         for ref in spec.references:
             if ref.target not in targets and id(ref) in naming:
                 targets.append(ref.target)

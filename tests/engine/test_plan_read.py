@@ -1,0 +1,46 @@
+"""What a plan reads: the kinds the config names, found from the names validation found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ambraconf.config.validate import validate_path
+from ambraconf.engine.read import plan_read
+from ambraconf.engine.workflow import catalogue
+from ambraconf.kinds.refwalk import FoundNames
+
+CONFIG = """\
+accounts:
+  - name: A
+    groups:
+      - name: Radiology
+      - name: ED
+        site: Main campus
+  - name: B
+    groups:
+      - name: Cardiology
+"""
+
+
+def test_a_kind_only_named_is_read_where_an_object_names_it(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(CONFIG)
+    config = validate_path(tmp_path / "a.yaml").config
+    assert config is not None
+    a, b = config.accounts
+    assert "site" in plan_read(a, catalogue()).kinds
+    assert "site" not in plan_read(b, catalogue()).kinds
+
+
+def test_the_names_checked_are_the_names_planned_and_found_without_checks(
+    tmp_path: Path,
+) -> None:
+    """Validation leaves one walk for every account; an account made without the checks
+    (a fresh ``FoundNames``) finds the same names on its own."""
+    (tmp_path / "a.yaml").write_text(CONFIG)
+    config = validate_path(tmp_path / "a.yaml").config
+    assert config is not None
+    a, b = config.accounts
+    assert a.found_names is b.found_names
+    checked = plan_read(a, catalogue()).kinds
+    a.found_names = FoundNames()
+    assert plan_read(a, catalogue()).kinds == checked
