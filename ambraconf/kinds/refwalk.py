@@ -185,16 +185,17 @@ class FoundNames:
     lists (the desired account carries this, ``DesiredAccount.found_names``). Accounts
     that include one shared block hold the very same values objects (``config.validate``
     shares them), so one of these serves every account of a config and walks those once.
-    Values are not changed after validation, so what was found stays true.
+    Values are not changed after validation, so what was found stays true; what was found
+    for one spec's references is not handed to a caller asking with another's.
     """
 
     def __init__(self) -> None:
-        self._found: dict[int, tuple[Any, Found]] = {}
+        self._found: dict[int, tuple[Any, tuple[Reference, ...], Found]] = {}
 
     def of(self, spec: KindSpec, values: dict[str, Any]) -> Found:
         known = self._found.get(id(values))
-        if known is not None and known[0] is values:
-            return known[1]
+        if known is not None and known[0] is values and known[1] is spec.references:
+            return known[2]
         found = walker(spec).found(values)
-        self._found[id(values)] = (values, found)
+        self._found[id(values)] = (values, spec.references, found)
         return found
