@@ -18,6 +18,7 @@ from ambraconf.config.positions import LocatedDict, LocatedList, Mark, locate
 from ambraconf.kinds import ACCOUNT, BY_NAME, KEYS, KINDS, KindSpec, Reference
 from ambraconf.kinds.account import is_ignored
 from ambraconf.kinds.codec import split_csv
+from ambraconf.kinds.refwalk import FoundNames
 from ambraconf.kinds.spec import SET, fold, walk
 from ambraconf.suggest import did_you_mean
 
@@ -54,7 +55,10 @@ def check_accounts(
     its objects are missing and every reference to them would be reported as dangling.
     """
     scoped = Scoped()
-    names = ReferenceNames()
+    found = FoundNames()
+    for account in accounts:  # one for all: accounts that share values share their walk
+        account.found_names = found
+    names = ReferenceNames(found)
     for account in accounts:
         check_duplicates(account, scoped)
         check_renames(account, diagnostics)
@@ -135,13 +139,15 @@ written there, and the part of the target's natural key it gives."""
 
 
 class ReferenceNames:
-    """The names each object's values give its references, found once per values.
+    """The names each object's values give its references (``FoundNames``), with the
+    targets' keys, worked out once per values.
 
     Accounts that include one shared block hold the same values (``config.validate``
-    shares them), so the walk over them is done once, not once per account.
+    shares them), so this is done once for them, not once per account.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, found: FoundNames) -> None:
+        self.found = found
         self._found: dict[int, tuple[dict[str, Any], Found]] = {}
 
     def of(self, spec: KindSpec, values: dict[str, Any]) -> Found:
@@ -149,12 +155,11 @@ class ReferenceNames:
         if known is not None and known[0] is values:
             return known[1]
         found: Found = []
-        for reference in spec.references:
-            target = BY_NAME[reference.target]
-            for path, name in reference.names_in(values):
-                if isinstance(name, str):
-                    key = _target_key(target, reference, values, name)
-                    found.append((reference, target, path, name, key))
+        for reference, path, name in self.found.of(spec, values):
+            if isinstance(name, str):
+                target = BY_NAME[reference.target]
+                key = _target_key(target, reference, values, name)
+                found.append((reference, target, path, name, key))
         self._found[id(values)] = (values, found)
         return found
 
@@ -171,7 +176,7 @@ def check_references(
     Positions are looked up only for what is reported or returned: most references
     resolve, and finding the line of each was a large share of validating a big config.
     """
-    names = names or ReferenceNames()
+    names = names or ReferenceNames(account.found_names)
     index = _Index(account)
     edges: list[Edge] = []
     holders = [(spec, obj) for spec in (ACCOUNT, *KINDS) for obj in account.of(spec.name)]

@@ -19,6 +19,7 @@ from ambraconf.config.sources import Sources
 from ambraconf.kinds import ACCOUNT, KINDS, KindSpec
 from ambraconf.kinds.account import is_ignored
 from ambraconf.kinds.base import META_FIELDS
+from ambraconf.kinds.refwalk import FoundNames
 
 if TYPE_CHECKING:  # policies read desired objects: imported for the type only
     from ambraconf.config.policies import Policy
@@ -112,6 +113,10 @@ class DesiredAccount:
     invalid_names: dict[str, list[str]] = field(default_factory=dict)
     """Names of objects that failed validation (only in an invalid config): references to
     them are not reported a second time as dangling."""
+    found_names: FoundNames = field(default_factory=FoundNames, repr=False, compare=False)
+    """What its objects' references name, found once (``kinds.refwalk``): validation's
+    checks fill it, one for every account of the config, and the plan reads it. An
+    account made without checks finds the names when first asked."""
 
     def of(self, kind: str) -> list[DesiredObject]:
         """The objects of ``kind`` ("role"), in file order; ``account``: the account itself."""

@@ -19,6 +19,7 @@ from ambraconf.engine.exact import laid_under, resets
 from ambraconf.engine.graph import CycleError, levels
 from ambraconf.engine.live import LiveAccount, LiveObject
 from ambraconf.engine.plan import Action, Cause, FieldChange, Op, fingerprint
+from ambraconf.kinds.refwalk import Found, FoundNames, walker
 from ambraconf.kinds.spec import KEYS, KindSpec, Reference, fold
 
 
@@ -161,7 +162,7 @@ def plan_account(
         if found is not None:
             raws[action.address] = found.raw
             live_values[action.address] = found.values
-    _check_references(desired, live, specs, missing, names, dangling_ok=dangling_ok)
+    _check_references(desired, live, specs, missing, dangling_ok=dangling_ok)
     _note_dropped_keys(actions, live_values, applied_keys or {})
     _repoint(actions, specs)
     _note_locks(actions, raws, specs)
@@ -194,14 +195,11 @@ def _set_aside(spec: KindSpec, live: LiveAccount, retiring: Mapping[str, str]) -
 Named = list[tuple[str, tuple[str, tuple[str, ...]]]]
 """(top-level field, (target kind, natural key)) of each object a values object names."""
 
-Found = list[tuple[Reference, tuple[Any, ...], Any]]
-"""(reference, concrete path, name) of every name a values object holds."""
-
 
 class NamedBy:
-    """What each desired object's values name, found once per values: the names with
-    their paths (``found``: the reference checks read them) and the objects they stand for
-    (``of``: matching, pruning and ordering read those).
+    """The objects each desired object's values name (matching, pruning and ordering
+    read those), worked out once per values from the names validation found
+    (``DesiredAccount.found_names``), not by walking the references again.
 
     Accounts that include one shared block hold the very same values objects
     (``config.validate`` shares them): planning 500 such accounts walked every reference
@@ -211,22 +209,15 @@ class NamedBy:
 
     def __init__(self, specs: Mapping[str, KindSpec]) -> None:
         self.specs = specs
-        self._found: dict[int, tuple[dict[str, Any], Found, Named]] = {}
+        self._named: dict[int, tuple[dict[str, Any], Named]] = {}
 
-    def found(self, spec: KindSpec, values: dict[str, Any]) -> Found:
-        return self._known(spec, values)[1]
-
-    def of(self, spec: KindSpec, values: dict[str, Any]) -> Named:
-        return self._known(spec, values)[2]
-
-    def _known(self, spec: KindSpec, values: dict[str, Any]) -> tuple[dict[str, Any], Found, Named]:
-        known = self._found.get(id(values))
+    def of(self, spec: KindSpec, values: dict[str, Any], found: FoundNames) -> Named:
+        known = self._named.get(id(values))
         if known is not None and known[0] is values:
-            return known
-        found = _names_found(spec, values)
-        known = (values, found, _named_by_field(self.specs, spec, values, found))
-        self._found[id(values)] = known
-        return known
+            return known[1]
+        named = _named_by_field(self.specs, spec, values, found.of(spec, values))
+        self._named[id(values)] = (values, named)
+        return named
 
 
 def _named_in(
@@ -238,7 +229,7 @@ def _named_in(
         target
         for kind in specs
         for obj in desired.of(kind)
-        for _, target in names.of(specs[kind], obj.values)
+        for _, target in names.of(specs[kind], obj.values, desired.found_names)
     }
 
 
@@ -375,7 +366,6 @@ def _check_references(
     live: LiveAccount,
     specs: Mapping[str, KindSpec],
     missing: list[str],
-    names: NamedBy,
     *,
     dangling_ok: bool = False,
 ) -> None:
@@ -396,7 +386,7 @@ def _check_references(
             id(r) for r in specs[kind].references if _may_be_live_only(r.target, desired, specs)
         }
         for obj in desired.of(kind) if refs else ():
-            for ref, path, name in names.found(specs[kind], obj.values):
+            for ref, path, name in desired.found_names.of(specs[kind], obj.values):
                 if id(ref) not in refs or not isinstance(name, str):
                     continue
                 if live.names.has(ref.target, name):
@@ -717,17 +707,6 @@ def _reaches(start: str, goal: str, deps: Mapping[str, list[tuple[str, Action]]]
     return False
 
 
-def _names_found(spec: KindSpec, values: dict[str, Any]) -> Found:
-    """Every (reference, concrete path, name) in ``values``, in the spec's order."""
-    found: Found = []
-    for ref in spec.references:
-        head = ref.head
-        if head is not None and values.get(head) is None:
-            continue
-        found.extend((ref, path, name) for path, name in ref.names_in(values))
-    return found
-
-
 def _named_by_field(
     specs: Mapping[str, KindSpec],
     spec: KindSpec,
@@ -737,7 +716,7 @@ def _named_by_field(
     """(top-level field, (target kind, natural key)) of every managed object named;
     ``found``: the names in ``values``, where they are known already."""
     named = []
-    for ref, _, name in _names_found(spec, values) if found is None else found:
+    for ref, _, name in walker(spec).found(values) if found is None else found:
         if ref.target not in specs or not isinstance(name, str):
             continue
         target = specs[ref.target]

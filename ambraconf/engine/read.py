@@ -124,10 +124,16 @@ def plan_read(desired: DesiredAccount, catalogue: Catalogue) -> AccountRead:
     kinds = kinds_in_play(desired, catalogue.specs)
     targets = list(kinds)
     for kind in kinds:
-        for ref in catalogue.specs[kind].references:
-            if ref.target not in targets and any(
-                True for o in desired.of(kind) for _ in ref.names_in(o.values)
-            ):
+        spec = catalogue.specs[kind]
+        # looked for until each is found, only those naming kinds not read anyway
+        unread = {id(ref) for ref in spec.references if ref.target not in targets}
+        naming: set[int] = set()
+        for obj in desired.of(kind) if unread else ():
+            naming.update(id(ref) for ref, _, _ in desired.found_names.of(spec, obj.values))
+            if unread <= naming:
+                break
+        for ref in spec.references:
+            if ref.target not in targets and id(ref) in naming:
                 targets.append(ref.target)
         for extra in catalogue.specs[kind].api.companions:
             if any(extra.field in o.values for o in desired.of(kind)):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -74,26 +74,23 @@ class Reference:
     many: bool = False
     deferrable: bool = False
 
-    @cached_property
-    def head(self) -> str | None:
-        """The top-level field the path starts at (None where it fans out first): an
-        object without it names nothing here, which is what most references of most
-        objects find, so callers test it before walking."""
-        first = self.path[0] if self.path else ANY
-        return first if isinstance(first, str) and first not in (ANY, KEYS) else None
-
     def names_in(self, values: Any) -> list[tuple[tuple[Any, ...], Any]]:
-        """Every (concrete path, name) this reference finds in an object's values."""
+        """Every (concrete path, name) this reference finds in an object's values (a
+        spec's references all at once: ``kinds.refwalk``)."""
         places = walk(values, self.path)
         if self.pattern is None:
             return places
-        names: list[tuple[tuple[Any, ...], Any]] = []
-        for path, value in places:
-            if isinstance(value, str) and self.many:
-                names.extend((path, found.group(1)) for found in re.finditer(self.pattern, value))
-            elif isinstance(value, str) and (match := re.fullmatch(self.pattern, value)):
-                names.append((path, match.group(1)))
-        return names
+        return [named for path, value in places for named in self.named_at(path, value)]
+
+    def named_at(self, path: tuple[Any, ...], value: Any) -> list[tuple[tuple[Any, ...], Any]]:
+        """The (path, name) a patterned reference finds in the value its path reaches:
+        none where it is not a text the pattern matches, each match with ``many``."""
+        if not isinstance(value, str) or self.pattern is None:
+            return []
+        if self.many:
+            return [(path, found.group(1)) for found in re.finditer(self.pattern, value)]
+        match = re.fullmatch(self.pattern, value)
+        return [(path, match.group(1))] if match else []
 
     def with_name(self, value: str, name: str, old: str = "") -> str:
         """``value`` naming ``name`` instead of ``old`` (the text around a patterned name is
@@ -368,9 +365,9 @@ def walk(
 ) -> list[tuple[tuple[Any, ...], Any]]:
     """Every (concrete path, value) that ``path`` matches in ``value`` (plain dicts/lists).
 
-    A list rather than a generator: every reference of every object is walked when a
-    config is checked and planned, most finding nothing after one step, and nested
-    generators cost several times what the step itself does.
+    A list rather than a generator: walks are many (a kind's references, compiled into one
+    walk, follow the same steps: ``kinds.refwalk``), most finding nothing after one step,
+    and nested generators cost several times what the step itself does.
     """
     head = path[0] if path else ANY
     unset = not isinstance(value, dict) or value.get(head) is None
