@@ -200,6 +200,17 @@ class ActionRunner:
         self.runs = itertools.count(1)
         self.action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 
+    def apply_config(self, env: dict[str, str]) -> None:
+        """Apply the workspace's config outside the action (the live state a drift run
+        starts from)."""
+        subprocess.run(
+            ["ambraconf", "apply", "config", "--auto-approve", "--rate", "200"],
+            cwd=self.workspace,
+            env={**os.environ, **env},
+            capture_output=True,
+            check=True,
+        )
+
     def __call__(
         self,
         inputs: dict[str, str],

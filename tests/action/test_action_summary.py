@@ -6,9 +6,7 @@ or saved nothing."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -153,13 +151,7 @@ def test_a_shard_in_args_is_the_shard_input_and_an_empty_shard_has_nothing_to_do
 def test_a_drift_matrix_summary_counts_what_drifted(
     run_action: ActionRunner, ambra_env: dict[str, str], sandbox: SandboxHandle
 ) -> None:
-    subprocess.run(
-        ["ambraconf", "apply", "config", "--auto-approve", "--rate", "200"],
-        cwd=run_action.workspace,
-        env={**os.environ, **ambra_env},
-        capture_output=True,
-        check=True,
-    )
+    run_action.apply_config(ambra_env)
     roles = sandbox.ok("/role/list", account_id=sandbox.account_id)["roles"]
     [radiologist] = [r for r in roles if r["name"] == "Radiologist"]
     sandbox.ok("/role/set", uuid=radiologist["uuid"], description="Changed by hand")
