@@ -25,28 +25,48 @@ if TYPE_CHECKING:  # policies read desired objects: imported for the type only
     from ambraconf.config.policies import Policy
 
 
+_NOT_VALUES: set[str] = set(META_FIELDS)
+"""What a model's dump leaves out of the values (the meta fields, kept apart)."""
+
+
+def meta_of(model: BaseModel) -> dict[str, Any]:
+    """The meta fields ``model`` holds a value for (what ``DesiredObject`` keeps of it)."""
+    return {f: v for f in META_FIELDS if (v := getattr(model, f, None)) is not None}
+
+
 @dataclass
 class DesiredObject:
     """One object of one kind in one account, as the config describes it.
 
     ``values`` are the fields the config sets (YAML names, plain data, defaults not filled
-    in; ``uuid``/``protect``/``renamed_from`` are attributes instead). ``model`` is the
-    validated pydantic instance; ``source`` is the interpolated YAML with every position.
+    in; ``uuid``/``protect``/``renamed_from``/``exact`` are attributes instead, from
+    ``meta``); ``source`` is the interpolated YAML with every position. The validated
+    pydantic instance is not kept: nothing reads it past validation, and 10,000 of them
+    were a quarter of a loaded config's memory.
     """
 
     spec: KindSpec
-    model: BaseModel
     values: dict[str, Any]
     mark: Mark
     source: LocatedDict
     account: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    """The meta fields (``META_FIELDS``) the model holds a value for."""
 
     @classmethod
     def from_model(
-        cls, spec: KindSpec, model: BaseModel, source: LocatedDict, account: str
+        cls,
+        spec: KindSpec,
+        model: BaseModel,
+        source: LocatedDict,
+        account: str,
+        values: dict[str, Any] | None = None,
     ) -> DesiredObject:
-        values = model.model_dump(by_alias=True, exclude_unset=True, exclude=set(META_FIELDS))
-        return cls(spec, model, values, source.mark, source, account)
+        """The object ``model`` validated from ``source``; ``values``: its dump, where a
+        shared block's template gave it already."""
+        if values is None:
+            values = model.model_dump(by_alias=True, exclude_unset=True, exclude=_NOT_VALUES)
+        return cls(spec, values, source.mark, source, account, meta_of(model))
 
     @property
     def kind(self) -> str:
@@ -69,20 +89,20 @@ class DesiredObject:
 
     @property
     def uuid(self) -> str | None:
-        return getattr(self.model, "uuid", None)
+        return self.meta.get("uuid")
 
     @property
     def protect(self) -> bool:
-        return bool(getattr(self.model, "protect", False))
+        return bool(self.meta.get("protect", False))
 
     @property
     def renamed_from(self) -> str | None:
-        return getattr(self.model, "renamed_from", None)
+        return self.meta.get("renamed_from")
 
     @property
     def exact(self) -> bool | None:
         """``exact:`` as written on the object (None: the account's default applies)."""
-        return getattr(self.model, "exact", None)
+        return self.meta.get("exact")
 
     def where(self, *path: Any, key: bool = False) -> Mark:
         """The position of a field (or of the object when ``path`` is empty)."""
@@ -140,7 +160,7 @@ class DesiredAccount:
                 self.source.key_mark("settings"),
                 self.source.value_mark("settings"),
             )
-        return DesiredObject(ACCOUNT, self.head, values, self.mark, source, self.name)
+        return DesiredObject(ACCOUNT, values, self.mark, source, self.name, meta_of(self.head))
 
     def all_objects(self) -> Iterator[DesiredObject]:
         """Every object, kinds in registry order (the usual creation order)."""

@@ -324,21 +324,23 @@ class _Included:
         """The desired object of ``read``, its model reused if a block gave the same before."""
         origin, template, paths = self.shared.get(id(read), (None, None, ()))
         if origin is not read or template is None:
-            return _object(spec, read, account, diagnostics)
+            made = _object(spec, read, account, diagnostics)
+            return None if made is None else made[1]
         found = self.models.get(id(read))
         if found is None:
             first = self.templates.get(id(template))
             found = first.copy_for(read) if first is not None else None
         if found is None:
-            obj = _object(spec, read, account, diagnostics)
-            if obj is None:
+            made = _object(spec, read, account, diagnostics)
+            if made is None:
                 return None
-            found = (obj.model, obj.values)
+            model, obj = made
+            found = (model, obj.values)
             if paths and id(template) not in self.templates:
-                self.templates[id(template)] = Validated.of(obj.model, obj.values, paths)
+                self.templates[id(template)] = Validated.of(model, obj.values, paths)
         self.models[id(read)] = found
         model, values = found
-        return DesiredObject(spec, model, values, read.mark, read, account)
+        return DesiredObject.from_model(spec, model, read, account, values)
 
 
 def _expressions(item: Any) -> _Expressions | None:
@@ -348,9 +350,10 @@ def _expressions(item: Any) -> _Expressions | None:
 
 def _object(
     spec: KindSpec, read: LocatedDict, account: str, diagnostics: Diagnostics
-) -> DesiredObject | None:
+) -> tuple[BaseModel, DesiredObject] | None:
+    """The model of ``read`` (a template needs it) and its desired object."""
     model = _validated(spec.model, read, diagnostics)
-    return None if model is None else DesiredObject.from_model(spec, model, read, account)
+    return None if model is None else (model, DesiredObject.from_model(spec, model, read, account))
 
 
 def _count_values(value: Any) -> int:
