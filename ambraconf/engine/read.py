@@ -195,6 +195,9 @@ def _gathered(
 def _read_each(
     client: AmbraClient, reads: Sequence[AccountRead], catalogue: Catalogue, with_records: bool
 ) -> Generator[LiveRead, None, None]:
+    """Each account of ``reads`` as soon as it can be planned: those to create at once
+    (nothing of them to read), the others once their lists and record are in, except
+    those with objects wanting a companion read, which wait for that second round."""
     visible = client.list_all("/account/list", "accounts")
     found = [(read, find_account(visible, read)) for read in reads]
     yield from (LiveRead(read, None) for read, raw in found if raw is None)
