@@ -211,7 +211,7 @@ class _Index:
     def get(self, spec: KindSpec, key: dict[str, str]) -> DesiredObject | None:
         objects = self.by_key.get(spec.name, {})
         if all(field in key for field in spec.identity):
-            return objects.get(tuple(fold(key[f]) for f in spec.identity))
+            return objects.get(spec.identity_of(key))
         matches = [
             obj
             for identity, obj in objects.items()
