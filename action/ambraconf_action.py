@@ -559,9 +559,6 @@ def plan_or_error(inputs: Inputs, out: Path, title: str) -> Planned | Outcome:
     stop with."""
     argv = [inputs.path, *inputs.account_args, "--out", str(out), *inputs.args]
     params = parse_args(plan_command, argv)
-    nothing = empty_shard(inputs, params)
-    if nothing:
-        return nothing
 
     def make() -> Plan:
         with connection_of(params) as to_ambra:
@@ -631,9 +628,6 @@ def do_plan(inputs: Inputs) -> Outcome:
 def do_drift(inputs: Inputs) -> Outcome:
     argv = [inputs.path, *inputs.account_args, *inputs.args]
     params = parse_args(drift_command, argv)
-    nothing = empty_shard(inputs, params)
-    if nothing:
-        return nothing
 
     def compare() -> DriftReport:
         with connection_of(params) as to_ambra:
@@ -908,6 +902,10 @@ def do_run(inputs: Inputs) -> Outcome:
     if inputs.command == "validate" or not valid:
         assert outcome is not None
         return outcome
+    argv = [inputs.path, *inputs.account_args, *inputs.args]
+    nothing = empty_shard(inputs, parse_args(ARGS_READ_BY[inputs.command], argv))
+    if nothing:  # as on the command line: before any connection, so before credentials
+        return nothing
     missing = check_credentials(inputs)
     if missing:
         return missing

@@ -137,6 +137,10 @@ def test_a_shard_in_args_is_the_shard_input_and_an_empty_shard_has_nothing_to_do
     assert nothing["accounts"] == [] and nothing["split"] == ["1/2"]
     assert nothing["status"] == "no_changes" and set(nothing["counts"].values()) == {0}
 
+    unconnected = run_action({**plan, "shard": "2/2"}, env={})
+    assert not unconnected.failed, unconnected.log  # it connects to nothing: no secrets needed
+    assert "nothing to do" in unconnected.summary
+
     results = download([by_input.outputs, empty.outputs], run_action.tmp / "results")
     gathered = run_action({"command": "summary", "path": "config", "shards": results})
 
