@@ -344,8 +344,8 @@ class AmbraClient:
                                 next_page[index] = number + 1
                             else:
                                 del next_page[index]
-                                items, lists[index] = lists[index], []
-                                yield Arrival(index, items=items)
+                                whole, lists[index] = lists[index], []
+                                yield Arrival(index, items=whole)
                         answered += 1
             singles = []
 

@@ -205,15 +205,18 @@ def _read_each(
     gets = [records.get_call(str(raw["uuid"])) for _, raw in present] if with_records else []
     seen = visible_index(visible, catalogue)
     waiting: list[LiveRead] = []
+    wanted: list[Wanted] = []
     for (read, raw), lists, got in _lists_each(client, present, gets, catalogue):
         state = build_account(read, raw, lists, catalogue, visible, seen)
         record = records.from_result(got) if got is not None else None
         one = LiveRead(read, state, record, has_record=got is not None)
-        if _companions_of([(read, state)], catalogue):
+        companions = _companions_of(read, state, catalogue)
+        if companions:
             waiting.append(one)
+            wanted += companions
         else:
             yield one
-    _read_companions(client, [(one.read, one.live) for one in waiting if one.live], catalogue)
+    _read_companions(client, wanted)
     yield from waiting
 
 
@@ -264,31 +267,25 @@ def _lists_each(
                 yield present[number], done, got[number]
 
 
-def _companions_of(
-    accounts: Sequence[tuple[AccountRead, LiveAccount]], catalogue: Catalogue
-) -> list[tuple[LiveObject, Companion, LiveAccount]]:
-    """The objects of ``accounts`` that want a companion read, with the companion."""
-    targets: list[tuple[LiveObject, Companion, LiveAccount]] = []
-    for read, state in accounts:
-        for kind, spec in catalogue.specs.items():
-            for companion in spec.api.companions:
-                targets.extend(
-                    (obj, companion, state)
-                    for obj in state.of_kind(kind)
-                    if obj.raw.get(companion.key) and read.companion(kind, obj)
-                )
-    return targets
+Wanted = tuple[LiveObject, Companion, LiveAccount]
+"""A live object that wants a companion read, the companion, and the object's account."""
 
 
-def _read_companions(
-    client: AmbraClient,
-    accounts: Sequence[tuple[AccountRead, LiveAccount]],
-    catalogue: Catalogue,
-) -> None:
+def _companions_of(read: AccountRead, state: LiveAccount, catalogue: Catalogue) -> list[Wanted]:
+    """The objects of one account that want a companion read, with the companion."""
+    return [
+        (obj, companion, state)
+        for kind, spec in catalogue.specs.items()
+        for companion in spec.api.companions
+        for obj in state.of_kind(kind)
+        if obj.raw.get(companion.key) and read.companion(kind, obj)
+    ]
+
+
+def _read_companions(client: AmbraClient, targets: Sequence[Wanted]) -> None:
     """Fields no list returns (a group's namespace settings): one get per object that
     wants them, for all accounts together; sets of sub-objects (a group's members) are
     lists, one per object: the gets and the lists' pages in one round of bundles."""
-    targets = _companions_of(accounts, catalogue)
     gets = [t for t in targets if t[1].list_key is None]
     lists = [(obj, c, state, c.list_key) for obj, c, state in targets if c.list_key]
     if not gets and not lists:

@@ -26,6 +26,8 @@ from ambraconf.kinds.account_user import CREATOR_ROLE
 from ambraconf.kinds.account_user import SPEC as ACCOUNT_USER_SPEC
 from ambraconf.kinds.codec import as_flag
 
+ACCOUNT_USER = ACCOUNT_USER_SPEC.name
+
 
 def catalogue() -> Catalogue:
     """The registered kinds: every kind a config can name is one (those it may name without
@@ -113,8 +115,6 @@ def make_plan(
     return PlanRun(plan, {d.name: live[d.name] for d in chosen}, applied)
 
 
-ACCOUNT_USER = ACCOUNT_USER_SPEC.name
-
 AccountPlan = tuple[list[Action], dict[str, dict[str, dict[str, str]]], dict[str, str]]
 """What ``plan_account`` gives: actions, unmanaged objects, fingerprints."""
 
@@ -179,8 +179,9 @@ def new_account(desired: DesiredAccount, creator: Mapping[str, Any] | None = Non
     state = LiveAccount(desired.name, "", {}, RefIndex(desired.name))
     uuid, email = (creator or {}).get("uuid"), (creator or {}).get("email")
     if uuid and email:
-        raw = {"user_id": str(uuid), "user_email": str(email)}
-        values = {"email": str(email), "role": CREATOR_ROLE}
+        api = ACCOUNT_USER_SPEC.api
+        raw = {api.uuid_field: str(uuid), api.name_field: str(email)}
+        values = {ACCOUNT_USER_SPEC.name_key: str(email), "role": CREATOR_ROLE}
         state.objects[ACCOUNT_USER] = [LiveObject(ACCOUNT_USER, str(uuid), raw, values)]
         state.names.add(ACCOUNT_USER, str(email), str(uuid))
     return state
